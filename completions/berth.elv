@@ -1,0 +1,221 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[berth] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'berth'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'berth'= {
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand workload 'Add, change, list, show and remove workloads'
+            cand validate 'Check workload configs without saving or deploying anything'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the berth(1) man page'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'berth;workload'= {
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a workload (its config is validated; an invalid config is never saved)'
+            cand set 'Replace a workload''s config or switch its deploy strategy'
+            cand edit 'Edit a workload''s config in $VISUAL / $EDITOR'
+            cand list 'List workloads'
+            cand show 'Show one workload (env and build_args values are masked)'
+            cand rm 'Remove a workload'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'berth;workload;add'= {
+            cand --kind 'Kind of workload'
+            cand --config 'Config file (JSON), or `-` for stdin [default: an empty config]'
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;workload;set'= {
+            cand --config 'New config file (JSON), or `-` for stdin; replaces the whole config'
+            cand --strategy 'Set `deploy_strategy`: "" (the kind''s default), recreate or blue-green'
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;workload;edit'= {
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;workload;list'= {
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;workload;show'= {
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand --show-secrets 'Show env and build_args values instead of masking them'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;workload;rm'= {
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand --purge 'Also remove a deployed workload''s containers and runtime state'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;workload;help'= {
+            cand add 'Add a workload (its config is validated; an invalid config is never saved)'
+            cand set 'Replace a workload''s config or switch its deploy strategy'
+            cand edit 'Edit a workload''s config in $VISUAL / $EDITOR'
+            cand list 'List workloads'
+            cand show 'Show one workload (env and build_args values are masked)'
+            cand rm 'Remove a workload'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'berth;workload;help;add'= {
+        }
+        &'berth;workload;help;set'= {
+        }
+        &'berth;workload;help;edit'= {
+        }
+        &'berth;workload;help;list'= {
+        }
+        &'berth;workload;help;show'= {
+        }
+        &'berth;workload;help;rm'= {
+        }
+        &'berth;workload;help;help'= {
+        }
+        &'berth;validate'= {
+            cand --file 'Validate a config file (JSON, or `-` for stdin) instead of stored workloads'
+            cand --kind 'Kind of the config given with --file'
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;completions'= {
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;man'= {
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;help'= {
+            cand workload 'Add, change, list, show and remove workloads'
+            cand validate 'Check workload configs without saving or deploying anything'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the berth(1) man page'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'berth;help;workload'= {
+            cand add 'Add a workload (its config is validated; an invalid config is never saved)'
+            cand set 'Replace a workload''s config or switch its deploy strategy'
+            cand edit 'Edit a workload''s config in $VISUAL / $EDITOR'
+            cand list 'List workloads'
+            cand show 'Show one workload (env and build_args values are masked)'
+            cand rm 'Remove a workload'
+        }
+        &'berth;help;workload;add'= {
+        }
+        &'berth;help;workload;set'= {
+        }
+        &'berth;help;workload;edit'= {
+        }
+        &'berth;help;workload;list'= {
+        }
+        &'berth;help;workload;show'= {
+        }
+        &'berth;help;workload;rm'= {
+        }
+        &'berth;help;validate'= {
+        }
+        &'berth;help;completions'= {
+        }
+        &'berth;help;man'= {
+        }
+        &'berth;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

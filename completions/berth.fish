@@ -1,0 +1,147 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_berth_global_optspecs
+    string join \n db= output= q/quiet no-color h/help V/version
+end
+
+function __fish_berth_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_berth_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_berth_using_subcommand
+    set -l cmd (__fish_berth_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c berth -n "__fish_berth_needs_command" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
+complete -c berth -n "__fish_berth_needs_command" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
+json\t''"
+complete -c berth -n "__fish_berth_needs_command" -s q -l quiet -d 'Print only data and errors, no status lines'
+complete -c berth -n "__fish_berth_needs_command" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
+complete -c berth -n "__fish_berth_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c berth -n "__fish_berth_needs_command" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_needs_command" -f -a "workload" -d 'Add, change, list, show and remove workloads'
+complete -c berth -n "__fish_berth_needs_command" -f -a "validate" -d 'Check workload configs without saving or deploying anything'
+complete -c berth -n "__fish_berth_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c berth -n "__fish_berth_needs_command" -f -a "man" -d 'Print the berth(1) man page'
+complete -c berth -n "__fish_berth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand workload; and not __fish_seen_subcommand_from add set edit list show rm help" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
+complete -c berth -n "__fish_berth_using_subcommand workload; and not __fish_seen_subcommand_from add set edit list show rm help" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
+json\t''"
+complete -c berth -n "__fish_berth_using_subcommand workload; and not __fish_seen_subcommand_from add set edit list show rm help" -s q -l quiet -d 'Print only data and errors, no status lines'
+complete -c berth -n "__fish_berth_using_subcommand workload; and not __fish_seen_subcommand_from add set edit list show rm help" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
+complete -c berth -n "__fish_berth_using_subcommand workload; and not __fish_seen_subcommand_from add set edit list show rm help" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand workload; and not __fish_seen_subcommand_from add set edit list show rm help" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand workload; and not __fish_seen_subcommand_from add set edit list show rm help" -f -a "add" -d 'Add a workload (its config is validated; an invalid config is never saved)'
+complete -c berth -n "__fish_berth_using_subcommand workload; and not __fish_seen_subcommand_from add set edit list show rm help" -f -a "set" -d 'Replace a workload\'s config or switch its deploy strategy'
+complete -c berth -n "__fish_berth_using_subcommand workload; and not __fish_seen_subcommand_from add set edit list show rm help" -f -a "edit" -d 'Edit a workload\'s config in $VISUAL / $EDITOR'
+complete -c berth -n "__fish_berth_using_subcommand workload; and not __fish_seen_subcommand_from add set edit list show rm help" -f -a "list" -d 'List workloads'
+complete -c berth -n "__fish_berth_using_subcommand workload; and not __fish_seen_subcommand_from add set edit list show rm help" -f -a "show" -d 'Show one workload (env and build_args values are masked)'
+complete -c berth -n "__fish_berth_using_subcommand workload; and not __fish_seen_subcommand_from add set edit list show rm help" -f -a "rm" -d 'Remove a workload'
+complete -c berth -n "__fish_berth_using_subcommand workload; and not __fish_seen_subcommand_from add set edit list show rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from add" -l kind -d 'Kind of workload' -r -f -a "image\t''
+dockerfile\t''
+static\t''
+compose\t''"
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from add" -l config -d 'Config file (JSON), or `-` for stdin [default: an empty config]' -r -F
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from add" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from add" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
+json\t''"
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only data and errors, no status lines'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from add" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from set" -l config -d 'New config file (JSON), or `-` for stdin; replaces the whole config' -r -F
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from set" -l strategy -d 'Set `deploy_strategy`: "" (the kind\'s default), recreate or blue-green' -r
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from set" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from set" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
+json\t''"
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only data and errors, no status lines'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from set" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from edit" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from edit" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
+json\t''"
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print only data and errors, no status lines'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from edit" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from list" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from list" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
+json\t''"
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors, no status lines'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from list" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from show" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from show" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
+json\t''"
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from show" -l show-secrets -d 'Show env and build_args values instead of masking them'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors, no status lines'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from show" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from rm" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from rm" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
+json\t''"
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from rm" -l purge -d 'Also remove a deployed workload\'s containers and runtime state'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only data and errors, no status lines'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from rm" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a workload (its config is validated; an invalid config is never saved)'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from help" -f -a "set" -d 'Replace a workload\'s config or switch its deploy strategy'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Edit a workload\'s config in $VISUAL / $EDITOR'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from help" -f -a "list" -d 'List workloads'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one workload (env and build_args values are masked)'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove a workload'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand validate" -l file -d 'Validate a config file (JSON, or `-` for stdin) instead of stored workloads' -r -F
+complete -c berth -n "__fish_berth_using_subcommand validate" -l kind -d 'Kind of the config given with --file' -r -f -a "image\t''
+dockerfile\t''
+static\t''
+compose\t''"
+complete -c berth -n "__fish_berth_using_subcommand validate" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
+complete -c berth -n "__fish_berth_using_subcommand validate" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
+json\t''"
+complete -c berth -n "__fish_berth_using_subcommand validate" -s q -l quiet -d 'Print only data and errors, no status lines'
+complete -c berth -n "__fish_berth_using_subcommand validate" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
+complete -c berth -n "__fish_berth_using_subcommand validate" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand validate" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand completions" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
+complete -c berth -n "__fish_berth_using_subcommand completions" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
+json\t''"
+complete -c berth -n "__fish_berth_using_subcommand completions" -s q -l quiet -d 'Print only data and errors, no status lines'
+complete -c berth -n "__fish_berth_using_subcommand completions" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
+complete -c berth -n "__fish_berth_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand man" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
+complete -c berth -n "__fish_berth_using_subcommand man" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
+json\t''"
+complete -c berth -n "__fish_berth_using_subcommand man" -s q -l quiet -d 'Print only data and errors, no status lines'
+complete -c berth -n "__fish_berth_using_subcommand man" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
+complete -c berth -n "__fish_berth_using_subcommand man" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand man" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate completions man help" -f -a "workload" -d 'Add, change, list, show and remove workloads'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate completions man help" -f -a "validate" -d 'Check workload configs without saving or deploying anything'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate completions man help" -f -a "man" -d 'Print the berth(1) man page'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from workload" -f -a "add" -d 'Add a workload (its config is validated; an invalid config is never saved)'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from workload" -f -a "set" -d 'Replace a workload\'s config or switch its deploy strategy'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from workload" -f -a "edit" -d 'Edit a workload\'s config in $VISUAL / $EDITOR'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from workload" -f -a "list" -d 'List workloads'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from workload" -f -a "show" -d 'Show one workload (env and build_args values are masked)'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from workload" -f -a "rm" -d 'Remove a workload'

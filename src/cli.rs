@@ -1,0 +1,145 @@
+//! The command line, defined once: parsing, help, man pages and completions
+//! all come from these types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Kind;
+use crate::output::OutputFormat;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "berth",
+    version,
+    about = "Deploy workloads to a Docker host with zero-downtime swaps",
+    long_about = "berth keeps workload configs in a local SQLite store and deploys them to the local \
+Docker daemon with `recreate` or `blue-green`, gating new containers on readiness, repointing \
+Nginx Proxy Manager routes in place and recording a queryable event history.",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Path of the store [default: $XDG_DATA_HOME/berth/berth.db]
+    #[arg(long, global = true, env = "BERTH_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Output format: `human` for people, `json` for pipelines (one document per command)
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Human, value_name = "FORMAT")]
+    pub output: OutputFormat,
+
+    /// Print only data and errors, no status lines
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Never color output (NO_COLOR is honoured too)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add, change, list, show and remove workloads
+    #[command(subcommand)]
+    Workload(WorkloadCommand),
+
+    /// Check workload configs without saving or deploying anything
+    Validate(ValidateArgs),
+
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+
+    /// Print the berth(1) man page
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkloadCommand {
+    /// Add a workload (its config is validated; an invalid config is never saved)
+    Add(WorkloadAddArgs),
+    /// Replace a workload's config or switch its deploy strategy
+    Set(WorkloadSetArgs),
+    /// Edit a workload's config in $VISUAL / $EDITOR
+    Edit(WorkloadNameArg),
+    /// List workloads
+    List,
+    /// Show one workload (env and build_args values are masked)
+    Show(WorkloadShowArgs),
+    /// Remove a workload
+    Rm(WorkloadRmArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WorkloadNameArg {
+    /// Workload name
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkloadAddArgs {
+    /// Workload name: lower-case letters, digits and `-`, at most 56 characters
+    pub name: String,
+    /// Kind of workload
+    #[arg(long, value_enum)]
+    pub kind: Kind,
+    /// Config file (JSON), or `-` for stdin [default: an empty config]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkloadSetArgs {
+    /// Workload name
+    pub name: String,
+    /// New config file (JSON), or `-` for stdin; replaces the whole config
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Set `deploy_strategy`: "" (the kind's default), recreate or blue-green
+    #[arg(long, value_name = "STRATEGY")]
+    pub strategy: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkloadShowArgs {
+    /// Workload name
+    pub name: String,
+    /// Show env and build_args values instead of masking them
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkloadRmArgs {
+    /// Workload name
+    pub name: String,
+    /// Also remove a deployed workload's containers and runtime state
+    #[arg(long)]
+    pub purge: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Stored workloads to validate [default: all]; with --file, the name used in messages
+    pub names: Vec<String>,
+    /// Validate a config file (JSON, or `-` for stdin) instead of stored workloads
+    #[arg(long, value_name = "FILE", requires = "kind")]
+    pub file: Option<PathBuf>,
+    /// Kind of the config given with --file
+    #[arg(long, value_enum, requires = "file")]
+    pub kind: Option<Kind>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to generate completions for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

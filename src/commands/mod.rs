@@ -1,0 +1,57 @@
+//! One thin file per subcommand: parse nothing, decide nothing, call the
+//! library and print the result.
+
+mod completions;
+mod validate;
+mod workload;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command, GlobalArgs, WorkloadCommand};
+use crate::output::Printer;
+use crate::store::Store;
+
+/// What every command gets: how to print, and where the store is.
+pub struct Ctx {
+    pub printer: Printer,
+    db: Option<PathBuf>,
+}
+
+impl Ctx {
+    pub fn new(global: &GlobalArgs, printer: Printer) -> Self {
+        Ctx {
+            printer,
+            db: global.db.clone(),
+        }
+    }
+
+    pub fn db_path(&self) -> Result<PathBuf> {
+        match &self.db {
+            Some(p) => Ok(p.clone()),
+            None => Store::default_path(),
+        }
+    }
+
+    pub fn store(&self) -> Result<Store> {
+        Store::open(&self.db_path()?)
+    }
+}
+
+pub async fn run(cli: Cli, printer: Printer) -> Result<()> {
+    let ctx = Ctx::new(&cli.global, printer);
+    match cli.command {
+        Command::Workload(cmd) => match cmd {
+            WorkloadCommand::Add(args) => workload::add(&ctx, &args),
+            WorkloadCommand::Set(args) => workload::set(&ctx, &args),
+            WorkloadCommand::Edit(args) => workload::edit(&ctx, &args.name),
+            WorkloadCommand::List => workload::list(&ctx),
+            WorkloadCommand::Show(args) => workload::show(&ctx, &args),
+            WorkloadCommand::Rm(args) => workload::rm(&ctx, &args),
+        },
+        Command::Validate(args) => validate::exec(&ctx, &args),
+        Command::Completions(args) => completions::completions(&ctx, args.shell),
+        Command::Man => completions::man(&ctx),
+    }
+}

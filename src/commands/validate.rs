@@ -1,0 +1,117 @@
+//! `berth validate [NAME...] [--file FILE --kind KIND]`: check configs and
+//! report every problem at once, without saving or deploying anything.
+
+use anyhow::Result;
+use serde_json::{Value, json};
+
+use super::Ctx;
+use super::workload::read_config_source;
+use crate::cli::ValidateArgs;
+use crate::config::{self, ConfigIssue, Kind, effective_strategy};
+use crate::error::BerthError;
+use crate::output::{JsonIssue, Style};
+
+struct Checked {
+    name: String,
+    kind: Kind,
+    outcome: Result<config::Validated, Vec<ConfigIssue>>,
+}
+
+pub fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
+    let checked = match (&args.file, args.kind) {
+        (Some(file), Some(kind)) => {
+            if args.names.len() > 1 {
+                return Err(BerthError::Usage(
+                    "with --file, give at most one NAME (the workload name used in messages)".into(),
+                )
+                .into());
+            }
+            let name = args.names.first().cloned().unwrap_or_else(|| {
+                file.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .filter(|s| s != "-")
+                    .unwrap_or_else(|| "stdin".to_owned())
+            });
+            let mut raw: Value = read_config_source(&name, file)?;
+            let cwd = std::env::current_dir()?;
+            config::resolve_paths(kind, &mut raw, &cwd);
+            let outcome = config::validate(&name, kind, &raw);
+            vec![Checked { name, kind, outcome }]
+        }
+        _ => {
+            let store = ctx.store()?;
+            let workloads = if args.names.is_empty() {
+                store.workloads()?
+            } else {
+                args.names.iter().map(|n| store.workload(n)).collect::<Result<Vec<_>>>()?
+            };
+            workloads
+                .into_iter()
+                .map(|w| Checked {
+                    outcome: config::validate(&w.name, w.kind, &w.config),
+                    name: w.name,
+                    kind: w.kind,
+                })
+                .collect()
+        }
+    };
+
+    let errors: Vec<ConfigIssue> = checked
+        .iter()
+        .filter_map(|c| c.outcome.as_ref().err())
+        .flatten()
+        .cloned()
+        .collect();
+    let warnings: Vec<&ConfigIssue> = checked
+        .iter()
+        .filter_map(|c| c.outcome.as_ref().ok())
+        .flat_map(|v| &v.warnings)
+        .collect();
+
+    for w in &warnings {
+        ctx.printer.warn(&w.to_string());
+    }
+    if !errors.is_empty() {
+        let invalid = checked.iter().filter(|c| c.outcome.is_err()).count();
+        let message = format!(
+            "{} invalid config{} ({} error{})",
+            invalid,
+            if invalid == 1 { "" } else { "s" },
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        );
+        return Err(BerthError::InvalidConfig { message, errors }.into());
+    }
+
+    if ctx.printer.is_json() {
+        let results: Vec<Value> = checked
+            .iter()
+            .filter_map(|c| c.outcome.as_ref().ok().map(|v| (c, v)))
+            .map(|(c, v)| {
+                let s = effective_strategy(&v.config);
+                json!({
+                    "workload": c.name,
+                    "kind": c.kind,
+                    "valid": true,
+                    "strategy": s.strategy,
+                    "strategy_forced": s.forced,
+                    "strategy_reason": s.reason,
+                    "warnings": v.warnings.iter().map(JsonIssue::from).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        ctx.printer.json(&json!({ "valid": true, "workloads": results }));
+    } else {
+        if checked.is_empty() {
+            ctx.printer.status("no workloads to validate");
+        }
+        for c in &checked {
+            if let Ok(v) = &c.outcome {
+                let s = effective_strategy(&v.config);
+                let ok = ctx.printer.paint("ok", Style::Green);
+                ctx.printer.data(&format!("{}: {ok} ({}, strategy {}: {})", c.name, c.kind, s.strategy, s.reason));
+            }
+        }
+    }
+    Ok(())
+}

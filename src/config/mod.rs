@@ -1,0 +1,272 @@
+//! SourceConfig: the per-kind JSON config of a workload (DESIGN §2).
+//!
+//! A config is validated as raw JSON first (so every error can name its JSON
+//! path and unknown keys can get a did-you-mean), and only then turned into
+//! the typed [`SourceConfig`] that the deploy code reads.
+
+mod paths;
+pub mod strategy;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+pub use paths::resolve_paths;
+pub use strategy::{EffectiveStrategy, Strategy, effective_strategy, green_name, validate_strategy};
+pub use validate::{mask_secrets, validate, validate_workload_name};
+
+/// The four kinds of workload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Image,
+    Dockerfile,
+    Static,
+    Compose,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Image, Kind::Dockerfile, Kind::Static, Kind::Compose];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Image => "image",
+            Kind::Dockerfile => "dockerfile",
+            Kind::Static => "static",
+            Kind::Compose => "compose",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Kind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| format!("unknown kind `{s}`: expected one of image, dockerfile, static, compose"))
+    }
+}
+
+/// One problem (or warning) found in a config: which workload, where, what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConfigIssue {
+    pub workload: String,
+    /// JSON path inside the config: `healthcheck.path`, `domains[0]`, `env.KEY`;
+    /// empty for the config as a whole.
+    pub path: String,
+    pub message: String,
+    pub suggestion: Option<String>,
+}
+
+impl fmt::Display for ConfigIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() { "(config)" } else { &self.path };
+        write!(f, "{}: {}: {}", self.workload, path, self.message)?;
+        if let Some(s) = &self.suggestion {
+            write!(f, " ({s})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A config that passed validation, with the warnings it raised.
+#[derive(Debug, Clone)]
+pub struct Validated {
+    pub config: SourceConfig,
+    pub warnings: Vec<ConfigIssue>,
+}
+
+/// The typed config. Only built from JSON that passed [`validate`], so the
+/// serde defaults below are the documented defaults of DESIGN §2.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceConfig {
+    pub common: CommonConfig,
+    pub source: KindConfig,
+}
+
+impl SourceConfig {
+    pub fn kind(&self) -> Kind {
+        match self.source {
+            KindConfig::Image(_) => Kind::Image,
+            KindConfig::Dockerfile(_) => Kind::Dockerfile,
+            KindConfig::Static(_) => Kind::Static,
+            KindConfig::Compose(_) => Kind::Compose,
+        }
+    }
+
+    /// The container port the route and the probe use (static defaults to 80).
+    pub fn port(&self) -> Option<u16> {
+        match (&self.source, self.common.port) {
+            (_, Some(p)) => Some(p),
+            (KindConfig::Static(_), None) => Some(80),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct CommonConfig {
+    pub deploy_strategy: String,
+    pub domains: Vec<String>,
+    pub port: Option<u16>,
+    pub ports: Vec<String>,
+    pub env: BTreeMap<String, String>,
+    pub healthcheck: Option<Healthcheck>,
+    pub liveness_window_ms: u64,
+    pub network: String,
+    pub drain_ms: u64,
+    pub stop_timeout_s: u64,
+    pub init: bool,
+    pub command: Option<Vec<String>>,
+    pub labels: BTreeMap<String, String>,
+    /// Memory limit in bytes (the JSON may say `"512m"`; see `parse_memory`).
+    #[serde(deserialize_with = "validate::deserialize_memory")]
+    pub memory: Option<i64>,
+    pub cpus: Option<f64>,
+    pub restart: String,
+    pub keep_artifacts: u32,
+}
+
+impl Default for CommonConfig {
+    fn default() -> Self {
+        CommonConfig {
+            deploy_strategy: String::new(),
+            domains: Vec::new(),
+            port: None,
+            ports: Vec::new(),
+            env: BTreeMap::new(),
+            healthcheck: None,
+            liveness_window_ms: 5000,
+            network: "berth".to_owned(),
+            drain_ms: 2000,
+            stop_timeout_s: 10,
+            init: true,
+            command: None,
+            labels: BTreeMap::new(),
+            memory: None,
+            cpus: None,
+            restart: "unless-stopped".to_owned(),
+            keep_artifacts: 3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Healthcheck {
+    pub path: String,
+    pub interval_ms: u64,
+    pub timeout_ms: u64,
+    pub healthy_threshold: u32,
+    pub start_period_ms: u64,
+    pub deadline_ms: u64,
+}
+
+impl Default for Healthcheck {
+    fn default() -> Self {
+        Healthcheck {
+            path: "/".to_owned(),
+            interval_ms: 1000,
+            timeout_ms: 2000,
+            healthy_threshold: 1,
+            start_period_ms: 0,
+            deadline_ms: 60_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum KindConfig {
+    Image(ImageConfig),
+    Dockerfile(DockerfileConfig),
+    Static(StaticConfig),
+    Compose(ComposeConfig),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PullPolicy {
+    #[default]
+    Always,
+    Missing,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ImageConfig {
+    pub image: String,
+    #[serde(default)]
+    pub pull: PullPolicy,
+    #[serde(default)]
+    pub registry_auth: Option<RegistryAuth>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RegistryAuth {
+    pub username: String,
+    /// Name of the environment variable that holds the password (never the password).
+    pub password_env: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DockerfileConfig {
+    pub context: String,
+    #[serde(default = "default_dockerfile")]
+    pub dockerfile: String,
+    #[serde(default)]
+    pub build_args: BTreeMap<String, String>,
+    #[serde(default)]
+    pub target: Option<String>,
+}
+
+fn default_dockerfile() -> String {
+    "Dockerfile".to_owned()
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct StaticConfig {
+    #[serde(default)]
+    pub root: Option<String>,
+    #[serde(default = "default_server_image")]
+    pub server_image: String,
+    #[serde(default = "default_server_root")]
+    pub server_root: String,
+    #[serde(default)]
+    pub runtime: String,
+    #[serde(default)]
+    pub storage: Option<String>,
+}
+
+impl StaticConfig {
+    /// `runtime: "deno"` with a `storage` volume: the site lives in the volume.
+    pub fn storage_backed(&self) -> bool {
+        self.runtime == "deno" && self.storage.as_deref().is_some_and(|s| !s.is_empty())
+    }
+}
+
+fn default_server_image() -> String {
+    "nginx:alpine".to_owned()
+}
+
+fn default_server_root() -> String {
+    "/usr/share/nginx/html".to_owned()
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ComposeConfig {
+    pub file: String,
+    #[serde(default)]
+    pub project: Option<String>,
+    #[serde(default)]
+    pub service: Option<String>,
+}

@@ -1,0 +1,414 @@
+//! The Docker operations berth needs, on bollard. Connects to `DOCKER_HOST`
+//! (default the local unix socket), negotiates the API version (Debian's
+//! engine speaks 1.41) and turns daemon errors into one-line causes.
+
+mod build;
+pub mod labels;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow};
+use bollard::models::{
+    ContainerCreateBody, EndpointSettings, HealthStatusEnum, HostConfig, Mount, MountTypeEnum,
+    NetworkCreateRequest, NetworkingConfig, PortBinding, RestartPolicy, RestartPolicyNameEnum,
+};
+use bollard::query_parameters::{
+    CreateContainerOptionsBuilder, CreateImageOptionsBuilder, ListContainersOptionsBuilder, LogsOptionsBuilder,
+    RemoveContainerOptionsBuilder, RenameContainerOptionsBuilder, StopContainerOptionsBuilder,
+};
+use futures_util::StreamExt;
+
+pub use build::{BuildRequest, build_image};
+
+/// A connected, version-negotiated Docker client.
+#[derive(Clone)]
+pub struct Docker {
+    api: bollard::Docker,
+}
+
+/// What berth needs to know about a container.
+#[derive(Debug, Clone)]
+pub struct ContainerInfo {
+    pub id: String,
+    pub name: String,
+    pub image: String,
+    pub running: bool,
+    pub restarting: bool,
+    pub status: String,
+    pub exit_code: i64,
+    pub error: String,
+    /// Docker HEALTHCHECK status when the image defines one.
+    pub health: Option<String>,
+    pub started_at: String,
+    pub labels: HashMap<String, String>,
+    /// IP address per attached network.
+    pub ips: HashMap<String, String>,
+}
+
+impl ContainerInfo {
+    pub fn ip_on(&self, network: &str) -> Option<&str> {
+        self.ips.get(network).map(String::as_str).filter(|ip| !ip.is_empty())
+    }
+}
+
+/// A container as listed (cheaper than an inspect).
+#[derive(Debug, Clone)]
+pub struct ContainerSummary {
+    pub id: String,
+    pub name: String,
+    pub state: String,
+    pub labels: HashMap<String, String>,
+}
+
+/// Everything berth sets on a container it creates.
+#[derive(Debug, Clone, Default)]
+pub struct ContainerSpec {
+    pub name: String,
+    pub image: String,
+    pub env: Vec<String>,
+    pub command: Option<Vec<String>>,
+    pub labels: HashMap<String, String>,
+    pub network: String,
+    pub init: bool,
+    pub memory: Option<i64>,
+    pub nano_cpus: Option<i64>,
+    pub restart: String,
+    /// `HOST:CONTAINER[/proto]` bindings.
+    pub ports: Vec<String>,
+    /// Named volume and where to mount it (read-write).
+    pub volume: Option<(String, String)>,
+    pub stop_timeout_s: u64,
+}
+
+impl Docker {
+    /// Connects to `DOCKER_HOST` (or the local socket) and pings it, so a
+    /// missing daemon is one clear line instead of a failure mid-deploy.
+    pub async fn connect() -> Result<Docker> {
+        let host = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".to_owned());
+        let api = bollard::Docker::connect_with_defaults()
+            .map_err(|e| anyhow!("cannot use DOCKER_HOST `{host}`: {e}"))?
+            .with_timeout(Duration::from_secs(600));
+        let api = api.negotiate_version().await.map_err(|e| unreachable_daemon(&host, &e))?;
+        api.ping().await.map_err(|e| unreachable_daemon(&host, &e))?;
+        Ok(Docker { api })
+    }
+
+    pub fn api(&self) -> &bollard::Docker {
+        &self.api
+    }
+
+    /// Creates the workload's network when it does not exist yet.
+    pub async fn ensure_network(&self, name: &str) -> Result<()> {
+        match self.api.inspect_network(name, None::<bollard::query_parameters::InspectNetworkOptions>).await {
+            Ok(_) => return Ok(()),
+            Err(e) if status_of(&e) == Some(404) => {}
+            Err(e) => return Err(docker_error(e, &format!("could not inspect network `{name}`"))),
+        }
+        let req = NetworkCreateRequest {
+            name: name.to_owned(),
+            driver: Some("bridge".to_owned()),
+            labels: Some(HashMap::from([(labels::MANAGED.to_owned(), "true".to_owned())])),
+            ..Default::default()
+        };
+        match self.api.create_network(req).await {
+            Ok(_) => Ok(()),
+            // Another berth created it between our inspect and create.
+            Err(e) if status_of(&e) == Some(409) => Ok(()),
+            Err(e) => Err(docker_error(e, &format!("could not create network `{name}`"))),
+        }
+    }
+
+    /// The local image id for a reference, or None when it is not present.
+    pub async fn image_id(&self, reference: &str) -> Result<Option<String>> {
+        match self.api.inspect_image(reference).await {
+            Ok(img) => Ok(img.id),
+            Err(e) if status_of(&e) == Some(404) => Ok(None),
+            Err(e) => Err(docker_error(e, &format!("could not inspect image `{reference}`"))),
+        }
+    }
+
+    /// Whether the image defines a Docker HEALTHCHECK (and does not disable it).
+    pub async fn image_has_healthcheck(&self, reference: &str) -> Result<bool> {
+        let img = self
+            .api
+            .inspect_image(reference)
+            .await
+            .map_err(|e| docker_error(e, &format!("could not inspect image `{reference}`")))?;
+        let test = img.config.and_then(|c| c.healthcheck).and_then(|h| h.test).unwrap_or_default();
+        Ok(!test.is_empty() && test.first().map(String::as_str) != Some("NONE"))
+    }
+
+    /// Pulls one tag (never all tags) and returns the local image id.
+    /// `on_progress` gets (layer id, status, current, total) updates.
+    pub async fn pull(
+        &self,
+        reference: &str,
+        credentials: Option<bollard::auth::DockerCredentials>,
+        mut on_progress: impl FnMut(&str, &str, Option<i64>, Option<i64>),
+    ) -> Result<String> {
+        let (from_image, tag) = split_reference(reference);
+        let mut builder = CreateImageOptionsBuilder::default().from_image(&from_image);
+        if let Some(tag) = &tag {
+            builder = builder.tag(tag);
+        }
+        let mut stream = self.api.create_image(Some(builder.build()), None, credentials);
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(info) => {
+                    let detail = info.progress_detail.as_ref();
+                    on_progress(
+                        info.id.as_deref().unwrap_or(""),
+                        info.status.as_deref().unwrap_or(""),
+                        detail.and_then(|d| d.current),
+                        detail.and_then(|d| d.total),
+                    );
+                }
+                Err(e) => return Err(docker_error(e, &format!("could not pull `{reference}`"))),
+            }
+        }
+        self.image_id(reference)
+            .await?
+            .with_context(|| format!("pulled `{reference}` but the daemon does not list it"))
+    }
+
+    pub async fn create_container(&self, spec: &ContainerSpec) -> Result<String> {
+        let options = CreateContainerOptionsBuilder::default().name(&spec.name).build();
+        let body = container_body(spec)?;
+        let created = self
+            .api
+            .create_container(Some(options), body)
+            .await
+            .map_err(|e| docker_error(e, &format!("could not create container `{}`", spec.name)))?;
+        Ok(created.id)
+    }
+
+    pub async fn start(&self, id: &str) -> Result<()> {
+        match self.api.start_container(id, None).await {
+            Ok(()) => Ok(()),
+            Err(e) if status_of(&e) == Some(304) => Ok(()),
+            Err(e) => Err(docker_error(e, &format!("could not start container {}", short(id)))),
+        }
+    }
+
+    /// Stops with a grace period (SIGTERM, then SIGKILL after `timeout_s`).
+    pub async fn stop(&self, id: &str, timeout_s: u64) -> Result<()> {
+        let t = i32::try_from(timeout_s).unwrap_or(i32::MAX);
+        let options = StopContainerOptionsBuilder::default().t(t).build();
+        match self.api.stop_container(id, Some(options)).await {
+            Ok(()) => Ok(()),
+            Err(e) if matches!(status_of(&e), Some(304) | Some(404)) => Ok(()),
+            Err(e) => Err(docker_error(e, &format!("could not stop container {}", short(id)))),
+        }
+    }
+
+    pub async fn rename(&self, id: &str, new_name: &str) -> Result<()> {
+        let options = RenameContainerOptionsBuilder::default().name(new_name).build();
+        self.api
+            .rename_container(id, options)
+            .await
+            .map_err(|e| docker_error(e, &format!("could not rename container {} to `{new_name}`", short(id))))
+    }
+
+    /// Force-removes a container (anonymous volumes too, never named ones).
+    /// A container that is already gone is not an error.
+    pub async fn remove(&self, id: &str) -> Result<()> {
+        let options = RemoveContainerOptionsBuilder::default().force(true).v(true).build();
+        match self.api.remove_container(id, Some(options)).await {
+            Ok(()) => Ok(()),
+            Err(e) if status_of(&e) == Some(404) => Ok(()),
+            // Removal already in progress (another reap): it will be gone.
+            Err(e) if status_of(&e) == Some(409) && e.to_string().contains("already in progress") => Ok(()),
+            Err(e) => Err(docker_error(e, &format!("could not remove container {}", short(id)))),
+        }
+    }
+
+    /// Inspects a container; None when it does not exist.
+    pub async fn inspect(&self, id: &str) -> Result<Option<ContainerInfo>> {
+        let resp = match self.api.inspect_container(id, None).await {
+            Ok(r) => r,
+            Err(e) if status_of(&e) == Some(404) => return Ok(None),
+            Err(e) => return Err(docker_error(e, &format!("could not inspect container {}", short(id)))),
+        };
+        let state = resp.state.unwrap_or_default();
+        let config = resp.config.unwrap_or_default();
+        let ips = resp
+            .network_settings
+            .and_then(|n| n.networks)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(net, ep)| (net, ep.ip_address.unwrap_or_default()))
+            .collect();
+        Ok(Some(ContainerInfo {
+            id: resp.id.unwrap_or_default(),
+            name: resp.name.unwrap_or_default().trim_start_matches('/').to_owned(),
+            image: resp.image.unwrap_or_default(),
+            running: state.running.unwrap_or(false),
+            restarting: state.restarting.unwrap_or(false),
+            status: state.status.map(|s| s.to_string()).unwrap_or_default(),
+            exit_code: state.exit_code.unwrap_or(0),
+            error: state.error.unwrap_or_default(),
+            health: state.health.and_then(|h| h.status).and_then(|s| match s {
+                HealthStatusEnum::EMPTY | HealthStatusEnum::NONE => None,
+                other => Some(other.to_string()),
+            }),
+            started_at: state.started_at.unwrap_or_default(),
+            labels: config.labels.unwrap_or_default(),
+            ips,
+        }))
+    }
+
+    /// Every container (running or not) carrying `label=value`.
+    pub async fn containers_with_label(&self, label: &str, value: &str) -> Result<Vec<ContainerSummary>> {
+        let filters = HashMap::from([("label".to_owned(), vec![format!("{label}={value}")])]);
+        let options = ListContainersOptionsBuilder::default().all(true).filters(&filters).build();
+        let list = self
+            .api
+            .list_containers(Some(options))
+            .await
+            .map_err(|e| docker_error(e, "could not list containers"))?;
+        Ok(list
+            .into_iter()
+            .map(|c| ContainerSummary {
+                id: c.id.unwrap_or_default(),
+                name: c
+                    .names
+                    .and_then(|n| n.into_iter().next())
+                    .unwrap_or_default()
+                    .trim_start_matches('/')
+                    .to_owned(),
+                state: c.state.map(|s| s.to_string()).unwrap_or_default(),
+                labels: c.labels.unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// The last `lines` lines of a container's output, for a failed gate.
+    pub async fn logs_tail(&self, id: &str, lines: usize) -> String {
+        let options = LogsOptionsBuilder::default()
+            .stdout(true)
+            .stderr(true)
+            .tail(&lines.to_string())
+            .build();
+        let mut out = String::new();
+        let mut stream = self.api.logs(id, Some(options));
+        while let Some(Ok(chunk)) = stream.next().await {
+            out.push_str(&String::from_utf8_lossy(&chunk.into_bytes()));
+        }
+        out
+    }
+}
+
+fn container_body(spec: &ContainerSpec) -> Result<ContainerCreateBody> {
+    let mut exposed = Vec::new();
+    let mut bindings: HashMap<String, Option<Vec<PortBinding>>> = HashMap::new();
+    for p in &spec.ports {
+        let (host, container) = p
+            .split_once(':')
+            .with_context(|| format!("port mapping `{p}` is not HOST:CONTAINER"))?;
+        let container = if container.contains('/') { container.to_owned() } else { format!("{container}/tcp") };
+        exposed.push(container.clone());
+        bindings.entry(container).or_insert_with(|| Some(Vec::new())).get_or_insert_with(Vec::new).push(
+            PortBinding {
+                host_ip: None,
+                host_port: Some(host.to_owned()),
+            },
+        );
+    }
+    let restart = match spec.restart.split(':').next().unwrap_or("") {
+        "no" => RestartPolicyNameEnum::NO,
+        "always" => RestartPolicyNameEnum::ALWAYS,
+        "on-failure" => RestartPolicyNameEnum::ON_FAILURE,
+        _ => RestartPolicyNameEnum::UNLESS_STOPPED,
+    };
+    let max_retry = spec.restart.split_once(':').and_then(|(_, n)| n.parse().ok());
+    let host_config = HostConfig {
+        init: Some(spec.init),
+        memory: spec.memory,
+        nano_cpus: spec.nano_cpus,
+        restart_policy: Some(RestartPolicy {
+            name: Some(restart),
+            maximum_retry_count: max_retry,
+        }),
+        port_bindings: (!bindings.is_empty()).then_some(bindings),
+        network_mode: Some(spec.network.clone()),
+        mounts: spec.volume.as_ref().map(|(volume, target)| {
+            vec![Mount {
+                target: Some(target.clone()),
+                source: Some(volume.clone()),
+                typ: Some(MountTypeEnum::VOLUME),
+                read_only: Some(false),
+                ..Default::default()
+            }]
+        }),
+        ..Default::default()
+    };
+    Ok(ContainerCreateBody {
+        image: Some(spec.image.clone()),
+        env: Some(spec.env.clone()),
+        cmd: spec.command.clone(),
+        labels: Some(spec.labels.clone()),
+        exposed_ports: (!exposed.is_empty()).then_some(exposed),
+        stop_timeout: Some(i64::try_from(spec.stop_timeout_s).unwrap_or(i64::MAX)),
+        host_config: Some(host_config),
+        networking_config: Some(NetworkingConfig {
+            endpoints_config: Some(HashMap::from([(spec.network.clone(), EndpointSettings::default())])),
+        }),
+        ..Default::default()
+    })
+}
+
+/// `registry:5000/app:v1` -> (`registry:5000/app`, Some(`v1`)); no tag means
+/// `latest`, as docker does (an empty tag would pull every tag).
+pub fn split_reference(reference: &str) -> (String, Option<String>) {
+    if let Some((name, digest)) = reference.split_once('@') {
+        return (format!("{name}@{digest}"), None);
+    }
+    let last_slash = reference.rfind('/').map_or(0, |i| i + 1);
+    match reference[last_slash..].rfind(':') {
+        Some(i) => {
+            let split = last_slash + i;
+            (reference[..split].to_owned(), Some(reference[split + 1..].to_owned()))
+        }
+        None => (reference.to_owned(), Some("latest".to_owned())),
+    }
+}
+
+pub fn short(id: &str) -> &str {
+    let id = id.strip_prefix("sha256:").unwrap_or(id);
+    id.get(..12).unwrap_or(id)
+}
+
+pub fn status_of(e: &bollard::errors::Error) -> Option<u16> {
+    match e {
+        bollard::errors::Error::DockerResponseServerError { status_code, .. } => Some(*status_code),
+        _ => None,
+    }
+}
+
+/// One line: what berth was doing and the daemon's own message.
+pub fn docker_error(e: bollard::errors::Error, doing: &str) -> anyhow::Error {
+    match e {
+        bollard::errors::Error::DockerResponseServerError { status_code, message } => {
+            anyhow!("{doing}: Docker said ({status_code}): {}", message.trim())
+        }
+        other => anyhow!("{doing}: {other} (is the Docker daemon still running?)"),
+    }
+}
+
+fn unreachable_daemon(host: &str, e: &bollard::errors::Error) -> anyhow::Error {
+    let text = e.to_string();
+    let lower = text.to_lowercase();
+    if lower.contains("permission denied") {
+        anyhow!(
+            "permission denied on the Docker socket ({host}): run berth as root or add your user to the `docker` group"
+        )
+    } else if lower.contains("no such file") || lower.contains("connection refused") || lower.contains("connect") {
+        anyhow!(
+            "cannot reach the Docker daemon at {host}: {text}. Is dockerd running? (`sudo systemctl start docker`, \
+             or `sudo scripts/ensure-docker.sh` in berth's repo)"
+        )
+    } else {
+        anyhow!("the Docker daemon at {host} did not answer: {text}")
+    }
+}

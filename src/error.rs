@@ -1,0 +1,99 @@
+//! Errors that carry their exit code (DESIGN §8).
+//!
+//! Library code returns `anyhow::Error`; the few errors a caller (or the exit
+//! code) must tell apart are [`BerthError`] values inside it.
+
+use crate::config::ConfigIssue;
+
+/// Exit codes of DESIGN §8.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const FAILED: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const INVALID_CONFIG: i32 = 3;
+    pub const NOT_FOUND: i32 = 4;
+    pub const LOCKED: i32 = 5;
+    pub const INTERRUPTED: i32 = 130;
+    pub const TERMINATED: i32 = 143;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BerthError {
+    #[error("{message}")]
+    InvalidConfig {
+        message: String,
+        errors: Vec<ConfigIssue>,
+    },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Locked(String),
+    #[error("deploy interrupted (SIGINT)")]
+    Interrupted,
+    #[error("deploy terminated (SIGTERM)")]
+    Terminated,
+}
+
+impl BerthError {
+    pub fn invalid_config(errors: Vec<ConfigIssue>) -> Self {
+        let n = errors.len();
+        let first = errors.first().map(|e| e.workload.clone()).unwrap_or_default();
+        let message = if n == 1 {
+            format!("invalid config for workload `{first}`: 1 error")
+        } else {
+            format!("invalid config for workload `{first}`: {n} errors")
+        };
+        BerthError::InvalidConfig { message, errors }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            BerthError::InvalidConfig { .. } => exit::INVALID_CONFIG,
+            BerthError::NotFound(_) => exit::NOT_FOUND,
+            BerthError::Usage(_) => exit::USAGE,
+            BerthError::Locked(_) => exit::LOCKED,
+            BerthError::Interrupted => exit::INTERRUPTED,
+            BerthError::Terminated => exit::TERMINATED,
+        }
+    }
+
+    /// The stable machine-readable code of the JSON error object.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BerthError::InvalidConfig { .. } => "invalid_config",
+            BerthError::NotFound(_) => "not_found",
+            BerthError::Usage(_) => "usage",
+            BerthError::Locked(_) => "locked",
+            BerthError::Interrupted => "interrupted",
+            BerthError::Terminated => "terminated",
+        }
+    }
+}
+
+/// Exit code and JSON code of any error: a [`BerthError`] anywhere in the
+/// chain decides, everything else is "operation failed".
+pub fn classify(err: &anyhow::Error) -> (i32, &'static str, Option<&[ConfigIssue]>) {
+    for cause in err.chain() {
+        if let Some(b) = cause.downcast_ref::<BerthError>() {
+            let issues = match b {
+                BerthError::InvalidConfig { errors, .. } => Some(errors.as_slice()),
+                _ => None,
+            };
+            return (b.exit_code(), b.code(), issues);
+        }
+    }
+    (exit::FAILED, "failed", None)
+}
+
+/// A failure whose raw detail may echo secrets (build output can print
+/// build args, compose output can print env values). Its Display is only the
+/// generic `reason`, which is what events, webhooks, `deploys.error` and JSON
+/// get; the `detail` goes to the caller's stderr alone.
+#[derive(Debug, thiserror::Error)]
+#[error("{reason}")]
+pub struct RedactedFailure {
+    pub reason: String,
+    pub detail: String,
+}

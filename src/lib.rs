@@ -1,0 +1,32 @@
+//! berth: deploy workloads to a Docker host with zero-downtime swaps.
+//!
+//! The layout follows the architecture: [`cli`] defines the command line,
+//! [`commands`] holds one thin file per subcommand, [`config`] the
+//! SourceConfig and its validation, [`store`] the SQLite store.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod generated;
+pub mod output;
+pub mod store;
+
+use clap::Parser;
+
+use crate::cli::Cli;
+use crate::output::Printer;
+
+/// Parses the command line, runs the command and returns the exit code.
+pub fn main_exit_code() -> i32 {
+    let cli = Cli::parse();
+    let printer = Printer::new(cli.global.output, cli.global.quiet, cli.global.no_color);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return printer.report_error(&anyhow::Error::new(e).context("could not start the async runtime")),
+    };
+    match runtime.block_on(commands::run(cli, printer)) {
+        Ok(()) => error::exit::OK,
+        Err(err) => printer.report_error(&err),
+    }
+}

@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(berth::main_exit_code());
+}

@@ -1,0 +1,197 @@
+//! What goes where: data on stdout (human text or one JSON document),
+//! status and diagnostics on stderr, progress only on a terminal.
+
+use std::io::{self, IsTerminal, Write};
+
+use serde::Serialize;
+
+use crate::config::ConfigIssue;
+use crate::error::classify;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum OutputFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Printer {
+    format: OutputFormat,
+    quiet: bool,
+    color: bool,
+    stderr_tty: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Style {
+    Bold,
+    Dim,
+    Green,
+    Yellow,
+    Red,
+}
+
+impl Printer {
+    pub fn new(format: OutputFormat, quiet: bool, no_color: bool) -> Self {
+        let stderr_tty = io::stderr().is_terminal();
+        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Printer {
+            format,
+            quiet,
+            color: stderr_tty && !no_color && !no_color_env,
+            stderr_tty,
+        }
+    }
+
+    pub fn format(&self) -> OutputFormat {
+        self.format
+    }
+
+    pub fn is_json(&self) -> bool {
+        self.format == OutputFormat::Json
+    }
+
+    /// Progress bars and live output: only for a person watching a terminal.
+    pub fn show_progress(&self) -> bool {
+        self.stderr_tty && !self.quiet && !self.is_json()
+    }
+
+    /// One line of data on stdout. A closed pipe (`berth ... | head -1`) ends
+    /// the process quietly with exit 0, as ripgrep does.
+    pub fn data(&self, line: &str) {
+        write_stdout(format_args!("{line}\n"));
+    }
+
+    /// The command's JSON document on stdout.
+    pub fn json<T: Serialize + ?Sized>(&self, value: &T) {
+        match serde_json::to_string_pretty(value) {
+            Ok(s) => write_stdout(format_args!("{s}\n")),
+            Err(e) => self.warn(&format!("could not encode JSON output: {e}")),
+        }
+    }
+
+    /// One compact JSON object per line (NDJSON), flushed at once.
+    pub fn json_line<T: Serialize + ?Sized>(&self, value: &T) {
+        match serde_json::to_string(value) {
+            Ok(s) => write_stdout(format_args!("{s}\n")),
+            Err(e) => self.warn(&format!("could not encode JSON output: {e}")),
+        }
+    }
+
+    /// A borderless table on stdout, one data line per row (pipe-friendly).
+    pub fn table(&self, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
+        let mut table = comfy_table::Table::new();
+        table.load_style(comfy_table::presets::NOTHING);
+        table.force_no_tty();
+        table.set_header(header.to_vec());
+        for row in rows {
+            table.add_row(row);
+        }
+        for line in table.lines() {
+            self.data(line.trim());
+        }
+    }
+
+    /// A status line for people on stderr; silent with `-q`.
+    pub fn status(&self, msg: &str) {
+        if !self.quiet {
+            write_stderr(format_args!("{msg}\n"));
+        }
+    }
+
+    pub fn warn(&self, msg: &str) {
+        let label = self.paint("warning", Style::Yellow);
+        write_stderr(format_args!("{label}: {msg}\n"));
+    }
+
+    /// Raw diagnostic text on stderr (build output, container logs), even with `-q`.
+    pub fn diagnostic(&self, text: &str) {
+        write_stderr(format_args!("{text}"));
+    }
+
+    pub fn paint(&self, text: &str, style: Style) -> String {
+        if !self.color {
+            return text.to_owned();
+        }
+        let code = match style {
+            Style::Bold => "1",
+            Style::Dim => "2",
+            Style::Green => "32",
+            Style::Yellow => "33",
+            Style::Red => "31",
+        };
+        format!("\x1b[{code}m{text}\x1b[0m")
+    }
+
+    /// Reports a failed command: the JSON error object on stdout with
+    /// `--output json`, a readable message on stderr otherwise.
+    pub fn report_error(&self, err: &anyhow::Error) -> i32 {
+        let (code, name, issues) = classify(err);
+        if self.is_json() {
+            let issues: Vec<JsonIssue<'_>> = issues.unwrap_or_default().iter().map(JsonIssue::from).collect();
+            self.json(&serde_json::json!({
+                "error": {
+                    "code": name,
+                    "exit_code": code,
+                    "message": format!("{err:#}"),
+                    "errors": issues,
+                }
+            }));
+        } else {
+            let label = self.paint("error", Style::Red);
+            write_stderr(format_args!("{label}: {err:#}\n"));
+            for issue in issues.unwrap_or_default() {
+                self.issue_line(issue, Style::Red);
+            }
+        }
+        code
+    }
+
+    /// One config problem as an indented line: `  web: healthcheck.path: must start with / (hint)`.
+    pub fn issue_line(&self, issue: &ConfigIssue, style: Style) {
+        let path = if issue.path.is_empty() { "(config)" } else { issue.path.as_str() };
+        let mut line = format!("  {}: {}: {}", issue.workload, self.paint(path, style), issue.message);
+        if let Some(s) = &issue.suggestion {
+            line.push_str(&format!(" ({s})"));
+        }
+        write_stderr(format_args!("{line}\n"));
+    }
+}
+
+/// The JSON form of a config problem (DESIGN §8).
+#[derive(Serialize)]
+pub struct JsonIssue<'a> {
+    pub workload: &'a str,
+    pub path: &'a str,
+    pub message: &'a str,
+    pub suggestion: Option<&'a str>,
+}
+
+impl<'a> From<&'a ConfigIssue> for JsonIssue<'a> {
+    fn from(i: &'a ConfigIssue) -> Self {
+        JsonIssue {
+            workload: &i.workload,
+            path: &i.path,
+            message: &i.message,
+            suggestion: i.suggestion.as_deref(),
+        }
+    }
+}
+
+fn write_stdout(args: std::fmt::Arguments<'_>) {
+    let mut out = io::stdout().lock();
+    let res = out.write_fmt(args).and_then(|()| out.flush());
+    if let Err(e) = res {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        // stdout is gone some other way; nothing sensible left to print to.
+        std::process::exit(crate::error::exit::FAILED);
+    }
+}
+
+fn write_stderr(args: std::fmt::Arguments<'_>) {
+    // A closed stderr must not turn into a panic; the message is lost either way.
+    let _ = io::stderr().lock().write_fmt(args);
+}

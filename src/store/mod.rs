@@ -1,0 +1,104 @@
+//! The SQLite store (DESIGN §6): one file, WAL, versioned migrations.
+
+mod migrations;
+pub mod deploys;
+pub mod locks;
+pub mod state;
+pub mod workloads;
+
+use std::fs::{DirBuilder, OpenOptions};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use rusqlite::Connection;
+
+pub use migrations::{SCHEMA_VERSION, migrate_to};
+pub use deploys::DeployRecord;
+pub use locks::LockGuard;
+pub use state::RuntimeState;
+pub use workloads::Workload;
+
+/// How long a writer waits for another berth process's transaction before
+/// giving up. Deploy transactions are short; this only has to outlast them.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// `$XDG_DATA_HOME/berth/berth.db`, or `~/.local/share/berth/berth.db`.
+    pub fn default_path() -> Result<PathBuf> {
+        let data_home = match std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+            Some(d) => PathBuf::from(d),
+            None => {
+                let home = std::env::var_os("HOME")
+                    .filter(|v| !v.is_empty())
+                    .context("neither XDG_DATA_HOME nor HOME is set: pass --db PATH or set BERTH_DB")?;
+                PathBuf::from(home).join(".local/share")
+            }
+        };
+        Ok(data_home.join("berth").join("berth.db"))
+    }
+
+    /// Opens (creating when missing, mode 0600) and migrates the store.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Self::open_connection(path)?;
+        migrations::migrate(&conn, path)?;
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Opens without migrating: for tests that build an older schema by hand.
+    pub fn open_connection(path: &Path) -> Result<Connection> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.exists() {
+                DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o700)
+                    .create(dir)
+                    .with_context(|| format!("could not create the store directory {}", dir.display()))?;
+            }
+        }
+        // Create the file ourselves so it is 0600 from its first byte: it holds
+        // env values, which are secrets.
+        OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .with_context(|| format!("could not open the store {}", path.display()))?;
+        let conn = Connection::open(path).with_context(|| format!("could not open the store {}", path.display()))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .with_context(|| format!("{} is not a berth store (or is damaged)", path.display()))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            bail!("could not switch the store {} to WAL mode (got {mode})", path.display());
+        }
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+        Ok(conn)
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Now, as RFC 3339 UTC with milliseconds: sortable as text.
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let fmt = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    now.format(&fmt).unwrap_or_else(|_| now.unix_timestamp().to_string())
+}

@@ -1,0 +1,104 @@
+//! The `workloads` table: name, kind and the JSON config blob.
+
+use anyhow::{Context, Result};
+use rusqlite::{OptionalExtension, Row, params};
+use serde_json::Value;
+
+use super::{Store, now_rfc3339};
+use crate::config::Kind;
+use crate::error::BerthError;
+
+#[derive(Debug, Clone)]
+pub struct Workload {
+    pub id: i64,
+    pub name: String,
+    pub kind: Kind,
+    pub config: Value,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const COLUMNS: &str = "id, name, kind, config, created_at, updated_at";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Workload> {
+    let kind: String = row.get(2)?;
+    let config: String = row.get(3)?;
+    let conversion = |e: Box<dyn std::error::Error + Send + Sync>| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e)
+    };
+    Ok(Workload {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        kind: kind.parse::<Kind>().map_err(|e| conversion(e.into()))?,
+        config: serde_json::from_str(&config).map_err(|e| conversion(e.into()))?,
+        created_at: row.get(4)?,
+        updated_at: row.get(5)?,
+    })
+}
+
+impl Store {
+    /// Inserts a workload whose config already passed validation.
+    pub fn insert_workload(&self, name: &str, kind: Kind, config: &Value) -> Result<Workload> {
+        let now = now_rfc3339();
+        let inserted = self.conn().execute(
+            "INSERT INTO workloads (name, kind, config, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)
+             ON CONFLICT(name) DO NOTHING",
+            params![name, kind.as_str(), config.to_string(), now],
+        )?;
+        if inserted == 0 {
+            anyhow::bail!(
+                "workload `{name}` already exists: change it with `berth workload set {name} --config FILE` \
+                 or `berth workload edit {name}`"
+            );
+        }
+        self.workload(name)
+    }
+
+    /// The workload called `name`, or a not-found error (exit 4).
+    pub fn workload(&self, name: &str) -> Result<Workload> {
+        self.find_workload(name)?.ok_or_else(|| {
+            BerthError::NotFound(format!(
+                "no workload named `{name}` (see `berth workload list`)"
+            ))
+            .into()
+        })
+    }
+
+    pub fn find_workload(&self, name: &str) -> Result<Option<Workload>> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM workloads WHERE name = ?1"),
+                [name],
+                from_row,
+            )
+            .optional()
+            .with_context(|| format!("could not read workload `{name}` from the store"))
+    }
+
+    pub fn workloads(&self) -> Result<Vec<Workload>> {
+        let mut stmt = self.conn().prepare(&format!("SELECT {COLUMNS} FROM workloads ORDER BY name"))?;
+        let rows = stmt.query_map([], from_row)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .context("could not read workloads from the store")
+    }
+
+    /// Replaces the config of a workload (already validated).
+    pub fn update_workload_config(&self, name: &str, config: &Value) -> Result<()> {
+        let n = self.conn().execute(
+            "UPDATE workloads SET config = ?2, updated_at = ?3 WHERE name = ?1",
+            params![name, config.to_string(), now_rfc3339()],
+        )?;
+        if n == 0 {
+            return Err(BerthError::NotFound(format!("no workload named `{name}`")).into());
+        }
+        Ok(())
+    }
+
+    pub fn delete_workload(&self, name: &str) -> Result<()> {
+        let n = self.conn().execute("DELETE FROM workloads WHERE name = ?1", [name])?;
+        if n == 0 {
+            return Err(BerthError::NotFound(format!("no workload named `{name}`")).into());
+        }
+        Ok(())
+    }
+}
