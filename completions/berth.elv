@@ -29,6 +29,9 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand --version 'Print version'
             cand workload 'Add, change, list, show and remove workloads'
             cand validate 'Check workload configs without saving or deploying anything'
+            cand deploy 'Deploy workloads: prepare, start, gate, route, persist, reap'
+            cand status 'Show what is deployed and whether it is running'
+            cand reconcile 'Repair what an interrupted deploy left behind'
             cand completions 'Print a shell completion script'
             cand man 'Print the berth(1) man page'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -159,6 +162,40 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'berth;deploy'= {
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand --wait 'Wait for another deploy of the same workload to finish instead of exiting 5'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;status'= {
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;reconcile'= {
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'berth;completions'= {
             cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
             cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
@@ -184,6 +221,9 @@ set edit:completion:arg-completer[berth] = {|@words|
         &'berth;help'= {
             cand workload 'Add, change, list, show and remove workloads'
             cand validate 'Check workload configs without saving or deploying anything'
+            cand deploy 'Deploy workloads: prepare, start, gate, route, persist, reap'
+            cand status 'Show what is deployed and whether it is running'
+            cand reconcile 'Repair what an interrupted deploy left behind'
             cand completions 'Print a shell completion script'
             cand man 'Print the berth(1) man page'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -209,6 +249,12 @@ set edit:completion:arg-completer[berth] = {|@words|
         &'berth;help;workload;rm'= {
         }
         &'berth;help;validate'= {
+        }
+        &'berth;help;deploy'= {
+        }
+        &'berth;help;status'= {
+        }
+        &'berth;help;reconcile'= {
         }
         &'berth;help;completions'= {
         }

@@ -54,6 +54,15 @@ pub enum Command {
     /// Check workload configs without saving or deploying anything
     Validate(ValidateArgs),
 
+    /// Deploy workloads: prepare, start, gate, route, persist, reap
+    Deploy(DeployArgs),
+
+    /// Show what is deployed and whether it is running
+    Status(StatusArgs),
+
+    /// Repair what an interrupted deploy left behind
+    Reconcile(ReconcileArgs),
+
     /// Print a shell completion script
     Completions(CompletionsArgs),
 
@@ -142,4 +151,26 @@ pub struct CompletionsArgs {
     /// Shell to generate completions for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// Workloads to deploy
+    #[arg(required = true)]
+    pub names: Vec<String>,
+    /// Wait for another deploy of the same workload to finish instead of exiting 5
+    #[arg(long)]
+    pub wait: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Workload [default: all]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// Workload [default: all]
+    pub name: Option<String>,
 }

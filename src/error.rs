@@ -39,7 +39,10 @@ pub enum BerthError {
 impl BerthError {
     pub fn invalid_config(errors: Vec<ConfigIssue>) -> Self {
         let n = errors.len();
-        let first = errors.first().map(|e| e.workload.clone()).unwrap_or_default();
+        let first = errors
+            .first()
+            .map(|e| e.workload.clone())
+            .unwrap_or_default();
         let message = if n == 1 {
             format!("invalid config for workload `{first}`: 1 error")
         } else {

@@ -7,9 +7,15 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod deploy;
+pub mod docker;
 pub mod error;
+pub mod events;
 pub mod generated;
+pub mod http;
 pub mod output;
+pub mod proxy;
+pub mod source;
 pub mod store;
 
 use clap::Parser;
@@ -20,10 +26,17 @@ use crate::output::Printer;
 /// Parses the command line, runs the command and returns the exit code.
 pub fn main_exit_code() -> i32 {
     let cli = Cli::parse();
+    http::init_tls();
     let printer = Printer::new(cli.global.output, cli.global.quiet, cli.global.no_color);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
-        Err(e) => return printer.report_error(&anyhow::Error::new(e).context("could not start the async runtime")),
+        Err(e) => {
+            return printer
+                .report_error(&anyhow::Error::new(e).context("could not start the async runtime"));
+        }
     };
     match runtime.block_on(commands::run(cli, printer)) {
         Ok(()) => error::exit::OK,

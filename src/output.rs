@@ -129,7 +129,11 @@ impl Printer {
     pub fn report_error(&self, err: &anyhow::Error) -> i32 {
         let (code, name, issues) = classify(err);
         if self.is_json() {
-            let issues: Vec<JsonIssue<'_>> = issues.unwrap_or_default().iter().map(JsonIssue::from).collect();
+            let issues: Vec<JsonIssue<'_>> = issues
+                .unwrap_or_default()
+                .iter()
+                .map(JsonIssue::from)
+                .collect();
             self.json(&serde_json::json!({
                 "error": {
                     "code": name,
@@ -150,8 +154,17 @@ impl Printer {
 
     /// One config problem as an indented line: `  web: healthcheck.path: must start with / (hint)`.
     pub fn issue_line(&self, issue: &ConfigIssue, style: Style) {
-        let path = if issue.path.is_empty() { "(config)" } else { issue.path.as_str() };
-        let mut line = format!("  {}: {}: {}", issue.workload, self.paint(path, style), issue.message);
+        let path = if issue.path.is_empty() {
+            "(config)"
+        } else {
+            issue.path.as_str()
+        };
+        let mut line = format!(
+            "  {}: {}: {}",
+            issue.workload,
+            self.paint(path, style),
+            issue.message
+        );
         if let Some(s) = &issue.suggestion {
             line.push_str(&format!(" ({s})"));
         }

@@ -7,7 +7,8 @@ use common::TestContext;
 
 fn user_version(path: &std::path::Path) -> i64 {
     let conn = rusqlite::Connection::open(path).expect("open");
-    conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("user_version")
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("user_version")
 }
 
 #[test]
@@ -31,13 +32,20 @@ fn an_older_store_is_upgraded_without_losing_rows() {
     }
     assert_eq!(user_version(&t.db), 1);
 
-    let list = t.run(&["--output", "json", "workload", "list"]).success().json();
+    let list = t
+        .run(&["--output", "json", "workload", "list"])
+        .success()
+        .json();
     assert_eq!(list["workloads"][0]["name"], "old");
     assert_eq!(user_version(&t.db), SCHEMA_VERSION);
 
     let conn = rusqlite::Connection::open(&t.db).expect("open");
     let events: i64 = conn
-        .query_row("SELECT count(*) FROM event_log WHERE workload_id = 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM event_log WHERE workload_id = 1",
+            [],
+            |r| r.get(0),
+        )
         .expect("count");
     assert_eq!(events, 1);
     let indexed: i64 = conn
@@ -53,10 +61,12 @@ fn an_older_store_is_upgraded_without_losing_rows() {
 #[test]
 fn a_store_from_a_newer_berth_is_refused_untouched() {
     let t = TestContext::new();
-    t.add("web", "image", &serde_json::json!({ "image": "app:v1" })).success();
+    t.add("web", "image", &serde_json::json!({ "image": "app:v1" }))
+        .success();
     {
         let conn = rusqlite::Connection::open(&t.db).expect("open");
-        conn.execute_batch(&format!("PRAGMA user_version = {}", SCHEMA_VERSION + 7)).expect("bump");
+        conn.execute_batch(&format!("PRAGMA user_version = {}", SCHEMA_VERSION + 7))
+            .expect("bump");
     }
     let run = t.run(&["workload", "list"]).code(1);
     assert!(run.stderr.contains("newer berth"), "{}", run.stderr);
@@ -68,8 +78,14 @@ fn opening_twice_is_idempotent_and_uses_wal() {
     let t = TestContext::new();
     drop(Store::open(&t.db).expect("first open"));
     let store = Store::open(&t.db).expect("second open");
-    let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
+    let mode: String = store
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("mode");
     assert_eq!(mode, "wal");
-    let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).expect("fk");
+    let fk: i64 = store
+        .conn()
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .expect("fk");
     assert_eq!(fk, 1);
 }

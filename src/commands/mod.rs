@@ -2,15 +2,22 @@
 //! library and print the result.
 
 mod completions;
+mod deploy;
+mod reconcile;
+mod status;
 mod validate;
 mod workload;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Result;
 
 use crate::cli::{Cli, Command, GlobalArgs, WorkloadCommand};
+use crate::deploy::DeployEnv;
+use crate::docker::Docker;
 use crate::output::Printer;
+use crate::proxy::NoRouter;
 use crate::store::Store;
 
 /// What every command gets: how to print, and where the store is.
@@ -37,6 +44,20 @@ impl Ctx {
     pub fn store(&self) -> Result<Store> {
         Store::open(&self.db_path()?)
     }
+
+    /// Connects to Docker and picks the router: what every command that
+    /// touches containers needs.
+    pub async fn deploy_env(&self) -> Result<DeployEnv> {
+        let db_path = self.db_path()?;
+        // Open once so a broken or newer store fails before Docker is touched.
+        drop(Store::open(&db_path)?);
+        Ok(DeployEnv {
+            docker: Docker::connect().await?,
+            router: Arc::new(NoRouter),
+            printer: self.printer,
+            db_path,
+        })
+    }
 }
 
 pub async fn run(cli: Cli, printer: Printer) -> Result<()> {
@@ -50,6 +71,9 @@ pub async fn run(cli: Cli, printer: Printer) -> Result<()> {
             WorkloadCommand::Show(args) => workload::show(&ctx, &args),
             WorkloadCommand::Rm(args) => workload::rm(&ctx, &args),
         },
+        Command::Deploy(args) => deploy::exec(&ctx, &args).await,
+        Command::Status(args) => status::exec(&ctx, &args).await,
+        Command::Reconcile(args) => reconcile::exec(&ctx, &args).await,
         Command::Validate(args) => validate::exec(&ctx, &args),
         Command::Completions(args) => completions::completions(&ctx, args.shell),
         Command::Man => completions::man(&ctx),

@@ -22,7 +22,8 @@ pub fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
         (Some(file), Some(kind)) => {
             if args.names.len() > 1 {
                 return Err(BerthError::Usage(
-                    "with --file, give at most one NAME (the workload name used in messages)".into(),
+                    "with --file, give at most one NAME (the workload name used in messages)"
+                        .into(),
                 )
                 .into());
             }
@@ -36,14 +37,21 @@ pub fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
             let cwd = std::env::current_dir()?;
             config::resolve_paths(kind, &mut raw, &cwd);
             let outcome = config::validate(&name, kind, &raw);
-            vec![Checked { name, kind, outcome }]
+            vec![Checked {
+                name,
+                kind,
+                outcome,
+            }]
         }
         _ => {
             let store = ctx.store()?;
             let workloads = if args.names.is_empty() {
                 store.workloads()?
             } else {
-                args.names.iter().map(|n| store.workload(n)).collect::<Result<Vec<_>>>()?
+                args.names
+                    .iter()
+                    .map(|n| store.workload(n))
+                    .collect::<Result<Vec<_>>>()?
             };
             workloads
                 .into_iter()
@@ -100,7 +108,8 @@ pub fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
                 })
             })
             .collect();
-        ctx.printer.json(&json!({ "valid": true, "workloads": results }));
+        ctx.printer
+            .json(&json!({ "valid": true, "workloads": results }));
     } else {
         if checked.is_empty() {
             ctx.printer.status("no workloads to validate");
@@ -109,7 +118,10 @@ pub fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
             if let Ok(v) = &c.outcome {
                 let s = effective_strategy(&v.config);
                 let ok = ctx.printer.paint("ok", Style::Green);
-                ctx.printer.data(&format!("{}: {ok} ({}, strategy {}: {})", c.name, c.kind, s.strategy, s.reason));
+                ctx.printer.data(&format!(
+                    "{}: {ok} ({}, strategy {}: {})",
+                    c.name, c.kind, s.strategy, s.reason
+                ));
             }
         }
     }

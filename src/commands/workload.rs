@@ -15,9 +15,8 @@ use crate::output::Printer;
 use crate::store::Workload;
 
 pub fn add(ctx: &Ctx, args: &WorkloadAddArgs) -> Result<()> {
-    config::validate_workload_name(&args.name).map_err(|m| {
-        BerthError::Usage(format!("invalid workload name `{}`: {m}", args.name))
-    })?;
+    config::validate_workload_name(&args.name)
+        .map_err(|m| BerthError::Usage(format!("invalid workload name `{}`: {m}", args.name)))?;
     let raw = match &args.config {
         Some(path) => read_config_source(&args.name, path)?,
         None => Value::Object(Default::default()),
@@ -26,7 +25,10 @@ pub fn add(ctx: &Ctx, args: &WorkloadAddArgs) -> Result<()> {
     let store = ctx.store()?;
     let workload = store.insert_workload(&args.name, args.kind, &raw)?;
     report_warnings(&ctx.printer, &validated.warnings);
-    ctx.printer.status(&format!("added workload `{}` ({})", workload.name, workload.kind));
+    ctx.printer.status(&format!(
+        "added workload `{}` ({})",
+        workload.name, workload.kind
+    ));
     print_workload(ctx, &workload, &validated, false);
     Ok(())
 }
@@ -82,13 +84,15 @@ pub fn edit(ctx: &Ctx, name: &str) -> Result<()> {
     loop {
         std::fs::write(file.path(), &text).context("could not write the temporary file to edit")?;
         run_editor(&editor, file.path())?;
-        let edited = std::fs::read_to_string(file.path()).context("could not read the edited file")?;
+        let edited =
+            std::fs::read_to_string(file.path()).context("could not read the edited file")?;
         let body = strip_comment_lines(&edited);
         if body.trim() == original.trim() {
             ctx.printer.status(&format!("workload `{name}` unchanged"));
             return Ok(());
         }
-        let outcome = parse_config_text(name, &body).and_then(|raw| check_config(name, workload.kind, raw));
+        let outcome =
+            parse_config_text(name, &body).and_then(|raw| check_config(name, workload.kind, raw));
         match outcome {
             Ok((raw, validated)) => {
                 store.update_workload_config(name, &raw)?;
@@ -101,19 +105,28 @@ pub fn edit(ctx: &Ctx, name: &str) -> Result<()> {
             Err(err) if interactive => {
                 // Reopen with the errors on top, as `kubectl edit` does; the
                 // stored config is untouched until a valid one is saved.
-                let mut header = String::from("// berth: this config is invalid and was not saved. Fix it, or\n");
-                header.push_str("// empty the file to cancel. Lines starting with // are ignored.\n");
+                let mut header = String::from(
+                    "// berth: this config is invalid and was not saved. Fix it, or\n",
+                );
+                header
+                    .push_str("// empty the file to cancel. Lines starting with // are ignored.\n");
                 for line in issue_lines(&err) {
                     header.push_str(&format!("// {line}\n"));
                 }
                 if body.trim().is_empty() {
-                    ctx.printer.status(&format!("edit of `{name}` cancelled; config unchanged"));
+                    ctx.printer
+                        .status(&format!("edit of `{name}` cancelled; config unchanged"));
                     return Ok(());
                 }
                 text = header + &body;
-                ctx.printer.warn("the edited config is invalid; reopening the editor");
+                ctx.printer
+                    .warn("the edited config is invalid; reopening the editor");
             }
-            Err(err) => return Err(err.context(format!("edit of `{name}` not saved; the stored config is unchanged"))),
+            Err(err) => {
+                return Err(err.context(format!(
+                    "edit of `{name}` not saved; the stored config is unchanged"
+                )));
+            }
         }
     }
 }
@@ -127,8 +140,9 @@ pub fn list(ctx: &Ctx) -> Result<()> {
         return Ok(());
     }
     if rows.is_empty() {
-        ctx.printer
-            .status("no workloads yet: add one with `berth workload add NAME --kind KIND --config FILE`");
+        ctx.printer.status(
+            "no workloads yet: add one with `berth workload add NAME --kind KIND --config FILE`",
+        );
         return Ok(());
     }
     ctx.printer.table(
@@ -181,9 +195,11 @@ pub fn rm(ctx: &Ctx, args: &WorkloadRmArgs) -> Result<()> {
         );
     }
     store.delete_workload(&workload.name)?;
-    ctx.printer.status(&format!("removed workload `{}`", workload.name));
+    ctx.printer
+        .status(&format!("removed workload `{}`", workload.name));
     if ctx.printer.is_json() {
-        ctx.printer.json(&serde_json::json!({ "removed": workload.name }));
+        ctx.printer
+            .json(&serde_json::json!({ "removed": workload.name }));
     }
     Ok(())
 }
@@ -219,7 +235,11 @@ impl From<&Workload> for ListRow {
 }
 
 fn shown_config(config: &Value, show_secrets: bool) -> Value {
-    if show_secrets { config.clone() } else { mask_secrets(config) }
+    if show_secrets {
+        config.clone()
+    } else {
+        mask_secrets(config)
+    }
 }
 
 fn print_workload(ctx: &Ctx, workload: &Workload, validated: &Validated, show_secrets: bool) {
@@ -242,7 +262,10 @@ fn print_workload(ctx: &Ctx, workload: &Workload, validated: &Validated, show_se
     let p = &ctx.printer;
     p.data(&format!("name:     {}", workload.name));
     p.data(&format!("kind:     {}", workload.kind));
-    p.data(&format!("strategy: {} ({})", strategy.strategy, strategy.reason));
+    p.data(&format!(
+        "strategy: {} ({})",
+        strategy.strategy, strategy.reason
+    ));
     p.data(&format!("updated:  {}", workload.updated_at));
     p.data("config:");
     let pretty = serde_json::to_string_pretty(&config).unwrap_or_else(|_| config.to_string());
@@ -272,7 +295,10 @@ pub(crate) fn read_config_source(name: &str, path: &Path) -> Result<Value> {
         s
     } else {
         std::fs::read_to_string(path).map_err(|e| {
-            BerthError::Usage(format!("could not read config file {}: {e}", path.display()))
+            BerthError::Usage(format!(
+                "could not read config file {}: {e}",
+                path.display()
+            ))
         })?
     };
     parse_config_text(name, &text)
@@ -283,7 +309,11 @@ fn parse_config_text(name: &str, text: &str) -> Result<Value> {
         BerthError::invalid_config(vec![ConfigIssue {
             workload: name.to_owned(),
             path: String::new(),
-            message: format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
+            message: format!(
+                "not valid JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ),
             suggestion: None,
         }])
         .into()
@@ -298,7 +328,9 @@ fn report_warnings(printer: &Printer, warnings: &[ConfigIssue]) {
 
 fn issue_lines(err: &anyhow::Error) -> Vec<String> {
     match err.downcast_ref::<BerthError>() {
-        Some(BerthError::InvalidConfig { errors, .. }) => errors.iter().map(ToString::to_string).collect(),
+        Some(BerthError::InvalidConfig { errors, .. }) => {
+            errors.iter().map(ToString::to_string).collect()
+        }
         _ => vec![format!("{err:#}")],
     }
 }
@@ -324,15 +356,14 @@ fn editor_command() -> Result<Vec<String>> {
         return Ok(vec!["vi".to_owned()]);
     }
     Err(BerthError::Usage(
-        "no editor: set VISUAL or EDITOR, or use `berth workload set NAME --config FILE`".to_owned(),
+        "no editor: set VISUAL or EDITOR, or use `berth workload set NAME --config FILE`"
+            .to_owned(),
     )
     .into())
 }
 
 fn run_editor(editor: &[String], file: &Path) -> Result<()> {
-    let (program, args) = editor
-        .split_first()
-        .context("empty editor command")?;
+    let (program, args) = editor.split_first().context("empty editor command")?;
     let status = std::process::Command::new(program)
         .args(args)
         .arg(file)
@@ -343,4 +374,3 @@ fn run_editor(editor: &[String], file: &Path) -> Result<()> {
     }
     Ok(())
 }
-

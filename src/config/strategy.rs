@@ -271,9 +271,17 @@ mod tests {
                 assert_eq!(issue.workload, "web");
                 assert_eq!(issue.path, "deploy_strategy");
                 assert!(issue.message.contains("\"recreate\""), "{}", issue.message);
-                assert!(issue.message.contains("\"blue-green\""), "{}", issue.message);
+                assert!(
+                    issue.message.contains("\"blue-green\""),
+                    "{}",
+                    issue.message
+                );
                 if !value.is_string() {
-                    assert!(issue.message.contains("must be a string"), "{}", issue.message);
+                    assert!(
+                        issue.message.contains("must be a string"),
+                        "{}",
+                        issue.message
+                    );
                 }
             }
         }
@@ -287,7 +295,13 @@ mod tests {
                 .suggestion
                 .unwrap_or_default()
         };
-        for value in ["bluegreen", "Blue-Green", "blue_green", "BLUE GREEN", "blue-gren"] {
+        for value in [
+            "bluegreen",
+            "Blue-Green",
+            "blue_green",
+            "BLUE GREEN",
+            "blue-gren",
+        ] {
             assert_eq!(
                 suggestion(Kind::Image, value),
                 "did you mean \"blue-green\"?",
@@ -303,7 +317,12 @@ mod tests {
         }
         assert!(suggestion(Kind::Static, " ").contains("default"));
         assert!(!suggestion(Kind::Compose, "bluegreen").contains("blue-green"));
-        assert!(check(Kind::Image, Some(json!("rolling"))).expect_err("invalid").suggestion.is_none());
+        assert!(
+            check(Kind::Image, Some(json!("rolling")))
+                .expect_err("invalid")
+                .suggestion
+                .is_none()
+        );
     }
 
     #[test]
@@ -343,7 +362,10 @@ mod tests {
         for requested in ["", "recreate"] {
             let effective = resolve(Kind::Static, requested, Some("data"));
             assert_eq!(effective.strategy, Strategy::Recreate);
-            assert!(!effective.forced, "{requested:?} asked for nothing to override");
+            assert!(
+                !effective.forced,
+                "{requested:?} asked for nothing to override"
+            );
         }
     }
 
@@ -367,7 +389,11 @@ mod tests {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         );
-        assert_ne!(green_name("web"), green_name("web"), "two greens, two names");
+        assert_ne!(
+            green_name("web"),
+            green_name("web"),
+            "two greens, two names"
+        );
         let longest = "a".repeat(56);
         assert_eq!(green_name(&longest).len(), 63);
     }

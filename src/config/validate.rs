@@ -310,7 +310,12 @@ impl<'a> Report<'a> {
         Some(s)
     }
 
-    fn object<'v>(&mut self, path: &str, value: &'v Value, like: &str) -> Option<&'v Map<String, Value>> {
+    fn object<'v>(
+        &mut self,
+        path: &str,
+        value: &'v Value,
+        like: &str,
+    ) -> Option<&'v Map<String, Value>> {
         let object = value.as_object();
         if object.is_none() {
             self.error(
@@ -404,7 +409,12 @@ impl<'a> Report<'a> {
 
     /// An absolute path that must exist on this host as a directory or a file.
     /// Returns it when it does.
-    fn existing_path<'v>(&mut self, path: &str, value: &'v str, want: HostEntry) -> Option<&'v Path> {
+    fn existing_path<'v>(
+        &mut self,
+        path: &str,
+        value: &'v str,
+        want: HostEntry,
+    ) -> Option<&'v Path> {
         if value.is_empty() {
             self.error(path, "must not be empty");
             return None;
@@ -589,7 +599,9 @@ fn check_hostname(domain: &str) -> Result<(), &'static str> {
             return Err("a label is longer than 63 characters");
         }
         if !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err("use letters, digits, hyphens and dots only, with an optional leading `*.`");
+            return Err(
+                "use letters, digits, hyphens and dots only, with an optional leading `*.`",
+            );
         }
         if label.starts_with('-') || label.ends_with('-') {
             return Err("a label must not start or end with a hyphen");
@@ -867,7 +879,10 @@ fn check_memory(report: &mut Report<'_>, value: &Value) {
         }
     };
     if bytes < MIN_MEMORY {
-        report.error("memory", "must be at least 6m (6 MiB), the least Docker accepts");
+        report.error(
+            "memory",
+            "must be at least 6m (6 MiB), the least Docker accepts",
+        );
     }
 }
 
@@ -880,7 +895,10 @@ fn check_cpus(report: &mut Report<'_>, value: &Value) {
         ),
         None => report.error(
             "cpus",
-            format!("must be a number of CPUs like 0.5 or 2, got {}", json_type(value)),
+            format!(
+                "must be a number of CPUs like 0.5 or 2, got {}",
+                json_type(value)
+            ),
         ),
     }
 }
@@ -890,9 +908,9 @@ fn check_restart(report: &mut Report<'_>, value: &Value) {
     let Some(policy) = report.string("restart", value) else {
         return;
     };
-    let retries_ok = policy
-        .strip_prefix("on-failure:")
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && n.parse::<u32>().is_ok());
+    let retries_ok = policy.strip_prefix("on-failure:").is_some_and(|n| {
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && n.parse::<u32>().is_ok()
+    });
     if !POLICIES.contains(&policy) && !retries_ok {
         report.error_hint(
             "restart",
@@ -958,7 +976,10 @@ fn check_reference_field(report: &mut Report<'_>, path: &str, value: &Value) {
 /// A plausible Docker image reference: `[host[:port]/]path[:tag][@sha256:hex]`.
 /// No tag means `:latest`, as docker does.
 fn check_reference(reference: &str) -> Result<(), String> {
-    if reference.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if reference
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
         return Err("it must not contain spaces".to_owned());
     }
     let (name_and_tag, digest) = match reference.split_once('@') {
@@ -967,8 +988,12 @@ fn check_reference(reference: &str) -> Result<(), String> {
     };
     if let Some(digest) = digest {
         let hex = digest.strip_prefix("sha256:");
-        if !hex.is_some_and(|h| h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))) {
-            return Err("the digest after `@` must be `sha256:` and 64 lowercase hex digits".to_owned());
+        if !hex.is_some_and(|h| {
+            h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        }) {
+            return Err(
+                "the digest after `@` must be `sha256:` and 64 lowercase hex digits".to_owned(),
+            );
         }
     }
     // A `:` after the last `/` starts the tag; one before it is a registry port.
@@ -983,7 +1008,9 @@ fn check_reference(reference: &str) -> Result<(), String> {
     if let Some(tag) = tag {
         let mut chars = tag.chars();
         let valid = tag.len() <= 128
-            && chars.next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            && chars
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
             && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
         if !valid {
             return Err(format!(
@@ -1030,7 +1057,9 @@ fn check_repository_segment(segment: &str) -> Result<(), String> {
     let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
     let valid = segment.starts_with(alnum)
         && segment.ends_with(alnum)
-        && segment.chars().all(|c| alnum(c) || matches!(c, '.' | '_' | '-'));
+        && segment
+            .chars()
+            .all(|c| alnum(c) || matches!(c, '.' | '_' | '-'));
     if valid {
         Ok(())
     } else {
@@ -1109,20 +1138,19 @@ fn check_dockerfile(report: &mut Report<'_>, config: &Map<String, Value>) {
             .string("context", v)
             .and_then(|dir| report.existing_path("context", dir, HostEntry::Directory)),
     };
-    if let Some(v) = config.get("dockerfile") {
-        if let Some(file) = report.non_empty_string("dockerfile", v) {
-            check_dockerfile_path(report, file, context);
-        }
+    if let Some(v) = config.get("dockerfile")
+        && let Some(file) = report.non_empty_string("dockerfile", v)
+    {
+        check_dockerfile_path(report, file, context);
     }
     if let Some(v) = config.get("build_args") {
         check_build_args(report, v);
     }
-    if let Some(v) = config.get("target") {
-        if let Some(target) = report.non_empty_string("target", v) {
-            if target.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                report.error("target", "a build stage name must not contain spaces");
-            }
-        }
+    if let Some(v) = config.get("target")
+        && let Some(target) = report.non_empty_string("target", v)
+        && target.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        report.error("target", "a build stage name must not contain spaces");
     }
 }
 
@@ -1139,7 +1167,10 @@ fn check_dockerfile_path(report: &mut Report<'_>, file: &str, context: Option<&P
     if relative.components().any(|c| c == Component::ParentDir) {
         report.error(
             "dockerfile",
-            format!("`{}` must stay inside the build context: remove `..`", shown(file)),
+            format!(
+                "`{}` must stay inside the build context: remove `..`",
+                shown(file)
+            ),
         );
         return;
     }
@@ -1187,10 +1218,11 @@ fn check_static(report: &mut Report<'_>, config: &Map<String, Value>) {
     if let Some(v) = config.get("runtime") {
         report.one_of("runtime", v, &["", "deno"]);
     }
-    if let Some(v) = config.get("storage") {
-        if v.as_str() != Some("") {
-            check_docker_name(report, "storage", v, "volume");
-        }
+    // An empty `storage` means none.
+    if let Some(v) = config.get("storage")
+        && v.as_str() != Some("")
+    {
+        check_docker_name(report, "storage", v, "volume");
     }
     match config.get("root") {
         None if storage_volume(config).is_none() => report.missing(
@@ -1208,16 +1240,18 @@ fn check_static(report: &mut Report<'_>, config: &Map<String, Value>) {
     if let Some(v) = config.get("server_image") {
         check_reference_field(report, "server_image", v);
     }
-    if let Some(v) = config.get("server_root") {
-        if let Some(dir) = report.string("server_root", v) {
-            if !dir.starts_with('/') || dir.contains('\0') {
-                report.error_hint(
-                    "server_root",
-                    format!("`{}` must be an absolute path inside the container", shown(dir)),
-                    Some("e.g. \"/usr/share/nginx/html\"".to_owned()),
-                );
-            }
-        }
+    if let Some(v) = config.get("server_root")
+        && let Some(dir) = report.string("server_root", v)
+        && (!dir.starts_with('/') || dir.contains('\0'))
+    {
+        report.error_hint(
+            "server_root",
+            format!(
+                "`{}` must be an absolute path inside the container",
+                shown(dir)
+            ),
+            Some("e.g. \"/usr/share/nginx/html\"".to_owned()),
+        );
     }
 }
 
@@ -1243,26 +1277,30 @@ fn check_compose(report: &mut Report<'_>, config: &Map<String, Value>) {
             }
         }
     }
-    if let Some(v) = config.get("project") {
-        if let Some(project) = report.non_empty_string("project", v) {
-            let mut chars = project.chars();
-            let valid = chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-                && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-'));
-            if !valid {
-                report.error(
-                    "project",
-                    format!(
-                        "`{}` is not a compose project name: use lowercase letters, digits, `_` \
-                         and `-`, starting with a letter or digit",
-                        shown(project)
-                    ),
-                );
-            }
-        }
+    if let Some(v) = config.get("project")
+        && let Some(project) = report.non_empty_string("project", v)
+        && !is_compose_project(project)
+    {
+        report.error(
+            "project",
+            format!(
+                "`{}` is not a compose project name: use lowercase letters, digits, `_` \
+                 and `-`, starting with a letter or digit",
+                shown(project)
+            ),
+        );
     }
     if let Some(v) = config.get("service") {
         report.non_empty_string("service", v);
     }
+}
+
+/// `^[a-z0-9][a-z0-9_-]*$`, what `docker compose -p` accepts.
+fn is_compose_project(name: &str) -> bool {
+    let lower_or_digit = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+    let mut chars = name.chars();
+    chars.next().is_some_and(lower_or_digit)
+        && chars.all(|c| lower_or_digit(c) || matches!(c, '_' | '-'))
 }
 
 // ---------------------------------------------------------------------------
@@ -1271,7 +1309,9 @@ fn check_compose(report: &mut Report<'_>, config: &Map<String, Value>) {
 fn check_strategy_fit(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>) {
     let requested = match config.get("deploy_strategy") {
         None => "",
-        Some(Value::String(s)) if matches!(s.as_str(), "" | "recreate" | "blue-green") => s.as_str(),
+        Some(Value::String(s)) if matches!(s.as_str(), "" | "recreate" | "blue-green") => {
+            s.as_str()
+        }
         // Already reported by validate_strategy.
         Some(_) => return,
     };
@@ -1372,7 +1412,18 @@ pub(super) fn did_you_mean<'c>(input: &str, candidates: &[&'c str]) -> Option<&'
     let limit = (len / 3).clamp(1, 3);
     candidates
         .iter()
-        .map(|c| (edit_distance(&input, &c.to_lowercase()), *c))
+        .map(|c| {
+            let candidate = c.to_lowercase();
+            // `interval` for `interval_ms`: a forgotten suffix is no typo,
+            // but still the likely meaning.
+            let distance = edit_distance(&input, &candidate);
+            let distance = if len >= 4 && candidate.starts_with(&input) {
+                distance.min(limit)
+            } else {
+                distance
+            };
+            (distance, *c)
+        })
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c)
@@ -1390,9 +1441,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let substitution = rows[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]);
-            let mut best = substitution
-                .min(rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1);
+            let mut best = substitution.min(rows[i - 1][j] + 1).min(rows[i][j - 1] + 1);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(rows[i - 2][j - 2] + 1);
             }

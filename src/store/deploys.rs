@@ -52,7 +52,12 @@ impl Store {
         Ok(self.conn().last_insert_rowid())
     }
 
-    pub fn set_deploy_artifact(&self, id: i64, artifact: &str, container_name: Option<&str>) -> Result<()> {
+    pub fn set_deploy_artifact(
+        &self,
+        id: i64,
+        artifact: &str,
+        container_name: Option<&str>,
+    ) -> Result<()> {
         self.conn().execute(
             "UPDATE deploys SET artifact = ?2, container_name = coalesce(?3, container_name) WHERE id = ?1",
             params![id, artifact, container_name],
@@ -73,7 +78,11 @@ impl Store {
 
     pub fn deploy(&self, id: i64) -> Result<Option<DeployRecord>> {
         self.conn()
-            .query_row(&format!("SELECT {COLUMNS} FROM deploys WHERE id = ?1"), [id], from_row)
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM deploys WHERE id = ?1"),
+                [id],
+                from_row,
+            )
             .optional()
             .context("could not read the deploy from the store")
     }
@@ -84,7 +93,8 @@ impl Store {
             "SELECT {COLUMNS} FROM deploys WHERE workload_id = ?1 ORDER BY id DESC LIMIT ?2"
         ))?;
         let rows = stmt.query_map(params![workload_id, limit], from_row)?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().context("could not read deploys")
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .context("could not read deploys")
     }
 
     /// Deploys of the workload still marked `running` whose process is gone.
@@ -94,7 +104,11 @@ impl Store {
             "SELECT {COLUMNS}, pid, pid_start FROM deploys WHERE workload_id = ?1 AND status = 'running'"
         ))?;
         let rows = stmt.query_map([workload_id], |r| {
-            Ok((from_row(r)?, r.get::<_, i64>(9)?, r.get::<_, Option<i64>>(10)?))
+            Ok((
+                from_row(r)?,
+                r.get::<_, i64>(9)?,
+                r.get::<_, Option<i64>>(10)?,
+            ))
         })?;
         let mut dead = Vec::new();
         for row in rows {

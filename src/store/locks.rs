@@ -30,7 +30,10 @@ pub struct LockGuard {
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
-        let sql = format!("DELETE FROM {} WHERE {} = ?1 AND pid = ?2", self.table, self.key_column);
+        let sql = format!(
+            "DELETE FROM {} WHERE {} = ?1 AND pid = ?2",
+            self.table, self.key_column
+        );
         // If this fails the row names a process that is about to exit, and the
         // next deploy takes the lock over.
         let _ = self.conn.execute(&sql, params![self.key, self.pid]);
@@ -54,7 +57,9 @@ impl Store {
     /// Serialises calls to NPM across berth processes.
     pub fn lock_named(&self, name: &str) -> Result<LockGuard> {
         let key = rusqlite::types::Value::Text(name.to_owned());
-        self.lock("named_locks", "name", key, true, |h| format!("lock `{name}` held by pid {}", h.pid))
+        self.lock("named_locks", "name", key, true, |h| {
+            format!("lock `{name}` held by pid {}", h.pid)
+        })
     }
 
     fn lock(
@@ -78,7 +83,9 @@ impl Store {
                         pid,
                     });
                 }
-                Some(holder) if !wait => return Err(BerthError::Locked(busy_message(&holder)).into()),
+                Some(holder) if !wait => {
+                    return Err(BerthError::Locked(busy_message(&holder)).into());
+                }
                 Some(_) => std::thread::sleep(Duration::from_millis(200)),
             }
         }
@@ -86,7 +93,8 @@ impl Store {
 }
 
 fn lock_connection(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path).with_context(|| format!("could not open the store {}", path.display()))?;
+    let conn = Connection::open(path)
+        .with_context(|| format!("could not open the store {}", path.display()))?;
     conn.busy_timeout(Duration::from_secs(30))?;
     Ok(conn)
 }
@@ -109,10 +117,10 @@ fn try_lock(
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        if let Some((hpid, hstart, since)) = holder {
-            if process_alive(hpid, hstart) {
-                return Ok(Some(LockHolder { pid: hpid, since }));
-            }
+        if let Some((hpid, hstart, since)) = holder
+            && process_alive(hpid, hstart)
+        {
+            return Ok(Some(LockHolder { pid: hpid, since }));
         }
         conn.execute(
             &format!(

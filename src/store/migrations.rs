@@ -99,7 +99,8 @@ pub(super) fn migrate(conn: &Connection, path: &Path) -> Result<()> {
             path.display()
         );
     }
-    migrate_to(conn, SCHEMA_VERSION).with_context(|| format!("could not upgrade the store {}", path.display()))
+    migrate_to(conn, SCHEMA_VERSION)
+        .with_context(|| format!("could not upgrade the store {}", path.display()))
 }
 
 /// Applies the migrations up to `target`, each with its version bump in one
@@ -117,7 +118,8 @@ pub fn migrate_to(conn: &Connection, target: i64) -> Result<()> {
             if current >= version {
                 return Ok(());
             }
-            conn.execute_batch(sql).with_context(|| format!("migration {version} failed"))?;
+            conn.execute_batch(sql)
+                .with_context(|| format!("migration {version} failed"))?;
             conn.execute_batch(&format!("PRAGMA user_version = {version}"))?;
             Ok(())
         })();

@@ -1,8 +1,8 @@
 //! The SQLite store (DESIGN §6): one file, WAL, versioned migrations.
 
-mod migrations;
 pub mod deploys;
 pub mod locks;
+mod migrations;
 pub mod state;
 pub mod workloads;
 
@@ -14,9 +14,9 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
 
-pub use migrations::{SCHEMA_VERSION, migrate_to};
 pub use deploys::DeployRecord;
 pub use locks::LockGuard;
+pub use migrations::{SCHEMA_VERSION, migrate_to};
 pub use state::RuntimeState;
 pub use workloads::Workload;
 
@@ -35,9 +35,9 @@ impl Store {
         let data_home = match std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
             Some(d) => PathBuf::from(d),
             None => {
-                let home = std::env::var_os("HOME")
-                    .filter(|v| !v.is_empty())
-                    .context("neither XDG_DATA_HOME nor HOME is set: pass --db PATH or set BERTH_DB")?;
+                let home = std::env::var_os("HOME").filter(|v| !v.is_empty()).context(
+                    "neither XDG_DATA_HOME nor HOME is set: pass --db PATH or set BERTH_DB",
+                )?;
                 PathBuf::from(home).join(".local/share")
             }
         };
@@ -56,14 +56,16 @@ impl Store {
 
     /// Opens without migrating: for tests that build an older schema by hand.
     pub fn open_connection(path: &Path) -> Result<Connection> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if !dir.exists() {
-                DirBuilder::new()
-                    .recursive(true)
-                    .mode(0o700)
-                    .create(dir)
-                    .with_context(|| format!("could not create the store directory {}", dir.display()))?;
-            }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.exists()
+        {
+            DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .with_context(|| {
+                    format!("could not create the store directory {}", dir.display())
+                })?;
         }
         // Create the file ourselves so it is 0600 from its first byte: it holds
         // env values, which are secrets.
@@ -73,13 +75,17 @@ impl Store {
             .mode(0o600)
             .open(path)
             .with_context(|| format!("could not open the store {}", path.display()))?;
-        let conn = Connection::open(path).with_context(|| format!("could not open the store {}", path.display()))?;
+        let conn = Connection::open(path)
+            .with_context(|| format!("could not open the store {}", path.display()))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .with_context(|| format!("{} is not a berth store (or is damaged)", path.display()))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            bail!("could not switch the store {} to WAL mode (got {mode})", path.display());
+            bail!(
+                "could not switch the store {} to WAL mode (got {mode})",
+                path.display()
+            );
         }
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
         Ok(conn)
@@ -100,5 +106,6 @@ pub fn now_rfc3339() -> String {
     let fmt = time::macros::format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
     );
-    now.format(&fmt).unwrap_or_else(|_| now.unix_timestamp().to_string())
+    now.format(&fmt)
+        .unwrap_or_else(|_| now.unix_timestamp().to_string())
 }

@@ -85,8 +85,10 @@ impl Store {
     }
 
     pub fn clear_runtime_state(&self, workload_id: i64) -> Result<()> {
-        self.conn()
-            .execute("DELETE FROM runtime_state WHERE workload_id = ?1", [workload_id])?;
+        self.conn().execute(
+            "DELETE FROM runtime_state WHERE workload_id = ?1",
+            [workload_id],
+        )?;
         Ok(())
     }
 }

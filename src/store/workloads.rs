@@ -76,7 +76,9 @@ impl Store {
     }
 
     pub fn workloads(&self) -> Result<Vec<Workload>> {
-        let mut stmt = self.conn().prepare(&format!("SELECT {COLUMNS} FROM workloads ORDER BY name"))?;
+        let mut stmt = self
+            .conn()
+            .prepare(&format!("SELECT {COLUMNS} FROM workloads ORDER BY name"))?;
         let rows = stmt.query_map([], from_row)?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
             .context("could not read workloads from the store")
@@ -95,7 +97,9 @@ impl Store {
     }
 
     pub fn delete_workload(&self, name: &str) -> Result<()> {
-        let n = self.conn().execute("DELETE FROM workloads WHERE name = ?1", [name])?;
+        let n = self
+            .conn()
+            .execute("DELETE FROM workloads WHERE name = ?1", [name])?;
         if n == 0 {
             return Err(BerthError::NotFound(format!("no workload named `{name}`")).into());
         }

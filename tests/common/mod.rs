@@ -28,20 +28,32 @@ impl Run {
 
     #[track_caller]
     pub fn success(self) -> Run {
-        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     #[track_caller]
     pub fn code(self, code: i32) -> Run {
-        assert_eq!(self.code, code, "expected exit {code}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     #[track_caller]
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 }
 
@@ -49,7 +61,11 @@ impl TestContext {
     pub fn new() -> TestContext {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("store/berth.db");
-        TestContext { dir, db, envs: Vec::new() }
+        TestContext {
+            dir,
+            db,
+            envs: Vec::new(),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -108,6 +124,9 @@ impl TestContext {
     }
 
     pub fn add(&self, name: &str, kind: &str, config: &serde_json::Value) -> Run {
-        self.run_stdin(&["workload", "add", name, "--kind", kind, "--config", "-"], &config.to_string())
+        self.run_stdin(
+            &["workload", "add", name, "--kind", kind, "--config", "-"],
+            &config.to_string(),
+        )
     }
 }

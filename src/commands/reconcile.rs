@@ -1,0 +1,46 @@
+//! `berth reconcile [NAME]`: repair interrupted deploys now.
+
+use anyhow::Result;
+
+use super::Ctx;
+use crate::cli::ReconcileArgs;
+use crate::config;
+use crate::deploy::reconcile::{ReconcileReport, reconcile_locked};
+use crate::error::BerthError;
+
+pub async fn exec(ctx: &Ctx, args: &ReconcileArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let workloads = match &args.name {
+        Some(name) => vec![store.workload(name)?],
+        None => store.workloads()?,
+    };
+    let env = ctx.deploy_env().await?;
+    let mut reports: Vec<ReconcileReport> = Vec::new();
+    for w in workloads {
+        let validated =
+            config::validate(&w.name, w.kind, &w.config).map_err(BerthError::invalid_config)?;
+        let _lock = store.lock_deploy(w.id, &w.name, false)?;
+        let report = reconcile_locked(&env, &store, &w, &validated.config).await?;
+        if !ctx.printer.is_json() {
+            let p = &ctx.printer;
+            if !report.changed() {
+                p.data(&format!("{}: nothing to repair", w.name));
+            }
+            for id in &report.abandoned_deploys {
+                p.data(&format!("{}: marked deploy {id} abandoned", w.name));
+            }
+            if let Some(c) = &report.started {
+                p.data(&format!("{}: started {c} again", w.name));
+            }
+            for c in &report.removed {
+                p.data(&format!("{}: removed leftover container {c}", w.name));
+            }
+        }
+        reports.push(report);
+    }
+    if ctx.printer.is_json() {
+        ctx.printer
+            .json(&serde_json::json!({ "workloads": reports }));
+    }
+    Ok(())
+}

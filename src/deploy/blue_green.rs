@@ -1,0 +1,118 @@
+//! Blue-green (DESIGN §3): green starts beside blue, takes the route only
+//! after its gate, is written into the state row, and only then is blue
+//! drained and removed. At every step a crash leaves blue serving or green
+//! recorded, never a route or state naming a removed container.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow};
+
+use super::container::{container_spec, new_container_name};
+use super::faults::fault_point;
+use super::{Deployment, gate};
+
+pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
+    let env = d.env;
+    let docker = &env.docker;
+
+    // 4. Create green under a unique name; blue keeps serving, untouched.
+    let t = Instant::now();
+    let green_name = new_container_name(d.name(), d.strategy);
+    let spec = container_spec(
+        d.name(),
+        d.config,
+        &d.artifact.image_id,
+        &green_name,
+        d.deploy_id,
+        d.strategy,
+    );
+    d.status(&format!("starting green {green_name}"));
+    let green_id = docker.create_container(&spec).await?;
+    fault_point("after_green_create");
+
+    // 5. Start and gate green. A failed gate removes green; blue, route and
+    // state stay as they were.
+    if let Err(e) = docker.start(&green_id).await {
+        d.remove_new_container(&green_id).await;
+        return Err(e);
+    }
+    fault_point("after_green_start");
+    d.record_phase("start", t);
+    let t = Instant::now();
+    d.status("gate: waiting for green to be ready");
+    match gate::wait_ready(docker, &green_id, d.config).await {
+        Ok(why) => d.status(&format!("gate passed: {why}")),
+        Err(e) => {
+            d.show_logs(&green_id).await;
+            d.remove_new_container(&green_id).await;
+            return Err(e.context(format!(
+                "green `{green_name}` failed its readiness gate; removed it, blue keeps serving"
+            )));
+        }
+    }
+    d.record_phase("gate", t);
+    fault_point("after_gate");
+    let green = docker
+        .inspect(&green_id)
+        .await?
+        .ok_or_else(|| anyhow!("green `{green_name}` disappeared after its gate"))?;
+
+    // 6. Repoint the route in place. On failure, put it back on blue and
+    // remove green; if blue's route cannot be confirmed, keep green running.
+    let t = Instant::now();
+    if let Err(e) = d.point_route(&green).await {
+        let restored = match d.blue.clone() {
+            Some(blue) => d.point_route(&blue).await.map(|_| ()),
+            None => Ok(()),
+        };
+        return match restored {
+            Ok(()) => {
+                d.remove_new_container(&green_id).await;
+                Err(e.context("route switch to green failed; route restored to blue, green removed"))
+            }
+            Err(restore_err) => Err(e.context(format!(
+                "route switch to green failed AND the route could not be confirmed back on blue ({restore_err:#}); \
+                 green `{green_name}` is left running so the route never points at a removed container: fix the \
+                 proxy, then run `berth reconcile {}`",
+                d.name()
+            ))),
+        };
+    }
+    d.record_phase("route", t);
+    fault_point("after_route_write");
+
+    // 7. Persist green BEFORE touching blue.
+    let t = Instant::now();
+    d.persist_runtime_state(&green)?;
+    d.record_phase("persist", t);
+    fault_point("after_state_persist");
+
+    // 8. Drain, then stop and remove blue.
+    if let Some(blue) = d.blue.clone() {
+        let t = Instant::now();
+        let drain = Duration::from_millis(d.config.common.drain_ms);
+        if !drain.is_zero() {
+            d.status(&format!(
+                "draining blue {} for {} ms",
+                blue.name,
+                drain.as_millis()
+            ));
+            tokio::time::sleep(drain).await;
+        }
+        d.record_phase("drain", t);
+        fault_point("after_drain");
+        let t = Instant::now();
+        docker
+            .stop(&blue.id, d.config.common.stop_timeout_s)
+            .await
+            .with_context(|| format!("green is live, but stopping blue `{}` failed", blue.name))?;
+        fault_point("after_blue_stop");
+        docker
+            .remove(&blue.id)
+            .await
+            .with_context(|| format!("green is live, but removing blue `{}` failed", blue.name))?;
+        d.record_phase("reap", t);
+        fault_point("after_blue_remove");
+    }
+    Ok(green.name)
+}

@@ -1,0 +1,163 @@
+//! The readiness gate (DESIGN §4): a new container takes traffic only after
+//! it proved it is ready.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, anyhow, bail};
+
+use crate::config::{Healthcheck, SourceConfig};
+use crate::docker::{ContainerInfo, Docker};
+
+/// First retry after this, doubling up to the configured interval: a ready
+/// app is seen within milliseconds without hammering a slow one.
+const FIRST_RETRY: Duration = Duration::from_millis(10);
+const POLL: Duration = Duration::from_millis(50);
+
+/// Waits until the container is ready, or says why it is not.
+pub async fn wait_ready(
+    docker: &Docker,
+    container_id: &str,
+    config: &SourceConfig,
+) -> Result<String> {
+    if let Some(hc) = &config.common.healthcheck {
+        let port = config
+            .port()
+            .ok_or_else(|| anyhow!("healthcheck set but no `port` to probe"))?;
+        return http_probe(docker, container_id, &config.common.network, port, hc).await;
+    }
+    let info = inspect(docker, container_id).await?;
+    if docker.image_has_healthcheck(&info.image).await? {
+        return docker_healthcheck(
+            docker,
+            container_id,
+            Duration::from_millis(Healthcheck::default().deadline_ms),
+        )
+        .await;
+    }
+    liveness_window(
+        docker,
+        container_id,
+        Duration::from_millis(config.common.liveness_window_ms),
+    )
+    .await
+}
+
+async fn inspect(docker: &Docker, id: &str) -> Result<ContainerInfo> {
+    docker
+        .inspect(id)
+        .await?
+        .ok_or_else(|| anyhow!("the container disappeared during the readiness gate"))
+}
+
+/// Fails when the container has exited or is restarting.
+fn still_running(info: &ContainerInfo) -> Result<()> {
+    if info.restarting {
+        bail!(
+            "the container is restarting (last exit code {})",
+            info.exit_code
+        );
+    }
+    if !info.running {
+        let extra = if info.error.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", info.error)
+        };
+        bail!("the container exited with code {}{extra}", info.exit_code);
+    }
+    Ok(())
+}
+
+async fn http_probe(
+    docker: &Docker,
+    id: &str,
+    network: &str,
+    port: u16,
+    hc: &Healthcheck,
+) -> Result<String> {
+    let started = Instant::now();
+    let deadline = Duration::from_millis(hc.deadline_ms.max(hc.start_period_ms));
+    let client = crate::http::client(Duration::from_millis(hc.timeout_ms))?;
+    let max_interval = Duration::from_millis(hc.interval_ms);
+    let mut wait = FIRST_RETRY.min(max_interval);
+    let mut streak = 0u32;
+    let mut last;
+    let mut url: Option<String> = None;
+    loop {
+        let info = inspect(docker, id).await?;
+        still_running(&info)?;
+        if url.is_none() {
+            url = info
+                .ip_on(network)
+                .map(|ip| format!("http://{ip}:{port}{}", hc.path));
+        }
+        if let Some(url) = &url {
+            match client.get(url).send().await {
+                Ok(resp) if resp.status().is_success() || resp.status().is_redirection() => {
+                    streak += 1;
+                    if streak >= hc.healthy_threshold {
+                        return Ok(format!("{url} answered {}", resp.status().as_u16()));
+                    }
+                    last = format!("{url} answered {}", resp.status().as_u16());
+                    // Consecutive successes are counted at the configured pace.
+                    wait = max_interval;
+                }
+                Ok(resp) => {
+                    streak = 0;
+                    last = format!("{url} answered {}", resp.status().as_u16());
+                }
+                Err(e) => {
+                    streak = 0;
+                    last = format!("{url}: {}", crate::http::describe(&e));
+                }
+            }
+        } else {
+            last = format!("the container has no address on network `{network}`");
+        }
+        if started.elapsed() >= deadline {
+            bail!(
+                "not ready after {} ms (healthcheck.deadline_ms): last probe: {last}",
+                deadline.as_millis()
+            );
+        }
+        tokio::time::sleep(wait.min(deadline.saturating_sub(started.elapsed()))).await;
+        wait = (wait * 2).min(max_interval);
+    }
+}
+
+async fn docker_healthcheck(docker: &Docker, id: &str, deadline: Duration) -> Result<String> {
+    let started = Instant::now();
+    let mut wait = FIRST_RETRY;
+    loop {
+        let info = inspect(docker, id).await?;
+        still_running(&info)?;
+        match info.health.as_deref() {
+            Some("healthy") => return Ok("Docker HEALTHCHECK reports healthy".to_owned()),
+            Some("unhealthy") => bail!("the image's Docker HEALTHCHECK reports unhealthy"),
+            _ => {}
+        }
+        if started.elapsed() >= deadline {
+            bail!(
+                "the image's Docker HEALTHCHECK did not report healthy within {} ms",
+                deadline.as_millis()
+            );
+        }
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(Duration::from_millis(500));
+    }
+}
+
+async fn liveness_window(docker: &Docker, id: &str, window: Duration) -> Result<String> {
+    let started = Instant::now();
+    loop {
+        let info = inspect(docker, id).await?;
+        still_running(&info)?;
+        if started.elapsed() >= window {
+            return Ok(format!(
+                "running for {} ms (liveness_window_ms)",
+                window.as_millis()
+            ));
+        }
+        tokio::time::sleep(POLL.min(window.saturating_sub(started.elapsed()))).await;
+    }
+}

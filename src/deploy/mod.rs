@@ -1,0 +1,342 @@
+//! A deploy, top to bottom (DESIGN §3): the shared start (reconcile under
+//! the workload's lock, route pre-flight, prepare), then the strategy's own
+//! steps in [`recreate`] or [`blue_green`], then the record and the event.
+
+mod blue_green;
+mod container;
+pub mod faults;
+mod gate;
+pub mod reconcile;
+mod recreate;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Result, anyhow};
+use serde::Serialize;
+
+use crate::config::{self, KindConfig, SourceConfig, Strategy, effective_strategy};
+use crate::docker::{ContainerInfo, Docker};
+use crate::error::BerthError;
+use crate::events::{DeployEventContext, Severity, emit_deploy_event};
+use crate::output::Printer;
+use crate::proxy::{RoutePlan, RouteTarget, Router};
+use crate::source::{self, Artifact};
+use crate::store::{RuntimeState, Store, Workload, now_rfc3339};
+use faults::fault_point;
+
+/// What a deploy needs from the outside world.
+pub struct DeployEnv {
+    pub docker: Docker,
+    pub router: Arc<dyn Router>,
+    pub printer: Printer,
+    pub db_path: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeployOptions {
+    /// Queue behind a deploy of the same workload instead of exiting 5.
+    pub wait: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Phase {
+    pub name: &'static str,
+    pub duration_ms: u64,
+}
+
+/// The result object of DESIGN §8.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeployResult {
+    pub workload: String,
+    pub deploy_id: i64,
+    pub strategy: Strategy,
+    pub strategy_forced: bool,
+    pub container: String,
+    pub image: String,
+    pub status: &'static str,
+    pub duration_ms: u64,
+    pub phases: Vec<Phase>,
+}
+
+/// One deploy in progress: what the flows read and the phases they record.
+pub(crate) struct Deployment<'a> {
+    pub env: &'a DeployEnv,
+    pub store: &'a Store,
+    pub workload: &'a Workload,
+    pub config: &'a SourceConfig,
+    pub strategy: Strategy,
+    pub deploy_id: i64,
+    pub artifact: Artifact,
+    pub plan: RoutePlan,
+    /// The container the state row names, if it still exists.
+    pub blue: Option<ContainerInfo>,
+    pub phases: Vec<Phase>,
+}
+
+impl Deployment<'_> {
+    pub fn name(&self) -> &str {
+        &self.workload.name
+    }
+
+    pub fn status(&self, msg: &str) {
+        self.env
+            .printer
+            .status(&format!("{}: {msg}", self.workload.name));
+    }
+
+    pub fn record_phase(&mut self, name: &'static str, since: Instant) {
+        let duration_ms = u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.phases.push(Phase { name, duration_ms });
+    }
+
+    /// Where the route should forward for `container`: its name, or its IP
+    /// on the workload's network when the proxy cannot resolve names.
+    pub fn route_target(&self, container: &ContainerInfo) -> Result<Option<RouteTarget>> {
+        if !self.plan.is_routed() {
+            return Ok(None);
+        }
+        let port = self
+            .config
+            .port()
+            .ok_or_else(|| anyhow!("workload `{}` has domains but no `port`", self.name()))?;
+        let host = if self.env.router.forwards_by_ip() {
+            container
+                .ip_on(&self.config.common.network)
+                .ok_or_else(|| {
+                    anyhow!(
+                        "container `{}` has no IP on network `{}`",
+                        container.name,
+                        self.config.common.network
+                    )
+                })?
+                .to_owned()
+        } else {
+            container.name.clone()
+        };
+        Ok(Some(RouteTarget { host, port }))
+    }
+
+    /// Points the route at `container` (a no-op without domains).
+    pub async fn point_route(&mut self, container: &ContainerInfo) -> Result<Option<i64>> {
+        match self.route_target(container)? {
+            Some(target) => {
+                let id = self
+                    .env
+                    .router
+                    .point(self.name(), &self.plan, &target)
+                    .await?;
+                self.plan.route_id = id;
+                Ok(id)
+            }
+            None => Ok(self.plan.route_id),
+        }
+    }
+
+    /// Names `container` in the runtime-state row. Every flow calls this
+    /// before it touches the old container: the row never points at a
+    /// removed one.
+    pub fn persist_runtime_state(&self, container: &ContainerInfo) -> Result<()> {
+        self.store.persist_runtime_state(&RuntimeState {
+            workload_id: self.workload.id,
+            container_id: container.id.clone(),
+            container_name: container.name.clone(),
+            image_ref: self.artifact.reference.clone(),
+            strategy: self.strategy.as_str().to_owned(),
+            deploy_id: Some(self.deploy_id),
+            route_id: self.plan.route_id,
+            deployed_at: now_rfc3339(),
+        })
+    }
+
+    /// Best-effort removal of a container this deploy created; a leftover
+    /// carries the workload's label and is reaped by the next reconcile.
+    pub async fn remove_new_container(&self, id: &str) {
+        if let Err(e) = self.env.docker.remove(id).await {
+            self.env.printer.warn(&format!(
+                "{}: could not remove {} ({e:#}); the next deploy or `berth reconcile` removes it",
+                self.name(),
+                crate::docker::short(id)
+            ));
+        }
+    }
+
+    /// Prints the last lines of a failed container's output to stderr
+    /// (never into events or JSON: logs can hold secrets).
+    pub async fn show_logs(&self, id: &str) {
+        let logs = self.env.docker.logs_tail(id, 20).await;
+        if !logs.trim().is_empty() {
+            self.env.printer.diagnostic(&format!(
+                "--- last log lines of the new container ---\n{}\n---\n",
+                logs.trim_end()
+            ));
+        }
+    }
+}
+
+/// Deploys one workload.
+pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<DeployResult> {
+    let started = Instant::now();
+    let store = Store::open(&env.db_path)?;
+    let workload = store.workload(name)?;
+    let validated = config::validate(&workload.name, workload.kind, &workload.config)
+        .map_err(BerthError::invalid_config)?;
+    let config = validated.config;
+    let effective = effective_strategy(&config);
+    if effective.forced {
+        env.printer.warn(&format!("{name}: {}", effective.reason));
+    }
+    if let KindConfig::Compose(_) = config.source {
+        return Err(anyhow!(
+            "compose workloads are not supported by this berth yet"
+        ));
+    }
+
+    let _lock = store.lock_deploy(workload.id, name, opts.wait)?;
+    let mut phases = Vec::new();
+    let t = Instant::now();
+    reconcile::reconcile_locked(env, &store, &workload, &config).await?;
+    phases.push(Phase {
+        name: "reconcile",
+        duration_ms: ms(t),
+    });
+
+    let deploy_id = store.start_deploy(workload.id, effective.strategy.as_str())?;
+    let mut events = DeployEventContext {
+        workload_id: workload.id,
+        workload: workload.name.clone(),
+        deploy_id,
+        kind: workload.kind,
+        strategy: effective.strategy.as_str().to_owned(),
+        strategy_forced: effective.forced,
+        image: None,
+        container: None,
+        started,
+    };
+    emit_deploy_event(
+        &store,
+        &events,
+        "deploy.started",
+        Severity::Info,
+        &format!("deploy {deploy_id} started ({})", effective.strategy),
+        None,
+    )?;
+
+    let outcome = run(
+        env,
+        &store,
+        &workload,
+        &config,
+        effective.strategy,
+        deploy_id,
+        phases,
+        &mut events,
+    )
+    .await;
+    match outcome {
+        Ok((container, image, phases)) => {
+            store.finish_deploy(deploy_id, "succeeded", None)?;
+            events.container = Some(container.clone());
+            let status = format!("deployed {} ({})", container, effective.strategy);
+            emit_deploy_event(
+                &store,
+                &events,
+                "deploy.succeeded",
+                Severity::Info,
+                &status,
+                None,
+            )?;
+            Ok(DeployResult {
+                workload: workload.name.clone(),
+                deploy_id,
+                strategy: effective.strategy,
+                strategy_forced: effective.forced,
+                container,
+                image,
+                status: "succeeded",
+                duration_ms: ms(started),
+                phases,
+            })
+        }
+        Err(err) => {
+            // `{err:#}` is safe to record: raw build/compose output only
+            // lives in RedactedFailure's detail, which Display leaves out.
+            let reason = format!("{err:#}");
+            let capped = crate::events::cap_status(&reason);
+            store.finish_deploy(deploy_id, "failed", Some(&capped))?;
+            emit_deploy_event(
+                &store,
+                &events,
+                "deploy.failed",
+                Severity::Error,
+                &reason,
+                None,
+            )?;
+            Err(err)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run(
+    env: &DeployEnv,
+    store: &Store,
+    workload: &Workload,
+    config: &SourceConfig,
+    strategy: Strategy,
+    deploy_id: i64,
+    mut phases: Vec<Phase>,
+    events: &mut DeployEventContext,
+) -> Result<(String, String, Vec<Phase>)> {
+    let name = &workload.name;
+    // Step 2: the route pre-flight, before any container is touched.
+    let t = Instant::now();
+    let state = store.runtime_state(workload.id)?;
+    let plan = env
+        .router
+        .preflight(
+            name,
+            &config.common.domains,
+            state.as_ref().and_then(|s| s.route_id),
+        )
+        .await?;
+
+    // Step 3: prepare the artifact. A failure here costs no downtime.
+    env.docker.ensure_network(&config.common.network).await?;
+    let artifact = source::prepare(&env.docker, &env.printer, name, config, deploy_id).await?;
+    store.set_deploy_artifact(deploy_id, &artifact.image_id, None)?;
+    events.image = Some(artifact.reference.clone());
+    phases.push(Phase {
+        name: "prepare",
+        duration_ms: ms(t),
+    });
+    fault_point("after_prepare");
+
+    let blue = match &state {
+        Some(s) => env.docker.inspect(&s.container_id).await?,
+        None => None,
+    };
+    let mut d = Deployment {
+        env,
+        store,
+        workload,
+        config,
+        strategy,
+        deploy_id,
+        artifact,
+        plan,
+        blue,
+        phases,
+    };
+    let container = match strategy {
+        Strategy::BlueGreen => blue_green::run(&mut d).await?,
+        Strategy::Recreate => recreate::run(&mut d).await?,
+    };
+    store.set_deploy_artifact(deploy_id, &d.artifact.image_id, Some(&container))?;
+    Ok((container, d.artifact.reference, d.phases))
+}
+
+fn ms(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}

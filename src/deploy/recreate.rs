@@ -1,0 +1,152 @@
+//! Recreate (DESIGN §3): stop blue and park it under another name, start the
+//! new container under the stable name, gate it, route, persist, and only
+//! then remove blue. Until the persist the state row still names blue, so a
+//! crash anywhere before it is repaired by starting blue again.
+
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow};
+
+use super::container::{container_spec, new_container_name, parked_name};
+use super::faults::fault_point;
+use super::{Deployment, gate};
+use crate::docker::ContainerInfo;
+
+pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
+    let env = d.env;
+    let docker = &env.docker;
+    let name = new_container_name(d.name(), d.strategy);
+
+    // 4. Stop blue with its grace period and park it under another name.
+    let t = Instant::now();
+    let blue = d.blue.clone();
+    if let Some(blue) = &blue {
+        d.status(&format!("stopping {}", blue.name));
+        docker
+            .stop(&blue.id, d.config.common.stop_timeout_s)
+            .await?;
+        if blue.name == name {
+            docker.rename(&blue.id, &parked_name(d.name())).await?;
+        }
+    }
+    d.record_phase("stop", t);
+    fault_point("after_blue_stop");
+
+    // 5. Create, start and gate the new container; on failure bring blue back.
+    let t = Instant::now();
+    let spec = container_spec(
+        d.name(),
+        d.config,
+        &d.artifact.image_id,
+        &name,
+        d.deploy_id,
+        d.strategy,
+    );
+    d.status(&format!("starting {name}"));
+    let new_id = match docker.create_container(&spec).await {
+        Ok(id) => id,
+        Err(e) => return Err(restore_blue(d, blue.as_ref(), None, e).await),
+    };
+    fault_point("after_new_create");
+    if let Err(e) = docker.start(&new_id).await {
+        return Err(restore_blue(d, blue.as_ref(), Some(&new_id), e).await);
+    }
+    fault_point("after_new_start");
+    d.record_phase("start", t);
+    let t = Instant::now();
+    d.status("gate: waiting for the new container to be ready");
+    match gate::wait_ready(docker, &new_id, d.config).await {
+        Ok(why) => d.status(&format!("gate passed: {why}")),
+        Err(e) => {
+            d.show_logs(&new_id).await;
+            let e = e.context(format!("`{name}` failed its readiness gate"));
+            return Err(restore_blue(d, blue.as_ref(), Some(&new_id), e).await);
+        }
+    }
+    d.record_phase("gate", t);
+    fault_point("after_gate");
+    let new = docker
+        .inspect(&new_id)
+        .await?
+        .ok_or_else(|| anyhow!("`{name}` disappeared after its gate"))?;
+
+    // 6. Route, then persist the new container into the state row.
+    let t = Instant::now();
+    if let Err(e) = d.point_route(&new).await {
+        let e = e.context("route switch failed");
+        return Err(restore_blue(d, blue.as_ref(), Some(&new_id), e).await);
+    }
+    d.record_phase("route", t);
+    fault_point("after_route_write");
+    let t = Instant::now();
+    d.persist_runtime_state(&new)?;
+    d.record_phase("persist", t);
+    fault_point("after_state_persist");
+
+    // 7. Remove blue.
+    if let Some(blue) = &blue {
+        let t = Instant::now();
+        docker
+            .remove(&blue.id)
+            .await
+            .with_context(|| format!("`{name}` is live, but removing the old container failed"))?;
+        d.record_phase("reap", t);
+        fault_point("after_blue_remove");
+    }
+    Ok(new.name)
+}
+
+/// The new container failed: remove it, give blue its name back and start
+/// it again (best effort), and return the original error.
+async fn restore_blue(
+    d: &mut Deployment<'_>,
+    blue: Option<&ContainerInfo>,
+    new_id: Option<&str>,
+    err: anyhow::Error,
+) -> anyhow::Error {
+    let env = d.env;
+    let docker = &env.docker;
+    if let Some(id) = new_id {
+        d.remove_new_container(id).await;
+    }
+    let Some(blue) = blue else {
+        return err;
+    };
+    // Parked under another name in step 4 when it held the stable name.
+    let parked = docker
+        .inspect(&blue.id)
+        .await
+        .ok()
+        .flatten()
+        .is_some_and(|now| now.name != blue.name);
+    if parked && let Err(e) = docker.rename(&blue.id, &blue.name).await {
+        d.env.printer.warn(&format!(
+            "{}: could not rename the old container back to `{}`: {e:#}",
+            d.name(),
+            blue.name
+        ));
+    }
+    match docker.start(&blue.id).await {
+        Ok(()) => {
+            // The route may have moved during a failed switch: point it back.
+            if d.plan.is_routed()
+                && let Some(fresh) = docker.inspect(&blue.id).await.ok().flatten()
+                && let Err(e) = d.point_route(&fresh).await
+            {
+                d.env.printer.warn(&format!(
+                    "{}: could not point the route back: {e:#}",
+                    d.name()
+                ));
+            }
+            err.context(format!(
+                "the old container `{}` was started again",
+                blue.name
+            ))
+        }
+        Err(e) => err.context(format!(
+            "the old container `{}` could not be started again ({e:#}); run `berth reconcile {}`",
+            blue.name,
+            d.name()
+        )),
+    }
+}

@@ -1,0 +1,41 @@
+//! The HTTP client settings berth uses for probes, NPM and webhooks.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+/// Installs the TLS crypto provider once (rustls without a default one).
+pub fn init_tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// A client that never goes through an environment proxy (probes target
+/// container addresses) and does not follow redirects (a 3xx is an answer).
+pub fn client(timeout: Duration) -> Result<reqwest::Client> {
+    init_tls();
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .context("could not build an HTTP client")
+}
+
+/// A short cause for a failed request: "connection refused", "timed out".
+pub fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        return "timed out".to_owned();
+    }
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    let mut last = e.to_string();
+    while let Some(s) = source {
+        last = s.to_string();
+        source = s.source();
+    }
+    if e.is_connect() {
+        format!("connection failed ({last})")
+    } else {
+        last
+    }
+}

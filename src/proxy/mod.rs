@@ -1,0 +1,84 @@
+//! Routes: the proxy host that forwards a workload's domains to its live
+//! container. Behind the [`Router`] trait so the deploy flows do not care
+//! whether Nginx Proxy Manager is configured.
+
+use anyhow::Result;
+use async_trait::async_trait;
+
+/// Where a route should forward to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteTarget {
+    /// Container name (`forward_by=name`) or its IP on the network (`ip`).
+    pub host: String,
+    pub port: u16,
+}
+
+/// The outcome of the route pre-flight: which proxy host (if any) the
+/// workload's route is, found before any container is touched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoutePlan {
+    /// The workload's domains; empty means no route.
+    pub domains: Vec<String>,
+    /// The existing proxy host, when there is one; None: it will be created.
+    pub route_id: Option<i64>,
+}
+
+impl RoutePlan {
+    pub fn is_routed(&self) -> bool {
+        !self.domains.is_empty()
+    }
+}
+
+#[async_trait]
+pub trait Router: Send + Sync {
+    /// DESIGN §3 step 2: check the proxy is reachable and find the host.
+    async fn preflight(
+        &self,
+        workload: &str,
+        domains: &[String],
+        remembered: Option<i64>,
+    ) -> Result<RoutePlan>;
+
+    /// Points the route at `target` in place and confirms it is online.
+    /// Returns the proxy host id.
+    async fn point(
+        &self,
+        workload: &str,
+        plan: &RoutePlan,
+        target: &RouteTarget,
+    ) -> Result<Option<i64>>;
+
+    /// Whether the route is configured to forward by container IP.
+    fn forwards_by_ip(&self) -> bool;
+}
+
+/// No proxy configured: routes are skipped.
+pub struct NoRouter;
+
+#[async_trait]
+impl Router for NoRouter {
+    async fn preflight(
+        &self,
+        _workload: &str,
+        domains: &[String],
+        remembered: Option<i64>,
+    ) -> Result<RoutePlan> {
+        Ok(RoutePlan {
+            domains: domains.to_vec(),
+            route_id: remembered,
+        })
+    }
+
+    async fn point(
+        &self,
+        _workload: &str,
+        plan: &RoutePlan,
+        _target: &RouteTarget,
+    ) -> Result<Option<i64>> {
+        Ok(plan.route_id)
+    }
+
+    fn forwards_by_ip(&self) -> bool {
+        false
+    }
+}

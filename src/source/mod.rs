@@ -1,0 +1,215 @@
+//! Prepare the artifact of a deploy (DESIGN §3 step 3): pull, build or
+//! package. Nothing here touches a running container, so a failed prepare
+//! costs no downtime.
+
+use std::collections::{HashMap, VecDeque};
+
+use anyhow::{Context, Result, bail};
+use serde::Serialize;
+
+use crate::config::{DockerfileConfig, ImageConfig, KindConfig, PullPolicy, SourceConfig};
+use crate::docker::{BuildRequest, Docker, build_image, labels};
+use crate::error::RedactedFailure;
+use crate::output::Printer;
+
+/// What a deploy runs: an immutable image id, and the reference people read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Artifact {
+    /// `sha256:...`: containers are created from the id, so a tag moving
+    /// later does not change what a restart runs, and rollback has a target.
+    pub image_id: String,
+    /// The reference as configured or built (`registry/app:v2`, `berth/web:17`).
+    pub reference: String,
+}
+
+pub async fn prepare(
+    docker: &Docker,
+    printer: &Printer,
+    workload: &str,
+    config: &SourceConfig,
+    deploy_id: i64,
+) -> Result<Artifact> {
+    match &config.source {
+        KindConfig::Image(image) => pull_image(docker, printer, workload, image).await,
+        KindConfig::Dockerfile(df) => {
+            build_dockerfile(docker, printer, workload, df, deploy_id).await
+        }
+        KindConfig::Static(_) => {
+            bail!("deploying static workloads is not supported by this berth yet")
+        }
+        KindConfig::Compose(_) => bail!("compose workloads are deployed by their own flow"),
+    }
+}
+
+async fn pull_image(
+    docker: &Docker,
+    printer: &Printer,
+    workload: &str,
+    cfg: &ImageConfig,
+) -> Result<Artifact> {
+    let reference = normalize_reference(&cfg.image);
+    if cfg.pull == PullPolicy::Missing
+        && let Some(id) = docker.image_id(&reference).await?
+    {
+        printer.status(&format!(
+            "{workload}: image {reference} present, not pulling (pull: missing)"
+        ));
+        return Ok(Artifact {
+            image_id: id,
+            reference,
+        });
+    }
+    let credentials = match &cfg.registry_auth {
+        Some(auth) => {
+            let password = std::env::var(&auth.password_env).map_err(|_| {
+                anyhow::anyhow!(
+                    "workload `{workload}`: registry_auth.password_env names the environment variable `{}`, which \
+                     is not set; export it before deploying",
+                    auth.password_env
+                )
+            })?;
+            Some(bollard::auth::DockerCredentials {
+                username: Some(auth.username.clone()),
+                password: Some(password),
+                serveraddress: Some(registry_of(&reference)),
+                ..Default::default()
+            })
+        }
+        None => None,
+    };
+    printer.status(&format!("{workload}: pulling {reference}"));
+    let bars = PullProgress::new(printer);
+    let id = docker
+        .pull(&reference, credentials, |layer, status, current, total| {
+            bars.update(layer, status, current, total);
+        })
+        .await
+        .with_context(|| format!("workload `{workload}`: pull failed"))?;
+    bars.finish();
+    Ok(Artifact {
+        image_id: id,
+        reference,
+    })
+}
+
+async fn build_dockerfile(
+    docker: &Docker,
+    printer: &Printer,
+    workload: &str,
+    cfg: &DockerfileConfig,
+    deploy_id: i64,
+) -> Result<Artifact> {
+    let tag = format!("berth/{workload}:{deploy_id}");
+    printer.status(&format!("{workload}: building {tag} from {}", cfg.context));
+    let live = printer.show_progress();
+    let mut tail: VecDeque<String> = VecDeque::new();
+    let request = BuildRequest {
+        context: std::path::Path::new(&cfg.context),
+        context_prefix: "",
+        extra_files: Vec::new(),
+        dockerfile: &cfg.dockerfile,
+        tag: &tag,
+        build_args: &cfg.build_args,
+        target: cfg.target.as_deref(),
+        labels: HashMap::from([(labels::WORKLOAD.to_owned(), workload.to_owned())]),
+    };
+    let result = build_image(docker, request, |line| {
+        if live {
+            printer.diagnostic(&format!("  {line}\n"));
+        } else {
+            tail.push_back(line.to_owned());
+            if tail.len() > 50 {
+                tail.pop_front();
+            }
+        }
+    })
+    .await;
+    match result {
+        Ok(id) => Ok(Artifact {
+            image_id: id,
+            reference: tag,
+        }),
+        Err(e) => {
+            // Build output can echo build args: it goes to the caller's
+            // stderr only, never into the error that becomes an event.
+            if let Some(failure) = e.downcast_ref::<RedactedFailure>() {
+                printer.diagnostic(&format!("{}\n", failure.detail.trim_end()));
+            } else if !live && !tail.is_empty() {
+                printer.diagnostic(&format!("{}\n", Vec::from(tail).join("\n")));
+            }
+            Err(e.context(format!(
+                "workload `{workload}`: build failed; nothing was stopped"
+            )))
+        }
+    }
+}
+
+/// No tag means `:latest`, as docker does; never "all tags".
+pub fn normalize_reference(image: &str) -> String {
+    let (name, tag) = crate::docker::split_reference(image);
+    match tag {
+        Some(tag) => format!("{name}:{tag}"),
+        None => name,
+    }
+}
+
+/// The registry host of a reference, as docker decides it.
+fn registry_of(reference: &str) -> String {
+    match reference.split_once('/') {
+        Some((first, _)) if first.contains('.') || first.contains(':') || first == "localhost" => {
+            first.to_owned()
+        }
+        _ => "https://index.docker.io/v1/".to_owned(),
+    }
+}
+
+/// One bar per layer on a terminal; nothing otherwise.
+struct PullProgress {
+    multi: Option<indicatif::MultiProgress>,
+    bars: std::sync::Mutex<HashMap<String, indicatif::ProgressBar>>,
+}
+
+impl PullProgress {
+    fn new(printer: &Printer) -> Self {
+        PullProgress {
+            multi: printer.show_progress().then(indicatif::MultiProgress::new),
+            bars: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn update(&self, layer: &str, status: &str, current: Option<i64>, total: Option<i64>) {
+        let Some(multi) = &self.multi else { return };
+        if layer.is_empty() {
+            return;
+        }
+        let Ok(mut bars) = self.bars.lock() else {
+            return;
+        };
+        let bar = bars.entry(layer.to_owned()).or_insert_with(|| {
+            let bar = multi.add(indicatif::ProgressBar::new(0));
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "  {prefix} {msg:<12} {bar:30} {bytes}/{total_bytes}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar.set_prefix(crate::docker::short(layer).to_owned());
+            bar
+        });
+        if let Some(t) = total.and_then(|t| u64::try_from(t).ok()) {
+            bar.set_length(t);
+        }
+        if let Some(c) = current.and_then(|c| u64::try_from(c).ok()) {
+            bar.set_position(c);
+        }
+        bar.set_message(status.to_owned());
+    }
+
+    fn finish(&self) {
+        if let Ok(bars) = self.bars.lock() {
+            for bar in bars.values() {
+                bar.finish_and_clear();
+            }
+        }
+    }
+}
