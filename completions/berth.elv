@@ -32,6 +32,7 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand deploy 'Deploy workloads: prepare, start, gate, route, persist, reap'
             cand status 'Show what is deployed and whether it is running'
             cand reconcile 'Repair what an interrupted deploy left behind'
+            cand events 'Show the event history, newest first'
             cand completions 'Print a shell completion script'
             cand man 'Print the berth(1) man page'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -196,6 +197,24 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'berth;events'= {
+            cand --severity 'Which events to show'
+            cand --limit 'How many events per page'
+            cand --before 'Only events older than this event id (the next page)'
+            cand --since 'Only events newer than this: 30s, 15m, 2h, 7d'
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand --errors 'Only errors (same as --severity errors)'
+            cand -f 'Keep printing new events as they are written, until interrupted'
+            cand --follow 'Keep printing new events as they are written, until interrupted'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'berth;completions'= {
             cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
             cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
@@ -224,6 +243,7 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand deploy 'Deploy workloads: prepare, start, gate, route, persist, reap'
             cand status 'Show what is deployed and whether it is running'
             cand reconcile 'Repair what an interrupted deploy left behind'
+            cand events 'Show the event history, newest first'
             cand completions 'Print a shell completion script'
             cand man 'Print the berth(1) man page'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -255,6 +275,8 @@ set edit:completion:arg-completer[berth] = {|@words|
         &'berth;help;status'= {
         }
         &'berth;help;reconcile'= {
+        }
+        &'berth;help;events'= {
         }
         &'berth;help;completions'= {
         }

@@ -36,6 +36,7 @@ complete -c berth -n "__fish_berth_needs_command" -f -a "validate" -d 'Check wor
 complete -c berth -n "__fish_berth_needs_command" -f -a "deploy" -d 'Deploy workloads: prepare, start, gate, route, persist, reap'
 complete -c berth -n "__fish_berth_needs_command" -f -a "status" -d 'Show what is deployed and whether it is running'
 complete -c berth -n "__fish_berth_needs_command" -f -a "reconcile" -d 'Repair what an interrupted deploy left behind'
+complete -c berth -n "__fish_berth_needs_command" -f -a "events" -d 'Show the event history, newest first'
 complete -c berth -n "__fish_berth_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c berth -n "__fish_berth_needs_command" -f -a "man" -d 'Print the berth(1) man page'
 complete -c berth -n "__fish_berth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -145,6 +146,20 @@ complete -c berth -n "__fish_berth_using_subcommand reconcile" -s q -l quiet -d 
 complete -c berth -n "__fish_berth_using_subcommand reconcile" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
 complete -c berth -n "__fish_berth_using_subcommand reconcile" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand reconcile" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand events" -l severity -d 'Which events to show' -r -f -a "all\t''
+errors\t''"
+complete -c berth -n "__fish_berth_using_subcommand events" -l limit -d 'How many events per page' -r
+complete -c berth -n "__fish_berth_using_subcommand events" -l before -d 'Only events older than this event id (the next page)' -r
+complete -c berth -n "__fish_berth_using_subcommand events" -l since -d 'Only events newer than this: 30s, 15m, 2h, 7d' -r
+complete -c berth -n "__fish_berth_using_subcommand events" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
+complete -c berth -n "__fish_berth_using_subcommand events" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
+json\t''"
+complete -c berth -n "__fish_berth_using_subcommand events" -l errors -d 'Only errors (same as --severity errors)'
+complete -c berth -n "__fish_berth_using_subcommand events" -s f -l follow -d 'Keep printing new events as they are written, until interrupted'
+complete -c berth -n "__fish_berth_using_subcommand events" -s q -l quiet -d 'Print only data and errors, no status lines'
+complete -c berth -n "__fish_berth_using_subcommand events" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
+complete -c berth -n "__fish_berth_using_subcommand events" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand events" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_using_subcommand completions" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
 complete -c berth -n "__fish_berth_using_subcommand completions" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
 json\t''"
@@ -159,14 +174,15 @@ complete -c berth -n "__fish_berth_using_subcommand man" -s q -l quiet -d 'Print
 complete -c berth -n "__fish_berth_using_subcommand man" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
 complete -c berth -n "__fish_berth_using_subcommand man" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand man" -s V -l version -d 'Print version'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile completions man help" -f -a "workload" -d 'Add, change, list, show and remove workloads'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile completions man help" -f -a "validate" -d 'Check workload configs without saving or deploying anything'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile completions man help" -f -a "deploy" -d 'Deploy workloads: prepare, start, gate, route, persist, reap'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile completions man help" -f -a "status" -d 'Show what is deployed and whether it is running'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile completions man help" -f -a "reconcile" -d 'Repair what an interrupted deploy left behind'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile completions man help" -f -a "man" -d 'Print the berth(1) man page'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile events completions man help" -f -a "workload" -d 'Add, change, list, show and remove workloads'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile events completions man help" -f -a "validate" -d 'Check workload configs without saving or deploying anything'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile events completions man help" -f -a "deploy" -d 'Deploy workloads: prepare, start, gate, route, persist, reap'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile events completions man help" -f -a "status" -d 'Show what is deployed and whether it is running'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile events completions man help" -f -a "reconcile" -d 'Repair what an interrupted deploy left behind'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile events completions man help" -f -a "events" -d 'Show the event history, newest first'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile events completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile events completions man help" -f -a "man" -d 'Print the berth(1) man page'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile events completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from workload" -f -a "add" -d 'Add a workload (its config is validated; an invalid config is never saved)'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from workload" -f -a "set" -d 'Replace a workload\'s config or switch its deploy strategy'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from workload" -f -a "edit" -d 'Edit a workload\'s config in $VISUAL / $EDITOR'

@@ -63,6 +63,9 @@ pub enum Command {
     /// Repair what an interrupted deploy left behind
     Reconcile(ReconcileArgs),
 
+    /// Show the event history, newest first
+    Events(EventsArgs),
+
     /// Print a shell completion script
     Completions(CompletionsArgs),
 
@@ -173,4 +176,34 @@ pub struct StatusArgs {
 pub struct ReconcileArgs {
     /// Workload [default: all]
     pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// Only events of this workload
+    pub workload: Option<String>,
+    /// Only errors (same as --severity errors)
+    #[arg(long, conflicts_with = "severity")]
+    pub errors: bool,
+    /// Which events to show
+    #[arg(long, value_enum, default_value_t = SeverityFilter::All)]
+    pub severity: SeverityFilter,
+    /// How many events per page
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=10_000))]
+    pub limit: i64,
+    /// Only events older than this event id (the next page)
+    #[arg(long, value_name = "ID")]
+    pub before: Option<i64>,
+    /// Only events newer than this: 30s, 15m, 2h, 7d
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
+    /// Keep printing new events as they are written, until interrupted
+    #[arg(long, short)]
+    pub follow: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SeverityFilter {
+    All,
+    Errors,
 }

@@ -3,6 +3,7 @@
 
 mod completions;
 mod deploy;
+mod events;
 mod reconcile;
 mod status;
 mod validate;
@@ -69,11 +70,12 @@ pub async fn run(cli: Cli, printer: Printer) -> Result<()> {
             WorkloadCommand::Edit(args) => workload::edit(&ctx, &args.name),
             WorkloadCommand::List => workload::list(&ctx),
             WorkloadCommand::Show(args) => workload::show(&ctx, &args),
-            WorkloadCommand::Rm(args) => workload::rm(&ctx, &args),
+            WorkloadCommand::Rm(args) => workload::rm(&ctx, &args).await,
         },
         Command::Deploy(args) => deploy::exec(&ctx, &args).await,
         Command::Status(args) => status::exec(&ctx, &args).await,
         Command::Reconcile(args) => reconcile::exec(&ctx, &args).await,
+        Command::Events(args) => events::exec(&ctx, &args).await,
         Command::Validate(args) => validate::exec(&ctx, &args),
         Command::Completions(args) => completions::completions(&ctx, args.shell),
         Command::Man => completions::man(&ctx),

@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::Ctx;
 use crate::cli::{WorkloadAddArgs, WorkloadRmArgs, WorkloadSetArgs, WorkloadShowArgs};
 use crate::config::{self, ConfigIssue, Kind, Validated, effective_strategy, mask_secrets};
+use crate::docker::labels;
 use crate::error::BerthError;
 use crate::output::Printer;
 use crate::store::Workload;
@@ -183,10 +184,11 @@ pub fn show(ctx: &Ctx, args: &WorkloadShowArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn rm(ctx: &Ctx, args: &WorkloadRmArgs) -> Result<()> {
+pub async fn rm(ctx: &Ctx, args: &WorkloadRmArgs) -> Result<()> {
     let store = ctx.store()?;
     let workload = store.workload(&args.name)?;
-    if store.has_runtime_state(workload.id)? && !args.purge {
+    let deployed = store.has_runtime_state(workload.id)?;
+    if deployed && !args.purge {
         bail!(
             "workload `{}` is deployed; `berth workload rm {} --purge` also removes its containers and runtime \
              state (berth never deletes an NPM proxy host: remove that by hand if you want it gone)",
@@ -194,12 +196,33 @@ pub fn rm(ctx: &Ctx, args: &WorkloadRmArgs) -> Result<()> {
             workload.name
         );
     }
+    let mut removed = Vec::new();
+    if args.purge {
+        // Under the deploy lock, so a deploy in progress is not pulled from under.
+        let _lock = store.lock_deploy(workload.id, &workload.name, false)?;
+        let env = ctx.deploy_env().await?;
+        for c in env
+            .docker
+            .containers_with_label(labels::WORKLOAD, &workload.name)
+            .await?
+        {
+            env.docker.remove(&c.id).await?;
+            removed.push(c.name);
+        }
+        store.clear_runtime_state(workload.id)?;
+    }
     store.delete_workload(&workload.name)?;
+    for c in &removed {
+        ctx.printer.status(&format!("removed container {c}"));
+    }
     ctx.printer
         .status(&format!("removed workload `{}`", workload.name));
+    if deployed {
+        ctx.printer.status("note: berth never deletes NPM proxy hosts; remove the route by hand if it is no longer wanted");
+    }
     if ctx.printer.is_json() {
         ctx.printer
-            .json(&serde_json::json!({ "removed": workload.name }));
+            .json(&serde_json::json!({ "removed": workload.name, "containers": removed }));
     }
     Ok(())
 }

@@ -1,12 +1,16 @@
 //! Workload-scoped events (DESIGN §7): one way to write them, one way to
 //! read them.
 
+mod query;
+
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use rusqlite::params;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
+
+pub use query::{EventFilter, EventView};
 
 use crate::config::Kind;
 use crate::store::{Store, now_rfc3339};

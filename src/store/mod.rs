@@ -102,10 +102,15 @@ impl Store {
 
 /// Now, as RFC 3339 UTC with milliseconds: sortable as text.
 pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
+    format_ts(time::OffsetDateTime::now_utc())
+}
+
+/// A time as the store writes it: `2026-11-27T08:16:09.656Z`.
+pub fn format_ts(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
     let fmt = time::macros::format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
     );
-    now.format(&fmt)
-        .unwrap_or_else(|_| now.unix_timestamp().to_string())
+    t.format(&fmt)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
 }

@@ -1,0 +1,127 @@
+//! `berth events [WORKLOAD] [--errors] [--limit N] [--before ID] [--since D] [--follow]`
+
+use std::time::Duration;
+
+use anyhow::Result;
+
+use super::Ctx;
+use crate::cli::{EventsArgs, SeverityFilter};
+use crate::error::BerthError;
+use crate::events::{EventFilter, EventView};
+use crate::store::format_ts;
+
+/// How often `--follow` looks for new rows: well inside its 200 ms target.
+const FOLLOW_POLL: Duration = Duration::from_millis(100);
+
+pub async fn exec(ctx: &Ctx, args: &EventsArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let mut filter = EventFilter {
+        errors_only: args.errors || args.severity == SeverityFilter::Errors,
+        before: args.before,
+        ..Default::default()
+    };
+    if let Some(name) = &args.workload {
+        filter.workload_id = Some(store.workload(name)?.id);
+    }
+    if let Some(since) = &args.since {
+        let d = parse_duration(since)?;
+        filter.since = Some(format_ts(time::OffsetDateTime::now_utc() - d));
+    }
+
+    if args.follow {
+        return follow(ctx, &store, filter, args.limit).await;
+    }
+
+    let events = store.events(&filter, args.limit, false)?;
+    // A full page may have more behind it; the last page says so with null.
+    let next_before = if events.len() as i64 == args.limit {
+        events.last().map(|e| e.id)
+    } else {
+        None
+    };
+    if ctx.printer.is_json() {
+        ctx.printer
+            .json(&serde_json::json!({ "events": events, "next_before": next_before }));
+        return Ok(());
+    }
+    if events.is_empty() {
+        ctx.printer.status("no events");
+        return Ok(());
+    }
+    ctx.printer
+        .table(&EventView::COLUMNS, events.iter().map(EventView::table_row));
+    if let Some(before) = next_before {
+        ctx.printer
+            .status(&format!("next page: {}", next_page_command(args, before)));
+    }
+    Ok(())
+}
+
+/// Prints the newest `limit` events oldest first, then every new one as it
+/// is written (by this or any other berth process) until interrupted.
+async fn follow(
+    ctx: &Ctx,
+    store: &crate::store::Store,
+    mut filter: EventFilter,
+    limit: i64,
+) -> Result<()> {
+    let mut backlog = store.events(&filter, limit, false)?;
+    backlog.reverse();
+    let mut last = store.last_event_id()?;
+    let print = |e: &EventView| {
+        if ctx.printer.is_json() {
+            ctx.printer.json_line(e);
+        } else {
+            ctx.printer.data(&e.table_row().join("  "));
+        }
+    };
+    backlog.iter().for_each(print);
+    filter.before = None;
+    loop {
+        filter.after = Some(last);
+        for e in store.events(&filter, 1000, true)? {
+            last = last.max(e.id);
+            print(&e);
+        }
+        tokio::time::sleep(FOLLOW_POLL).await;
+    }
+}
+
+fn next_page_command(args: &EventsArgs, before: i64) -> String {
+    let mut cmd = String::from("berth events");
+    if let Some(w) = &args.workload {
+        cmd.push_str(&format!(" {w}"));
+    }
+    if args.errors || args.severity == SeverityFilter::Errors {
+        cmd.push_str(" --errors");
+    }
+    if args.limit != 50 {
+        cmd.push_str(&format!(" --limit {}", args.limit));
+    }
+    if let Some(s) = &args.since {
+        cmd.push_str(&format!(" --since {s}"));
+    }
+    cmd.push_str(&format!(" --before {before}"));
+    cmd
+}
+
+/// `30s`, `15m`, `2h`, `7d`.
+pub fn parse_duration(text: &str) -> Result<time::Duration> {
+    let bad = || {
+        BerthError::Usage(format!(
+            "invalid duration `{text}`: use a number with s, m, h or d, like 30s, 15m, 2h, 7d"
+        ))
+    };
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let (num, unit) = text.split_at(split);
+    let n: i64 = num.parse().map_err(|_| bad())?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.checked_mul(60).ok_or_else(bad)?,
+        "h" => n.checked_mul(3600).ok_or_else(bad)?,
+        "d" => n.checked_mul(86_400).ok_or_else(bad)?,
+        _ => return Err(bad().into()),
+    };
+    Ok(time::Duration::seconds(secs))
+}
