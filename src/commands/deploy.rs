@@ -9,6 +9,7 @@ use crate::output::Style;
 
 pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
     let env = ctx.deploy_env().await?;
+    env.cancel.listen();
     let opts = DeployOptions { wait: args.wait };
     let mut results = Vec::new();
     let mut first_error = None;
@@ -18,7 +19,9 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
                 print_summary(ctx, &result);
                 results.push(result);
             }
-            Err(e) if args.names.len() == 1 => return Err(e),
+            Err(e) if args.names.len() == 1 || crate::deploy::cancel::is_interrupt(&e) => {
+                return Err(e);
+            }
             Err(e) => {
                 ctx.printer
                     .report_error(&e.context(format!("deploy of `{name}` failed")));

@@ -16,6 +16,7 @@ use anyhow::Result;
 
 use crate::cli::{Cli, Command, GlobalArgs, WorkloadCommand};
 use crate::deploy::DeployEnv;
+use crate::deploy::cancel::Cancel;
 use crate::docker::Docker;
 use crate::output::Printer;
 use crate::proxy::NoRouter;
@@ -57,6 +58,7 @@ impl Ctx {
             router: Arc::new(NoRouter),
             printer: self.printer,
             db_path,
+            cancel: Cancel::new(),
         })
     }
 }

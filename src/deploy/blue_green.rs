@@ -7,11 +7,29 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow};
 
+use super::cancel::is_interrupt;
 use super::container::{container_spec, new_container_name};
 use super::faults::fault_point;
 use super::{Deployment, gate};
+use crate::docker::ContainerInfo;
 
 pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
+    let green = match start_and_gate_green(d).await {
+        Ok(green) => green,
+        Err(e) => {
+            // A signal may have cut a create request short: whatever this
+            // deploy created goes, found by its label.
+            if is_interrupt(&e) {
+                d.remove_this_deploys_containers().await;
+            }
+            return Err(e);
+        }
+    };
+    switch_and_reap(d, green).await
+}
+
+/// Steps 4-5: until green passed its gate, a signal removes green.
+async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<ContainerInfo> {
     let env = d.env;
     let docker = &env.docker;
 
@@ -27,12 +45,12 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
         d.strategy,
     );
     d.status(&format!("starting green {green_name}"));
-    let green_id = docker.create_container(&spec).await?;
+    let green_id = d.interruptible(docker.create_container(&spec)).await?;
     fault_point("after_green_create");
 
     // 5. Start and gate green. A failed gate removes green; blue, route and
     // state stay as they were.
-    if let Err(e) = docker.start(&green_id).await {
+    if let Err(e) = d.interruptible(docker.start(&green_id)).await {
         d.remove_new_container(&green_id).await;
         return Err(e);
     }
@@ -40,8 +58,15 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     d.record_phase("start", t);
     let t = Instant::now();
     d.status("gate: waiting for green to be ready");
-    match gate::wait_ready(docker, &green_id, d.config).await {
+    match d
+        .interruptible(gate::wait_ready(docker, &green_id, d.config))
+        .await
+    {
         Ok(why) => d.status(&format!("gate passed: {why}")),
+        Err(e) if is_interrupt(&e) => {
+            d.remove_new_container(&green_id).await;
+            return Err(e);
+        }
         Err(e) => {
             d.show_logs(&green_id).await;
             d.remove_new_container(&green_id).await;
@@ -52,10 +77,19 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     }
     d.record_phase("gate", t);
     fault_point("after_gate");
-    let green = docker
+    d.check_cancelled()?;
+    docker
         .inspect(&green_id)
         .await?
-        .ok_or_else(|| anyhow!("green `{green_name}` disappeared after its gate"))?;
+        .ok_or_else(|| anyhow!("green `{green_name}` disappeared after its gate"))
+}
+
+/// Steps 6-8: once the route switch begins, the deploy completes.
+async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result<String> {
+    let env = d.env;
+    let docker = &env.docker;
+    let green_id = green.id.clone();
+    let green_name = green.name.clone();
 
     // 6. Repoint the route in place. On failure, put it back on blue and
     // remove green; if blue's route cannot be confirmed, keep green running.

@@ -3,6 +3,7 @@
 //! steps in [`recreate`] or [`blue_green`], then the record and the event.
 
 mod blue_green;
+pub mod cancel;
 mod container;
 pub mod faults;
 mod gate;
@@ -24,6 +25,7 @@ use crate::output::Printer;
 use crate::proxy::{RoutePlan, RouteTarget, Router};
 use crate::source::{self, Artifact};
 use crate::store::{RuntimeState, Store, Workload, now_rfc3339};
+use cancel::Cancel;
 use faults::fault_point;
 
 /// What a deploy needs from the outside world.
@@ -32,6 +34,7 @@ pub struct DeployEnv {
     pub router: Arc<dyn Router>,
     pub printer: Printer,
     pub db_path: PathBuf,
+    pub cancel: Arc<Cancel>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -148,6 +151,48 @@ impl Deployment<'_> {
             route_id: self.plan.route_id,
             deployed_at: now_rfc3339(),
         })
+    }
+
+    /// Runs one step that a signal may cut short. The step's future is
+    /// dropped then, so whatever it was creating is found by label later.
+    pub async fn interruptible<T>(
+        &self,
+        step: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        tokio::select! {
+            biased;
+            e = self.env.cancel.cancelled() => Err(e.into()),
+            r = step => r,
+        }
+    }
+
+    /// Fails with the signal's error when one arrived.
+    pub fn check_cancelled(&self) -> Result<()> {
+        match self.env.cancel.error() {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
+    }
+
+    /// Removes every container of this deploy, by label: a create request
+    /// cut off by a signal may still have created one.
+    pub async fn remove_this_deploys_containers(&self) {
+        let docker = &self.env.docker;
+        let Ok(list) = docker
+            .containers_with_label(crate::docker::labels::DEPLOY, &self.deploy_id.to_string())
+            .await
+        else {
+            return;
+        };
+        for c in list {
+            if c.labels
+                .get(crate::docker::labels::WORKLOAD)
+                .map(String::as_str)
+                == Some(self.name())
+            {
+                self.remove_new_container(&c.id).await;
+            }
+        }
     }
 
     /// Best-effort removal of a container this deploy created; a leftover
@@ -304,7 +349,11 @@ async fn run(
 
     // Step 3: prepare the artifact. A failure here costs no downtime.
     env.docker.ensure_network(&config.common.network).await?;
-    let artifact = source::prepare(&env.docker, &env.printer, name, config, deploy_id).await?;
+    let artifact = tokio::select! {
+        biased;
+        e = env.cancel.cancelled() => return Err(e.into()),
+        r = source::prepare(&env.docker, &env.printer, name, config, deploy_id) => r?,
+    };
     store.set_deploy_artifact(deploy_id, &artifact.image_id, None)?;
     events.image = Some(artifact.reference.clone());
     phases.push(Phase {

@@ -13,68 +13,17 @@ use super::{Deployment, gate};
 use crate::docker::ContainerInfo;
 
 pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
-    let env = d.env;
-    let docker = &env.docker;
-    let name = new_container_name(d.name(), d.strategy);
-
-    // 4. Stop blue with its grace period and park it under another name.
-    let t = Instant::now();
     let blue = d.blue.clone();
-    if let Some(blue) = &blue {
-        d.status(&format!("stopping {}", blue.name));
-        docker
-            .stop(&blue.id, d.config.common.stop_timeout_s)
-            .await?;
-        if blue.name == name {
-            docker.rename(&blue.id, &parked_name(d.name())).await?;
-        }
-    }
-    d.record_phase("stop", t);
-    fault_point("after_blue_stop");
-
-    // 5. Create, start and gate the new container; on failure bring blue back.
-    let t = Instant::now();
-    let spec = container_spec(
-        d.name(),
-        d.config,
-        &d.artifact.image_id,
-        &name,
-        d.deploy_id,
-        d.strategy,
-    );
-    d.status(&format!("starting {name}"));
-    let new_id = match docker.create_container(&spec).await {
-        Ok(id) => id,
-        Err(e) => return Err(restore_blue(d, blue.as_ref(), None, e).await),
+    let new = match replace_and_gate(d, blue.as_ref()).await {
+        Ok(new) => new,
+        Err(e) => return Err(restore_blue(d, blue.as_ref(), e).await),
     };
-    fault_point("after_new_create");
-    if let Err(e) = docker.start(&new_id).await {
-        return Err(restore_blue(d, blue.as_ref(), Some(&new_id), e).await);
-    }
-    fault_point("after_new_start");
-    d.record_phase("start", t);
-    let t = Instant::now();
-    d.status("gate: waiting for the new container to be ready");
-    match gate::wait_ready(docker, &new_id, d.config).await {
-        Ok(why) => d.status(&format!("gate passed: {why}")),
-        Err(e) => {
-            d.show_logs(&new_id).await;
-            let e = e.context(format!("`{name}` failed its readiness gate"));
-            return Err(restore_blue(d, blue.as_ref(), Some(&new_id), e).await);
-        }
-    }
-    d.record_phase("gate", t);
-    fault_point("after_gate");
-    let new = docker
-        .inspect(&new_id)
-        .await?
-        .ok_or_else(|| anyhow!("`{name}` disappeared after its gate"))?;
 
-    // 6. Route, then persist the new container into the state row.
+    // 6. Route, then persist the new container into the state row. From
+    // here on the deploy completes, signal or not.
     let t = Instant::now();
     if let Err(e) = d.point_route(&new).await {
-        let e = e.context("route switch failed");
-        return Err(restore_blue(d, blue.as_ref(), Some(&new_id), e).await);
+        return Err(restore_blue(d, blue.as_ref(), e.context("route switch failed")).await);
     }
     d.record_phase("route", t);
     fault_point("after_route_write");
@@ -86,29 +35,89 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     // 7. Remove blue.
     if let Some(blue) = &blue {
         let t = Instant::now();
-        docker
-            .remove(&blue.id)
-            .await
-            .with_context(|| format!("`{name}` is live, but removing the old container failed"))?;
+        d.env.docker.remove(&blue.id).await.with_context(|| {
+            format!(
+                "`{}` is live, but removing the old container failed",
+                new.name
+            )
+        })?;
         d.record_phase("reap", t);
         fault_point("after_blue_remove");
     }
     Ok(new.name)
 }
 
-/// The new container failed: remove it, give blue its name back and start
-/// it again (best effort), and return the original error.
+/// Steps 4-5. Any error (a signal included) is undone by [`restore_blue`].
+async fn replace_and_gate(
+    d: &mut Deployment<'_>,
+    blue: Option<&ContainerInfo>,
+) -> Result<ContainerInfo> {
+    let env = d.env;
+    let docker = &env.docker;
+    let name = new_container_name(d.name(), d.strategy);
+
+    // 4. Stop blue with its grace period and park it under another name.
+    let t = Instant::now();
+    if let Some(blue) = blue {
+        d.status(&format!("stopping {}", blue.name));
+        d.interruptible(docker.stop(&blue.id, d.config.common.stop_timeout_s))
+            .await?;
+        if blue.name == name {
+            docker.rename(&blue.id, &parked_name(d.name())).await?;
+        }
+    }
+    d.record_phase("stop", t);
+    fault_point("after_blue_stop");
+
+    // 5. Create, start and gate the new container.
+    let t = Instant::now();
+    let spec = container_spec(
+        d.name(),
+        d.config,
+        &d.artifact.image_id,
+        &name,
+        d.deploy_id,
+        d.strategy,
+    );
+    d.status(&format!("starting {name}"));
+    let new_id = d.interruptible(docker.create_container(&spec)).await?;
+    fault_point("after_new_create");
+    d.interruptible(docker.start(&new_id)).await?;
+    fault_point("after_new_start");
+    d.record_phase("start", t);
+    let t = Instant::now();
+    d.status("gate: waiting for the new container to be ready");
+    match d
+        .interruptible(gate::wait_ready(docker, &new_id, d.config))
+        .await
+    {
+        Ok(why) => d.status(&format!("gate passed: {why}")),
+        Err(e) if super::cancel::is_interrupt(&e) => return Err(e),
+        Err(e) => {
+            d.show_logs(&new_id).await;
+            return Err(e.context(format!("`{name}` failed its readiness gate")));
+        }
+    }
+    d.record_phase("gate", t);
+    fault_point("after_gate");
+    d.check_cancelled()?;
+    docker
+        .inspect(&new_id)
+        .await?
+        .ok_or_else(|| anyhow!("`{name}` disappeared after its gate"))
+}
+
+/// The new container failed (or a signal came): remove what this deploy
+/// created, give blue its name back, start it again (best effort) and put
+/// the route back on it. Returns the original error with what was done.
 async fn restore_blue(
     d: &mut Deployment<'_>,
     blue: Option<&ContainerInfo>,
-    new_id: Option<&str>,
     err: anyhow::Error,
 ) -> anyhow::Error {
     let env = d.env;
     let docker = &env.docker;
-    if let Some(id) = new_id {
-        d.remove_new_container(id).await;
-    }
+    d.remove_this_deploys_containers().await;
     let Some(blue) = blue else {
         return err;
     };
@@ -120,7 +129,7 @@ async fn restore_blue(
         .flatten()
         .is_some_and(|now| now.name != blue.name);
     if parked && let Err(e) = docker.rename(&blue.id, &blue.name).await {
-        d.env.printer.warn(&format!(
+        env.printer.warn(&format!(
             "{}: could not rename the old container back to `{}`: {e:#}",
             d.name(),
             blue.name
@@ -133,7 +142,7 @@ async fn restore_blue(
                 && let Some(fresh) = docker.inspect(&blue.id).await.ok().flatten()
                 && let Err(e) = d.point_route(&fresh).await
             {
-                d.env.printer.warn(&format!(
+                env.printer.warn(&format!(
                     "{}: could not point the route back: {e:#}",
                     d.name()
                 ));

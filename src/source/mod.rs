@@ -2,6 +2,8 @@
 //! package. Nothing here touches a running container, so a failed prepare
 //! costs no downtime.
 
+mod static_site;
+
 use std::collections::{HashMap, VecDeque};
 
 use anyhow::{Context, Result, bail};
@@ -34,9 +36,7 @@ pub async fn prepare(
         KindConfig::Dockerfile(df) => {
             build_dockerfile(docker, printer, workload, df, deploy_id).await
         }
-        KindConfig::Static(_) => {
-            bail!("deploying static workloads is not supported by this berth yet")
-        }
+        KindConfig::Static(site) => static_site::package(docker, printer, workload, site).await,
         KindConfig::Compose(_) => bail!("compose workloads are deployed by their own flow"),
     }
 }
