@@ -202,6 +202,14 @@ fn inspect(id_or_name: &str) -> Option<Container> {
     })
 }
 
+/// A Docker timestamp (RFC 3339, trailing zeros of the fraction trimmed, so
+/// strings do not compare as times).
+#[track_caller]
+fn docker_time(ts: &str) -> time::OffsetDateTime {
+    time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|e| panic!("bad Docker timestamp {ts:?}: {e}"))
+}
+
 #[track_caller]
 fn must_inspect(id: &str) -> Container {
     inspect(id).unwrap_or_else(|| panic!("container {id} does not exist"))
@@ -848,7 +856,7 @@ fn dockerfile_recreate_stops_old_before_starting_new_and_removes_it_after_persis
         "the old container is stopped, not yet removed"
     );
     assert!(
-        old_now.finished_at <= new.started_at,
+        docker_time(&old_now.finished_at) <= docker_time(&new.started_at),
         "old stopped ({}) before new started ({})",
         old_now.finished_at,
         new.started_at
@@ -1027,7 +1035,10 @@ fn reconcile_removes_a_planted_orphan_and_nothing_else() {
             test_label.clone(),
         ],
     );
-    let bystander = plant(&format!("{name}-bystander"), &[test_label.clone()]);
+    let bystander = plant(
+        &format!("{name}-bystander"),
+        std::slice::from_ref(&test_label),
+    );
     let neighbour = plant(
         &format!("{other}-neighbour"),
         &[
@@ -1180,4 +1191,49 @@ fn pull_of_an_untagged_reference_means_latest() {
     );
     let live = only_container(&name);
     assert_serves(&live, "v1");
+}
+
+// ---- 12. a recreate that died mid-way, repaired by reconcile -----------------------------------
+
+#[test]
+fn reconcile_after_a_recreate_crash_gives_the_old_container_its_name_back() {
+    let mut c = Case::new("rc-crash");
+    for point in ["after_new_create", "after_gate"] {
+        let name = c.name("rc-crash");
+        let mut config = image_config("berth-test/app:v1");
+        config["deploy_strategy"] = json!("recreate");
+        c.add(&name, "image", config.clone());
+        c.run(&["deploy", &name]).success();
+        let old = only_container(&name);
+        assert_eq!(old.name, name);
+        let state_before = state_of(&c.t, &name);
+
+        config["image"] = json!("berth-test/app:v2");
+        c.set(&name, config);
+        c.run_until(point, &["deploy", &name]);
+        let all = workload_containers(&name);
+        assert_eq!(all.len(), 2, "{point}: old (parked) and new: {all:?}");
+        let new = all
+            .iter()
+            .find(|x| x.id != old.id)
+            .expect("the new container")
+            .clone();
+        assert_eq!(new.name, name, "{point}: the new one holds the stable name");
+        assert!(!must_inspect(&old.id).running, "{point}: old is stopped");
+        assert_eq!(state_of(&c.t, &name), state_before, "{point}");
+
+        // Reconcile: the new container goes, the old one runs again under
+        // the name the state row (and `berth status`) shows for it.
+        c.run(&["reconcile", &name]).success();
+        let back = only_container(&name);
+        assert_eq!(back.id, old.id, "{point}: the new container is removed");
+        assert!(back.running, "{point}: the old container runs again");
+        assert_serves(&back, "v1");
+        assert_eq!(state_of(&c.t, &name), state_before, "{point}");
+        assert_eq!(
+            back.name, name,
+            "{point}: after reconcile the live container should have its name back (the state row calls it \
+             `{name}`)"
+        );
+    }
 }

@@ -4,6 +4,7 @@
 
 mod blue_green;
 pub mod cancel;
+pub mod compose;
 mod container;
 pub mod faults;
 mod gate;
@@ -232,11 +233,6 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
     if effective.forced {
         env.printer.warn(&format!("{name}: {}", effective.reason));
     }
-    if let KindConfig::Compose(_) = config.source {
-        return Err(anyhow!(
-            "compose workloads are not supported by this berth yet"
-        ));
-    }
 
     let _lock = store.lock_deploy(workload.id, name, opts.wait)?;
     let mut phases = Vec::new();
@@ -347,6 +343,13 @@ async fn run(
         )
         .await?;
 
+    if let KindConfig::Compose(_) = config.source {
+        return compose_run(
+            env, store, workload, config, strategy, deploy_id, phases, plan,
+        )
+        .await;
+    }
+
     // Step 3: prepare the artifact. A failure here costs no downtime.
     env.docker.ensure_network(&config.common.network).await?;
     let artifact = tokio::select! {
@@ -384,6 +387,41 @@ async fn run(
     };
     store.set_deploy_artifact(deploy_id, &d.artifact.image_id, Some(&container))?;
     Ok((container, d.artifact.reference, d.phases))
+}
+
+/// Compose stacks skip prepare and the container swap: `up` does both.
+#[allow(clippy::too_many_arguments)]
+async fn compose_run(
+    env: &DeployEnv,
+    store: &Store,
+    workload: &Workload,
+    config: &SourceConfig,
+    strategy: Strategy,
+    deploy_id: i64,
+    phases: Vec<Phase>,
+    plan: RoutePlan,
+) -> Result<(String, String, Vec<Phase>)> {
+    let KindConfig::Compose(cfg) = &config.source else {
+        return Err(anyhow!("not a compose workload"));
+    };
+    let mut d = Deployment {
+        env,
+        store,
+        workload,
+        config,
+        strategy,
+        deploy_id,
+        artifact: Artifact {
+            image_id: String::new(),
+            reference: cfg.file.clone(),
+        },
+        plan,
+        blue: None,
+        phases,
+    };
+    let container = compose::run(&mut d).await?;
+    store.set_deploy_artifact(deploy_id, &cfg.file, Some(&container))?;
+    Ok((container, cfg.file.clone(), d.phases))
 }
 
 fn ms(since: Instant) -> u64 {

@@ -65,17 +65,23 @@ pub async fn reconcile_locked(
         report.abandoned_deploys.push(dead.id);
     }
 
+    // Compose stacks are compose's: berth neither starts nor reaps their containers.
+    if workload.kind == crate::config::Kind::Compose {
+        return Ok(report);
+    }
+
     // 2. The state's container exists but is stopped (a crash mid-recreate): start it.
     let state = store.runtime_state(workload.id)?;
+    let mut rename_back = None;
     let live_id = match &state {
         Some(s) => match docker.inspect(&s.container_id).await? {
             Some(info) => {
+                if info.name != s.container_name {
+                    // Parked by a recreate that died: it gets its name back
+                    // once step 4 has removed the container holding it.
+                    rename_back = Some((info.id.clone(), s.container_name.clone()));
+                }
                 if !info.running {
-                    if info.name != s.container_name {
-                        // Parked by a recreate that died: give it its name back
-                        // when that name is free (a failure here is cosmetic).
-                        let _ = docker.rename(&info.id, &s.container_name).await;
-                    }
                     docker.start(&info.id).await?;
                     emit_event(
                         store,
@@ -125,6 +131,13 @@ pub async fn reconcile_locked(
             &json!({ "workload_id": workload.id, "container": c.name }),
         )?;
         report.removed.push(c.name);
+    }
+    if let Some((id, stable_name)) = rename_back
+        && let Err(e) = docker.rename(&id, &stable_name).await
+    {
+        env.printer.warn(&format!(
+            "{name}: could not give the live container its name `{stable_name}` back: {e:#}"
+        ));
     }
     Ok(report)
 }

@@ -48,11 +48,19 @@ pub struct ContainerInfo {
 }
 
 impl ContainerInfo {
+    /// The container's IP on `network`, else on any network it is attached
+    /// to (a compose service sits on its stack's own network).
     pub fn ip_on(&self, network: &str) -> Option<&str> {
         self.ips
             .get(network)
             .map(String::as_str)
             .filter(|ip| !ip.is_empty())
+            .or_else(|| {
+                let mut nets: Vec<(&String, &String)> =
+                    self.ips.iter().filter(|(_, ip)| !ip.is_empty()).collect();
+                nets.sort();
+                nets.first().map(|(_, ip)| ip.as_str())
+            })
     }
 }
 

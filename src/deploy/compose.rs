@@ -1,0 +1,174 @@
+//! `compose` workloads: the stack is compose's. berth runs `docker compose
+//! up` (or Debian's `docker-compose`), finds the routed service's container
+//! by compose's own labels, gates and routes it, and records it; it never
+//! labels, swaps or reaps compose's containers.
+
+use std::process::Stdio;
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow, bail};
+use tokio::process::Command;
+
+use super::{Deployment, gate};
+use crate::config::{ComposeConfig, KindConfig};
+use crate::docker::ContainerInfo;
+use crate::error::RedactedFailure;
+
+pub const PROJECT_LABEL: &str = "com.docker.compose.project";
+pub const SERVICE_LABEL: &str = "com.docker.compose.service";
+
+/// The compose project: as configured, else derived from the workload name
+/// (lower-case letters, digits, `-` and `_`, starting with a letter or digit).
+pub fn project_name(workload: &str, cfg: &ComposeConfig) -> String {
+    let raw = cfg.project.clone().unwrap_or_else(|| workload.to_owned());
+    let cleaned: String = raw
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim_start_matches(['-', '_']);
+    if trimmed.is_empty() {
+        "berth".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+/// `docker compose` when the plugin answers, else `docker-compose`.
+async fn compose_cli() -> Result<Vec<String>> {
+    let plugin = Command::new("docker")
+        .args(["compose", "version"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .await;
+    if plugin.is_ok_and(|s| s.success()) {
+        return Ok(vec!["docker".into(), "compose".into()]);
+    }
+    let standalone = Command::new("docker-compose")
+        .arg("version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .await;
+    if standalone.is_ok_and(|s| s.success()) {
+        return Ok(vec!["docker-compose".into()]);
+    }
+    bail!(
+        "neither `docker compose` nor `docker-compose` is installed (Debian: apt-get install docker-compose)"
+    )
+}
+
+pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
+    let KindConfig::Compose(cfg) = &d.config.source else {
+        bail!("not a compose workload");
+    };
+    let project = project_name(d.name(), cfg);
+
+    // `up` converges the stack itself (compose recreates what changed).
+    let t = Instant::now();
+    let cli = compose_cli().await?;
+    let (program, base) = cli.split_first().context("empty compose command")?;
+    let mut cmd = Command::new(program);
+    cmd.args(base)
+        .args([
+            "-p",
+            &project,
+            "-f",
+            &cfg.file,
+            "up",
+            "-d",
+            "--remove-orphans",
+        ])
+        .envs(&d.config.common.env)
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    if let Some(dir) = std::path::Path::new(&cfg.file).parent() {
+        cmd.current_dir(dir);
+    }
+    d.status(&format!(
+        "{} -p {project} -f {} up -d --remove-orphans",
+        cli.join(" "),
+        cfg.file
+    ));
+    let output = d
+        .interruptible(async { cmd.output().await.context("could not run compose") })
+        .await?;
+    if !output.status.success() {
+        let code = output
+            .status
+            .code()
+            .map_or_else(|| "signal".to_owned(), |c| c.to_string());
+        // The output can echo env values: it goes to stderr, the reason to events.
+        let mut detail = String::from_utf8_lossy(&output.stdout).into_owned();
+        detail.push_str(&String::from_utf8_lossy(&output.stderr));
+        d.env
+            .printer
+            .diagnostic(&format!("{}\n", detail.trim_end()));
+        return Err(RedactedFailure {
+            reason: format!("docker compose up failed (exit {code})"),
+            detail,
+        }
+        .into());
+    }
+    if d.env.printer.show_progress() {
+        d.env
+            .printer
+            .diagnostic(&String::from_utf8_lossy(&output.stderr));
+    }
+    d.record_phase("start", t);
+
+    // The routed service's container, found by compose's labels (never by
+    // name: v1 says proj_web_1, v2 proj-web-1).
+    let Some(service) = cfg.service.as_deref() else {
+        return Ok(project);
+    };
+    let container = service_container(d, &project, service).await?;
+    let t = Instant::now();
+    let why = d
+        .interruptible(gate::wait_ready(&d.env.docker, &container.id, d.config))
+        .await
+        .with_context(|| format!("service `{service}` of stack `{project}` is not ready"))?;
+    d.status(&format!("gate passed: {why}"));
+    d.record_phase("gate", t);
+
+    let t = Instant::now();
+    d.point_route(&container).await?;
+    d.record_phase("route", t);
+    let t = Instant::now();
+    d.persist_runtime_state(&container)?;
+    d.record_phase("persist", t);
+    Ok(container.name)
+}
+
+async fn service_container(
+    d: &Deployment<'_>,
+    project: &str,
+    service: &str,
+) -> Result<ContainerInfo> {
+    let docker = &d.env.docker;
+    let candidates = docker.containers_with_label(PROJECT_LABEL, project).await?;
+    let mut found = None;
+    for c in candidates {
+        if c.labels.get(SERVICE_LABEL).map(String::as_str) == Some(service) && c.state == "running"
+        {
+            found = Some(c.id);
+            break;
+        }
+    }
+    let id = found.ok_or_else(|| {
+        anyhow!("stack `{project}` has no running container for service `{service}`")
+    })?;
+    docker
+        .inspect(&id)
+        .await?
+        .ok_or_else(|| anyhow!("the container of service `{service}` disappeared"))
+}
