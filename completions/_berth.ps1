@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Deploy workloads: prepare, start, gate, route, persist, reap')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what is deployed and whether it is running')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Repair what an interrupted deploy left behind')
+            [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'Configure the Nginx Proxy Manager that routes workload domains')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Show the event history, newest first')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the berth(1) man page')
@@ -220,6 +221,63 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'berth;proxy' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: `human` for people, `json` for pipelines (one document per command)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no status lines')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the NPM settings in effect and where each comes from')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'berth;proxy;set' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'NPM base URL, e.g. http://npm:81')
+            [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'NPM login email')
+            [CompletionResult]::new('--forward-by', '--forward-by', [CompletionResultType]::ParameterName, 'How NPM reaches containers: `name` (NPM in Docker on the workload network) or `ip`')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: `human` for people, `json` for pipelines (one document per command)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no status lines')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'berth;proxy;show' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: `human` for people, `json` for pipelines (one document per command)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no status lines')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'berth;proxy;help' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the NPM settings in effect and where each comes from')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'berth;proxy;help;set' {
+            break
+        }
+        'berth;proxy;help;show' {
+            break
+        }
+        'berth;proxy;help;help' {
+            break
+        }
         'berth;events' {
             [CompletionResult]::new('--severity', '--severity', [CompletionResultType]::ParameterName, 'Which events to show')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'How many events per page')
@@ -269,6 +327,7 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Deploy workloads: prepare, start, gate, route, persist, reap')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what is deployed and whether it is running')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Repair what an interrupted deploy left behind')
+            [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'Configure the Nginx Proxy Manager that routes workload domains')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Show the event history, newest first')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the berth(1) man page')
@@ -312,6 +371,17 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
             break
         }
         'berth;help;reconcile' {
+            break
+        }
+        'berth;help;proxy' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the NPM settings in effect and where each comes from')
+            break
+        }
+        'berth;help;proxy;set' {
+            break
+        }
+        'berth;help;proxy;show' {
             break
         }
         'berth;help;events' {

@@ -31,6 +31,9 @@ _berth() {
             berth,man)
                 cmd="berth__subcmd__man"
                 ;;
+            berth,proxy)
+                cmd="berth__subcmd__proxy"
+                ;;
             berth,reconcile)
                 cmd="berth__subcmd__reconcile"
                 ;;
@@ -58,6 +61,9 @@ _berth() {
             berth__subcmd__help,man)
                 cmd="berth__subcmd__help__subcmd__man"
                 ;;
+            berth__subcmd__help,proxy)
+                cmd="berth__subcmd__help__subcmd__proxy"
+                ;;
             berth__subcmd__help,reconcile)
                 cmd="berth__subcmd__help__subcmd__reconcile"
                 ;;
@@ -69,6 +75,12 @@ _berth() {
                 ;;
             berth__subcmd__help,workload)
                 cmd="berth__subcmd__help__subcmd__workload"
+                ;;
+            berth__subcmd__help__subcmd__proxy,set)
+                cmd="berth__subcmd__help__subcmd__proxy__subcmd__set"
+                ;;
+            berth__subcmd__help__subcmd__proxy,show)
+                cmd="berth__subcmd__help__subcmd__proxy__subcmd__show"
                 ;;
             berth__subcmd__help__subcmd__workload,add)
                 cmd="berth__subcmd__help__subcmd__workload__subcmd__add"
@@ -87,6 +99,24 @@ _berth() {
                 ;;
             berth__subcmd__help__subcmd__workload,show)
                 cmd="berth__subcmd__help__subcmd__workload__subcmd__show"
+                ;;
+            berth__subcmd__proxy,help)
+                cmd="berth__subcmd__proxy__subcmd__help"
+                ;;
+            berth__subcmd__proxy,set)
+                cmd="berth__subcmd__proxy__subcmd__set"
+                ;;
+            berth__subcmd__proxy,show)
+                cmd="berth__subcmd__proxy__subcmd__show"
+                ;;
+            berth__subcmd__proxy__subcmd__help,help)
+                cmd="berth__subcmd__proxy__subcmd__help__subcmd__help"
+                ;;
+            berth__subcmd__proxy__subcmd__help,set)
+                cmd="berth__subcmd__proxy__subcmd__help__subcmd__set"
+                ;;
+            berth__subcmd__proxy__subcmd__help,show)
+                cmd="berth__subcmd__proxy__subcmd__help__subcmd__show"
                 ;;
             berth__subcmd__workload,add)
                 cmd="berth__subcmd__workload__subcmd__add"
@@ -137,7 +167,7 @@ _berth() {
 
     case "${cmd}" in
         berth)
-            opts="-q -h -V --db --output --quiet --no-color --help --version workload validate deploy status reconcile events completions man help"
+            opts="-q -h -V --db --output --quiet --no-color --help --version workload validate deploy status reconcile proxy events completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -241,7 +271,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__help)
-            opts="workload validate deploy status reconcile events completions man help"
+            opts="workload validate deploy status reconcile proxy events completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -313,6 +343,48 @@ _berth() {
         berth__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__proxy)
+            opts="set show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__proxy__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__proxy__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -467,6 +539,140 @@ _berth() {
         berth__subcmd__man)
             opts="-q -h -V --db --output --quiet --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__proxy)
+            opts="-q -h -V --db --output --quiet --no-color --help --version set show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__proxy__subcmd__help)
+            opts="set show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__proxy__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__proxy__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__proxy__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__proxy__subcmd__set)
+            opts="-q -h -V --url --email --forward-by --db --output --quiet --no-color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forward-by)
+                    COMPREPLY=($(compgen -W "name ip" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__proxy__subcmd__show)
+            opts="-q -h -V --db --output --quiet --no-color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand deploy 'Deploy workloads: prepare, start, gate, route, persist, reap'
             cand status 'Show what is deployed and whether it is running'
             cand reconcile 'Repair what an interrupted deploy left behind'
+            cand proxy 'Configure the Nginx Proxy Manager that routes workload domains'
             cand events 'Show the event history, newest first'
             cand completions 'Print a shell completion script'
             cand man 'Print the berth(1) man page'
@@ -197,6 +198,56 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'berth;proxy'= {
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand set 'Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)'
+            cand show 'Show the NPM settings in effect and where each comes from'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'berth;proxy;set'= {
+            cand --url 'NPM base URL, e.g. http://npm:81'
+            cand --email 'NPM login email'
+            cand --forward-by 'How NPM reaches containers: `name` (NPM in Docker on the workload network) or `ip`'
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;proxy;show'= {
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;proxy;help'= {
+            cand set 'Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)'
+            cand show 'Show the NPM settings in effect and where each comes from'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'berth;proxy;help;set'= {
+        }
+        &'berth;proxy;help;show'= {
+        }
+        &'berth;proxy;help;help'= {
+        }
         &'berth;events'= {
             cand --severity 'Which events to show'
             cand --limit 'How many events per page'
@@ -243,6 +294,7 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand deploy 'Deploy workloads: prepare, start, gate, route, persist, reap'
             cand status 'Show what is deployed and whether it is running'
             cand reconcile 'Repair what an interrupted deploy left behind'
+            cand proxy 'Configure the Nginx Proxy Manager that routes workload domains'
             cand events 'Show the event history, newest first'
             cand completions 'Print a shell completion script'
             cand man 'Print the berth(1) man page'
@@ -275,6 +327,14 @@ set edit:completion:arg-completer[berth] = {|@words|
         &'berth;help;status'= {
         }
         &'berth;help;reconcile'= {
+        }
+        &'berth;help;proxy'= {
+            cand set 'Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)'
+            cand show 'Show the NPM settings in effect and where each comes from'
+        }
+        &'berth;help;proxy;set'= {
+        }
+        &'berth;help;proxy;show'= {
         }
         &'berth;help;events'= {
         }

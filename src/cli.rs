@@ -63,6 +63,10 @@ pub enum Command {
     /// Repair what an interrupted deploy left behind
     Reconcile(ReconcileArgs),
 
+    /// Configure the Nginx Proxy Manager that routes workload domains
+    #[command(subcommand)]
+    Proxy(ProxyCommand),
+
     /// Show the event history, newest first
     Events(EventsArgs),
 
@@ -206,4 +210,25 @@ pub struct EventsArgs {
 pub enum SeverityFilter {
     All,
     Errors,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProxyCommand {
+    /// Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)
+    Set(ProxySetArgs),
+    /// Show the NPM settings in effect and where each comes from
+    Show,
+}
+
+#[derive(Debug, Args)]
+pub struct ProxySetArgs {
+    /// NPM base URL, e.g. http://npm:81
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// NPM login email
+    #[arg(long, value_name = "EMAIL")]
+    pub email: Option<String>,
+    /// How NPM reaches containers: `name` (NPM in Docker on the workload network) or `ip`
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub forward_by: Option<crate::proxy::npm::ForwardBy>,
 }

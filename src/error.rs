@@ -20,10 +20,7 @@ pub mod exit {
 #[derive(Debug, thiserror::Error)]
 pub enum BerthError {
     #[error("{message}")]
-    InvalidConfig {
-        message: String,
-        errors: Vec<ConfigIssue>,
-    },
+    InvalidConfig { message: String, errors: Vec<ConfigIssue> },
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -39,10 +36,7 @@ pub enum BerthError {
 impl BerthError {
     pub fn invalid_config(errors: Vec<ConfigIssue>) -> Self {
         let n = errors.len();
-        let first = errors
-            .first()
-            .map(|e| e.workload.clone())
-            .unwrap_or_default();
+        let first = errors.first().map(|e| e.workload.clone()).unwrap_or_default();
         let message = if n == 1 {
             format!("invalid config for workload `{first}`: 1 error")
         } else {

@@ -13,13 +13,7 @@ use crate::cli::Cli;
 /// Every generated file: path relative to the repo root, and its content.
 pub fn render_all() -> Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut files = Vec::new();
-    for shell in [
-        Shell::Bash,
-        Shell::Zsh,
-        Shell::Fish,
-        Shell::PowerShell,
-        Shell::Elvish,
-    ] {
+    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish] {
         let mut buf = Vec::new();
         clap_complete::generate(shell, &mut Cli::command(), "berth", &mut buf);
         let name = match shell {
@@ -39,10 +33,7 @@ pub fn render_all() -> Result<Vec<(PathBuf, Vec<u8>)>> {
 
 /// `berth.1`, then `berth-workload.1`, `berth-workload-add.1`, ...
 fn render_man(cmd: &clap::Command, name: &str, files: &mut Vec<(PathBuf, Vec<u8>)>) -> Result<()> {
-    let page = cmd
-        .clone()
-        .name(name.to_owned())
-        .display_name(name.replace('-', " "));
+    let page = cmd.clone().name(name.to_owned()).display_name(name.replace('-', " "));
     let mut buf = Vec::new();
     clap_mangen::Man::new(page).render(&mut buf)?;
     files.push((PathBuf::from("man").join(format!("{name}.1")), buf));

@@ -28,14 +28,10 @@ pub fn main_exit_code() -> i32 {
     let cli = Cli::parse();
     http::init_tls();
     let printer = Printer::new(cli.global.output, cli.global.quiet, cli.global.no_color);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            return printer
-                .report_error(&anyhow::Error::new(e).context("could not start the async runtime"));
+            return printer.report_error(&anyhow::Error::new(e).context("could not start the async runtime"));
         }
     };
     match runtime.block_on(commands::run(cli, printer)) {

@@ -129,11 +129,7 @@ impl Printer {
     pub fn report_error(&self, err: &anyhow::Error) -> i32 {
         let (code, name, issues) = classify(err);
         if self.is_json() {
-            let issues: Vec<JsonIssue<'_>> = issues
-                .unwrap_or_default()
-                .iter()
-                .map(JsonIssue::from)
-                .collect();
+            let issues: Vec<JsonIssue<'_>> = issues.unwrap_or_default().iter().map(JsonIssue::from).collect();
             self.json(&serde_json::json!({
                 "error": {
                     "code": name,
@@ -159,12 +155,7 @@ impl Printer {
         } else {
             issue.path.as_str()
         };
-        let mut line = format!(
-            "  {}: {}: {}",
-            issue.workload,
-            self.paint(path, style),
-            issue.message
-        );
+        let mut line = format!("  {}: {}: {}", issue.workload, self.paint(path, style), issue.message);
         if let Some(s) = &issue.suggestion {
             line.push_str(&format!(" ({s})"));
         }

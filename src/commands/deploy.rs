@@ -25,9 +25,7 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
             Err(e) => {
                 ctx.printer
                     .report_error(&e.context(format!("deploy of `{name}` failed")));
-                first_error.get_or_insert_with(|| {
-                    anyhow::anyhow!("{} of {} deploys failed", 1, args.names.len())
-                });
+                first_error.get_or_insert_with(|| anyhow::anyhow!("{} of {} deploys failed", 1, args.names.len()));
             }
         }
     }

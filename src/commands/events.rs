@@ -59,12 +59,7 @@ pub async fn exec(ctx: &Ctx, args: &EventsArgs) -> Result<()> {
 
 /// Prints the newest `limit` events oldest first, then every new one as it
 /// is written (by this or any other berth process) until interrupted.
-async fn follow(
-    ctx: &Ctx,
-    store: &crate::store::Store,
-    mut filter: EventFilter,
-    limit: i64,
-) -> Result<()> {
+async fn follow(ctx: &Ctx, store: &crate::store::Store, mut filter: EventFilter, limit: i64) -> Result<()> {
     let mut backlog = store.events(&filter, limit, false)?;
     backlog.reverse();
     let mut last = store.last_event_id()?;

@@ -4,6 +4,7 @@
 mod completions;
 mod deploy;
 mod events;
+mod proxy;
 mod reconcile;
 mod status;
 mod validate;
@@ -14,12 +15,13 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command, GlobalArgs, WorkloadCommand};
+use crate::cli::{Cli, Command, GlobalArgs, ProxyCommand, WorkloadCommand};
 use crate::deploy::DeployEnv;
 use crate::deploy::cancel::Cancel;
 use crate::docker::Docker;
 use crate::output::Printer;
-use crate::proxy::NoRouter;
+use crate::proxy::npm::{NpmRouter, NpmSettings};
+use crate::proxy::{NoRouter, Router};
 use crate::store::Store;
 
 /// What every command gets: how to print, and where the store is.
@@ -52,10 +54,14 @@ impl Ctx {
     pub async fn deploy_env(&self) -> Result<DeployEnv> {
         let db_path = self.db_path()?;
         // Open once so a broken or newer store fails before Docker is touched.
-        drop(Store::open(&db_path)?);
+        let store = Store::open(&db_path)?;
+        let router: Arc<dyn Router> = match NpmRouter::new(&NpmSettings::load(&store)?, db_path.clone())? {
+            Some(npm) => Arc::new(npm),
+            None => Arc::new(NoRouter),
+        };
         Ok(DeployEnv {
             docker: Docker::connect().await?,
-            router: Arc::new(NoRouter),
+            router,
             printer: self.printer,
             db_path,
             cancel: Cancel::new(),
@@ -77,6 +83,10 @@ pub async fn run(cli: Cli, printer: Printer) -> Result<()> {
         Command::Deploy(args) => deploy::exec(&ctx, &args).await,
         Command::Status(args) => status::exec(&ctx, &args).await,
         Command::Reconcile(args) => reconcile::exec(&ctx, &args).await,
+        Command::Proxy(cmd) => match cmd {
+            ProxyCommand::Set(args) => proxy::set(&ctx, &args),
+            ProxyCommand::Show => proxy::show(&ctx),
+        },
         Command::Events(args) => events::exec(&ctx, &args).await,
         Command::Validate(args) => validate::exec(&ctx, &args),
         Command::Completions(args) => completions::completions(&ctx, args.shell),

@@ -17,8 +17,7 @@ pub async fn exec(ctx: &Ctx, args: &ReconcileArgs) -> Result<()> {
     let env = ctx.deploy_env().await?;
     let mut reports: Vec<ReconcileReport> = Vec::new();
     for w in workloads {
-        let validated =
-            config::validate(&w.name, w.kind, &w.config).map_err(BerthError::invalid_config)?;
+        let validated = config::validate(&w.name, w.kind, &w.config).map_err(BerthError::invalid_config)?;
         let _lock = store.lock_deploy(w.id, &w.name, false)?;
         let report = reconcile_locked(&env, &store, &w, &validated.config).await?;
         if !ctx.printer.is_json() {
@@ -39,8 +38,7 @@ pub async fn exec(ctx: &Ctx, args: &ReconcileArgs) -> Result<()> {
         reports.push(report);
     }
     if ctx.printer.is_json() {
-        ctx.printer
-            .json(&serde_json::json!({ "workloads": reports }));
+        ctx.printer.json(&serde_json::json!({ "workloads": reports }));
     }
     Ok(())
 }

@@ -47,10 +47,7 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
         };
         if let Some(s) = state {
             let info = env.docker.inspect(&s.container_id).await?;
-            row.state = Some(
-                info.as_ref()
-                    .map_or_else(|| "missing".to_owned(), |i| i.status.clone()),
-            );
+            row.state = Some(info.as_ref().map_or_else(|| "missing".to_owned(), |i| i.status.clone()));
             row.health = info.as_ref().and_then(|i| i.health.clone());
             row.container = Some(s.container_name);
             row.container_id = Some(s.container_id);

@@ -22,8 +22,7 @@ pub fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
         (Some(file), Some(kind)) => {
             if args.names.len() > 1 {
                 return Err(BerthError::Usage(
-                    "with --file, give at most one NAME (the workload name used in messages)"
-                        .into(),
+                    "with --file, give at most one NAME (the workload name used in messages)".into(),
                 )
                 .into());
             }
@@ -37,11 +36,7 @@ pub fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
             let cwd = std::env::current_dir()?;
             config::resolve_paths(kind, &mut raw, &cwd);
             let outcome = config::validate(&name, kind, &raw);
-            vec![Checked {
-                name,
-                kind,
-                outcome,
-            }]
+            vec![Checked { name, kind, outcome }]
         }
         _ => {
             let store = ctx.store()?;
@@ -108,8 +103,7 @@ pub fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
                 })
             })
             .collect();
-        ctx.printer
-            .json(&json!({ "valid": true, "workloads": results }));
+        ctx.printer.json(&json!({ "valid": true, "workloads": results }));
     } else {
         if checked.is_empty() {
             ctx.printer.status("no workloads to validate");

@@ -26,10 +26,8 @@ pub fn add(ctx: &Ctx, args: &WorkloadAddArgs) -> Result<()> {
     let store = ctx.store()?;
     let workload = store.insert_workload(&args.name, args.kind, &raw)?;
     report_warnings(&ctx.printer, &validated.warnings);
-    ctx.printer.status(&format!(
-        "added workload `{}` ({})",
-        workload.name, workload.kind
-    ));
+    ctx.printer
+        .status(&format!("added workload `{}` ({})", workload.name, workload.kind));
     print_workload(ctx, &workload, &validated, false);
     Ok(())
 }
@@ -85,15 +83,13 @@ pub fn edit(ctx: &Ctx, name: &str) -> Result<()> {
     loop {
         std::fs::write(file.path(), &text).context("could not write the temporary file to edit")?;
         run_editor(&editor, file.path())?;
-        let edited =
-            std::fs::read_to_string(file.path()).context("could not read the edited file")?;
+        let edited = std::fs::read_to_string(file.path()).context("could not read the edited file")?;
         let body = strip_comment_lines(&edited);
         if body.trim() == original.trim() {
             ctx.printer.status(&format!("workload `{name}` unchanged"));
             return Ok(());
         }
-        let outcome =
-            parse_config_text(name, &body).and_then(|raw| check_config(name, workload.kind, raw));
+        let outcome = parse_config_text(name, &body).and_then(|raw| check_config(name, workload.kind, raw));
         match outcome {
             Ok((raw, validated)) => {
                 store.update_workload_config(name, &raw)?;
@@ -106,11 +102,8 @@ pub fn edit(ctx: &Ctx, name: &str) -> Result<()> {
             Err(err) if interactive => {
                 // Reopen with the errors on top, as `kubectl edit` does; the
                 // stored config is untouched until a valid one is saved.
-                let mut header = String::from(
-                    "// berth: this config is invalid and was not saved. Fix it, or\n",
-                );
-                header
-                    .push_str("// empty the file to cancel. Lines starting with // are ignored.\n");
+                let mut header = String::from("// berth: this config is invalid and was not saved. Fix it, or\n");
+                header.push_str("// empty the file to cancel. Lines starting with // are ignored.\n");
                 for line in issue_lines(&err) {
                     header.push_str(&format!("// {line}\n"));
                 }
@@ -120,13 +113,10 @@ pub fn edit(ctx: &Ctx, name: &str) -> Result<()> {
                     return Ok(());
                 }
                 text = header + &body;
-                ctx.printer
-                    .warn("the edited config is invalid; reopening the editor");
+                ctx.printer.warn("the edited config is invalid; reopening the editor");
             }
             Err(err) => {
-                return Err(err.context(format!(
-                    "edit of `{name}` not saved; the stored config is unchanged"
-                )));
+                return Err(err.context(format!("edit of `{name}` not saved; the stored config is unchanged")));
             }
         }
     }
@@ -141,9 +131,8 @@ pub fn list(ctx: &Ctx) -> Result<()> {
         return Ok(());
     }
     if rows.is_empty() {
-        ctx.printer.status(
-            "no workloads yet: add one with `berth workload add NAME --kind KIND --config FILE`",
-        );
+        ctx.printer
+            .status("no workloads yet: add one with `berth workload add NAME --kind KIND --config FILE`");
         return Ok(());
     }
     ctx.printer.table(
@@ -215,10 +204,10 @@ pub async fn rm(ctx: &Ctx, args: &WorkloadRmArgs) -> Result<()> {
     for c in &removed {
         ctx.printer.status(&format!("removed container {c}"));
     }
-    ctx.printer
-        .status(&format!("removed workload `{}`", workload.name));
+    ctx.printer.status(&format!("removed workload `{}`", workload.name));
     if deployed {
-        ctx.printer.status("note: berth never deletes NPM proxy hosts; remove the route by hand if it is no longer wanted");
+        ctx.printer
+            .status("note: berth never deletes NPM proxy hosts; remove the route by hand if it is no longer wanted");
     }
     if ctx.printer.is_json() {
         ctx.printer
@@ -285,10 +274,7 @@ fn print_workload(ctx: &Ctx, workload: &Workload, validated: &Validated, show_se
     let p = &ctx.printer;
     p.data(&format!("name:     {}", workload.name));
     p.data(&format!("kind:     {}", workload.kind));
-    p.data(&format!(
-        "strategy: {} ({})",
-        strategy.strategy, strategy.reason
-    ));
+    p.data(&format!("strategy: {} ({})", strategy.strategy, strategy.reason));
     p.data(&format!("updated:  {}", workload.updated_at));
     p.data("config:");
     let pretty = serde_json::to_string_pretty(&config).unwrap_or_else(|_| config.to_string());
@@ -317,12 +303,8 @@ pub(crate) fn read_config_source(name: &str, path: &Path) -> Result<Value> {
             .context("could not read the config from stdin")?;
         s
     } else {
-        std::fs::read_to_string(path).map_err(|e| {
-            BerthError::Usage(format!(
-                "could not read config file {}: {e}",
-                path.display()
-            ))
-        })?
+        std::fs::read_to_string(path)
+            .map_err(|e| BerthError::Usage(format!("could not read config file {}: {e}", path.display())))?
     };
     parse_config_text(name, &text)
 }
@@ -332,11 +314,7 @@ fn parse_config_text(name: &str, text: &str) -> Result<Value> {
         BerthError::invalid_config(vec![ConfigIssue {
             workload: name.to_owned(),
             path: String::new(),
-            message: format!(
-                "not valid JSON (line {}, column {}): {e}",
-                e.line(),
-                e.column()
-            ),
+            message: format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
             suggestion: None,
         }])
         .into()
@@ -351,9 +329,7 @@ fn report_warnings(printer: &Printer, warnings: &[ConfigIssue]) {
 
 fn issue_lines(err: &anyhow::Error) -> Vec<String> {
     match err.downcast_ref::<BerthError>() {
-        Some(BerthError::InvalidConfig { errors, .. }) => {
-            errors.iter().map(ToString::to_string).collect()
-        }
+        Some(BerthError::InvalidConfig { errors, .. }) => errors.iter().map(ToString::to_string).collect(),
         _ => vec![format!("{err:#}")],
     }
 }
@@ -378,11 +354,10 @@ fn editor_command() -> Result<Vec<String>> {
     if std::io::stdin().is_terminal() {
         return Ok(vec!["vi".to_owned()]);
     }
-    Err(BerthError::Usage(
-        "no editor: set VISUAL or EDITOR, or use `berth workload set NAME --config FILE`"
-            .to_owned(),
+    Err(
+        BerthError::Usage("no editor: set VISUAL or EDITOR, or use `berth workload set NAME --config FILE`".to_owned())
+            .into(),
     )
-    .into())
 }
 
 fn run_editor(editor: &[String], file: &Path) -> Result<()> {

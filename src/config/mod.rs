@@ -15,9 +15,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use paths::resolve_paths;
-pub use strategy::{
-    EffectiveStrategy, Strategy, effective_strategy, green_name, validate_strategy,
-};
+pub use strategy::{EffectiveStrategy, Strategy, effective_strategy, green_name, validate_strategy};
 pub use validate::{mask_secrets, validate, validate_workload_name};
 
 /// The four kinds of workload.
@@ -55,9 +53,7 @@ impl FromStr for Kind {
         Kind::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| {
-                format!("unknown kind `{s}`: expected one of image, dockerfile, static, compose")
-            })
+            .ok_or_else(|| format!("unknown kind `{s}`: expected one of image, dockerfile, static, compose"))
     }
 }
 
@@ -74,11 +70,7 @@ pub struct ConfigIssue {
 
 impl fmt::Display for ConfigIssue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() {
-            "(config)"
-        } else {
-            &self.path
-        };
+        let path = if self.path.is_empty() { "(config)" } else { &self.path };
         write!(f, "{}: {}: {}", self.workload, path, self.message)?;
         if let Some(s) = &self.suggestion {
             write!(f, " ({s})")?;

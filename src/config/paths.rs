@@ -85,12 +85,7 @@ mod tests {
             json!("/srv/site/public")
         );
         assert_eq!(
-            resolved(
-                Kind::Compose,
-                "file",
-                json!("../ops/compose.yml"),
-                "/srv/repo"
-            ),
+            resolved(Kind::Compose, "file", json!("../ops/compose.yml"), "/srv/repo"),
             json!("/srv/ops/compose.yml")
         );
     }
@@ -98,36 +93,22 @@ mod tests {
     #[test]
     fn absolute_paths_are_normalised_but_keep_their_place() {
         assert_eq!(
-            resolved(
-                Kind::Dockerfile,
-                "context",
-                json!("/a/./b/../c"),
-                "/elsewhere"
-            ),
+            resolved(Kind::Dockerfile, "context", json!("/a/./b/../c"), "/elsewhere"),
             json!("/a/c")
         );
         assert_eq!(
             resolved(Kind::Static, "root", json!("/../../x"), "/elsewhere"),
             json!("/x")
         );
-        assert_eq!(
-            resolved(Kind::Static, "root", json!("."), "/srv"),
-            json!("/srv")
-        );
+        assert_eq!(resolved(Kind::Static, "root", json!("."), "/srv"), json!("/srv"));
     }
 
     #[test]
     fn non_strings_and_other_kinds_are_left_alone() {
         assert_eq!(resolved(Kind::Static, "root", json!(42), "/srv"), json!(42));
         assert_eq!(resolved(Kind::Static, "root", json!(""), "/srv"), json!(""));
-        assert_eq!(
-            resolved(Kind::Image, "context", json!("app"), "/srv"),
-            json!("app")
-        );
-        assert_eq!(
-            resolved(Kind::Compose, "root", json!("app"), "/srv"),
-            json!("app")
-        );
+        assert_eq!(resolved(Kind::Image, "context", json!("app"), "/srv"), json!("app"));
+        assert_eq!(resolved(Kind::Compose, "root", json!("app"), "/srv"), json!("app"));
         let mut not_an_object = json!(["root"]);
         resolve_paths(Kind::Static, &mut not_an_object, Path::new("/srv"));
         assert_eq!(not_an_object, json!(["root"]));
@@ -135,10 +116,7 @@ mod tests {
 
     #[test]
     fn normalize_keeps_leading_parent_dirs_of_a_relative_base() {
-        assert_eq!(
-            normalize(Path::new("../a/../../b")),
-            PathBuf::from("../../b")
-        );
+        assert_eq!(normalize(Path::new("../a/../../b")), PathBuf::from("../../b"));
         assert_eq!(normalize(Path::new("a/..")), PathBuf::from("."));
     }
 }

@@ -67,11 +67,7 @@ pub fn effective_strategy(config: &SourceConfig) -> EffectiveStrategy {
         KindConfig::Static(s) if s.storage_backed() => s.storage.as_deref(),
         _ => None,
     };
-    resolve(
-        config.kind(),
-        &config.common.deploy_strategy,
-        storage_volume,
-    )
+    resolve(config.kind(), &config.common.deploy_strategy, storage_volume)
 }
 
 /// The rule of DESIGN §3 on plain values, so that validation (which works on
@@ -80,11 +76,7 @@ pub fn effective_strategy(config: &SourceConfig) -> EffectiveStrategy {
 /// `requested` is the `deploy_strategy` value; anything but `"recreate"` and
 /// `"blue-green"` counts as the default. `storage_volume` is the volume of a
 /// storage-backed static site.
-pub(super) fn resolve(
-    kind: Kind,
-    requested: &str,
-    storage_volume: Option<&str>,
-) -> EffectiveStrategy {
+pub(super) fn resolve(kind: Kind, requested: &str, storage_volume: Option<&str>) -> EffectiveStrategy {
     let explicit = requested.parse::<Strategy>().ok();
     if let Some(volume) = storage_volume {
         // Two containers writing one volume would corrupt it: never blue-green.
@@ -112,8 +104,7 @@ pub(super) fn resolve(
         (Kind::Compose, Some(Strategy::BlueGreen)) => EffectiveStrategy {
             strategy: Strategy::Recreate,
             forced: true,
-            reason: "forced: compose stacks are stack-managed and cannot run side by side"
-                .to_owned(),
+            reason: "forced: compose stacks are stack-managed and cannot run side by side".to_owned(),
         },
         (_, Some(strategy)) => set_in_config(strategy),
         (Kind::Image, None) => EffectiveStrategy {
@@ -139,11 +130,7 @@ fn set_in_config(strategy: Strategy) -> EffectiveStrategy {
 
 /// The one check of `deploy_strategy`, shared by every kind. `raw` is the
 /// value of the key, `None` when the key is absent (which means `""`).
-pub fn validate_strategy(
-    workload: &str,
-    kind: Kind,
-    raw: Option<&serde_json::Value>,
-) -> Result<(), ConfigIssue> {
+pub fn validate_strategy(workload: &str, kind: Kind, raw: Option<&serde_json::Value>) -> Result<(), ConfigIssue> {
     let issue = |message: String, suggestion: Option<String>| ConfigIssue {
         workload: workload.to_owned(),
         path: "deploy_strategy".to_owned(),
@@ -266,22 +253,13 @@ mod tests {
         ];
         for kind in Kind::ALL {
             for value in &invalid {
-                let issue = check(kind, Some(value.clone()))
-                    .expect_err(&format!("{kind} must refuse {value}"));
+                let issue = check(kind, Some(value.clone())).expect_err(&format!("{kind} must refuse {value}"));
                 assert_eq!(issue.workload, "web");
                 assert_eq!(issue.path, "deploy_strategy");
                 assert!(issue.message.contains("\"recreate\""), "{}", issue.message);
-                assert!(
-                    issue.message.contains("\"blue-green\""),
-                    "{}",
-                    issue.message
-                );
+                assert!(issue.message.contains("\"blue-green\""), "{}", issue.message);
                 if !value.is_string() {
-                    assert!(
-                        issue.message.contains("must be a string"),
-                        "{}",
-                        issue.message
-                    );
+                    assert!(issue.message.contains("must be a string"), "{}", issue.message);
                 }
             }
         }
@@ -295,13 +273,7 @@ mod tests {
                 .suggestion
                 .unwrap_or_default()
         };
-        for value in [
-            "bluegreen",
-            "Blue-Green",
-            "blue_green",
-            "BLUE GREEN",
-            "blue-gren",
-        ] {
+        for value in ["bluegreen", "Blue-Green", "blue_green", "BLUE GREEN", "blue-gren"] {
             assert_eq!(
                 suggestion(Kind::Image, value),
                 "did you mean \"blue-green\"?",
@@ -362,10 +334,7 @@ mod tests {
         for requested in ["", "recreate"] {
             let effective = resolve(Kind::Static, requested, Some("data"));
             assert_eq!(effective.strategy, Strategy::Recreate);
-            assert!(
-                !effective.forced,
-                "{requested:?} asked for nothing to override"
-            );
+            assert!(!effective.forced, "{requested:?} asked for nothing to override");
         }
     }
 
@@ -384,16 +353,8 @@ mod tests {
         let name = green_name("web");
         let suffix = name.strip_prefix("web-").expect("workload prefix");
         assert_eq!(suffix.len(), 6);
-        assert!(
-            suffix
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        );
-        assert_ne!(
-            green_name("web"),
-            green_name("web"),
-            "two greens, two names"
-        );
+        assert!(suffix.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        assert_ne!(green_name("web"), green_name("web"), "two greens, two names");
         let longest = "a".repeat(56);
         assert_eq!(green_name(&longest).len(), 63);
     }

@@ -213,10 +213,7 @@ fn a_full_config_of_every_field_deserializes_into_the_typed_config() {
     let auth = image.registry_auth.as_ref().expect("registry_auth");
     assert_eq!(auth.password_env, "GHCR_TOKEN");
 
-    let memory_in_bytes = valid(
-        Kind::Image,
-        &json!({ "image": "nginx", "memory": 67_108_864 }),
-    );
+    let memory_in_bytes = valid(Kind::Image, &json!({ "image": "nginx", "memory": 67_108_864 }));
     assert_eq!(memory_in_bytes.config.common.memory, Some(64 * 1024 * 1024));
 }
 
@@ -260,11 +257,7 @@ fn effective_strategy_defaults_and_explicit_values_for_every_kind() {
         let blue_green = fixture.with(kind, json!({ "deploy_strategy": "blue-green" }));
         if kind == Kind::Compose {
             let error = only_error(kind, &blue_green, "deploy_strategy");
-            assert!(
-                error.message.contains("docker compose up"),
-                "{}",
-                error.message
-            );
+            assert!(error.message.contains("docker compose up"), "{}", error.message);
         } else {
             let effective = effective_strategy(&valid(kind, &blue_green).config);
             assert_eq!(effective.strategy, Strategy::BlueGreen, "{kind}");
@@ -289,19 +282,12 @@ fn storage_backed_static_blue_green_is_forced_to_recreate_with_a_warning() {
     let effective = effective_strategy(&validated.config);
     assert_eq!(effective.strategy, Strategy::Recreate);
     assert!(effective.forced);
-    assert!(
-        effective.reason.contains("volume `data`"),
-        "{}",
-        effective.reason
-    );
+    assert!(effective.reason.contains("volume `data`"), "{}", effective.reason);
 
     for asked in [json!(""), json!("recreate")] {
         let raw = json!({ "runtime": "deno", "storage": "data", "deploy_strategy": asked });
         let validated = valid(Kind::Static, &raw);
-        assert!(
-            validated.warnings.is_empty(),
-            "{asked}: nothing was overridden"
-        );
+        assert!(validated.warnings.is_empty(), "{asked}: nothing was overridden");
         let effective = effective_strategy(&validated.config);
         assert_eq!(effective.strategy, Strategy::Recreate);
         assert!(!effective.forced);
@@ -315,22 +301,14 @@ fn storage_backed_static_blue_green_is_forced_to_recreate_with_a_warning() {
     );
     let validated = valid(Kind::Static, &plain);
     assert!(validated.warnings.is_empty());
-    assert_eq!(
-        effective_strategy(&validated.config).strategy,
-        Strategy::BlueGreen
-    );
+    assert_eq!(effective_strategy(&validated.config).strategy, Strategy::BlueGreen);
 }
 
 #[test]
 fn invalid_deploy_strategy_is_reported_by_validate_for_every_kind() {
     let fixture = Fixture::new();
     for kind in Kind::ALL {
-        for value in [
-            json!("bluegreen"),
-            json!("Blue-Green"),
-            json!(" "),
-            json!(2),
-        ] {
+        for value in [json!("bluegreen"), json!("Blue-Green"), json!(" "), json!(2)] {
             let raw = fixture.with(kind, json!({ "deploy_strategy": value }));
             let error = only_error(kind, &raw, "deploy_strategy");
             assert!(error.message.contains("\"recreate\""), "{}", error.message);
@@ -344,11 +322,7 @@ fn ports_are_refused_with_blue_green_and_accepted_with_recreate() {
     let ports = json!({ "ports": ["8080:80"] });
 
     // Image workloads are blue-green by default.
-    let error = only_error(
-        Kind::Image,
-        &fixture.with(Kind::Image, ports.clone()),
-        "ports",
-    );
+    let error = only_error(Kind::Image, &fixture.with(Kind::Image, ports.clone()), "ports");
     assert!(
         error
             .message
@@ -373,14 +347,8 @@ fn ports_are_refused_with_blue_green_and_accepted_with_recreate() {
         json!({ "ports": ["8080:80"], "deploy_strategy": "recreate" }),
     );
     valid(Kind::Image, &recreate);
-    valid(
-        Kind::Dockerfile,
-        &fixture.with(Kind::Dockerfile, ports.clone()),
-    );
-    valid(
-        Kind::Image,
-        &fixture.with(Kind::Image, json!({ "ports": [] })),
-    );
+    valid(Kind::Dockerfile, &fixture.with(Kind::Dockerfile, ports.clone()));
+    valid(Kind::Image, &fixture.with(Kind::Image, json!({ "ports": [] })));
 }
 
 // ---------------------------------------------------------------------------
@@ -396,10 +364,7 @@ fn unknown_key_gets_a_did_you_mean() {
         "{}",
         error.message
     );
-    assert_eq!(
-        error.suggestion.as_deref(),
-        Some("did you mean `deploy_strategy`?")
-    );
+    assert_eq!(error.suggestion.as_deref(), Some("did you mean `deploy_strategy`?"));
 
     let typos = [
         ("prot", "port"),
@@ -410,18 +375,10 @@ fn unknown_key_gets_a_did_you_mean() {
     for (typo, meant) in typos {
         let raw = json!({ "image": "nginx", typo: 1 });
         let error = only_error(Kind::Image, &raw, typo);
-        assert_eq!(
-            error.suggestion,
-            Some(format!("did you mean `{meant}`?")),
-            "{typo}"
-        );
+        assert_eq!(error.suggestion, Some(format!("did you mean `{meant}`?")), "{typo}");
     }
 
-    let far = only_error(
-        Kind::Image,
-        &json!({ "image": "nginx", "zzzzzzzz": 1 }),
-        "zzzzzzzz",
-    );
+    let far = only_error(Kind::Image, &json!({ "image": "nginx", "zzzzzzzz": 1 }), "zzzzzzzz");
     let listing = far.suggestion.expect("the valid fields are listed instead");
     assert!(
         listing.contains("deploy_strategy") && listing.contains("registry_auth"),
@@ -441,11 +398,7 @@ fn a_key_of_another_kind_is_named_as_such() {
         "{}",
         error.message
     );
-    assert!(
-        error.message.contains("image workloads"),
-        "{}",
-        error.message
-    );
+    assert!(error.message.contains("image workloads"), "{}", error.message);
 
     let raw = json!({ "image": "nginx", "root": "/srv" });
     let error = only_error(Kind::Image, &raw, "root");
@@ -470,14 +423,8 @@ fn unknown_keys_inside_healthcheck_and_registry_auth_get_a_did_you_mean() {
         ["healthcheck.interval", "registry_auth.pasword_env"],
         "{errors:#?}"
     );
-    assert_eq!(
-        errors[0].suggestion.as_deref(),
-        Some("did you mean `interval_ms`?")
-    );
-    assert_eq!(
-        errors[1].suggestion.as_deref(),
-        Some("did you mean `password_env`?")
-    );
+    assert_eq!(errors[0].suggestion.as_deref(), Some("did you mean `interval_ms`?"));
+    assert_eq!(errors[1].suggestion.as_deref(), Some("did you mean `password_env`?"));
 }
 
 #[test]
@@ -497,11 +444,7 @@ fn all_errors_of_a_config_are_reported_together() {
         ["deploy_stratgy", "domains[1]", "healthcheck.path"],
         "{errors:#?}"
     );
-    assert!(
-        errors
-            .iter()
-            .all(|e| e.workload == WORKLOAD && !e.message.is_empty())
-    );
+    assert!(errors.iter().all(|e| e.workload == WORKLOAD && !e.message.is_empty()));
 }
 
 #[test]
@@ -509,11 +452,7 @@ fn top_level_that_is_not_an_object_is_one_error_for_the_whole_config() {
     for raw in [json!([]), json!("image"), json!(null), json!(3)] {
         for kind in Kind::ALL {
             let error = only_error(kind, &raw, "");
-            assert!(
-                error.message.contains("must be a JSON object"),
-                "{}",
-                error.message
-            );
+            assert!(error.message.contains("must be a JSON object"), "{}", error.message);
         }
     }
 }
@@ -572,11 +511,7 @@ fn domains_are_checked_one_by_one_and_must_be_unique_ignoring_case() {
         "{}",
         errors[0].message
     );
-    assert!(
-        errors[3].message.contains("must be a string"),
-        "{}",
-        errors[3].message
-    );
+    assert!(errors[3].message.contains("must be a string"), "{}", errors[3].message);
 
     let many: Vec<String> = (0..101).map(|i| format!("h{i}.example.com")).collect();
     only_error(
@@ -601,9 +536,7 @@ fn ports_must_be_host_container_mappings() {
     let errors = invalid(Kind::Image, &raw);
     assert_eq!(
         paths(&errors),
-        [
-            "ports[2]", "ports[3]", "ports[4]", "ports[5]", "ports[6]", "ports[7]"
-        ],
+        ["ports[2]", "ports[3]", "ports[4]", "ports[5]", "ports[6]", "ports[7]"],
         "{errors:#?}"
     );
 }
@@ -622,11 +555,7 @@ fn env_names_must_be_shell_names_and_values_strings() {
         ["env.", "env.1BAD", "env.A=B", "env.NUM", "env.WITH SPACE"],
         "{errors:#?}"
     );
-    only_error(
-        Kind::Image,
-        &json!({ "image": "nginx", "env": ["A=1"] }),
-        "env",
-    );
+    only_error(Kind::Image, &json!({ "image": "nginx", "env": ["A=1"] }), "env");
 }
 
 #[test]
@@ -639,11 +568,7 @@ fn healthcheck_needs_a_path_and_sane_numbers() {
     };
     let error = only_error(Kind::Image, &with(json!({})), "healthcheck.path");
     assert!(error.message.contains("required"), "{}", error.message);
-    only_error(
-        Kind::Image,
-        &with(json!({ "path": "health" })),
-        "healthcheck.path",
-    );
+    only_error(Kind::Image, &with(json!({ "path": "health" })), "healthcheck.path");
     only_error(Kind::Image, &with(json!({ "path": 1 })), "healthcheck.path");
     only_error(Kind::Image, &with(json!("/health")), "healthcheck");
     let errors = invalid(
@@ -722,10 +647,7 @@ fn container_fields_are_checked() {
         &json!({ "image": "nginx", "restart": "allways" }),
         "restart",
     );
-    assert_eq!(
-        restart.suggestion.as_deref(),
-        Some("did you mean \"always\"?")
-    );
+    assert_eq!(restart.suggestion.as_deref(), Some("did you mean \"always\"?"));
 
     valid(
         Kind::Image,
@@ -801,17 +723,10 @@ fn image_reports_missing_image_bad_references_pull_and_registry_auth() {
         );
     }
 
-    let pull = only_error(
-        Kind::Image,
-        &json!({ "image": "nginx", "pull": "alway" }),
-        "pull",
-    );
+    let pull = only_error(Kind::Image, &json!({ "image": "nginx", "pull": "alway" }), "pull");
     assert_eq!(pull.suggestion.as_deref(), Some("did you mean \"always\"?"));
 
-    let errors = invalid(
-        Kind::Image,
-        &json!({ "image": "nginx", "registry_auth": {} }),
-    );
+    let errors = invalid(Kind::Image, &json!({ "image": "nginx", "registry_auth": {} }));
     assert_eq!(
         paths(&errors),
         ["registry_auth.username", "registry_auth.password_env"],
@@ -844,47 +759,28 @@ fn dockerfile_reports_missing_relative_or_absent_context_and_escaping_dockerfile
         "{}",
         relative.message
     );
-    let absent = only_error(
-        Kind::Dockerfile,
-        &json!({ "context": fixture.path("nope") }),
-        "context",
-    );
-    assert!(
-        absent.message.contains("does not exist"),
-        "{}",
-        absent.message
-    );
+    let absent = only_error(Kind::Dockerfile, &json!({ "context": fixture.path("nope") }), "context");
+    assert!(absent.message.contains("does not exist"), "{}", absent.message);
     let not_a_dir = only_error(
         Kind::Dockerfile,
         &json!({ "context": fixture.path("compose.yml") }),
         "context",
     );
-    assert!(
-        not_a_dir.message.contains("not a directory"),
-        "{}",
-        not_a_dir.message
-    );
+    assert!(not_a_dir.message.contains("not a directory"), "{}", not_a_dir.message);
 
     for dockerfile in ["../Dockerfile", "/etc/Dockerfile", "Dockerfile.prod", ""] {
         let raw = fixture.with(Kind::Dockerfile, json!({ "dockerfile": dockerfile }));
         only_error(Kind::Dockerfile, &raw, "dockerfile");
     }
     fs::create_dir(fixture.dir.path().join("app/docker")).expect("dir");
-    fs::write(
-        fixture.dir.path().join("app/docker/prod.Dockerfile"),
-        "FROM scratch\n",
-    )
-    .expect("write");
+    fs::write(fixture.dir.path().join("app/docker/prod.Dockerfile"), "FROM scratch\n").expect("write");
     let raw = fixture.with(
         Kind::Dockerfile,
         json!({ "dockerfile": "./docker/prod.Dockerfile", "target": "runtime", "build_args": { "V": "1" } }),
     );
     valid(Kind::Dockerfile, &raw);
 
-    let raw = fixture.with(
-        Kind::Dockerfile,
-        json!({ "target": "", "build_args": { "V": 1 } }),
-    );
+    let raw = fixture.with(Kind::Dockerfile, json!({ "target": "", "build_args": { "V": 1 } }));
     let errors = invalid(Kind::Dockerfile, &raw);
     let mut found = paths(&errors);
     found.sort_unstable();
@@ -895,42 +791,23 @@ fn dockerfile_reports_missing_relative_or_absent_context_and_escaping_dockerfile
 fn static_reports_missing_root_bad_runtime_storage_and_server_fields() {
     let fixture = Fixture::new();
     let error = only_error(Kind::Static, &json!({}), "root");
-    assert!(
-        error.message.contains("storage-backed"),
-        "{}",
-        error.message
-    );
+    assert!(error.message.contains("storage-backed"), "{}", error.message);
     only_error(Kind::Static, &json!({ "runtime": "deno" }), "root");
-    only_error(
-        Kind::Static,
-        &json!({ "runtime": "deno", "storage": "" }),
-        "root",
-    );
-    only_error(
-        Kind::Static,
-        &json!({ "root": fixture.path("missing") }),
-        "root",
-    );
+    only_error(Kind::Static, &json!({ "runtime": "deno", "storage": "" }), "root");
+    only_error(Kind::Static, &json!({ "root": fixture.path("missing") }), "root");
 
     let runtime = only_error(
         Kind::Static,
         &fixture.with(Kind::Static, json!({ "runtime": "Deno" })),
         "runtime",
     );
-    assert_eq!(
-        runtime.suggestion.as_deref(),
-        Some("did you mean \"deno\"?")
-    );
+    assert_eq!(runtime.suggestion.as_deref(), Some("did you mean \"deno\"?"));
     for (key, value) in [
         ("storage", json!("bad volume")),
         ("server_image", json!("Nginx:alpine")),
         ("server_root", json!("srv")),
     ] {
-        only_error(
-            Kind::Static,
-            &fixture.with(Kind::Static, json!({ key: value })),
-            key,
-        );
+        only_error(Kind::Static, &fixture.with(Kind::Static, json!({ key: value })), key);
     }
 }
 
@@ -938,16 +815,8 @@ fn static_reports_missing_root_bad_runtime_storage_and_server_fields() {
 fn compose_reports_missing_file_bad_project_and_blue_green() {
     let fixture = Fixture::new();
     only_error(Kind::Compose, &json!({}), "file");
-    let not_a_file = only_error(
-        Kind::Compose,
-        &json!({ "file": fixture.path("app") }),
-        "file",
-    );
-    assert!(
-        not_a_file.message.contains("not a file"),
-        "{}",
-        not_a_file.message
-    );
+    let not_a_file = only_error(Kind::Compose, &json!({ "file": fixture.path("app") }), "file");
+    assert!(not_a_file.message.contains("not a file"), "{}", not_a_file.message);
     only_error(Kind::Compose, &json!({ "file": "compose.yml" }), "file");
     for project in ["My-Stack", "-stack", ""] {
         let raw = fixture.with(Kind::Compose, json!({ "project": project }));
@@ -960,7 +829,10 @@ fn compose_reports_missing_file_bad_project_and_blue_green() {
     );
     valid(
         Kind::Compose,
-        &fixture.with(Kind::Compose, json!({ "project": "shop_2-a", "service": "web", "port": 80, "domains": ["shop.example.com"] })),
+        &fixture.with(
+            Kind::Compose,
+            json!({ "project": "shop_2-a", "service": "web", "port": 80, "domains": ["shop.example.com"] }),
+        ),
     );
 
     let raw = fixture.with(Kind::Compose, json!({ "deploy_strategy": "blue-green" }));
@@ -982,8 +854,7 @@ fn secrets_never_appear_in_messages() {
     });
     let errors = invalid(Kind::Image, &raw);
     assert!(errors.len() >= 5, "{errors:#?}");
-    let dockerfile =
-        json!({ "context": "/nonexistent-berth", "build_args": { "=": SECRET, "N": [SECRET] } });
+    let dockerfile = json!({ "context": "/nonexistent-berth", "build_args": { "=": SECRET, "N": [SECRET] } });
     let all = errors.into_iter().chain(
         super::validate(WORKLOAD, Kind::Dockerfile, &dockerfile)
             .err()
@@ -1004,10 +875,7 @@ fn mask_secrets_hides_env_and_build_arg_values_only() {
         "labels": { "team": "web" }
     });
     let masked = mask_secrets(&raw);
-    assert_eq!(
-        masked["env"],
-        json!({ "TOKEN": "********", "N": "********" })
-    );
+    assert_eq!(masked["env"], json!({ "TOKEN": "********", "N": "********" }));
     assert_eq!(masked["build_args"], json!({ "NPM_TOKEN": "********" }));
     assert_eq!(masked["labels"], raw["labels"]);
     assert_eq!(masked["image"], raw["image"]);
@@ -1023,15 +891,7 @@ fn workload_names_follow_the_design_pattern() {
     for ok in ["web", "a", "0", "api-2", &"a".repeat(56)] {
         assert_eq!(validate_workload_name(ok), Ok(()), "{ok}");
     }
-    for bad in [
-        "",
-        "-web",
-        "Web",
-        "web_1",
-        "web.app",
-        "wéb",
-        &"a".repeat(57),
-    ] {
+    for bad in ["", "-web", "Web", "web_1", "web.app", "wéb", &"a".repeat(57)] {
         let why = validate_workload_name(bad).expect_err(bad);
         assert!(!why.is_empty());
     }
@@ -1074,10 +934,7 @@ fn edit_distance_counts_swaps_as_one() {
     assert_eq!(edit_distance("", "abc"), 3);
     assert_eq!(edit_distance("kitten", "sitting"), 3);
     assert_eq!(did_you_mean("xyz", &["port"]), None);
-    assert_eq!(
-        did_you_mean("timeout", &["path", "timeout_ms"]),
-        Some("timeout_ms")
-    );
+    assert_eq!(did_you_mean("timeout", &["path", "timeout_ms"]), Some("timeout_ms"));
     assert_eq!(did_you_mean("PORT", &["ports", "port"]), Some("port"));
 }
 
@@ -1187,9 +1044,8 @@ fn arb_config() -> impl proptest::strategy::Strategy<Value = Value> {
 }
 
 fn path_is_accounted_for(path: &str, raw: &Value) -> bool {
-    let starts_with_key = |key: &str| {
-        path == key || path.starts_with(&format!("{key}.")) || path.starts_with(&format!("{key}["))
-    };
+    let starts_with_key =
+        |key: &str| path == key || path.starts_with(&format!("{key}.")) || path.starts_with(&format!("{key}["));
     path.is_empty()
         || known_keys().into_iter().any(starts_with_key)
         || raw
@@ -1255,9 +1111,9 @@ fn valid_config_plus_arbitrary_fields_is_rejected_cleanly_or_readable() {
             if let Some(config) = raw.as_object_mut() {
                 // Keys of other kinds are refused by name; leave them out
                 // so that more configs get through to the typed read.
-                let own = entries.iter().filter(|(key, _)| {
-                    COMMON_KEYS.contains(&key.as_str()) || kind_keys(kind).contains(&key.as_str())
-                });
+                let own = entries
+                    .iter()
+                    .filter(|(key, _)| COMMON_KEYS.contains(&key.as_str()) || kind_keys(kind).contains(&key.as_str()));
                 config.extend(own.cloned());
             }
             match validate(WORKLOAD, kind, &raw) {
@@ -1267,12 +1123,7 @@ fn valid_config_plus_arbitrary_fields_is_rejected_cleanly_or_readable() {
                         prop_assert_eq!(&issue.workload, WORKLOAD);
                         prop_assert!(!issue.message.is_empty());
                         prop_assert!(!issue.message.contains("berth bug"), "{}: {}", raw, issue);
-                        prop_assert!(
-                            path_is_accounted_for(&issue.path, &raw),
-                            "{}: {}",
-                            raw,
-                            issue
-                        );
+                        prop_assert!(path_is_accounted_for(&issue.path, &raw), "{}: {}", raw, issue);
                     }
                 }
             }

@@ -17,8 +17,8 @@ use serde_json::{Map, Value};
 use super::paths::path_key;
 use super::strategy::{self, Strategy};
 use super::{
-    CommonConfig, ComposeConfig, ConfigIssue, DockerfileConfig, ImageConfig, Kind, KindConfig,
-    SourceConfig, StaticConfig, Validated,
+    CommonConfig, ComposeConfig, ConfigIssue, DockerfileConfig, ImageConfig, Kind, KindConfig, SourceConfig,
+    StaticConfig, Validated,
 };
 
 #[cfg(test)]
@@ -84,10 +84,7 @@ pub fn validate(workload: &str, kind: Kind, raw: &Value) -> Result<Validated, Ve
         report.error_hint(
             "",
             format!("the config must be a JSON object, got {}", json_type(raw)),
-            Some(format!(
-                "write it as {{ ... }}, e.g. {}",
-                example_config(kind)
-            )),
+            Some(format!("write it as {{ ... }}, e.g. {}", example_config(kind))),
         );
         return Err(report.errors);
     };
@@ -193,9 +190,7 @@ pub fn mask_secrets(raw: &Value) -> Value {
 /// `b` or `ib`, as docker accepts: `512m`, `1.5g`, `256KiB`).
 pub fn parse_memory(s: &str) -> Option<i64> {
     let s = s.trim().to_ascii_lowercase();
-    let number_end = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
+    let number_end = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
     let (number, unit) = s.split_at(number_end);
     let unit = unit.strip_prefix(' ').unwrap_or(unit);
     let multiplier: i64 = match unit {
@@ -310,18 +305,10 @@ impl<'a> Report<'a> {
         Some(s)
     }
 
-    fn object<'v>(
-        &mut self,
-        path: &str,
-        value: &'v Value,
-        like: &str,
-    ) -> Option<&'v Map<String, Value>> {
+    fn object<'v>(&mut self, path: &str, value: &'v Value, like: &str) -> Option<&'v Map<String, Value>> {
         let object = value.as_object();
         if object.is_none() {
-            self.error(
-                path,
-                format!("must be an object like {like}, got {}", json_type(value)),
-            );
+            self.error(path, format!("must be an object like {like}, got {}", json_type(value)));
         }
         object
     }
@@ -329,20 +316,14 @@ impl<'a> Report<'a> {
     fn array<'v>(&mut self, path: &str, value: &'v Value, like: &str) -> Option<&'v Vec<Value>> {
         let array = value.as_array();
         if array.is_none() {
-            self.error(
-                path,
-                format!("must be an array like {like}, got {}", json_type(value)),
-            );
+            self.error(path, format!("must be an array like {like}, got {}", json_type(value)));
         }
         array
     }
 
     fn boolean(&mut self, path: &str, value: &Value) {
         if !value.is_boolean() {
-            self.error(
-                path,
-                format!("must be true or false, got {}", json_type(value)),
-            );
+            self.error(path, format!("must be true or false, got {}", json_type(value)));
         }
     }
 
@@ -354,10 +335,7 @@ impl<'a> Report<'a> {
             format!("between {min} and {max}")
         };
         let Some(number) = value.as_number() else {
-            self.error(
-                path,
-                format!("must be an integer {range}, got {}", json_type(value)),
-            );
+            self.error(path, format!("must be an integer {range}, got {}", json_type(value)));
             return None;
         };
         match number.as_u64() {
@@ -371,10 +349,7 @@ impl<'a> Report<'a> {
                 None
             }
             None => {
-                self.error(
-                    path,
-                    format!("must be a whole number {range} (no decimal point)"),
-                );
+                self.error(path, format!("must be a whole number {range} (no decimal point)"));
                 None
             }
         }
@@ -409,12 +384,7 @@ impl<'a> Report<'a> {
 
     /// An absolute path that must exist on this host as a directory or a file.
     /// Returns it when it does.
-    fn existing_path<'v>(
-        &mut self,
-        path: &str,
-        value: &'v str,
-        want: HostEntry,
-    ) -> Option<&'v Path> {
+    fn existing_path<'v>(&mut self, path: &str, value: &'v str, want: HostEntry) -> Option<&'v Path> {
         if value.is_empty() {
             self.error(path, "must not be empty");
             return None;
@@ -439,10 +409,7 @@ impl<'a> Report<'a> {
                 None
             }
             (Err(e), want) if e.kind() == std::io::ErrorKind::NotFound => {
-                self.error(
-                    path,
-                    format!("{} `{}` does not exist", want.noun(), shown(value)),
-                );
+                self.error(path, format!("{} `{}` does not exist", want.noun(), shown(value)));
                 None
             }
             (Err(e), _) => {
@@ -486,9 +453,7 @@ fn check_keys(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>) 
             Some(owner) => report.error_hint(
                 key,
                 format!("`{key}` is not a field of {section} (it belongs to {owner} workloads)"),
-                Some(format!(
-                    "remove `{key}`, or add the workload with --kind {owner}"
-                )),
+                Some(format!("remove `{key}`, or add the workload with --kind {owner}")),
             ),
             None => report.unknown_key(key, key, &allowed, &section),
         }
@@ -499,9 +464,7 @@ fn check_keys(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>) 
 // Route and readiness: domains, port, ports, healthcheck
 
 fn check_route(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>) {
-    let has_domains = config
-        .get("domains")
-        .is_some_and(|v| check_domains(report, v));
+    let has_domains = config.get("domains").is_some_and(|v| check_domains(report, v));
     let has_healthcheck = config.contains_key("healthcheck");
     match config.get("port") {
         Some(port) => {
@@ -516,9 +479,7 @@ fn check_route(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>)
             };
             report.error_hint(
                 "port",
-                format!(
-                    "is required because {because}: the container port the route and the probe use"
-                ),
+                format!("is required because {because}: the container port the route and the probe use"),
                 Some("add e.g. \"port\": 8080".to_owned()),
             );
         }
@@ -540,10 +501,7 @@ fn check_domains(report: &mut Report<'_>, value: &Value) -> bool {
     if domains.len() > MAX_DOMAINS {
         report.error(
             "domains",
-            format!(
-                "has {} names; one route takes at most {MAX_DOMAINS}",
-                domains.len()
-            ),
+            format!("has {} names; one route takes at most {MAX_DOMAINS}", domains.len()),
         );
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -553,10 +511,7 @@ fn check_domains(report: &mut Report<'_>, value: &Value) -> bool {
             continue;
         };
         if let Err(why) = check_hostname(domain) {
-            report.error(
-                &path,
-                format!("`{}` is not a domain name: {why}", shown(domain)),
-            );
+            report.error(&path, format!("`{}` is not a domain name: {why}", shown(domain)));
             continue;
         }
         match seen.entry(domain.to_ascii_lowercase()) {
@@ -599,9 +554,7 @@ fn check_hostname(domain: &str) -> Result<(), &'static str> {
             return Err("a label is longer than 63 characters");
         }
         if !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(
-                "use letters, digits, hyphens and dots only, with an optional leading `*.`",
-            );
+            return Err("use letters, digits, hyphens and dots only, with an optional leading `*.`");
         }
         if label.starts_with('-') || label.ends_with('-') {
             return Err("a label must not start or end with a hyphen");
@@ -634,10 +587,7 @@ fn check_ports(report: &mut Report<'_>, value: &Value) {
 }
 
 fn is_port_mapping(s: &str) -> bool {
-    let mapping = s
-        .strip_suffix("/tcp")
-        .or_else(|| s.strip_suffix("/udp"))
-        .unwrap_or(s);
+    let mapping = s.strip_suffix("/tcp").or_else(|| s.strip_suffix("/udp")).unwrap_or(s);
     mapping
         .split_once(':')
         .is_some_and(|(host, container)| is_port_number(host) && is_port_number(container))
@@ -655,20 +605,11 @@ fn check_healthcheck(report: &mut Report<'_>, value: &Value) {
     };
     for key in healthcheck.keys() {
         if !HEALTHCHECK_KEYS.contains(&key.as_str()) {
-            report.unknown_key(
-                &format!("healthcheck.{key}"),
-                key,
-                HEALTHCHECK_KEYS,
-                "healthcheck",
-            );
+            report.unknown_key(&format!("healthcheck.{key}"), key, HEALTHCHECK_KEYS, "healthcheck");
         }
     }
     match healthcheck.get("path") {
-        None => report.missing(
-            "healthcheck.path",
-            "the HTTP path to probe",
-            "\"path\": \"/health\"",
-        ),
+        None => report.missing("healthcheck.path", "the HTTP path to probe", "\"path\": \"/health\""),
         Some(path) => {
             if let Some(path) = report.string("healthcheck.path", path) {
                 check_probe_path(report, path);
@@ -743,9 +684,7 @@ fn env_name_problem(name: &str) -> Option<&'static str> {
         Some("an environment variable name cannot contain `=`")
     } else if name.contains('\0') {
         Some("an environment variable name cannot contain a NUL character")
-    } else if !(first.is_ascii_alphabetic() || first == '_')
-        || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-    {
+    } else if !(first.is_ascii_alphabetic() || first == '_') || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
         Some(
             "not a valid environment variable name: use letters, digits and underscores, \
              not starting with a digit",
@@ -806,8 +745,7 @@ fn is_docker_name(name: &str) -> bool {
 }
 
 fn check_command(report: &mut Report<'_>, value: &Value) {
-    let Some(command) = report.array("command", value, "[\"bin/server\", \"--port\", \"8080\"]")
-    else {
+    let Some(command) = report.array("command", value, "[\"bin/server\", \"--port\", \"8080\"]") else {
         return;
     };
     if command.is_empty() {
@@ -847,11 +785,7 @@ fn check_memory(report: &mut Report<'_>, value: &Value) {
         Value::String(size) => match parse_memory(size) {
             Some(bytes) => bytes,
             None => {
-                report.error_hint(
-                    "memory",
-                    format!("`{}` is not a memory size", shown(size)),
-                    hint(),
-                );
+                report.error_hint("memory", format!("`{}` is not a memory size", shown(size)), hint());
                 return;
             }
         },
@@ -869,20 +803,14 @@ fn check_memory(report: &mut Report<'_>, value: &Value) {
         other => {
             report.error_hint(
                 "memory",
-                format!(
-                    "must be a size string or a number of bytes, got {}",
-                    json_type(other)
-                ),
+                format!("must be a size string or a number of bytes, got {}", json_type(other)),
                 hint(),
             );
             return;
         }
     };
     if bytes < MIN_MEMORY {
-        report.error(
-            "memory",
-            "must be at least 6m (6 MiB), the least Docker accepts",
-        );
+        report.error("memory", "must be at least 6m (6 MiB), the least Docker accepts");
     }
 }
 
@@ -895,10 +823,7 @@ fn check_cpus(report: &mut Report<'_>, value: &Value) {
         ),
         None => report.error(
             "cpus",
-            format!(
-                "must be a number of CPUs like 0.5 or 2, got {}",
-                json_type(value)
-            ),
+            format!("must be a number of CPUs like 0.5 or 2, got {}", json_type(value)),
         ),
     }
 }
@@ -908,9 +833,9 @@ fn check_restart(report: &mut Report<'_>, value: &Value) {
     let Some(policy) = report.string("restart", value) else {
         return;
     };
-    let retries_ok = policy.strip_prefix("on-failure:").is_some_and(|n| {
-        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && n.parse::<u32>().is_ok()
-    });
+    let retries_ok = policy
+        .strip_prefix("on-failure:")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && n.parse::<u32>().is_ok());
     if !POLICIES.contains(&policy) && !retries_ok {
         report.error_hint(
             "restart",
@@ -945,11 +870,7 @@ fn check_timings(report: &mut Report<'_>, config: &Map<String, Value>) {
 
 fn check_image(report: &mut Report<'_>, config: &Map<String, Value>) {
     match config.get("image") {
-        None => report.missing(
-            "image",
-            "the image to deploy",
-            "\"image\": \"ghcr.io/acme/web:1.4\"",
-        ),
+        None => report.missing("image", "the image to deploy", "\"image\": \"ghcr.io/acme/web:1.4\""),
         Some(v) => check_reference_field(report, "image", v),
     }
     if let Some(v) = config.get("pull") {
@@ -976,10 +897,7 @@ fn check_reference_field(report: &mut Report<'_>, path: &str, value: &Value) {
 /// A plausible Docker image reference: `[host[:port]/]path[:tag][@sha256:hex]`.
 /// No tag means `:latest`, as docker does.
 fn check_reference(reference: &str) -> Result<(), String> {
-    if reference
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control())
-    {
+    if reference.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("it must not contain spaces".to_owned());
     }
     let (name_and_tag, digest) = match reference.split_once('@') {
@@ -988,12 +906,8 @@ fn check_reference(reference: &str) -> Result<(), String> {
     };
     if let Some(digest) = digest {
         let hex = digest.strip_prefix("sha256:");
-        if !hex.is_some_and(|h| {
-            h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-        }) {
-            return Err(
-                "the digest after `@` must be `sha256:` and 64 lowercase hex digits".to_owned(),
-            );
+        if !hex.is_some_and(|h| h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))) {
+            return Err("the digest after `@` must be `sha256:` and 64 lowercase hex digits".to_owned());
         }
     }
     // A `:` after the last `/` starts the tag; one before it is a registry port.
@@ -1008,9 +922,7 @@ fn check_reference(reference: &str) -> Result<(), String> {
     if let Some(tag) = tag {
         let mut chars = tag.chars();
         let valid = tag.len() <= 128
-            && chars
-                .next()
-                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            && chars.next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
             && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
         if !valid {
             return Err(format!(
@@ -1025,9 +937,7 @@ fn check_reference(reference: &str) -> Result<(), String> {
     let segments: Vec<&str> = name.split('/').collect();
     let repository = match segments.split_first() {
         // Like docker: a first segment with `.` or `:`, or `localhost`, is a registry.
-        Some((host, rest))
-            if !rest.is_empty() && (host.contains(['.', ':']) || *host == "localhost") =>
-        {
+        Some((host, rest)) if !rest.is_empty() && (host.contains(['.', ':']) || *host == "localhost") => {
             let valid_host = host
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
@@ -1049,17 +959,12 @@ fn check_repository_segment(segment: &str) -> Result<(), String> {
         return Err("the repository has an empty part (`//` or a trailing `/`)".to_owned());
     }
     if segment.chars().any(|c| c.is_ascii_uppercase()) {
-        return Err(format!(
-            "repository names must be lowercase (`{}`)",
-            shown(segment)
-        ));
+        return Err(format!("repository names must be lowercase (`{}`)", shown(segment)));
     }
     let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
     let valid = segment.starts_with(alnum)
         && segment.ends_with(alnum)
-        && segment
-            .chars()
-            .all(|c| alnum(c) || matches!(c, '.' | '_' | '-'));
+        && segment.chars().all(|c| alnum(c) || matches!(c, '.' | '_' | '-'));
     if valid {
         Ok(())
     } else {
@@ -1094,11 +999,7 @@ fn check_registry_auth(report: &mut Report<'_>, value: &Value) {
         }
     }
     match auth.get("username") {
-        None => report.missing(
-            "registry_auth.username",
-            "the registry user",
-            "\"username\": \"ci\"",
-        ),
+        None => report.missing("registry_auth.username", "the registry user", "\"username\": \"ci\""),
         Some(v) => {
             report.non_empty_string("registry_auth.username", v);
         }
@@ -1110,10 +1011,7 @@ fn check_registry_auth(report: &mut Report<'_>, value: &Value) {
             "\"password_env\": \"REGISTRY_PASSWORD\"",
         ),
         Some(v) => {
-            if let Some(Some(why)) = report
-                .string("registry_auth.password_env", v)
-                .map(env_name_problem)
-            {
+            if let Some(Some(why)) = report.string("registry_auth.password_env", v).map(env_name_problem) {
                 report.error_hint(
                     "registry_auth.password_env",
                     format!("{why} (it holds the variable's name, never the password itself)"),
@@ -1158,19 +1056,13 @@ fn check_dockerfile(report: &mut Report<'_>, config: &Map<String, Value>) {
 fn check_dockerfile_path(report: &mut Report<'_>, file: &str, context: Option<&Path>) {
     let relative = Path::new(file);
     if relative.is_absolute() {
-        report.error(
-            "dockerfile",
-            format!("`{}` must be relative to `context`", shown(file)),
-        );
+        report.error("dockerfile", format!("`{}` must be relative to `context`", shown(file)));
         return;
     }
     if relative.components().any(|c| c == Component::ParentDir) {
         report.error(
             "dockerfile",
-            format!(
-                "`{}` must stay inside the build context: remove `..`",
-                shown(file)
-            ),
+            format!("`{}` must stay inside the build context: remove `..`", shown(file)),
         );
         return;
     }
@@ -1197,10 +1089,7 @@ fn check_build_args(report: &mut Report<'_>, value: &Value) {
     for (key, value) in args {
         let path = format!("build_args.{key}");
         if key.is_empty() || key.contains(['=', '\0']) {
-            report.error(
-                &path,
-                "a build argument name must be non-empty, without `=` or NUL",
-            );
+            report.error(&path, "a build argument name must be non-empty, without `=` or NUL");
         }
         if !value.is_string() {
             report.error(
@@ -1246,10 +1135,7 @@ fn check_static(report: &mut Report<'_>, config: &Map<String, Value>) {
     {
         report.error_hint(
             "server_root",
-            format!(
-                "`{}` must be an absolute path inside the container",
-                shown(dir)
-            ),
+            format!("`{}` must be an absolute path inside the container", shown(dir)),
             Some("e.g. \"/usr/share/nginx/html\"".to_owned()),
         );
     }
@@ -1299,8 +1185,7 @@ fn check_compose(report: &mut Report<'_>, config: &Map<String, Value>) {
 fn is_compose_project(name: &str) -> bool {
     let lower_or_digit = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
     let mut chars = name.chars();
-    chars.next().is_some_and(lower_or_digit)
-        && chars.all(|c| lower_or_digit(c) || matches!(c, '_' | '-'))
+    chars.next().is_some_and(lower_or_digit) && chars.all(|c| lower_or_digit(c) || matches!(c, '_' | '-'))
 }
 
 // ---------------------------------------------------------------------------
@@ -1309,9 +1194,7 @@ fn is_compose_project(name: &str) -> bool {
 fn check_strategy_fit(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>) {
     let requested = match config.get("deploy_strategy") {
         None => "",
-        Some(Value::String(s)) if matches!(s.as_str(), "" | "recreate" | "blue-green") => {
-            s.as_str()
-        }
+        Some(Value::String(s)) if matches!(s.as_str(), "" | "recreate" | "blue-green") => s.as_str(),
         // Already reported by validate_strategy.
         Some(_) => return,
     };
@@ -1381,11 +1264,7 @@ fn example_config(kind: Kind) -> String {
 }
 
 fn quoted_list(values: &[&str]) -> String {
-    values
-        .iter()
-        .map(|v| format!("\"{v}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
+    values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")
 }
 
 /// A user-written (non-secret) value as it appears in a message: escaped to

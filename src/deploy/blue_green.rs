@@ -58,10 +58,7 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<ContainerInfo> {
     d.record_phase("start", t);
     let t = Instant::now();
     d.status("gate: waiting for green to be ready");
-    match d
-        .interruptible(gate::wait_ready(docker, &green_id, d.config))
-        .await
-    {
+    match d.interruptible(gate::wait_ready(docker, &green_id, d.config)).await {
         Ok(why) => d.status(&format!("gate passed: {why}")),
         Err(e) if is_interrupt(&e) => {
             d.remove_new_container(&green_id).await;
@@ -126,11 +123,7 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
         let t = Instant::now();
         let drain = Duration::from_millis(d.config.common.drain_ms);
         if !drain.is_zero() {
-            d.status(&format!(
-                "draining blue {} for {} ms",
-                blue.name,
-                drain.as_millis()
-            ));
+            d.status(&format!("draining blue {} for {} ms", blue.name, drain.as_millis()));
             tokio::time::sleep(drain).await;
         }
         d.record_phase("drain", t);

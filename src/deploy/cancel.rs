@@ -58,10 +58,7 @@ impl Cancel {
         let cancel = Arc::clone(self);
         tokio::spawn(async move {
             use tokio::signal::unix::{SignalKind, signal};
-            let (Ok(mut int), Ok(mut term)) = (
-                signal(SignalKind::interrupt()),
-                signal(SignalKind::terminate()),
-            ) else {
+            let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
                 return;
             };
             loop {
@@ -70,9 +67,7 @@ impl Cancel {
                     _ = term.recv() => exit::TERMINATED,
                 };
                 if cancel.trigger(code) {
-                    eprintln!(
-                        "berth: second signal, exiting now; `berth reconcile` repairs what is left"
-                    );
+                    eprintln!("berth: second signal, exiting now; `berth reconcile` repairs what is left");
                     std::process::exit(code);
                 }
                 eprintln!(

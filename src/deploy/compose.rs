@@ -62,9 +62,7 @@ async fn compose_cli() -> Result<Vec<String>> {
     if standalone.is_ok_and(|s| s.success()) {
         return Ok(vec!["docker-compose".into()]);
     }
-    bail!(
-        "neither `docker compose` nor `docker-compose` is installed (Debian: apt-get install docker-compose)"
-    )
+    bail!("neither `docker compose` nor `docker-compose` is installed (Debian: apt-get install docker-compose)")
 }
 
 pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
@@ -79,15 +77,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     let (program, base) = cli.split_first().context("empty compose command")?;
     let mut cmd = Command::new(program);
     cmd.args(base)
-        .args([
-            "-p",
-            &project,
-            "-f",
-            &cfg.file,
-            "up",
-            "-d",
-            "--remove-orphans",
-        ])
+        .args(["-p", &project, "-f", &cfg.file, "up", "-d", "--remove-orphans"])
         .envs(&d.config.common.env)
         .stdin(Stdio::null())
         .kill_on_drop(true);
@@ -110,9 +100,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
         // The output can echo env values: it goes to stderr, the reason to events.
         let mut detail = String::from_utf8_lossy(&output.stdout).into_owned();
         detail.push_str(&String::from_utf8_lossy(&output.stderr));
-        d.env
-            .printer
-            .diagnostic(&format!("{}\n", detail.trim_end()));
+        d.env.printer.diagnostic(&format!("{}\n", detail.trim_end()));
         return Err(RedactedFailure {
             reason: format!("docker compose up failed (exit {code})"),
             detail,
@@ -120,9 +108,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
         .into());
     }
     if d.env.printer.show_progress() {
-        d.env
-            .printer
-            .diagnostic(&String::from_utf8_lossy(&output.stderr));
+        d.env.printer.diagnostic(&String::from_utf8_lossy(&output.stderr));
     }
     d.record_phase("start", t);
 
@@ -149,24 +135,17 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     Ok(container.name)
 }
 
-async fn service_container(
-    d: &Deployment<'_>,
-    project: &str,
-    service: &str,
-) -> Result<ContainerInfo> {
+async fn service_container(d: &Deployment<'_>, project: &str, service: &str) -> Result<ContainerInfo> {
     let docker = &d.env.docker;
     let candidates = docker.containers_with_label(PROJECT_LABEL, project).await?;
     let mut found = None;
     for c in candidates {
-        if c.labels.get(SERVICE_LABEL).map(String::as_str) == Some(service) && c.state == "running"
-        {
+        if c.labels.get(SERVICE_LABEL).map(String::as_str) == Some(service) && c.state == "running" {
             found = Some(c.id);
             break;
         }
     }
-    let id = found.ok_or_else(|| {
-        anyhow!("stack `{project}` has no running container for service `{service}`")
-    })?;
+    let id = found.ok_or_else(|| anyhow!("stack `{project}` has no running container for service `{service}`"))?;
     docker
         .inspect(&id)
         .await?

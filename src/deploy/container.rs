@@ -30,18 +30,12 @@ pub fn container_spec(
     strategy: Strategy,
 ) -> ContainerSpec {
     let common = &config.common;
-    let mut all_labels: HashMap<String, String> = common
-        .labels
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let mut all_labels: HashMap<String, String> = common.labels.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     all_labels.insert(labels::WORKLOAD.to_owned(), workload.to_owned());
     all_labels.insert(labels::DEPLOY.to_owned(), deploy_id.to_string());
     all_labels.insert(labels::MANAGED.to_owned(), "true".to_owned());
     let volume = match &config.source {
-        KindConfig::Static(s) if s.storage_backed() => {
-            s.storage.clone().map(|v| (v, "/data".to_owned()))
-        }
+        KindConfig::Static(s) if s.storage_backed() => s.storage.clone().map(|v| (v, "/data".to_owned())),
         _ => None,
     };
     ContainerSpec {

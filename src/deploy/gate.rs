@@ -14,11 +14,7 @@ const FIRST_RETRY: Duration = Duration::from_millis(10);
 const POLL: Duration = Duration::from_millis(50);
 
 /// Waits until the container is ready, or says why it is not.
-pub async fn wait_ready(
-    docker: &Docker,
-    container_id: &str,
-    config: &SourceConfig,
-) -> Result<String> {
+pub async fn wait_ready(docker: &Docker, container_id: &str, config: &SourceConfig) -> Result<String> {
     if let Some(hc) = &config.common.healthcheck {
         let port = config
             .port()
@@ -52,10 +48,7 @@ async fn inspect(docker: &Docker, id: &str) -> Result<ContainerInfo> {
 /// Fails when the container has exited or is restarting.
 fn still_running(info: &ContainerInfo) -> Result<()> {
     if info.restarting {
-        bail!(
-            "the container is restarting (last exit code {})",
-            info.exit_code
-        );
+        bail!("the container is restarting (last exit code {})", info.exit_code);
     }
     if !info.running {
         let extra = if info.error.is_empty() {
@@ -68,13 +61,7 @@ fn still_running(info: &ContainerInfo) -> Result<()> {
     Ok(())
 }
 
-async fn http_probe(
-    docker: &Docker,
-    id: &str,
-    network: &str,
-    port: u16,
-    hc: &Healthcheck,
-) -> Result<String> {
+async fn http_probe(docker: &Docker, id: &str, network: &str, port: u16, hc: &Healthcheck) -> Result<String> {
     let started = Instant::now();
     let deadline = Duration::from_millis(hc.deadline_ms.max(hc.start_period_ms));
     let client = crate::http::client(Duration::from_millis(hc.timeout_ms))?;
@@ -87,9 +74,7 @@ async fn http_probe(
         let info = inspect(docker, id).await?;
         still_running(&info)?;
         if url.is_none() {
-            url = info
-                .ip_on(network)
-                .map(|ip| format!("http://{ip}:{port}{}", hc.path));
+            url = info.ip_on(network).map(|ip| format!("http://{ip}:{port}{}", hc.path));
         }
         if let Some(url) = &url {
             match client.get(url).send().await {
@@ -153,10 +138,7 @@ async fn liveness_window(docker: &Docker, id: &str, window: Duration) -> Result<
         let info = inspect(docker, id).await?;
         still_running(&info)?;
         if started.elapsed() >= window {
-            return Ok(format!(
-                "running for {} ms (liveness_window_ms)",
-                window.as_millis()
-            ));
+            return Ok(format!("running for {} ms (liveness_window_ms)", window.as_millis()));
         }
         tokio::time::sleep(POLL.min(window.saturating_sub(started.elapsed()))).await;
     }

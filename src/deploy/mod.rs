@@ -85,9 +85,7 @@ impl Deployment<'_> {
     }
 
     pub fn status(&self, msg: &str) {
-        self.env
-            .printer
-            .status(&format!("{}: {msg}", self.workload.name));
+        self.env.printer.status(&format!("{}: {msg}", self.workload.name));
     }
 
     pub fn record_phase(&mut self, name: &'static str, since: Instant) {
@@ -101,36 +99,14 @@ impl Deployment<'_> {
         if !self.plan.is_routed() {
             return Ok(None);
         }
-        let port = self
-            .config
-            .port()
-            .ok_or_else(|| anyhow!("workload `{}` has domains but no `port`", self.name()))?;
-        let host = if self.env.router.forwards_by_ip() {
-            container
-                .ip_on(&self.config.common.network)
-                .ok_or_else(|| {
-                    anyhow!(
-                        "container `{}` has no IP on network `{}`",
-                        container.name,
-                        self.config.common.network
-                    )
-                })?
-                .to_owned()
-        } else {
-            container.name.clone()
-        };
-        Ok(Some(RouteTarget { host, port }))
+        route_target(self.env.router.as_ref(), self.name(), self.config, container).map(Some)
     }
 
     /// Points the route at `container` (a no-op without domains).
     pub async fn point_route(&mut self, container: &ContainerInfo) -> Result<Option<i64>> {
         match self.route_target(container)? {
             Some(target) => {
-                let id = self
-                    .env
-                    .router
-                    .point(self.name(), &self.plan, &target)
-                    .await?;
+                let id = self.env.router.point(self.name(), &self.plan, &target).await?;
                 self.plan.route_id = id;
                 Ok(id)
             }
@@ -156,10 +132,7 @@ impl Deployment<'_> {
 
     /// Runs one step that a signal may cut short. The step's future is
     /// dropped then, so whatever it was creating is found by label later.
-    pub async fn interruptible<T>(
-        &self,
-        step: impl std::future::Future<Output = Result<T>>,
-    ) -> Result<T> {
+    pub async fn interruptible<T>(&self, step: impl std::future::Future<Output = Result<T>>) -> Result<T> {
         tokio::select! {
             biased;
             e = self.env.cancel.cancelled() => Err(e.into()),
@@ -186,11 +159,7 @@ impl Deployment<'_> {
             return;
         };
         for c in list {
-            if c.labels
-                .get(crate::docker::labels::WORKLOAD)
-                .map(String::as_str)
-                == Some(self.name())
-            {
+            if c.labels.get(crate::docker::labels::WORKLOAD).map(String::as_str) == Some(self.name()) {
                 self.remove_new_container(&c.id).await;
             }
         }
@@ -221,13 +190,36 @@ impl Deployment<'_> {
     }
 }
 
+/// Where a route forwards for `container`: its name, or its IP on the
+/// workload's network when the proxy cannot resolve names.
+pub fn route_target(
+    router: &dyn Router,
+    workload: &str,
+    config: &SourceConfig,
+    container: &ContainerInfo,
+) -> Result<RouteTarget> {
+    let port = config
+        .port()
+        .ok_or_else(|| anyhow!("workload `{workload}` has domains but no `port`"))?;
+    let host = if router.forwards_by_ip() {
+        let network = &config.common.network;
+        container
+            .ip_on(network)
+            .ok_or_else(|| anyhow!("container `{}` has no IP on network `{network}`", container.name))?
+            .to_owned()
+    } else {
+        container.name.clone()
+    };
+    Ok(RouteTarget { host, port })
+}
+
 /// Deploys one workload.
 pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<DeployResult> {
     let started = Instant::now();
     let store = Store::open(&env.db_path)?;
     let workload = store.workload(name)?;
-    let validated = config::validate(&workload.name, workload.kind, &workload.config)
-        .map_err(BerthError::invalid_config)?;
+    let validated =
+        config::validate(&workload.name, workload.kind, &workload.config).map_err(BerthError::invalid_config)?;
     let config = validated.config;
     let effective = effective_strategy(&config);
     if effective.forced {
@@ -280,14 +272,7 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
             store.finish_deploy(deploy_id, "succeeded", None)?;
             events.container = Some(container.clone());
             let status = format!("deployed {} ({})", container, effective.strategy);
-            emit_deploy_event(
-                &store,
-                &events,
-                "deploy.succeeded",
-                Severity::Info,
-                &status,
-                None,
-            )?;
+            emit_deploy_event(&store, &events, "deploy.succeeded", Severity::Info, &status, None)?;
             Ok(DeployResult {
                 workload: workload.name.clone(),
                 deploy_id,
@@ -306,14 +291,7 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
             let reason = format!("{err:#}");
             let capped = crate::events::cap_status(&reason);
             store.finish_deploy(deploy_id, "failed", Some(&capped))?;
-            emit_deploy_event(
-                &store,
-                &events,
-                "deploy.failed",
-                Severity::Error,
-                &reason,
-                None,
-            )?;
+            emit_deploy_event(&store, &events, "deploy.failed", Severity::Error, &reason, None)?;
             Err(err)
         }
     }
@@ -336,18 +314,11 @@ async fn run(
     let state = store.runtime_state(workload.id)?;
     let plan = env
         .router
-        .preflight(
-            name,
-            &config.common.domains,
-            state.as_ref().and_then(|s| s.route_id),
-        )
+        .preflight(name, &config.common.domains, state.as_ref().and_then(|s| s.route_id))
         .await?;
 
     if let KindConfig::Compose(_) = config.source {
-        return compose_run(
-            env, store, workload, config, strategy, deploy_id, phases, plan,
-        )
-        .await;
+        return compose_run(env, store, workload, config, strategy, deploy_id, phases, plan).await;
     }
 
     // Step 3: prepare the artifact. A failure here costs no downtime.

@@ -34,7 +34,7 @@ pub async fn reconcile_locked(
     env: &DeployEnv,
     store: &Store,
     workload: &Workload,
-    _config: &SourceConfig,
+    config: &SourceConfig,
 ) -> Result<ReconcileReport> {
     let docker = &env.docker;
     let name = workload.name.as_str();
@@ -45,11 +45,7 @@ pub async fn reconcile_locked(
 
     // 1. A deploy left `running` by a dead process is abandoned.
     for dead in store.dead_running_deploys(workload.id)? {
-        store.finish_deploy(
-            dead.id,
-            "abandoned",
-            Some("the berth process running this deploy died"),
-        )?;
+        store.finish_deploy(dead.id, "abandoned", Some("the berth process running this deploy died"))?;
         emit_event(
             store,
             Some(workload.id),
@@ -89,10 +85,7 @@ pub async fn reconcile_locked(
                         name,
                         "reconcile.started",
                         Severity::Warning,
-                        &format!(
-                            "started the live container {} again (it was stopped)",
-                            s.container_name
-                        ),
+                        &format!("started the live container {} again (it was stopped)", s.container_name),
                         &json!({ "workload_id": workload.id, "container": s.container_name }),
                     )?;
                     report.started = Some(s.container_name.clone());
@@ -113,7 +106,19 @@ pub async fn reconcile_locked(
         None => None,
     };
 
-    // 3. The route agrees with the state row: arrives with the NPM router.
+    // 3. The route agrees with the state row (a crash between route write
+    // and persist leaves the route on green while the state names blue).
+    if let (Some(s), Some(id)) = (&state, &live_id)
+        && !config.common.domains.is_empty()
+        && let Some(live) = docker.inspect(id).await?
+    {
+        let plan = env.router.preflight(name, &config.common.domains, s.route_id).await?;
+        let target = super::route_target(env.router.as_ref(), name, config, &live)?;
+        let route_id = env.router.point(name, &plan, &target).await?;
+        if route_id != s.route_id {
+            store.set_route_id(workload.id, route_id)?;
+        }
+    }
 
     // 4. Remove every container labelled for the workload that the state does not name.
     for c in docker.containers_with_label(labels::WORKLOAD, name).await? {

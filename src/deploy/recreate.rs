@@ -35,12 +35,11 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     // 7. Remove blue.
     if let Some(blue) = &blue {
         let t = Instant::now();
-        d.env.docker.remove(&blue.id).await.with_context(|| {
-            format!(
-                "`{}` is live, but removing the old container failed",
-                new.name
-            )
-        })?;
+        d.env
+            .docker
+            .remove(&blue.id)
+            .await
+            .with_context(|| format!("`{}` is live, but removing the old container failed", new.name))?;
         d.record_phase("reap", t);
         fault_point("after_blue_remove");
     }
@@ -48,10 +47,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
 }
 
 /// Steps 4-5. Any error (a signal included) is undone by [`restore_blue`].
-async fn replace_and_gate(
-    d: &mut Deployment<'_>,
-    blue: Option<&ContainerInfo>,
-) -> Result<ContainerInfo> {
+async fn replace_and_gate(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>) -> Result<ContainerInfo> {
     let env = d.env;
     let docker = &env.docker;
     let name = new_container_name(d.name(), d.strategy);
@@ -71,14 +67,7 @@ async fn replace_and_gate(
 
     // 5. Create, start and gate the new container.
     let t = Instant::now();
-    let spec = container_spec(
-        d.name(),
-        d.config,
-        &d.artifact.image_id,
-        &name,
-        d.deploy_id,
-        d.strategy,
-    );
+    let spec = container_spec(d.name(), d.config, &d.artifact.image_id, &name, d.deploy_id, d.strategy);
     d.status(&format!("starting {name}"));
     let new_id = d.interruptible(docker.create_container(&spec)).await?;
     fault_point("after_new_create");
@@ -87,10 +76,7 @@ async fn replace_and_gate(
     d.record_phase("start", t);
     let t = Instant::now();
     d.status("gate: waiting for the new container to be ready");
-    match d
-        .interruptible(gate::wait_ready(docker, &new_id, d.config))
-        .await
-    {
+    match d.interruptible(gate::wait_ready(docker, &new_id, d.config)).await {
         Ok(why) => d.status(&format!("gate passed: {why}")),
         Err(e) if super::cancel::is_interrupt(&e) => return Err(e),
         Err(e) => {
@@ -110,11 +96,7 @@ async fn replace_and_gate(
 /// The new container failed (or a signal came): remove what this deploy
 /// created, give blue its name back, start it again (best effort) and put
 /// the route back on it. Returns the original error with what was done.
-async fn restore_blue(
-    d: &mut Deployment<'_>,
-    blue: Option<&ContainerInfo>,
-    err: anyhow::Error,
-) -> anyhow::Error {
+async fn restore_blue(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>, err: anyhow::Error) -> anyhow::Error {
     let env = d.env;
     let docker = &env.docker;
     d.remove_this_deploys_containers().await;
@@ -142,15 +124,10 @@ async fn restore_blue(
                 && let Some(fresh) = docker.inspect(&blue.id).await.ok().flatten()
                 && let Err(e) = d.point_route(&fresh).await
             {
-                env.printer.warn(&format!(
-                    "{}: could not point the route back: {e:#}",
-                    d.name()
-                ));
+                env.printer
+                    .warn(&format!("{}: could not point the route back: {e:#}", d.name()));
             }
-            err.context(format!(
-                "the old container `{}` was started again",
-                blue.name
-            ))
+            err.context(format!("the old container `{}` was started again", blue.name))
         }
         Err(e) => err.context(format!(
             "the old container `{}` could not be started again ({e:#}); run `berth reconcile {}`",

@@ -61,11 +61,7 @@ pub struct BuildRequest<'a> {
 /// failed" (with the exit code when there is one), since build output can
 /// echo build args; the daemon's message and the last output lines are in its
 /// `detail`.
-pub async fn build_image(
-    docker: &Docker,
-    req: BuildRequest<'_>,
-    mut on_output: impl FnMut(&str),
-) -> Result<String> {
+pub async fn build_image(docker: &Docker, req: BuildRequest<'_>, mut on_output: impl FnMut(&str)) -> Result<String> {
     let options = build_options(&req);
     let tag = req.tag.to_owned();
     let context = BuildContext::load(req).await?;
@@ -86,18 +82,15 @@ pub async fn build_image(
     }
     match built? {
         Some(id) => Ok(id),
-        None => docker.image_id(&tag).await?.with_context(|| {
-            format!("the build of `{tag}` finished but the daemon does not list the image")
-        }),
+        None => docker
+            .image_id(&tag)
+            .await?
+            .with_context(|| format!("the build of `{tag}` finished but the daemon does not list the image")),
     }
 }
 
 fn build_options(req: &BuildRequest<'_>) -> BuildImageOptions {
-    let build_args: HashMap<&str, &str> = req
-        .build_args
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let build_args: HashMap<&str, &str> = req.build_args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let mut options = BuildImageOptionsBuilder::default()
         .dockerfile(req.dockerfile)
         .t(req.tag)
@@ -144,10 +137,7 @@ async fn follow_build(
         if let Some(status) = &info.status {
             // Per-layer download ticks of a base image would flood the
             // output; the phase changes are enough.
-            let ticking = info
-                .progress_detail
-                .as_ref()
-                .is_some_and(|p| p.current.is_some());
+            let ticking = info.progress_detail.as_ref().is_some_and(|p| p.current.is_some());
             if !ticking {
                 let line = match &info.id {
                     Some(id) => format!("{id}: {status}"),
@@ -264,15 +254,13 @@ impl BuildContext {
                 bail!("build context `{}` does not exist", root.display())
             }
             Err(e) => {
-                return Err(e)
-                    .with_context(|| format!("cannot read build context `{}`", root.display()));
+                return Err(e).with_context(|| format!("cannot read build context `{}`", root.display()));
             }
         }
 
         let ignore_file = root.join(".dockerignore");
         let mut ignore = match tokio::fs::read_to_string(&ignore_file).await {
-            Ok(text) => IgnoreRules::parse(&text)
-                .map_err(|e| anyhow!("`{}`: {e}", ignore_file.display()))?,
+            Ok(text) => IgnoreRules::parse(&text).map_err(|e| anyhow!("`{}`: {e}", ignore_file.display()))?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => IgnoreRules::default(),
             Err(e) => {
                 return Err(e).with_context(|| format!("cannot read `{}`", ignore_file.display()));
@@ -284,10 +272,7 @@ impl BuildContext {
         let prefix = clean_path(req.context_prefix);
         let prefix = if prefix == "." { String::new() } else { prefix };
         let dockerfile = clean_path(req.dockerfile);
-        let generated = req
-            .extra_files
-            .iter()
-            .any(|(name, _)| clean_path(name) == dockerfile);
+        let generated = req.extra_files.iter().any(|(name, _)| clean_path(name) == dockerfile);
         let in_context = if prefix.is_empty() {
             Some(dockerfile.as_str())
         } else {
@@ -296,10 +281,7 @@ impl BuildContext {
                 .and_then(|rest| rest.strip_prefix('/'))
         };
         if let (Some(relative), false) = (in_context, generated) {
-            if tokio::fs::symlink_metadata(root.join(relative))
-                .await
-                .is_err()
-            {
+            if tokio::fs::symlink_metadata(root.join(relative)).await.is_err() {
                 bail!(
                     "Dockerfile `{relative}` not found in build context `{}`",
                     root.display()
@@ -349,10 +331,7 @@ fn write_context<W: Write>(context: &BuildContext, out: W) -> Result<W> {
         sealed: false,
     });
     match add_context(context, &mut tar) {
-        Ok(()) => Ok(tar
-            .into_inner()
-            .context("could not finish the build context")?
-            .inner),
+        Ok(()) => Ok(tar.into_inner().context("could not finish the build context")?.inner),
         Err(e) => {
             tar.get_mut().sealed = true;
             Err(e)
@@ -364,12 +343,8 @@ fn add_context<W: Write>(context: &BuildContext, tar: &mut tar::Builder<W>) -> R
     if !context.prefix.as_os_str().is_empty() {
         let meta = fs::metadata(&context.root)
             .with_context(|| format!("cannot read build context `{}`", context.root.display()))?;
-        append_dir(tar, &context.prefix, &meta).with_context(|| {
-            format!(
-                "cannot add `{}` to the build context",
-                context.root.display()
-            )
-        })?;
+        append_dir(tar, &context.prefix, &meta)
+            .with_context(|| format!("cannot add `{}` to the build context", context.root.display()))?;
     }
     add_dir_contents(context, tar, &context.root, Path::new(""))?;
     for (name, data) in &context.extra_files {
@@ -423,8 +398,7 @@ fn add_dir_contents<W: Write>(
             add_dir_contents(context, tar, &path, &relative)?;
         } else if kind.is_symlink() {
             // Stored as a link, never followed: its target may be outside.
-            let target = fs::read_link(&path)
-                .with_context(|| format!("cannot read link `{}`", path.display()))?;
+            let target = fs::read_link(&path).with_context(|| format!("cannot read link `{}`", path.display()))?;
             let mut header = header_from(&meta);
             tar.append_link(&mut header, &name_in_tar, &target)
                 .with_context(|| format!("cannot add `{}` to the build context", path.display()))?;
@@ -447,11 +421,7 @@ fn sorted_names(dir: &Path) -> Result<Vec<OsString>> {
     Ok(names)
 }
 
-fn append_dir<W: Write>(
-    tar: &mut tar::Builder<W>,
-    name: &Path,
-    meta: &fs::Metadata,
-) -> io::Result<()> {
+fn append_dir<W: Write>(tar: &mut tar::Builder<W>, name: &Path, meta: &fs::Metadata) -> io::Result<()> {
     let mut header = header_from(meta);
     tar.append_data(&mut header, name, io::empty())
 }
@@ -479,8 +449,7 @@ fn append_file<W: Write>(tar: &mut tar::Builder<W>, path: &Path, name: &Path) ->
         file,
         remaining: meta.len(),
     };
-    tar.append_data(&mut header, name, content)
-        .with_context(cannot_read)
+    tar.append_data(&mut header, name, content).with_context(cannot_read)
 }
 
 /// The entry's real type, permissions, size and mtime. Owner 0:0, as the
@@ -507,9 +476,7 @@ impl Read for ExactLength {
         if self.remaining == 0 || buf.is_empty() {
             return Ok(0);
         }
-        let room = usize::try_from(self.remaining)
-            .unwrap_or(usize::MAX)
-            .min(buf.len());
+        let room = usize::try_from(self.remaining).unwrap_or(usize::MAX).min(buf.len());
         let n = self.file.read(&mut buf[..room])?;
         if n == 0 {
             return Err(io::Error::new(
@@ -624,8 +591,7 @@ impl IgnoreRules {
                 return Err("`!` alone is not a pattern".to_owned());
             }
             let pattern = clean_path(pattern);
-            let glob =
-                Glob::compile(&pattern).map_err(|e| format!("invalid pattern `{pattern}`: {e}"))?;
+            let glob = Glob::compile(&pattern).map_err(|e| format!("invalid pattern `{pattern}`: {e}"))?;
             rules.push(IgnoreRule { exception, glob });
         }
         Ok(IgnoreRules { rules })
@@ -769,10 +735,7 @@ impl Glob {
 
     /// A pattern matching a directory matches everything below it.
     fn matches_path_or_parent(&self, path: &str) -> bool {
-        self.matches(path)
-            || path
-                .match_indices('/')
-                .any(|(slash, _)| self.matches(&path[..slash]))
+        self.matches(path) || path.match_indices('/').any(|(slash, _)| self.matches(&path[..slash]))
     }
 
     /// Whether some path starting with `prefix` could match.
@@ -944,8 +907,7 @@ mod tests {
 
     #[test]
     fn comments_blank_lines_and_path_noise_are_handled_like_docker() {
-        let ignore =
-            rules("\u{feff}# a comment\n\n   \n/build\n./dist/\ntmp//cache\n  secret.env  \r\n");
+        let ignore = rules("\u{feff}# a comment\n\n   \n/build\n./dist/\ntmp//cache\n  secret.env  \r\n");
         assert!(ignore.excludes("build"));
         assert!(ignore.excludes("dist/app.js"));
         assert!(ignore.excludes("tmp/cache"));
@@ -1008,9 +970,7 @@ mod tests {
             &mut |l: &str| seen.push(l.to_owned()),
         );
         assert_eq!(err.to_string(), "docker build failed (exit 7)");
-        let failure = err
-            .downcast_ref::<RedactedFailure>()
-            .expect("a RedactedFailure");
+        let failure = err.downcast_ref::<RedactedFailure>().expect("a RedactedFailure");
         assert!(failure.detail.contains("hunter2 partial"));
         assert_eq!(seen, ["Step 1/2 : FROM alpine", "hunter2 partial"]);
     }
@@ -1021,10 +981,7 @@ mod tests {
         let mut seen = Vec::new();
         let mut sink = |l: &str| seen.push(l.to_owned());
         output.push("Step 1/", &mut sink);
-        output.push(
-            "2 : FROM scratch\n ---> Running\n\n50%\r100%\r\n",
-            &mut sink,
-        );
+        output.push("2 : FROM scratch\n ---> Running\n\n50%\r100%\r\n", &mut sink);
         output.flush(&mut sink);
         assert_eq!(seen, ["Step 1/2 : FROM scratch", " ---> Running", "100%"]);
     }
@@ -1033,9 +990,7 @@ mod tests {
     fn chunk_sender_sends_full_chunks_then_the_rest() {
         let (tx, mut rx) = mpsc::channel(16);
         let mut sender = ChunkSender::new(tx);
-        sender
-            .write_all(&vec![7u8; CHUNK_SIZE * 2 + 10])
-            .expect("write");
+        sender.write_all(&vec![7u8; CHUNK_SIZE * 2 + 10]).expect("write");
         sender.flush().expect("flush");
         drop(sender);
         let mut sizes = Vec::new();
@@ -1062,11 +1017,7 @@ mod tests {
         fs::write(&outside_secret, OUTSIDE_CONTENT).expect("write secret");
         fs::create_dir_all(context.join("src/nested")).expect("mkdir");
         fs::create_dir_all(context.join("node_modules/pkg")).expect("mkdir");
-        fs::write(
-            context.join("Dockerfile"),
-            "FROM scratch\nCOPY hello.txt /\n",
-        )
-        .expect("write");
+        fs::write(context.join("Dockerfile"), "FROM scratch\nCOPY hello.txt /\n").expect("write");
         fs::write(context.join("hello.txt"), "hello\n").expect("write");
         fs::write(context.join("src/nested/main.rs"), "fn main() {}\n").expect("write");
         fs::write(context.join("node_modules/pkg/index.js"), "x").expect("write");
@@ -1117,10 +1068,7 @@ mod tests {
     }
 
     fn names(tar_bytes: &[u8]) -> Vec<String> {
-        entries(tar_bytes)
-            .into_iter()
-            .map(|(path, _, _)| path)
-            .collect()
+        entries(tar_bytes).into_iter().map(|(path, _, _)| path).collect()
     }
 
     #[tokio::test]
@@ -1146,10 +1094,7 @@ mod tests {
             .find(|(path, _, _)| path == "link")
             .expect("link entry");
         assert_eq!(link.1, tar::EntryType::Symlink);
-        assert_eq!(
-            link.2.as_deref(),
-            Some(f.outside_secret.to_string_lossy().as_ref())
-        );
+        assert_eq!(link.2.as_deref(), Some(f.outside_secret.to_string_lossy().as_ref()));
         let needle = OUTSIDE_CONTENT.as_bytes();
         assert!(
             !tar_bytes.windows(needle.len()).any(|w| w == needle),
@@ -1162,8 +1107,7 @@ mod tests {
         let f = fixture("");
         let script = f.context.join("run.sh");
         fs::write(&script, "#!/bin/sh\n").expect("write");
-        fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o754))
-            .expect("chmod");
+        fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o754)).expect("chmod");
         let args = BTreeMap::new();
         let tar_bytes = tar_of(request(&f.context, &args)).await.expect("tar");
         let mut archive = tar::Archive::new(tar_bytes.as_slice());
@@ -1204,10 +1148,7 @@ mod tests {
         let args = BTreeMap::new();
         let tar_bytes = tar_of(request(&f.context, &args)).await.expect("tar");
         let names = names(&tar_bytes);
-        assert!(
-            names.contains(&"src/nested/main.rs".to_owned()),
-            "{names:?}"
-        );
+        assert!(names.contains(&"src/nested/main.rs".to_owned()), "{names:?}");
         assert!(!names.contains(&"src".to_owned()), "{names:?}");
     }
 
@@ -1240,8 +1181,7 @@ mod tests {
     #[tokio::test]
     async fn sockets_are_skipped() {
         let f = fixture("");
-        let _listener =
-            std::os::unix::net::UnixListener::bind(f.context.join("app.sock")).expect("bind");
+        let _listener = std::os::unix::net::UnixListener::bind(f.context.join("app.sock")).expect("bind");
         let args = BTreeMap::new();
         let tar_bytes = tar_of(request(&f.context, &args)).await.expect("tar");
         assert!(!names(&tar_bytes).contains(&"app.sock".to_owned()));
@@ -1252,14 +1192,9 @@ mod tests {
         let f = fixture("");
         let args = BTreeMap::new();
         let missing = f.context.join("nope");
-        let err = tar_of(request(&missing, &args))
-            .await
-            .expect_err("missing context");
+        let err = tar_of(request(&missing, &args)).await.expect_err("missing context");
         assert!(err.to_string().contains("does not exist"), "{err:#}");
-        assert!(
-            err.to_string().contains(&*missing.to_string_lossy()),
-            "{err:#}"
-        );
+        assert!(err.to_string().contains(&*missing.to_string_lossy()), "{err:#}");
 
         let mut req = request(&f.context, &args);
         req.dockerfile = "Dockerfile.prod";
@@ -1272,20 +1207,14 @@ mod tests {
         let f = fixture("");
         let locked = f.context.join("locked.txt");
         fs::write(&locked, "x").expect("write");
-        fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000))
-            .expect("chmod");
+        fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000)).expect("chmod");
         if fs::read(&locked).is_ok() {
             // Privileged (root): permissions cannot make a file unreadable.
             return;
         }
         let args = BTreeMap::new();
-        let err = tar_of(request(&f.context, &args))
-            .await
-            .expect_err("unreadable");
-        assert!(
-            format!("{err:#}").contains(&*locked.to_string_lossy()),
-            "{err:#}"
-        );
+        let err = tar_of(request(&f.context, &args)).await.expect_err("unreadable");
+        assert!(format!("{err:#}").contains(&*locked.to_string_lossy()), "{err:#}");
     }
 
     #[tokio::test]
@@ -1295,9 +1224,7 @@ mod tests {
         let args = BTreeMap::new();
         let expected = tar_of(request(&f.context, &args)).await.expect("tar");
 
-        let context = BuildContext::load(request(&f.context, &args))
-            .await
-            .expect("load");
+        let context = BuildContext::load(request(&f.context, &args)).await.expect("load");
         let (tx, mut rx) = mpsc::channel(CHANNEL_CHUNKS);
         let writer = tokio::task::spawn_blocking(move || send_context(&context, tx));
         let mut streamed = Vec::new();
@@ -1307,19 +1234,14 @@ mod tests {
             streamed.extend_from_slice(&chunk);
         }
         writer.await.expect("join").expect("send");
-        assert!(
-            streamed == expected,
-            "the streamed tar differs from the written one"
-        );
+        assert!(streamed == expected, "the streamed tar differs from the written one");
     }
 
     #[tokio::test]
     async fn a_context_that_cannot_be_read_cuts_the_stream_with_an_error() {
         let f = fixture("");
         let args = BTreeMap::new();
-        let context = BuildContext::load(request(&f.context, &args))
-            .await
-            .expect("load");
+        let context = BuildContext::load(request(&f.context, &args)).await.expect("load");
         fs::remove_dir_all(&f.context).expect("remove the context");
         let (tx, mut rx) = mpsc::channel(CHANNEL_CHUNKS);
         let writer = tokio::task::spawn_blocking(move || send_context(&context, tx));
@@ -1327,15 +1249,9 @@ mod tests {
         while let Some(item) = rx.recv().await {
             last = Some(item);
         }
-        assert!(
-            matches!(last, Some(Err(_))),
-            "the body must end with an error"
-        );
+        assert!(matches!(last, Some(Err(_))), "the body must end with an error");
         let err = writer.await.expect("join").expect_err("the writer fails");
-        assert!(
-            format!("{err:#}").contains(&*f.context.to_string_lossy()),
-            "{err:#}"
-        );
+        assert!(format!("{err:#}").contains(&*f.context.to_string_lossy()), "{err:#}");
     }
 
     #[test]

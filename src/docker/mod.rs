@@ -10,13 +10,12 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
 use bollard::models::{
-    ContainerCreateBody, EndpointSettings, HealthStatusEnum, HostConfig, Mount, MountType,
-    NetworkCreateRequest, NetworkingConfig, PortBinding, RestartPolicy, RestartPolicyNameEnum,
+    ContainerCreateBody, EndpointSettings, HealthStatusEnum, HostConfig, Mount, MountType, NetworkCreateRequest,
+    NetworkingConfig, PortBinding, RestartPolicy, RestartPolicyNameEnum,
 };
 use bollard::query_parameters::{
-    CreateContainerOptionsBuilder, CreateImageOptionsBuilder, ListContainersOptionsBuilder,
-    LogsOptionsBuilder, RemoveContainerOptionsBuilder, RenameContainerOptionsBuilder,
-    StopContainerOptionsBuilder,
+    CreateContainerOptionsBuilder, CreateImageOptionsBuilder, ListContainersOptionsBuilder, LogsOptionsBuilder,
+    RemoveContainerOptionsBuilder, RenameContainerOptionsBuilder, StopContainerOptionsBuilder,
 };
 use futures_util::StreamExt;
 
@@ -56,8 +55,7 @@ impl ContainerInfo {
             .map(String::as_str)
             .filter(|ip| !ip.is_empty())
             .or_else(|| {
-                let mut nets: Vec<(&String, &String)> =
-                    self.ips.iter().filter(|(_, ip)| !ip.is_empty()).collect();
+                let mut nets: Vec<(&String, &String)> = self.ips.iter().filter(|(_, ip)| !ip.is_empty()).collect();
                 nets.sort();
                 nets.first().map(|(_, ip)| ip.as_str())
             })
@@ -97,8 +95,7 @@ impl Docker {
     /// Connects to `DOCKER_HOST` (or the local socket) and pings it, so a
     /// missing daemon is one clear line instead of a failure mid-deploy.
     pub async fn connect() -> Result<Docker> {
-        let host = std::env::var("DOCKER_HOST")
-            .unwrap_or_else(|_| "unix:///var/run/docker.sock".to_owned());
+        let host = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".to_owned());
         let api = bollard::Docker::connect_with_defaults()
             .map_err(|e| anyhow!("cannot use DOCKER_HOST `{host}`: {e}"))?
             .with_timeout(Duration::from_secs(600));
@@ -106,9 +103,7 @@ impl Docker {
             .negotiate_version()
             .await
             .map_err(|e| unreachable_daemon(&host, &e))?;
-        api.ping()
-            .await
-            .map_err(|e| unreachable_daemon(&host, &e))?;
+        api.ping().await.map_err(|e| unreachable_daemon(&host, &e))?;
         Ok(Docker { api })
     }
 
@@ -120,38 +115,26 @@ impl Docker {
     pub async fn ensure_network(&self, name: &str) -> Result<()> {
         match self
             .api
-            .inspect_network(
-                name,
-                None::<bollard::query_parameters::InspectNetworkOptions>,
-            )
+            .inspect_network(name, None::<bollard::query_parameters::InspectNetworkOptions>)
             .await
         {
             Ok(_) => return Ok(()),
             Err(e) if status_of(&e) == Some(404) => {}
             Err(e) => {
-                return Err(docker_error(
-                    e,
-                    &format!("could not inspect network `{name}`"),
-                ));
+                return Err(docker_error(e, &format!("could not inspect network `{name}`")));
             }
         }
         let req = NetworkCreateRequest {
             name: name.to_owned(),
             driver: Some("bridge".to_owned()),
-            labels: Some(HashMap::from([(
-                labels::MANAGED.to_owned(),
-                "true".to_owned(),
-            )])),
+            labels: Some(HashMap::from([(labels::MANAGED.to_owned(), "true".to_owned())])),
             ..Default::default()
         };
         match self.api.create_network(req).await {
             Ok(_) => Ok(()),
             // Another berth created it between our inspect and create.
             Err(e) if status_of(&e) == Some(409) => Ok(()),
-            Err(e) => Err(docker_error(
-                e,
-                &format!("could not create network `{name}`"),
-            )),
+            Err(e) => Err(docker_error(e, &format!("could not create network `{name}`"))),
         }
     }
 
@@ -160,10 +143,7 @@ impl Docker {
         match self.api.inspect_image(reference).await {
             Ok(img) => Ok(img.id),
             Err(e) if status_of(&e) == Some(404) => Ok(None),
-            Err(e) => Err(docker_error(
-                e,
-                &format!("could not inspect image `{reference}`"),
-            )),
+            Err(e) => Err(docker_error(e, &format!("could not inspect image `{reference}`"))),
         }
     }
 
@@ -195,9 +175,7 @@ impl Docker {
         if let Some(tag) = &tag {
             builder = builder.tag(tag);
         }
-        let mut stream = self
-            .api
-            .create_image(Some(builder.build()), None, credentials);
+        let mut stream = self.api.create_image(Some(builder.build()), None, credentials);
         while let Some(item) = stream.next().await {
             match item {
                 Ok(info) => {
@@ -218,9 +196,7 @@ impl Docker {
     }
 
     pub async fn create_container(&self, spec: &ContainerSpec) -> Result<String> {
-        let options = CreateContainerOptionsBuilder::default()
-            .name(&spec.name)
-            .build();
+        let options = CreateContainerOptionsBuilder::default().name(&spec.name).build();
         let body = container_body(spec)?;
         let created = self
             .api
@@ -234,10 +210,7 @@ impl Docker {
         match self.api.start_container(id, None).await {
             Ok(()) => Ok(()),
             Err(e) if status_of(&e) == Some(304) => Ok(()),
-            Err(e) => Err(docker_error(
-                e,
-                &format!("could not start container {}", short(id)),
-            )),
+            Err(e) => Err(docker_error(e, &format!("could not start container {}", short(id)))),
         }
     }
 
@@ -248,45 +221,28 @@ impl Docker {
         match self.api.stop_container(id, Some(options)).await {
             Ok(()) => Ok(()),
             Err(e) if matches!(status_of(&e), Some(304) | Some(404)) => Ok(()),
-            Err(e) => Err(docker_error(
-                e,
-                &format!("could not stop container {}", short(id)),
-            )),
+            Err(e) => Err(docker_error(e, &format!("could not stop container {}", short(id)))),
         }
     }
 
     pub async fn rename(&self, id: &str, new_name: &str) -> Result<()> {
-        let options = RenameContainerOptionsBuilder::default()
-            .name(new_name)
-            .build();
-        self.api.rename_container(id, options).await.map_err(|e| {
-            docker_error(
-                e,
-                &format!("could not rename container {} to `{new_name}`", short(id)),
-            )
-        })
+        let options = RenameContainerOptionsBuilder::default().name(new_name).build();
+        self.api
+            .rename_container(id, options)
+            .await
+            .map_err(|e| docker_error(e, &format!("could not rename container {} to `{new_name}`", short(id))))
     }
 
     /// Force-removes a container (anonymous volumes too, never named ones).
     /// A container that is already gone is not an error.
     pub async fn remove(&self, id: &str) -> Result<()> {
-        let options = RemoveContainerOptionsBuilder::default()
-            .force(true)
-            .v(true)
-            .build();
+        let options = RemoveContainerOptionsBuilder::default().force(true).v(true).build();
         match self.api.remove_container(id, Some(options)).await {
             Ok(()) => Ok(()),
             Err(e) if status_of(&e) == Some(404) => Ok(()),
             // Removal already in progress (another reap): it will be gone.
-            Err(e)
-                if status_of(&e) == Some(409) && e.to_string().contains("already in progress") =>
-            {
-                Ok(())
-            }
-            Err(e) => Err(docker_error(
-                e,
-                &format!("could not remove container {}", short(id)),
-            )),
+            Err(e) if status_of(&e) == Some(409) && e.to_string().contains("already in progress") => Ok(()),
+            Err(e) => Err(docker_error(e, &format!("could not remove container {}", short(id)))),
         }
     }
 
@@ -296,10 +252,7 @@ impl Docker {
             Ok(r) => r,
             Err(e) if status_of(&e) == Some(404) => return Ok(None),
             Err(e) => {
-                return Err(docker_error(
-                    e,
-                    &format!("could not inspect container {}", short(id)),
-                ));
+                return Err(docker_error(e, &format!("could not inspect container {}", short(id))));
             }
         };
         let state = resp.state.unwrap_or_default();
@@ -313,11 +266,7 @@ impl Docker {
             .collect();
         Ok(Some(ContainerInfo {
             id: resp.id.unwrap_or_default(),
-            name: resp
-                .name
-                .unwrap_or_default()
-                .trim_start_matches('/')
-                .to_owned(),
+            name: resp.name.unwrap_or_default().trim_start_matches('/').to_owned(),
             image: resp.image.unwrap_or_default(),
             running: state.running.unwrap_or(false),
             restarting: state.restarting.unwrap_or(false),
@@ -335,11 +284,7 @@ impl Docker {
     }
 
     /// Every container (running or not) carrying `label=value`.
-    pub async fn containers_with_label(
-        &self,
-        label: &str,
-        value: &str,
-    ) -> Result<Vec<ContainerSummary>> {
+    pub async fn containers_with_label(&self, label: &str, value: &str) -> Result<Vec<ContainerSummary>> {
         let filters = HashMap::from([("label".to_owned(), vec![format!("{label}={value}")])]);
         let options = ListContainersOptionsBuilder::default()
             .all(true)
@@ -410,10 +355,7 @@ fn container_body(spec: &ContainerSpec) -> Result<ContainerCreateBody> {
         "on-failure" => RestartPolicyNameEnum::ON_FAILURE,
         _ => RestartPolicyNameEnum::UNLESS_STOPPED,
     };
-    let max_retry = spec
-        .restart
-        .split_once(':')
-        .and_then(|(_, n)| n.parse().ok());
+    let max_retry = spec.restart.split_once(':').and_then(|(_, n)| n.parse().ok());
     let host_config = HostConfig {
         init: Some(spec.init),
         memory: spec.memory,
@@ -444,10 +386,7 @@ fn container_body(spec: &ContainerSpec) -> Result<ContainerCreateBody> {
         stop_timeout: Some(i64::try_from(spec.stop_timeout_s).unwrap_or(i64::MAX)),
         host_config: Some(host_config),
         networking_config: Some(NetworkingConfig {
-            endpoints_config: Some(HashMap::from([(
-                spec.network.clone(),
-                EndpointSettings::default(),
-            )])),
+            endpoints_config: Some(HashMap::from([(spec.network.clone(), EndpointSettings::default())])),
         }),
         ..Default::default()
     })
@@ -463,10 +402,7 @@ pub fn split_reference(reference: &str) -> (String, Option<String>) {
     match reference[last_slash..].rfind(':') {
         Some(i) => {
             let split = last_slash + i;
-            (
-                reference[..split].to_owned(),
-                Some(reference[split + 1..].to_owned()),
-            )
+            (reference[..split].to_owned(), Some(reference[split + 1..].to_owned()))
         }
         None => (reference.to_owned(), Some("latest".to_owned())),
     }
@@ -487,10 +423,7 @@ pub fn status_of(e: &bollard::errors::Error) -> Option<u16> {
 /// One line: what berth was doing and the daemon's own message.
 pub fn docker_error(e: bollard::errors::Error, doing: &str) -> anyhow::Error {
     match e {
-        bollard::errors::Error::DockerResponseServerError {
-            status_code,
-            message,
-        } => {
+        bollard::errors::Error::DockerResponseServerError { status_code, message } => {
             anyhow!("{doing}: Docker said ({status_code}): {}", message.trim())
         }
         other => anyhow!("{doing}: {other} (is the Docker daemon still running?)"),
@@ -504,10 +437,7 @@ fn unreachable_daemon(host: &str, e: &bollard::errors::Error) -> anyhow::Error {
         anyhow!(
             "permission denied on the Docker socket ({host}): run berth as root or add your user to the `docker` group"
         )
-    } else if lower.contains("no such file")
-        || lower.contains("connection refused")
-        || lower.contains("connect")
-    {
+    } else if lower.contains("no such file") || lower.contains("connection refused") || lower.contains("connect") {
         anyhow!(
             "cannot reach the Docker daemon at {host}: {text}. Is dockerd running? (`sudo systemctl start docker`, \
              or `sudo scripts/ensure-docker.sh` in berth's repo)"

@@ -51,12 +51,7 @@ pub struct EventFilter {
 
 impl Store {
     /// Events matching `filter`: newest first, or oldest first when following.
-    pub fn events(
-        &self,
-        filter: &EventFilter,
-        limit: i64,
-        oldest_first: bool,
-    ) -> Result<Vec<EventView>> {
+    pub fn events(&self, filter: &EventFilter, limit: i64, oldest_first: bool) -> Result<Vec<EventView>> {
         // Only the predicates in use go into the SQL, so SQLite can seek
         // (workload_id, severity, id) instead of scanning the log.
         let mut sql = String::from(
@@ -110,8 +105,6 @@ impl Store {
     pub fn last_event_id(&self) -> Result<i64> {
         Ok(self
             .conn()
-            .query_row("SELECT coalesce(max(id), 0) FROM event_log", [], |r| {
-                r.get(0)
-            })?)
+            .query_row("SELECT coalesce(max(id), 0) FROM event_log", [], |r| r.get(0))?)
     }
 }

@@ -2,7 +2,9 @@
 //! container. Behind the [`Router`] trait so the deploy flows do not care
 //! whether Nginx Proxy Manager is configured.
 
-use anyhow::Result;
+pub mod npm;
+
+use anyhow::{Result, bail};
 use async_trait::async_trait;
 
 /// Where a route should forward to.
@@ -32,21 +34,11 @@ impl RoutePlan {
 #[async_trait]
 pub trait Router: Send + Sync {
     /// DESIGN §3 step 2: check the proxy is reachable and find the host.
-    async fn preflight(
-        &self,
-        workload: &str,
-        domains: &[String],
-        remembered: Option<i64>,
-    ) -> Result<RoutePlan>;
+    async fn preflight(&self, workload: &str, domains: &[String], remembered: Option<i64>) -> Result<RoutePlan>;
 
     /// Points the route at `target` in place and confirms it is online.
     /// Returns the proxy host id.
-    async fn point(
-        &self,
-        workload: &str,
-        plan: &RoutePlan,
-        target: &RouteTarget,
-    ) -> Result<Option<i64>>;
+    async fn point(&self, workload: &str, plan: &RoutePlan, target: &RouteTarget) -> Result<Option<i64>>;
 
     /// Whether the route is configured to forward by container IP.
     fn forwards_by_ip(&self) -> bool;
@@ -57,24 +49,22 @@ pub struct NoRouter;
 
 #[async_trait]
 impl Router for NoRouter {
-    async fn preflight(
-        &self,
-        _workload: &str,
-        domains: &[String],
-        remembered: Option<i64>,
-    ) -> Result<RoutePlan> {
+    async fn preflight(&self, workload: &str, domains: &[String], remembered: Option<i64>) -> Result<RoutePlan> {
+        if !domains.is_empty() {
+            bail!(
+                "workload `{workload}` has domains ({}) but no Nginx Proxy Manager is configured: run `berth proxy \
+                 set --url http://npm:81 --email EMAIL` and export BERTH_NPM_PASSWORD (or BERTH_NPM_TOKEN), or \
+                 remove `domains`",
+                domains.join(", ")
+            );
+        }
         Ok(RoutePlan {
-            domains: domains.to_vec(),
+            domains: Vec::new(),
             route_id: remembered,
         })
     }
 
-    async fn point(
-        &self,
-        _workload: &str,
-        plan: &RoutePlan,
-        _target: &RouteTarget,
-    ) -> Result<Option<i64>> {
+    async fn point(&self, _workload: &str, plan: &RoutePlan, _target: &RouteTarget) -> Result<Option<i64>> {
         Ok(plan.route_id)
     }
 

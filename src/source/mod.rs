@@ -33,20 +33,13 @@ pub async fn prepare(
 ) -> Result<Artifact> {
     match &config.source {
         KindConfig::Image(image) => pull_image(docker, printer, workload, image).await,
-        KindConfig::Dockerfile(df) => {
-            build_dockerfile(docker, printer, workload, df, deploy_id).await
-        }
+        KindConfig::Dockerfile(df) => build_dockerfile(docker, printer, workload, df, deploy_id).await,
         KindConfig::Static(site) => static_site::package(docker, printer, workload, site).await,
         KindConfig::Compose(_) => bail!("compose workloads are deployed by their own flow"),
     }
 }
 
-async fn pull_image(
-    docker: &Docker,
-    printer: &Printer,
-    workload: &str,
-    cfg: &ImageConfig,
-) -> Result<Artifact> {
+async fn pull_image(docker: &Docker, printer: &Printer, workload: &str, cfg: &ImageConfig) -> Result<Artifact> {
     let reference = normalize_reference(&cfg.image);
     if cfg.pull == PullPolicy::Missing
         && let Some(id) = docker.image_id(&reference).await?
@@ -137,9 +130,7 @@ async fn build_dockerfile(
             } else if !live && !tail.is_empty() {
                 printer.diagnostic(&format!("{}\n", Vec::from(tail).join("\n")));
             }
-            Err(e.context(format!(
-                "workload `{workload}`: build failed; nothing was stopped"
-            )))
+            Err(e.context(format!("workload `{workload}`: build failed; nothing was stopped")))
         }
     }
 }
@@ -156,9 +147,7 @@ pub fn normalize_reference(image: &str) -> String {
 /// The registry host of a reference, as docker decides it.
 fn registry_of(reference: &str) -> String {
     match reference.split_once('/') {
-        Some((first, _)) if first.contains('.') || first.contains(':') || first == "localhost" => {
-            first.to_owned()
-        }
+        Some((first, _)) if first.contains('.') || first.contains(':') || first == "localhost" => first.to_owned(),
         _ => "https://index.docker.io/v1/".to_owned(),
     }
 }
@@ -188,10 +177,8 @@ impl PullProgress {
         let bar = bars.entry(layer.to_owned()).or_insert_with(|| {
             let bar = multi.add(indicatif::ProgressBar::new(0));
             bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "  {prefix} {msg:<12} {bar:30} {bytes}/{total_bytes}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                indicatif::ProgressStyle::with_template("  {prefix} {msg:<12} {bar:30} {bytes}/{total_bytes}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             bar.set_prefix(crate::docker::short(layer).to_owned());
             bar

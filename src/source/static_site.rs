@@ -16,19 +16,11 @@ use crate::docker::{BuildRequest, Docker, build_image, labels};
 use crate::error::RedactedFailure;
 use crate::output::Printer;
 
-pub async fn package(
-    docker: &Docker,
-    printer: &Printer,
-    workload: &str,
-    cfg: &StaticConfig,
-) -> Result<Artifact> {
+pub async fn package(docker: &Docker, printer: &Printer, workload: &str, cfg: &StaticConfig) -> Result<Artifact> {
     let server_id = match docker.image_id(&cfg.server_image).await? {
         Some(id) => id,
         None => {
-            printer.status(&format!(
-                "{workload}: pulling server image {}",
-                cfg.server_image
-            ));
+            printer.status(&format!("{workload}: pulling server image {}", cfg.server_image));
             let reference = super::normalize_reference(&cfg.server_image);
             docker.pull(&reference, None, |_, _, _, _| {}).await.with_context(|| {
                 format!(
@@ -50,10 +42,9 @@ pub async fn package(
     let root_path = Path::new(root).to_owned();
     let server_root = cfg.server_root.clone();
     let id_for_hash = server_id.clone();
-    let digest =
-        tokio::task::spawn_blocking(move || site_digest(&root_path, &id_for_hash, &server_root))
-            .await
-            .context("hashing the site was interrupted")??;
+    let digest = tokio::task::spawn_blocking(move || site_digest(&root_path, &id_for_hash, &server_root))
+        .await
+        .context("hashing the site was interrupted")??;
     let tag = format!("berth/{workload}:static-{}", &digest[..16]);
     if let Some(id) = docker.image_id(&tag).await? {
         printer.status(&format!("{workload}: site unchanged, reusing {tag}"));

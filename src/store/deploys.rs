@@ -21,8 +21,7 @@ pub struct DeployRecord {
     pub error: Option<String>,
 }
 
-const COLUMNS: &str =
-    "id, workload_id, started_at, finished_at, strategy, status, artifact, container_name, error";
+const COLUMNS: &str = "id, workload_id, started_at, finished_at, strategy, status, artifact, container_name, error";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<DeployRecord> {
     Ok(DeployRecord {
@@ -52,12 +51,7 @@ impl Store {
         Ok(self.conn().last_insert_rowid())
     }
 
-    pub fn set_deploy_artifact(
-        &self,
-        id: i64,
-        artifact: &str,
-        container_name: Option<&str>,
-    ) -> Result<()> {
+    pub fn set_deploy_artifact(&self, id: i64, artifact: &str, container_name: Option<&str>) -> Result<()> {
         self.conn().execute(
             "UPDATE deploys SET artifact = ?2, container_name = coalesce(?3, container_name) WHERE id = ?1",
             params![id, artifact, container_name],
@@ -78,11 +72,7 @@ impl Store {
 
     pub fn deploy(&self, id: i64) -> Result<Option<DeployRecord>> {
         self.conn()
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM deploys WHERE id = ?1"),
-                [id],
-                from_row,
-            )
+            .query_row(&format!("SELECT {COLUMNS} FROM deploys WHERE id = ?1"), [id], from_row)
             .optional()
             .context("could not read the deploy from the store")
     }
@@ -104,11 +94,7 @@ impl Store {
             "SELECT {COLUMNS}, pid, pid_start FROM deploys WHERE workload_id = ?1 AND status = 'running'"
         ))?;
         let rows = stmt.query_map([workload_id], |r| {
-            Ok((
-                from_row(r)?,
-                r.get::<_, i64>(9)?,
-                r.get::<_, Option<i64>>(10)?,
-            ))
+            Ok((from_row(r)?, r.get::<_, i64>(9)?, r.get::<_, Option<i64>>(10)?))
         })?;
         let mut dead = Vec::new();
         for row in rows {

@@ -30,10 +30,7 @@ pub struct LockGuard {
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
-        let sql = format!(
-            "DELETE FROM {} WHERE {} = ?1 AND pid = ?2",
-            self.table, self.key_column
-        );
+        let sql = format!("DELETE FROM {} WHERE {} = ?1 AND pid = ?2", self.table, self.key_column);
         // If this fails the row names a process that is about to exit, and the
         // next deploy takes the lock over.
         let _ = self.conn.execute(&sql, params![self.key, self.pid]);
@@ -93,8 +90,7 @@ impl Store {
 }
 
 fn lock_connection(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path)
-        .with_context(|| format!("could not open the store {}", path.display()))?;
+    let conn = Connection::open(path).with_context(|| format!("could not open the store {}", path.display()))?;
     conn.busy_timeout(Duration::from_secs(30))?;
     Ok(conn)
 }

@@ -99,8 +99,7 @@ pub(super) fn migrate(conn: &Connection, path: &Path) -> Result<()> {
             path.display()
         );
     }
-    migrate_to(conn, SCHEMA_VERSION)
-        .with_context(|| format!("could not upgrade the store {}", path.display()))
+    migrate_to(conn, SCHEMA_VERSION).with_context(|| format!("could not upgrade the store {}", path.display()))
 }
 
 /// Applies the migrations up to `target`, each with its version bump in one

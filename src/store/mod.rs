@@ -3,6 +3,7 @@
 pub mod deploys;
 pub mod locks;
 mod migrations;
+pub mod settings;
 pub mod state;
 pub mod workloads;
 
@@ -35,9 +36,9 @@ impl Store {
         let data_home = match std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
             Some(d) => PathBuf::from(d),
             None => {
-                let home = std::env::var_os("HOME").filter(|v| !v.is_empty()).context(
-                    "neither XDG_DATA_HOME nor HOME is set: pass --db PATH or set BERTH_DB",
-                )?;
+                let home = std::env::var_os("HOME")
+                    .filter(|v| !v.is_empty())
+                    .context("neither XDG_DATA_HOME nor HOME is set: pass --db PATH or set BERTH_DB")?;
                 PathBuf::from(home).join(".local/share")
             }
         };
@@ -63,9 +64,7 @@ impl Store {
                 .recursive(true)
                 .mode(0o700)
                 .create(dir)
-                .with_context(|| {
-                    format!("could not create the store directory {}", dir.display())
-                })?;
+                .with_context(|| format!("could not create the store directory {}", dir.display()))?;
         }
         // Create the file ourselves so it is 0600 from its first byte: it holds
         // env values, which are secrets.
@@ -75,17 +74,13 @@ impl Store {
             .mode(0o600)
             .open(path)
             .with_context(|| format!("could not open the store {}", path.display()))?;
-        let conn = Connection::open(path)
-            .with_context(|| format!("could not open the store {}", path.display()))?;
+        let conn = Connection::open(path).with_context(|| format!("could not open the store {}", path.display()))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .with_context(|| format!("{} is not a berth store (or is damaged)", path.display()))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            bail!(
-                "could not switch the store {} to WAL mode (got {mode})",
-                path.display()
-            );
+            bail!("could not switch the store {} to WAL mode (got {mode})", path.display());
         }
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
         Ok(conn)
@@ -108,9 +103,6 @@ pub fn now_rfc3339() -> String {
 /// A time as the store writes it: `2026-11-27T08:16:09.656Z`.
 pub fn format_ts(t: time::OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
-    let fmt = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    );
-    t.format(&fmt)
-        .unwrap_or_else(|_| t.unix_timestamp().to_string())
+    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    t.format(&fmt).unwrap_or_else(|_| t.unix_timestamp().to_string())
 }

@@ -69,7 +69,11 @@ impl Store {
                     state.strategy,
                     state.deploy_id,
                     state.route_id,
-                    if state.deployed_at.is_empty() { now_rfc3339() } else { state.deployed_at.clone() },
+                    if state.deployed_at.is_empty() {
+                        now_rfc3339()
+                    } else {
+                        state.deployed_at.clone()
+                    },
                 ],
             )
             .context("could not write the runtime state to the store")?;
@@ -85,10 +89,8 @@ impl Store {
     }
 
     pub fn clear_runtime_state(&self, workload_id: i64) -> Result<()> {
-        self.conn().execute(
-            "DELETE FROM runtime_state WHERE workload_id = ?1",
-            [workload_id],
-        )?;
+        self.conn()
+            .execute("DELETE FROM runtime_state WHERE workload_id = ?1", [workload_id])?;
         Ok(())
     }
 }

@@ -57,10 +57,7 @@ impl Store {
     /// The workload called `name`, or a not-found error (exit 4).
     pub fn workload(&self, name: &str) -> Result<Workload> {
         self.find_workload(name)?.ok_or_else(|| {
-            BerthError::NotFound(format!(
-                "no workload named `{name}` (see `berth workload list`)"
-            ))
-            .into()
+            BerthError::NotFound(format!("no workload named `{name}` (see `berth workload list`)")).into()
         })
     }
 
@@ -97,9 +94,7 @@ impl Store {
     }
 
     pub fn delete_workload(&self, name: &str) -> Result<()> {
-        let n = self
-            .conn()
-            .execute("DELETE FROM workloads WHERE name = ?1", [name])?;
+        let n = self.conn().execute("DELETE FROM workloads WHERE name = ?1", [name])?;
         if n == 0 {
             return Err(BerthError::NotFound(format!("no workload named `{name}`")).into());
         }

@@ -1,0 +1,387 @@
+//! The Nginx Proxy Manager client behind [`Router`]. Follows the API facts
+//! in NPM_API.md: PUT is partial (send only what changed, never a GET object
+//! back), an expired token answers 400 `Token has expired`, a write can
+//! answer 200 with `meta.nginx_online = false`, and NPM does not lock its
+//! config writes (berth serialises its own, across processes).
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use async_trait::async_trait;
+use reqwest::{Method, StatusCode};
+use serde_json::{Map, Value, json};
+use tokio::sync::Mutex;
+
+use super::{RoutePlan, RouteTarget, Router};
+use crate::store::Store;
+
+/// How berth reaches the workload from NPM's nginx.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ForwardBy {
+    /// The container name: NPM runs in Docker on the workload's network.
+    Name,
+    /// The container's IP on its network: NPM on the host, or no resolver.
+    Ip,
+}
+
+/// Where the settings came from, for `proxy show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Flag,
+    Env,
+    Store,
+    Default,
+    Unset,
+}
+
+#[derive(Debug, Clone)]
+pub struct NpmSettings {
+    pub url: Option<(String, Source)>,
+    pub email: Option<(String, Source)>,
+    pub forward_by: (ForwardBy, Source),
+    /// Never stored: only from the environment.
+    pub password: Option<String>,
+    pub token: Option<String>,
+}
+
+pub const URL_KEY: &str = "npm.url";
+pub const EMAIL_KEY: &str = "npm.email";
+pub const FORWARD_BY_KEY: &str = "npm.forward_by";
+
+impl NpmSettings {
+    /// Environment over store (DESIGN §5); flags are applied by the caller.
+    pub fn load(store: &Store) -> Result<NpmSettings> {
+        let pick = |env: &str, key: &str| -> Result<Option<(String, Source)>> {
+            if let Some(v) = std::env::var(env).ok().filter(|v| !v.is_empty()) {
+                return Ok(Some((v, Source::Env)));
+            }
+            Ok(store.setting(key)?.map(|v| (v, Source::Store)))
+        };
+        let forward_by = match pick("BERTH_NPM_FORWARD_BY", FORWARD_BY_KEY)? {
+            Some((v, src)) => (parse_forward_by(&v)?, src),
+            None => (ForwardBy::Name, Source::Default),
+        };
+        Ok(NpmSettings {
+            url: pick("BERTH_NPM_URL", URL_KEY)?,
+            email: pick("BERTH_NPM_EMAIL", EMAIL_KEY)?,
+            forward_by,
+            password: std::env::var("BERTH_NPM_PASSWORD").ok().filter(|v| !v.is_empty()),
+            token: std::env::var("BERTH_NPM_TOKEN").ok().filter(|v| !v.is_empty()),
+        })
+    }
+}
+
+pub fn parse_forward_by(v: &str) -> Result<ForwardBy> {
+    match v {
+        "name" => Ok(ForwardBy::Name),
+        "ip" => Ok(ForwardBy::Ip),
+        other => bail!("forward_by `{other}` is not `name` or `ip`"),
+    }
+}
+
+pub struct NpmRouter {
+    http: reqwest::Client,
+    /// API root, `http://host:81/api`.
+    api: String,
+    email: Option<String>,
+    password: Option<String>,
+    forward_by: ForwardBy,
+    token: Mutex<Option<String>>,
+    /// The store, for the cross-process NPM write lock.
+    db_path: PathBuf,
+}
+
+/// Attempts for idempotent calls (GET, PUT) on connect errors and 5xx.
+const ATTEMPTS: u32 = 3;
+
+impl NpmRouter {
+    pub fn new(settings: &NpmSettings, db_path: PathBuf) -> Result<Option<NpmRouter>> {
+        let Some((url, _)) = &settings.url else {
+            return Ok(None);
+        };
+        let base = url.trim_end_matches('/');
+        let api = if base.ends_with("/api") {
+            base.to_owned()
+        } else {
+            format!("{base}/api")
+        };
+        Ok(Some(NpmRouter {
+            http: crate::http::client(Duration::from_secs(15))?,
+            api,
+            email: settings.email.as_ref().map(|(e, _)| e.clone()),
+            password: settings.password.clone(),
+            forward_by: settings.forward_by.0,
+            token: Mutex::new(settings.token.clone()),
+            db_path,
+        }))
+    }
+
+    fn npm_error(&self, what: &str, detail: impl std::fmt::Display) -> anyhow::Error {
+        anyhow!("Nginx Proxy Manager at {}: {what}: {detail}", self.api)
+    }
+
+    /// POST /api/tokens with exactly {identity, secret}.
+    async fn login(&self) -> Result<String> {
+        let (Some(email), Some(password)) = (&self.email, &self.password) else {
+            bail!(
+                "Nginx Proxy Manager at {}: berth cannot log in: set BERTH_NPM_EMAIL (or `berth proxy set --email`) \
+                 and BERTH_NPM_PASSWORD, or give a valid token in BERTH_NPM_TOKEN",
+                self.api
+            );
+        };
+        let resp = self
+            .http
+            .post(format!("{}/tokens", self.api))
+            .json(&json!({ "identity": email, "secret": password }))
+            .send()
+            .await
+            .map_err(|e| self.npm_error("cannot reach it", crate::http::describe(&e)))?;
+        let status = resp.status();
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        if body.get("requires_2fa").and_then(Value::as_bool) == Some(true) {
+            bail!(
+                "Nginx Proxy Manager at {}: the account {email} uses two-factor authentication, which berth cannot \
+                 answer; log in once yourself and give berth the token in BERTH_NPM_TOKEN",
+                self.api
+            );
+        }
+        if !status.is_success() {
+            return Err(self.npm_error(&format!("login as {email} failed ({status})"), error_message(&body)));
+        }
+        body.get("token")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| self.npm_error("login", "the answer has no token"))
+    }
+
+    async fn token(&self, refresh: bool) -> Result<String> {
+        let mut guard = self.token.lock().await;
+        if refresh || guard.is_none() {
+            *guard = Some(self.login().await?);
+        }
+        guard.clone().ok_or_else(|| anyhow!("no NPM token"))
+    }
+
+    /// One API call with the bearer token; logs in again once on `Token has
+    /// expired` (a 400, not a 401); retries idempotent calls on connect
+    /// errors and 5xx with backoff. POST is never retried.
+    async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Result<(StatusCode, Value)> {
+        let idempotent = method == Method::GET || method == Method::PUT;
+        let mut relogged = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let token = self.token(false).await?;
+            let mut req = self
+                .http
+                .request(method.clone(), format!("{}{path}", self.api))
+                .bearer_auth(&token);
+            if let Some(b) = body {
+                req = req.json(b);
+            }
+            let resp = match req.send().await {
+                Ok(r) => r,
+                Err(e) if idempotent && attempt < ATTEMPTS && (e.is_connect() || e.is_timeout()) => {
+                    tokio::time::sleep(backoff(attempt)).await;
+                    continue;
+                }
+                Err(e) => {
+                    return Err(self.npm_error(&format!("{method} {path}"), crate::http::describe(&e)));
+                }
+            };
+            let status = resp.status();
+            let value: Value = resp.json().await.unwrap_or(Value::Null);
+            if status == StatusCode::BAD_REQUEST && error_message(&value).contains("Token has expired") && !relogged {
+                relogged = true;
+                self.token(true).await?;
+                continue;
+            }
+            if status.is_server_error() && idempotent && attempt < ATTEMPTS {
+                tokio::time::sleep(backoff(attempt)).await;
+                continue;
+            }
+            return Ok((status, value));
+        }
+    }
+
+    async fn hosts(&self) -> Result<Vec<Value>> {
+        let (status, body) = self.call(Method::GET, "/nginx/proxy-hosts", None).await?;
+        if !status.is_success() {
+            return Err(self.npm_error(&format!("listing proxy hosts failed ({status})"), error_message(&body)));
+        }
+        Ok(body.as_array().cloned().unwrap_or_default())
+    }
+
+    async fn host(&self, id: i64) -> Result<Option<Value>> {
+        let (status, body) = self
+            .call(Method::GET, &format!("/nginx/proxy-hosts/{id}"), None)
+            .await?;
+        match status {
+            s if s.is_success() => Ok(Some(body)),
+            StatusCode::NOT_FOUND => Ok(None),
+            s => Err(self.npm_error(&format!("reading proxy host #{id} failed ({s})"), error_message(&body))),
+        }
+    }
+
+    /// After every write: the host must be there and `meta.nginx_online`.
+    async fn confirm_online(&self, id: i64, domains: &[String]) -> Result<()> {
+        let host = self
+            .host(id)
+            .await?
+            .ok_or_else(|| self.npm_error("after the write", format!("proxy host #{id} is gone")))?;
+        let online = host.pointer("/meta/nginx_online").and_then(Value::as_bool) == Some(true);
+        if !online {
+            let err = host
+                .pointer("/meta/nginx_err")
+                .and_then(Value::as_str)
+                .unwrap_or("no detail");
+            bail!(
+                "Nginx Proxy Manager at {}: the route for {} (proxy host #{id}) is offline: nginx rejected its \
+                 config ({err}); traffic for these domains falls to NPM's default site",
+                self.api,
+                domains.join(", ")
+            );
+        }
+        Ok(())
+    }
+}
+
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(200 * 2u64.pow(attempt.saturating_sub(1)))
+}
+
+fn error_message(body: &Value) -> String {
+    body.pointer("/error/message")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| body.to_string())
+}
+
+fn domain_set(v: &Value) -> BTreeSet<String> {
+    v.get("domain_names")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_lowercase).collect())
+        .unwrap_or_default()
+}
+
+fn wanted_set(domains: &[String]) -> BTreeSet<String> {
+    domains.iter().map(|d| d.to_lowercase()).collect()
+}
+
+#[async_trait]
+impl Router for NpmRouter {
+    async fn preflight(&self, workload: &str, domains: &[String], remembered: Option<i64>) -> Result<RoutePlan> {
+        if domains.is_empty() {
+            return Ok(RoutePlan {
+                domains: Vec::new(),
+                route_id: remembered,
+            });
+        }
+        let hosts = self.hosts().await?;
+        let wanted = wanted_set(domains);
+        let id_of = |h: &Value| h.get("id").and_then(Value::as_i64);
+        let ours = hosts
+            .iter()
+            .find(|h| remembered.is_some() && id_of(h) == remembered)
+            .or_else(|| hosts.iter().find(|h| domain_set(h) == wanted));
+        let our_id = ours.and_then(id_of);
+        for h in &hosts {
+            if id_of(h) == our_id {
+                continue;
+            }
+            if let Some(taken) = domain_set(h).intersection(&wanted).next() {
+                bail!(
+                    "workload `{workload}`: domain {taken} is already used by Nginx Proxy Manager proxy host #{} \
+                     (forwarding to {}:{}); remove it there or change `domains`",
+                    id_of(h).unwrap_or(0),
+                    h.get("forward_host").and_then(Value::as_str).unwrap_or("?"),
+                    h.get("forward_port").and_then(Value::as_i64).unwrap_or(0)
+                );
+            }
+        }
+        Ok(RoutePlan {
+            domains: domains.to_vec(),
+            route_id: our_id,
+        })
+    }
+
+    async fn point(&self, workload: &str, plan: &RoutePlan, target: &RouteTarget) -> Result<Option<i64>> {
+        if !plan.is_routed() {
+            return Ok(plan.route_id);
+        }
+        // NPM does not lock its config writes and reloads: one berth at a time.
+        let db_path = self.db_path.clone();
+        let _lock = tokio::task::spawn_blocking(move || Store::open(&db_path)?.lock_named("npm"))
+            .await
+            .context("NPM lock task failed")??;
+
+        let existing = match plan.route_id {
+            Some(id) => self.host(id).await?,
+            None => None,
+        };
+        let id = match existing {
+            Some(host) => {
+                let id = host.get("id").and_then(Value::as_i64).unwrap_or_default();
+                // Only the changed forward fields: the operator's certificate,
+                // access list and advanced config stay as they are.
+                let mut changes = Map::new();
+                if host.get("forward_host").and_then(Value::as_str) != Some(target.host.as_str()) {
+                    changes.insert("forward_host".into(), json!(target.host));
+                }
+                if host.get("forward_port").and_then(Value::as_i64) != Some(i64::from(target.port)) {
+                    changes.insert("forward_port".into(), json!(target.port));
+                }
+                if host.get("forward_scheme").and_then(Value::as_str) != Some("http") {
+                    changes.insert("forward_scheme".into(), json!("http"));
+                }
+                if domain_set(&host) != wanted_set(&plan.domains) {
+                    changes.insert("domain_names".into(), json!(plan.domains));
+                }
+                if !changes.is_empty() {
+                    let (status, body) = self
+                        .call(
+                            Method::PUT,
+                            &format!("/nginx/proxy-hosts/{id}"),
+                            Some(&Value::Object(changes)),
+                        )
+                        .await?;
+                    if !status.is_success() {
+                        return Err(self.npm_error(
+                            &format!("updating proxy host #{id} for `{workload}` failed ({status})"),
+                            error_message(&body),
+                        ));
+                    }
+                }
+                id
+            }
+            None => {
+                let body = json!({
+                    "domain_names": plan.domains,
+                    "forward_scheme": "http",
+                    "forward_host": target.host,
+                    "forward_port": target.port,
+                });
+                let (status, body) = self.call(Method::POST, "/nginx/proxy-hosts", Some(&body)).await?;
+                if !status.is_success() {
+                    return Err(self.npm_error(
+                        &format!("creating the proxy host for `{workload}` failed ({status})"),
+                        error_message(&body),
+                    ));
+                }
+                body.get("id")
+                    .and_then(Value::as_i64)
+                    .ok_or_else(|| self.npm_error("creating the proxy host", "the answer has no id"))?
+            }
+        };
+        self.confirm_online(id, &plan.domains).await?;
+        Ok(Some(id))
+    }
+
+    fn forwards_by_ip(&self) -> bool {
+        self.forward_by == ForwardBy::Ip
+    }
+}
