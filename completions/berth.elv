@@ -34,6 +34,7 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand reconcile 'Repair what an interrupted deploy left behind'
             cand proxy 'Configure the Nginx Proxy Manager that routes workload domains'
             cand events 'Show the event history, newest first'
+            cand webhook 'POST matching events to a URL'
             cand completions 'Print a shell completion script'
             cand man 'Print the berth(1) man page'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -266,6 +267,71 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'berth;webhook'= {
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a webhook: matching events are POSTed as JSON'
+            cand list 'List webhooks (credentials in URLs are masked)'
+            cand rm 'Remove a webhook'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'berth;webhook;add'= {
+            cand --on 'Only these actions (repeatable), e.g. --on deploy.failed [default: every action]'
+            cand --workload 'Only events of this workload'
+            cand --secret-env 'Sign bodies with the secret in this environment variable (X-Berth-Signature-256)'
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;webhook;list'= {
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;webhook;rm'= {
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;webhook;help'= {
+            cand add 'Add a webhook: matching events are POSTed as JSON'
+            cand list 'List webhooks (credentials in URLs are masked)'
+            cand rm 'Remove a webhook'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'berth;webhook;help;add'= {
+        }
+        &'berth;webhook;help;list'= {
+        }
+        &'berth;webhook;help;rm'= {
+        }
+        &'berth;webhook;help;help'= {
+        }
         &'berth;completions'= {
             cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
             cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
@@ -296,6 +362,7 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand reconcile 'Repair what an interrupted deploy left behind'
             cand proxy 'Configure the Nginx Proxy Manager that routes workload domains'
             cand events 'Show the event history, newest first'
+            cand webhook 'POST matching events to a URL'
             cand completions 'Print a shell completion script'
             cand man 'Print the berth(1) man page'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -337,6 +404,17 @@ set edit:completion:arg-completer[berth] = {|@words|
         &'berth;help;proxy;show'= {
         }
         &'berth;help;events'= {
+        }
+        &'berth;help;webhook'= {
+            cand add 'Add a webhook: matching events are POSTed as JSON'
+            cand list 'List webhooks (credentials in URLs are masked)'
+            cand rm 'Remove a webhook'
+        }
+        &'berth;help;webhook;add'= {
+        }
+        &'berth;help;webhook;list'= {
+        }
+        &'berth;help;webhook;rm'= {
         }
         &'berth;help;completions'= {
         }

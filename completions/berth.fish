@@ -38,6 +38,7 @@ complete -c berth -n "__fish_berth_needs_command" -f -a "status" -d 'Show what i
 complete -c berth -n "__fish_berth_needs_command" -f -a "reconcile" -d 'Repair what an interrupted deploy left behind'
 complete -c berth -n "__fish_berth_needs_command" -f -a "proxy" -d 'Configure the Nginx Proxy Manager that routes workload domains'
 complete -c berth -n "__fish_berth_needs_command" -f -a "events" -d 'Show the event history, newest first'
+complete -c berth -n "__fish_berth_needs_command" -f -a "webhook" -d 'POST matching events to a URL'
 complete -c berth -n "__fish_berth_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c berth -n "__fish_berth_needs_command" -f -a "man" -d 'Print the berth(1) man page'
 complete -c berth -n "__fish_berth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -192,6 +193,45 @@ complete -c berth -n "__fish_berth_using_subcommand events" -s q -l quiet -d 'Pr
 complete -c berth -n "__fish_berth_using_subcommand events" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
 complete -c berth -n "__fish_berth_using_subcommand events" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand events" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and not __fish_seen_subcommand_from add list rm help" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
+complete -c berth -n "__fish_berth_using_subcommand webhook; and not __fish_seen_subcommand_from add list rm help" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
+json\t''"
+complete -c berth -n "__fish_berth_using_subcommand webhook; and not __fish_seen_subcommand_from add list rm help" -s q -l quiet -d 'Print only data and errors, no status lines'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and not __fish_seen_subcommand_from add list rm help" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and not __fish_seen_subcommand_from add list rm help" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and not __fish_seen_subcommand_from add list rm help" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and not __fish_seen_subcommand_from add list rm help" -f -a "add" -d 'Add a webhook: matching events are POSTed as JSON'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and not __fish_seen_subcommand_from add list rm help" -f -a "list" -d 'List webhooks (credentials in URLs are masked)'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and not __fish_seen_subcommand_from add list rm help" -f -a "rm" -d 'Remove a webhook'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and not __fish_seen_subcommand_from add list rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from add" -l on -d 'Only these actions (repeatable), e.g. --on deploy.failed [default: every action]' -r
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from add" -l workload -d 'Only events of this workload' -r
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from add" -l secret-env -d 'Sign bodies with the secret in this environment variable (X-Berth-Signature-256)' -r
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from add" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from add" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
+json\t''"
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only data and errors, no status lines'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from add" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from list" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from list" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
+json\t''"
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors, no status lines'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from list" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from rm" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from rm" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
+json\t''"
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only data and errors, no status lines'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from rm" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a webhook: matching events are POSTed as JSON'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from help" -f -a "list" -d 'List webhooks (credentials in URLs are masked)'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove a webhook'
+complete -c berth -n "__fish_berth_using_subcommand webhook; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c berth -n "__fish_berth_using_subcommand completions" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
 complete -c berth -n "__fish_berth_using_subcommand completions" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
 json\t''"
@@ -206,16 +246,17 @@ complete -c berth -n "__fish_berth_using_subcommand man" -s q -l quiet -d 'Print
 complete -c berth -n "__fish_berth_using_subcommand man" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
 complete -c berth -n "__fish_berth_using_subcommand man" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand man" -s V -l version -d 'Print version'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events completions man help" -f -a "workload" -d 'Add, change, list, show and remove workloads'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events completions man help" -f -a "validate" -d 'Check workload configs without saving or deploying anything'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events completions man help" -f -a "deploy" -d 'Deploy workloads: prepare, start, gate, route, persist, reap'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events completions man help" -f -a "status" -d 'Show what is deployed and whether it is running'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events completions man help" -f -a "reconcile" -d 'Repair what an interrupted deploy left behind'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events completions man help" -f -a "proxy" -d 'Configure the Nginx Proxy Manager that routes workload domains'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events completions man help" -f -a "events" -d 'Show the event history, newest first'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events completions man help" -f -a "man" -d 'Print the berth(1) man page'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events webhook completions man help" -f -a "workload" -d 'Add, change, list, show and remove workloads'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events webhook completions man help" -f -a "validate" -d 'Check workload configs without saving or deploying anything'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events webhook completions man help" -f -a "deploy" -d 'Deploy workloads: prepare, start, gate, route, persist, reap'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events webhook completions man help" -f -a "status" -d 'Show what is deployed and whether it is running'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events webhook completions man help" -f -a "reconcile" -d 'Repair what an interrupted deploy left behind'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events webhook completions man help" -f -a "proxy" -d 'Configure the Nginx Proxy Manager that routes workload domains'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events webhook completions man help" -f -a "events" -d 'Show the event history, newest first'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events webhook completions man help" -f -a "webhook" -d 'POST matching events to a URL'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events webhook completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events webhook completions man help" -f -a "man" -d 'Print the berth(1) man page'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy status reconcile proxy events webhook completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from workload" -f -a "add" -d 'Add a workload (its config is validated; an invalid config is never saved)'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from workload" -f -a "set" -d 'Replace a workload\'s config or switch its deploy strategy'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from workload" -f -a "edit" -d 'Edit a workload\'s config in $VISUAL / $EDITOR'
@@ -224,3 +265,6 @@ complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcom
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from workload" -f -a "rm" -d 'Remove a workload'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from proxy" -f -a "set" -d 'Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from proxy" -f -a "show" -d 'Show the NPM settings in effect and where each comes from'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from webhook" -f -a "add" -d 'Add a webhook: matching events are POSTed as JSON'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from webhook" -f -a "list" -d 'List webhooks (credentials in URLs are masked)'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from webhook" -f -a "rm" -d 'Remove a webhook'

@@ -70,6 +70,10 @@ pub enum Command {
     /// Show the event history, newest first
     Events(EventsArgs),
 
+    /// POST matching events to a URL
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
+
     /// Print a shell completion script
     Completions(CompletionsArgs),
 
@@ -231,4 +235,35 @@ pub struct ProxySetArgs {
     /// How NPM reaches containers: `name` (NPM in Docker on the workload network) or `ip`
     #[arg(long, value_enum, value_name = "HOW")]
     pub forward_by: Option<crate::proxy::npm::ForwardBy>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Add a webhook: matching events are POSTed as JSON
+    Add(WebhookAddArgs),
+    /// List webhooks (credentials in URLs are masked)
+    List,
+    /// Remove a webhook
+    Rm(WebhookRmArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WebhookAddArgs {
+    /// http:// or https:// URL to POST to
+    pub url: String,
+    /// Only these actions (repeatable), e.g. --on deploy.failed [default: every action]
+    #[arg(long = "on", value_name = "ACTION")]
+    pub on: Vec<String>,
+    /// Only events of this workload
+    #[arg(long, value_name = "NAME")]
+    pub workload: Option<String>,
+    /// Sign bodies with the secret in this environment variable (X-Berth-Signature-256)
+    #[arg(long, value_name = "VAR")]
+    pub secret_env: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WebhookRmArgs {
+    /// Webhook id (see `berth webhook list`)
+    pub id: i64,
 }

@@ -8,6 +8,7 @@ mod proxy;
 mod reconcile;
 mod status;
 mod validate;
+mod webhook;
 mod workload;
 
 use std::path::PathBuf;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command, GlobalArgs, ProxyCommand, WorkloadCommand};
+use crate::cli::{Cli, Command, GlobalArgs, ProxyCommand, WebhookCommand, WorkloadCommand};
 use crate::deploy::DeployEnv;
 use crate::deploy::cancel::Cancel;
 use crate::docker::Docker;
@@ -70,6 +71,14 @@ impl Ctx {
 }
 
 pub async fn run(cli: Cli, printer: Printer) -> Result<()> {
+    let result = dispatch(cli, printer).await;
+    // Webhook deliveries run beside the command; each is bounded by its
+    // timeouts, and none may be cut off by the process exiting.
+    crate::events::webhooks::flush().await;
+    result
+}
+
+async fn dispatch(cli: Cli, printer: Printer) -> Result<()> {
     let ctx = Ctx::new(&cli.global, printer);
     match cli.command {
         Command::Workload(cmd) => match cmd {
@@ -86,6 +95,11 @@ pub async fn run(cli: Cli, printer: Printer) -> Result<()> {
         Command::Proxy(cmd) => match cmd {
             ProxyCommand::Set(args) => proxy::set(&ctx, &args),
             ProxyCommand::Show => proxy::show(&ctx),
+        },
+        Command::Webhook(cmd) => match cmd {
+            WebhookCommand::Add(args) => webhook::add(&ctx, &args),
+            WebhookCommand::List => webhook::list(&ctx),
+            WebhookCommand::Rm(args) => webhook::rm(&ctx, args.id),
         },
         Command::Events(args) => events::exec(&ctx, &args).await,
         Command::Validate(args) => validate::exec(&ctx, &args),

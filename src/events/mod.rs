@@ -2,6 +2,7 @@
 //! read them.
 
 mod query;
+pub mod webhooks;
 
 use std::time::Instant;
 
@@ -73,7 +74,11 @@ pub fn emit_event(
             ],
         )
         .with_context(|| format!("could not record event `{action}` for `{workload}`"))?;
-    Ok(store.conn().last_insert_rowid())
+    let id = store.conn().last_insert_rowid();
+    if let Some(view) = store.event(id)? {
+        webhooks::dispatch(store, &view);
+    }
+    Ok(id)
 }
 
 /// What every event of one deploy carries in its metadata.

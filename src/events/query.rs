@@ -101,6 +101,16 @@ impl Store {
             .context("could not read events from the store")
     }
 
+    /// One event by id.
+    pub fn event(&self, id: i64) -> Result<Option<EventView>> {
+        let filter = EventFilter {
+            after: Some(id - 1),
+            before: Some(id + 1),
+            ..Default::default()
+        };
+        Ok(self.events(&filter, 1, true)?.into_iter().next())
+    }
+
     /// The newest event id, for `--follow` to start after.
     pub fn last_event_id(&self) -> Result<i64> {
         Ok(self

@@ -5,6 +5,7 @@ pub mod locks;
 mod migrations;
 pub mod settings;
 pub mod state;
+pub mod webhooks;
 pub mod workloads;
 
 use std::fs::{DirBuilder, OpenOptions};
@@ -19,6 +20,7 @@ pub use deploys::DeployRecord;
 pub use locks::LockGuard;
 pub use migrations::{SCHEMA_VERSION, migrate_to};
 pub use state::RuntimeState;
+pub use webhooks::Webhook;
 pub use workloads::Workload;
 
 /// How long a writer waits for another berth process's transaction before
