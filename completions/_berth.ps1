@@ -33,6 +33,8 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
             [CompletionResult]::new('workload', 'workload', [CompletionResultType]::ParameterValue, 'Add, change, list, show and remove workloads')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check workload configs without saving or deploying anything')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Deploy workloads: prepare, start, gate, route, persist, reap')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List a workload''s deploys, newest first')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Redeploy an earlier artifact with the current config')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what is deployed and whether it is running')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Repair what an interrupted deploy left behind')
             [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'Configure the Nginx Proxy Manager that routes workload domains')
@@ -186,6 +188,37 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
             break
         }
         'berth;deploy' {
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'How many workloads to deploy at once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'How many workloads to deploy at once')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: `human` for people, `json` for pipelines (one document per command)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Deploy every workload')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan (strategy and why, steps, container name, route change) without touching Docker or NPM')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for another deploy of the same workload to finish instead of exiting 5')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no status lines')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'berth;history' {
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'How many deploys to list')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: `human` for people, `json` for pipelines (one document per command)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no status lines')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'berth;rollback' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Deploy id to go back to [default: the previous successful deploy]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: `human` for people, `json` for pipelines (one document per command)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for another deploy of the same workload to finish instead of exiting 5')
@@ -400,6 +433,8 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
             [CompletionResult]::new('workload', 'workload', [CompletionResultType]::ParameterValue, 'Add, change, list, show and remove workloads')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check workload configs without saving or deploying anything')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Deploy workloads: prepare, start, gate, route, persist, reap')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List a workload''s deploys, newest first')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Redeploy an earlier artifact with the current config')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what is deployed and whether it is running')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Repair what an interrupted deploy left behind')
             [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'Configure the Nginx Proxy Manager that routes workload domains')
@@ -441,6 +476,12 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
             break
         }
         'berth;help;deploy' {
+            break
+        }
+        'berth;help;history' {
+            break
+        }
+        'berth;help;rollback' {
             break
         }
         'berth;help;status' {

@@ -30,6 +30,8 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand workload 'Add, change, list, show and remove workloads'
             cand validate 'Check workload configs without saving or deploying anything'
             cand deploy 'Deploy workloads: prepare, start, gate, route, persist, reap'
+            cand history 'List a workload''s deploys, newest first'
+            cand rollback 'Redeploy an earlier artifact with the current config'
             cand status 'Show what is deployed and whether it is running'
             cand reconcile 'Repair what an interrupted deploy left behind'
             cand proxy 'Configure the Nginx Proxy Manager that routes workload domains'
@@ -166,6 +168,35 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand --version 'Print version'
         }
         &'berth;deploy'= {
+            cand -j 'How many workloads to deploy at once'
+            cand --jobs 'How many workloads to deploy at once'
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand --all 'Deploy every workload'
+            cand --dry-run 'Print the plan (strategy and why, steps, container name, route change) without touching Docker or NPM'
+            cand --wait 'Wait for another deploy of the same workload to finish instead of exiting 5'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;history'= {
+            cand --limit 'How many deploys to list'
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;rollback'= {
+            cand --to 'Deploy id to go back to [default: the previous successful deploy]'
             cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
             cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
             cand --wait 'Wait for another deploy of the same workload to finish instead of exiting 5'
@@ -358,6 +389,8 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand workload 'Add, change, list, show and remove workloads'
             cand validate 'Check workload configs without saving or deploying anything'
             cand deploy 'Deploy workloads: prepare, start, gate, route, persist, reap'
+            cand history 'List a workload''s deploys, newest first'
+            cand rollback 'Redeploy an earlier artifact with the current config'
             cand status 'Show what is deployed and whether it is running'
             cand reconcile 'Repair what an interrupted deploy left behind'
             cand proxy 'Configure the Nginx Proxy Manager that routes workload domains'
@@ -390,6 +423,10 @@ set edit:completion:arg-completer[berth] = {|@words|
         &'berth;help;validate'= {
         }
         &'berth;help;deploy'= {
+        }
+        &'berth;help;history'= {
+        }
+        &'berth;help;rollback'= {
         }
         &'berth;help;status'= {
         }

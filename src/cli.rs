@@ -57,6 +57,12 @@ pub enum Command {
     /// Deploy workloads: prepare, start, gate, route, persist, reap
     Deploy(DeployArgs),
 
+    /// List a workload's deploys, newest first
+    History(HistoryArgs),
+
+    /// Redeploy an earlier artifact with the current config
+    Rollback(RollbackArgs),
+
     /// Show what is deployed and whether it is running
     Status(StatusArgs),
 
@@ -167,8 +173,38 @@ pub struct CompletionsArgs {
 #[derive(Debug, Args)]
 pub struct DeployArgs {
     /// Workloads to deploy
-    #[arg(required = true)]
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
     pub names: Vec<String>,
+    /// Deploy every workload
+    #[arg(long)]
+    pub all: bool,
+    /// How many workloads to deploy at once
+    #[arg(long, short, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
+    /// Print the plan (strategy and why, steps, container name, route change) without touching Docker or NPM
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Wait for another deploy of the same workload to finish instead of exiting 5
+    #[arg(long)]
+    pub wait: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Workload name
+    pub name: String,
+    /// How many deploys to list
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(i64).range(1..=10_000))]
+    pub limit: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// Workload name
+    pub name: String,
+    /// Deploy id to go back to [default: the previous successful deploy]
+    #[arg(long, value_name = "DEPLOY")]
+    pub to: Option<i64>,
     /// Wait for another deploy of the same workload to finish instead of exiting 5
     #[arg(long)]
     pub wait: bool,

@@ -1,49 +1,129 @@
-//! `berth deploy NAME...`
+//! `berth deploy NAME... | --all [--jobs N] [--dry-run] [--wait]`
 
 use anyhow::Result;
+use futures_util::StreamExt;
+use serde_json::{Value, json};
 
 use super::Ctx;
 use crate::cli::DeployArgs;
-use crate::deploy::{DeployOptions, DeployResult, deploy};
+use crate::deploy::cancel::is_interrupt;
+use crate::deploy::{DeployOptions, DeployResult, deploy, plan};
+use crate::error::classify;
 use crate::output::Style;
 
 pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
+    let names: Vec<String> = if args.all {
+        ctx.store()?.workloads()?.into_iter().map(|w| w.name).collect()
+    } else {
+        args.names.clone()
+    };
+    if args.dry_run {
+        return dry_run(ctx, &names);
+    }
     let env = ctx.deploy_env().await?;
     env.cancel.listen();
-    let opts = DeployOptions { wait: args.wait };
-    let mut results = Vec::new();
-    let mut first_error = None;
-    for name in &args.names {
-        match deploy(&env, name, opts).await {
+    let opts = DeployOptions {
+        wait: args.wait,
+        artifact: None,
+    };
+
+    // One workload: its own result or its own error (and exit code).
+    if names.len() == 1 && !args.all {
+        let result = deploy(&env, &names[0], opts).await?;
+        print_result(ctx, &result);
+        if ctx.printer.is_json() {
+            ctx.printer.json(&result);
+        }
+        return Ok(());
+    }
+
+    // A fleet: independent workloads in parallel, results in the given order.
+    let mut outcomes: Vec<(usize, String, Result<DeployResult>)> = futures_util::stream::iter(names.iter().enumerate())
+        .map(|(i, name)| {
+            let env = &env;
+            let opts = opts.clone();
+            async move { (i, name.clone(), deploy(env, name, opts).await) }
+        })
+        .buffer_unordered(usize::from(args.jobs))
+        .collect()
+        .await;
+    outcomes.sort_by_key(|(i, _, _)| *i);
+
+    let mut failed = 0;
+    let mut interrupted = None;
+    let mut json_results: Vec<Value> = Vec::new();
+    let mut rows = Vec::new();
+    for (_, name, outcome) in outcomes {
+        match outcome {
             Ok(result) => {
-                print_summary(ctx, &result);
-                results.push(result);
-            }
-            Err(e) if args.names.len() == 1 || crate::deploy::cancel::is_interrupt(&e) => {
-                return Err(e);
+                print_result(ctx, &result);
+                rows.push(vec![
+                    name,
+                    "succeeded".into(),
+                    result.container.clone(),
+                    format!("{} ms", result.duration_ms),
+                ]);
+                json_results.push(serde_json::to_value(&result)?);
             }
             Err(e) => {
-                ctx.printer
-                    .report_error(&e.context(format!("deploy of `{name}` failed")));
-                first_error.get_or_insert_with(|| anyhow::anyhow!("{} of {} deploys failed", 1, args.names.len()));
+                failed += 1;
+                if is_interrupt(&e) {
+                    interrupted = Some(e);
+                    continue;
+                }
+                let (_, code, _) = classify(&e);
+                ctx.printer.warn(&format!("{name}: {e:#}"));
+                rows.push(vec![name.clone(), "failed".into(), "-".into(), "-".into()]);
+                json_results.push(json!({
+                    "workload": name, "status": "failed", "error": { "code": code, "message": format!("{e:#}") },
+                }));
             }
         }
     }
     if ctx.printer.is_json() {
-        if results.len() == 1 && args.names.len() == 1 {
-            ctx.printer.json(&results[0]);
+        ctx.printer.json(&json_results);
+    } else if !rows.is_empty() {
+        ctx.printer
+            .table(&["WORKLOAD", "STATUS", "CONTAINER", "DURATION"], rows);
+    }
+    if let Some(e) = interrupted {
+        return Err(e);
+    }
+    if failed > 0 {
+        anyhow::bail!("{failed} of {} deploys failed", names.len());
+    }
+    Ok(())
+}
+
+fn dry_run(ctx: &Ctx, names: &[String]) -> Result<()> {
+    let store = ctx.store()?;
+    let plans = names.iter().map(|n| plan(&store, n)).collect::<Result<Vec<_>>>()?;
+    if ctx.printer.is_json() {
+        if plans.len() == 1 {
+            ctx.printer.json(&plans[0]);
         } else {
-            ctx.printer.json(&results);
+            ctx.printer.json(&plans);
+        }
+        return Ok(());
+    }
+    for p in &plans {
+        ctx.printer.data(&format!(
+            "{}: {} deploy ({}{})",
+            p.workload,
+            p.strategy,
+            p.strategy_reason,
+            if p.strategy_forced { ", forced" } else { "" }
+        ));
+        for (i, step) in p.steps.iter().enumerate() {
+            ctx.printer.data(&format!("  {}. {step}", i + 1));
         }
     }
-    match first_error {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    ctx.printer.status("dry run: nothing was changed");
+    Ok(())
 }
 
 /// The human summary: what is live now, and where the time went.
-fn print_summary(ctx: &Ctx, r: &DeployResult) {
+pub fn print_result(ctx: &Ctx, r: &DeployResult) {
     if ctx.printer.is_json() {
         return;
     }

@@ -4,6 +4,7 @@
 mod completions;
 mod deploy;
 mod events;
+mod history;
 mod proxy;
 mod reconcile;
 mod status;
@@ -90,6 +91,8 @@ async fn dispatch(cli: Cli, printer: Printer) -> Result<()> {
             WorkloadCommand::Rm(args) => workload::rm(&ctx, &args).await,
         },
         Command::Deploy(args) => deploy::exec(&ctx, &args).await,
+        Command::History(args) => history::history(&ctx, &args),
+        Command::Rollback(args) => history::rollback(&ctx, &args).await,
         Command::Status(args) => status::exec(&ctx, &args).await,
         Command::Reconcile(args) => reconcile::exec(&ctx, &args).await,
         Command::Proxy(cmd) => match cmd {

@@ -8,6 +8,7 @@ pub mod compose;
 mod container;
 pub mod faults;
 mod gate;
+mod plan;
 pub mod reconcile;
 mod recreate;
 
@@ -28,6 +29,7 @@ use crate::source::{self, Artifact};
 use crate::store::{RuntimeState, Store, Workload, now_rfc3339};
 use cancel::Cancel;
 use faults::fault_point;
+pub use plan::{DeployPlan, plan};
 
 /// What a deploy needs from the outside world.
 pub struct DeployEnv {
@@ -38,10 +40,12 @@ pub struct DeployEnv {
     pub cancel: Arc<Cancel>,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct DeployOptions {
     /// Queue behind a deploy of the same workload instead of exiting 5.
     pub wait: bool,
+    /// Run this earlier artifact instead of preparing a new one (rollback).
+    pub artifact: Option<Artifact>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -226,6 +230,12 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
         env.printer.warn(&format!("{name}: {}", effective.reason));
     }
 
+    if opts.artifact.is_some() && workload.kind == crate::config::Kind::Compose {
+        return Err(anyhow!(
+            "workload `{name}`: compose stacks cannot be rolled back by berth (compose manages their images); \
+             deploy an earlier compose file instead"
+        ));
+    }
     let _lock = store.lock_deploy(workload.id, name, opts.wait)?;
     let mut phases = Vec::new();
     let t = Instant::now();
@@ -265,6 +275,7 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
         deploy_id,
         phases,
         &mut events,
+        opts.artifact.as_ref(),
     )
     .await;
     match outcome {
@@ -273,6 +284,7 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
             events.container = Some(container.clone());
             let status = format!("deployed {} ({})", container, effective.strategy);
             emit_deploy_event(&store, &events, "deploy.succeeded", Severity::Info, &status, None)?;
+            prune_artifacts(env, &store, &workload, config.common.keep_artifacts).await;
             Ok(DeployResult {
                 workload: workload.name.clone(),
                 deploy_id,
@@ -307,6 +319,7 @@ async fn run(
     deploy_id: i64,
     mut phases: Vec<Phase>,
     events: &mut DeployEventContext,
+    rollback: Option<&Artifact>,
 ) -> Result<(String, String, Vec<Phase>)> {
     let name = &workload.name;
     // Step 2: the route pre-flight, before any container is touched.
@@ -326,9 +339,9 @@ async fn run(
     let artifact = tokio::select! {
         biased;
         e = env.cancel.cancelled() => return Err(e.into()),
-        r = source::prepare(&env.docker, &env.printer, name, config, deploy_id) => r?,
+        r = prepare_or_reuse(env, name, config, deploy_id, rollback) => r?,
     };
-    store.set_deploy_artifact(deploy_id, &artifact.image_id, None)?;
+    store.set_deploy_artifact(deploy_id, &artifact.image_id, &artifact.reference, None)?;
     events.image = Some(artifact.reference.clone());
     phases.push(Phase {
         name: "prepare",
@@ -356,8 +369,69 @@ async fn run(
         Strategy::BlueGreen => blue_green::run(&mut d).await?,
         Strategy::Recreate => recreate::run(&mut d).await?,
     };
-    store.set_deploy_artifact(deploy_id, &d.artifact.image_id, Some(&container))?;
+    store.set_deploy_artifact(deploy_id, &d.artifact.image_id, &d.artifact.reference, Some(&container))?;
     Ok((container, d.artifact.reference, d.phases))
+}
+
+/// Keeps the live artifact and the `keep` before it; removes the tags of
+/// older images berth built for this workload. Pulled images are the
+/// operator's and are left alone. Failures only warn: the deploy succeeded.
+async fn prune_artifacts(env: &DeployEnv, store: &Store, workload: &Workload, keep: u32) {
+    let Ok(deploys) = store.deploys_of(workload.id, 10_000) else {
+        return;
+    };
+    let own_prefix = format!("berth/{}:", workload.name);
+    let mut kept: Vec<String> = Vec::new();
+    for d in deploys.iter().filter(|d| d.status == "succeeded") {
+        let (Some(id), Some(reference)) = (&d.artifact, &d.image_ref) else {
+            continue;
+        };
+        if id.is_empty() {
+            continue;
+        }
+        if kept.contains(id) {
+            continue;
+        }
+        if kept.len() <= keep as usize {
+            kept.push(id.clone());
+            continue;
+        }
+        if reference.starts_with(&own_prefix)
+            && let Err(e) = env.docker.remove_image(reference).await
+        {
+            env.printer
+                .warn(&format!("{}: could not prune {reference}: {e:#}", workload.name));
+        }
+    }
+}
+
+/// Prepares a new artifact, or checks that a rollback's is still there.
+async fn prepare_or_reuse(
+    env: &DeployEnv,
+    name: &str,
+    config: &SourceConfig,
+    deploy_id: i64,
+    rollback: Option<&Artifact>,
+) -> Result<Artifact> {
+    match rollback {
+        None => source::prepare(&env.docker, &env.printer, name, config, deploy_id).await,
+        Some(artifact) => {
+            if env.docker.image_id(&artifact.image_id).await?.is_none() {
+                return Err(anyhow!(
+                    "workload `{name}`: the image {} ({}) is no longer on this host (pruned or removed); pick \
+                     another deploy from `berth history {name}`",
+                    artifact.reference,
+                    crate::docker::short(&artifact.image_id)
+                ));
+            }
+            env.printer.status(&format!(
+                "{name}: rolling back to {} ({})",
+                artifact.reference,
+                crate::docker::short(&artifact.image_id)
+            ));
+            Ok(artifact.clone())
+        }
+    }
 }
 
 /// Compose stacks skip prepare and the container swap: `up` does both.
@@ -391,7 +465,7 @@ async fn compose_run(
         phases,
     };
     let container = compose::run(&mut d).await?;
-    store.set_deploy_artifact(deploy_id, &cfg.file, Some(&container))?;
+    store.set_deploy_artifact(deploy_id, "", &cfg.file, Some(&container))?;
     Ok((container, cfg.file.clone(), d.phases))
 }
 

@@ -246,6 +246,19 @@ impl Docker {
         }
     }
 
+    /// Removes an image tag (never forced: an image a container uses stays).
+    pub async fn remove_image(&self, reference: &str) -> Result<()> {
+        match self
+            .api
+            .remove_image(reference, None::<bollard::query_parameters::RemoveImageOptions>, None)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if status_of(&e) == Some(404) => Ok(()),
+            Err(e) => Err(docker_error(e, &format!("could not remove image `{reference}`"))),
+        }
+    }
+
     /// Inspects a container; None when it does not exist.
     pub async fn inspect(&self, id: &str) -> Result<Option<ContainerInfo>> {
         let resp = match self.api.inspect_container(id, None).await {

@@ -17,11 +17,13 @@ pub struct DeployRecord {
     pub strategy: String,
     pub status: String,
     pub artifact: Option<String>,
+    pub image_ref: Option<String>,
     pub container_name: Option<String>,
     pub error: Option<String>,
 }
 
-const COLUMNS: &str = "id, workload_id, started_at, finished_at, strategy, status, artifact, container_name, error";
+const COLUMNS: &str =
+    "id, workload_id, started_at, finished_at, strategy, status, artifact, container_name, error, image_ref";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<DeployRecord> {
     Ok(DeployRecord {
@@ -34,6 +36,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<DeployRecord> {
         artifact: r.get(6)?,
         container_name: r.get(7)?,
         error: r.get(8)?,
+        image_ref: r.get(9)?,
     })
 }
 
@@ -51,10 +54,18 @@ impl Store {
         Ok(self.conn().last_insert_rowid())
     }
 
-    pub fn set_deploy_artifact(&self, id: i64, artifact: &str, container_name: Option<&str>) -> Result<()> {
+    /// Records what the deploy runs: the image id and its readable reference.
+    pub fn set_deploy_artifact(
+        &self,
+        id: i64,
+        image_id: &str,
+        image_ref: &str,
+        container_name: Option<&str>,
+    ) -> Result<()> {
         self.conn().execute(
-            "UPDATE deploys SET artifact = ?2, container_name = coalesce(?3, container_name) WHERE id = ?1",
-            params![id, artifact, container_name],
+            "UPDATE deploys SET artifact = ?2, image_ref = ?3, container_name = coalesce(?4, container_name)
+             WHERE id = ?1",
+            params![id, image_id, image_ref, container_name],
         )?;
         Ok(())
     }
@@ -94,7 +105,7 @@ impl Store {
             "SELECT {COLUMNS}, pid, pid_start FROM deploys WHERE workload_id = ?1 AND status = 'running'"
         ))?;
         let rows = stmt.query_map([workload_id], |r| {
-            Ok((from_row(r)?, r.get::<_, i64>(9)?, r.get::<_, Option<i64>>(10)?))
+            Ok((from_row(r)?, r.get::<_, i64>(10)?, r.get::<_, Option<i64>>(11)?))
         })?;
         let mut dead = Vec::new();
         for row in rows {

@@ -85,6 +85,10 @@ const MIGRATIONS: &[&str] = &[
         acquired_at TEXT NOT NULL
     );
     "#,
+    // 3: the artifact's readable reference, for history and rollback.
+    r#"
+    ALTER TABLE deploys ADD COLUMN image_ref TEXT;
+    "#,
 ];
 
 /// The schema version this berth writes.

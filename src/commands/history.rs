@@ -1,0 +1,147 @@
+//! `berth history NAME` and `berth rollback NAME [--to DEPLOY]`.
+
+use anyhow::{Result, bail};
+use serde::Serialize;
+
+use super::Ctx;
+use super::deploy::print_result;
+use crate::cli::{HistoryArgs, RollbackArgs};
+use crate::deploy::{DeployOptions, deploy};
+use crate::error::BerthError;
+use crate::source::Artifact;
+use crate::store::DeployRecord;
+
+#[derive(Serialize)]
+struct HistoryRow<'a> {
+    id: i64,
+    started_at: &'a str,
+    finished_at: Option<&'a str>,
+    strategy: &'a str,
+    artifact: Option<&'a str>,
+    image: Option<&'a str>,
+    container: Option<&'a str>,
+    outcome: &'a str,
+    duration_ms: Option<i64>,
+    error: Option<&'a str>,
+    live: bool,
+}
+
+pub fn history(ctx: &Ctx, args: &HistoryArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let workload = store.workload(&args.name)?;
+    let live = store.runtime_state(workload.id)?.and_then(|s| s.deploy_id);
+    let deploys = store.deploys_of(workload.id, args.limit)?;
+    let rows: Vec<HistoryRow<'_>> = deploys
+        .iter()
+        .map(|d| HistoryRow {
+            id: d.id,
+            started_at: &d.started_at,
+            finished_at: d.finished_at.as_deref(),
+            strategy: &d.strategy,
+            artifact: d.artifact.as_deref().filter(|a| !a.is_empty()),
+            image: d.image_ref.as_deref(),
+            container: d.container_name.as_deref(),
+            outcome: &d.status,
+            duration_ms: duration_ms(d),
+            error: d.error.as_deref(),
+            live: Some(d.id) == live,
+        })
+        .collect();
+    if ctx.printer.is_json() {
+        ctx.printer
+            .json(&serde_json::json!({ "workload": workload.name, "deploys": rows }));
+        return Ok(());
+    }
+    if rows.is_empty() {
+        ctx.printer
+            .status(&format!("`{}` has not been deployed yet", workload.name));
+        return Ok(());
+    }
+    ctx.printer.table(
+        &["ID", "STARTED", "STRATEGY", "IMAGE", "OUTCOME", "DURATION", ""],
+        rows.iter().map(|r| {
+            vec![
+                r.id.to_string(),
+                r.started_at.to_owned(),
+                r.strategy.to_owned(),
+                r.image.unwrap_or("-").to_owned(),
+                r.outcome.to_owned(),
+                r.duration_ms.map_or_else(|| "-".to_owned(), |ms| format!("{ms} ms")),
+                if r.live { "live".to_owned() } else { String::new() },
+            ]
+        }),
+    );
+    Ok(())
+}
+
+fn duration_ms(d: &DeployRecord) -> Option<i64> {
+    let fmt = time::format_description::well_known::Rfc3339;
+    let start = time::OffsetDateTime::parse(&d.started_at, &fmt).ok()?;
+    let end = time::OffsetDateTime::parse(d.finished_at.as_deref()?, &fmt).ok()?;
+    i64::try_from((end - start).whole_milliseconds()).ok()
+}
+
+pub async fn rollback(ctx: &Ctx, args: &RollbackArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let workload = store.workload(&args.name)?;
+    let live = store.runtime_state(workload.id)?;
+    let deploys = store.deploys_of(workload.id, 10_000)?;
+    let target = match args.to {
+        Some(id) => {
+            let d = deploys.iter().find(|d| d.id == id).ok_or_else(|| {
+                BerthError::NotFound(format!(
+                    "`{}` has no deploy {id} (see `berth history {}`)",
+                    workload.name, workload.name
+                ))
+            })?;
+            if d.status != "succeeded" {
+                bail!(
+                    "deploy {id} of `{}` did not succeed ({}); roll back to a successful one",
+                    workload.name,
+                    d.status
+                );
+            }
+            d
+        }
+        None => {
+            let live_artifact = live
+                .as_ref()
+                .and_then(|s| deploys.iter().find(|d| Some(d.id) == s.deploy_id))
+                .and_then(|d| d.artifact.clone());
+            deploys
+                .iter()
+                .filter(|d| d.status == "succeeded" && d.artifact.as_deref().is_some_and(|a| !a.is_empty()))
+                .find(|d| d.artifact != live_artifact)
+                .ok_or_else(|| {
+                    BerthError::NotFound(format!(
+                        "`{}` has no earlier successful deploy with another artifact to roll back to",
+                        workload.name
+                    ))
+                })?
+        }
+    };
+    let (Some(image_id), Some(reference)) = (target.artifact.clone(), target.image_ref.clone()) else {
+        bail!(
+            "deploy {} of `{}` recorded no artifact to roll back to",
+            target.id,
+            workload.name
+        );
+    };
+    drop(store);
+    let env = ctx.deploy_env().await?;
+    env.cancel.listen();
+    ctx.printer.status(&format!(
+        "{}: rolling back to deploy {} ({reference})",
+        workload.name, target.id
+    ));
+    let opts = DeployOptions {
+        wait: args.wait,
+        artifact: Some(Artifact { image_id, reference }),
+    };
+    let result = deploy(&env, &workload.name, opts).await?;
+    print_result(ctx, &result);
+    if ctx.printer.is_json() {
+        ctx.printer.json(&result);
+    }
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! `deploy --dry-run`: the plan, from the store alone. Neither Docker nor
+//! NPM is touched, so it also works where the daemon is unreachable.
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::container::new_container_name;
+use crate::config::{self, KindConfig, PullPolicy, Strategy, effective_strategy};
+use crate::error::BerthError;
+use crate::proxy::npm::{ForwardBy, NpmSettings};
+use crate::store::Store;
+
+#[derive(Debug, Serialize)]
+pub struct DeployPlan {
+    pub workload: String,
+    pub kind: config::Kind,
+    pub strategy: Strategy,
+    pub strategy_forced: bool,
+    pub strategy_reason: String,
+    /// The container the state names now, if any.
+    pub current: Option<String>,
+    /// The name the new container would get.
+    pub container_name: String,
+    pub route: Option<RoutePlanView>,
+    pub steps: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RoutePlanView {
+    pub domains: Vec<String>,
+    pub forward_host: String,
+    pub forward_port: Option<u16>,
+    pub proxy_host_id: Option<i64>,
+}
+
+pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
+    let workload = store.workload(name)?;
+    let validated =
+        config::validate(&workload.name, workload.kind, &workload.config).map_err(BerthError::invalid_config)?;
+    let cfg = validated.config;
+    let eff = effective_strategy(&cfg);
+    let state = store.runtime_state(workload.id)?;
+    let current = state.as_ref().map(|s| s.container_name.clone());
+    let container_name = match &cfg.source {
+        KindConfig::Compose(c) => format!(
+            "{} (service `{}` of stack `{}`)",
+            c.service.as_deref().unwrap_or("-"),
+            c.service.as_deref().unwrap_or("-"),
+            super::compose::project_name(name, c)
+        ),
+        _ => new_container_name(name, eff.strategy),
+    };
+    let forward_by = NpmSettings::load(store)?.forward_by.0;
+    let route = (!cfg.common.domains.is_empty()).then(|| RoutePlanView {
+        domains: cfg.common.domains.clone(),
+        forward_host: match forward_by {
+            ForwardBy::Name => container_name.clone(),
+            ForwardBy::Ip => format!("the IP of {container_name} on network `{}`", cfg.common.network),
+        },
+        forward_port: cfg.port(),
+        proxy_host_id: state.as_ref().and_then(|s| s.route_id),
+    });
+
+    let mut steps = vec![format!("reconcile `{name}` under its deploy lock")];
+    if let Some(r) = &route {
+        steps.push(format!(
+            "route pre-flight: log in to NPM, find the proxy host for {}{}",
+            r.domains.join(", "),
+            r.proxy_host_id.map(|id| format!(" (#{id})")).unwrap_or_default()
+        ));
+    }
+    steps.push(match &cfg.source {
+        KindConfig::Image(i) => match i.pull {
+            PullPolicy::Always => format!("pull {}", crate::source::normalize_reference(&i.image)),
+            PullPolicy::Missing => format!("pull {} unless present", crate::source::normalize_reference(&i.image)),
+        },
+        KindConfig::Dockerfile(d) => format!("build {}/{} as berth/{name}:<deploy id>", d.context, d.dockerfile),
+        KindConfig::Static(s) => match &s.root {
+            Some(root) => format!("package {root} into {} at {}", s.server_image, s.server_root),
+            None => format!(
+                "use {} with volume `{}` at /data",
+                s.server_image,
+                s.storage.as_deref().unwrap_or("")
+            ),
+        },
+        KindConfig::Compose(c) => format!(
+            "docker compose -p {} -f {} up -d --remove-orphans",
+            super::compose::project_name(name, c),
+            c.file
+        ),
+    });
+    let gate = match &cfg.common.healthcheck {
+        Some(h) => format!(
+            "gate: GET {} until {} answer(s) 2xx/3xx (deadline {} ms)",
+            h.path, h.healthy_threshold, h.deadline_ms
+        ),
+        None => format!(
+            "gate: the image's Docker HEALTHCHECK, else running for {} ms",
+            cfg.common.liveness_window_ms
+        ),
+    };
+    let route_step = route.as_ref().map(|r| {
+        format!(
+            "point the route for {} at {}:{} (PUT in place{})",
+            r.domains.join(", "),
+            r.forward_host,
+            r.forward_port.unwrap_or(0),
+            if r.proxy_host_id.is_some() {
+                ""
+            } else {
+                ", or POST a new proxy host"
+            }
+        )
+    });
+    if let KindConfig::Compose(_) = cfg.source {
+        steps.push(gate);
+        steps.extend(route_step);
+        steps.push("record the service container in the runtime state".to_owned());
+    } else if eff.strategy == Strategy::BlueGreen {
+        steps.push(format!(
+            "create and start green `{container_name}` beside {}",
+            current.as_deref().unwrap_or("(nothing)")
+        ));
+        steps.push(gate);
+        steps.extend(route_step);
+        steps.push(format!("persist `{container_name}` as the live container"));
+        if let Some(c) = &current {
+            steps.push(format!(
+                "drain {} ms, stop `{c}` ({} s grace), remove it",
+                cfg.common.drain_ms, cfg.common.stop_timeout_s
+            ));
+        }
+    } else {
+        if let Some(c) = &current {
+            steps.push(format!(
+                "stop `{c}` ({} s grace) and park it",
+                cfg.common.stop_timeout_s
+            ));
+        }
+        steps.push(format!("create and start `{container_name}`"));
+        steps.push(gate);
+        steps.extend(route_step);
+        steps.push(format!("persist `{container_name}` as the live container"));
+        if let Some(c) = &current {
+            steps.push(format!("remove `{c}`"));
+        }
+    }
+    Ok(DeployPlan {
+        workload: workload.name,
+        kind: workload.kind,
+        strategy: eff.strategy,
+        strategy_forced: eff.forced,
+        strategy_reason: eff.reason,
+        current,
+        container_name,
+        route,
+        steps,
+    })
+}
