@@ -110,8 +110,10 @@ pub async fn reconcile_locked(
     // and persist leaves the route on green while the state names blue).
     if let (Some(s), Some(id)) = (&state, &live_id)
         && !config.common.domains.is_empty()
-        && let Some(live) = docker.inspect(id).await?
+        && let Some(mut live) = docker.inspect(id).await?
     {
+        // Route to the name it is about to get back, not its parked one.
+        live.name.clone_from(&s.container_name);
         let plan = env.router.preflight(name, &config.common.domains, s.route_id).await?;
         let target = super::route_target(env.router.as_ref(), name, config, &live)?;
         let route_id = env.router.point(name, &plan, &target).await?;
