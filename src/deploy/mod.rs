@@ -236,7 +236,20 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
              deploy an earlier compose file instead"
         ));
     }
-    let _lock = store.lock_deploy(workload.id, name, opts.wait)?;
+    let _lock = loop {
+        match store.lock_deploy(workload.id, name, false) {
+            Ok(lock) => break lock,
+            // --wait: queue behind the holder without blocking other deploys
+            // of this process (a fleet runs them on one task).
+            Err(e) if opts.wait && matches!(e.downcast_ref::<BerthError>(), Some(BerthError::Locked(_))) => {
+                tokio::select! {
+                    e = env.cancel.cancelled() => return Err(e.into()),
+                    () = tokio::time::sleep(std::time::Duration::from_millis(200)) => {}
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    };
     let mut phases = Vec::new();
     let t = Instant::now();
     reconcile::reconcile_locked(env, &store, &workload, &config).await?;
