@@ -250,14 +250,6 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
             Err(e) => return Err(e),
         }
     };
-    let mut phases = Vec::new();
-    let t = Instant::now();
-    reconcile::reconcile_locked(env, &store, &workload, &config).await?;
-    phases.push(Phase {
-        name: "reconcile",
-        duration_ms: ms(t),
-    });
-
     let deploy_id = store.start_deploy(workload.id, effective.strategy.as_str())?;
     let mut events = DeployEventContext {
         workload_id: workload.id,
@@ -286,7 +278,6 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
         &config,
         effective.strategy,
         deploy_id,
-        phases,
         &mut events,
         opts.artifact.as_ref(),
     )
@@ -330,11 +321,19 @@ async fn run(
     config: &SourceConfig,
     strategy: Strategy,
     deploy_id: i64,
-    mut phases: Vec<Phase>,
     events: &mut DeployEventContext,
     rollback: Option<&Artifact>,
 ) -> Result<(String, String, Vec<Phase>)> {
     let name = &workload.name;
+    // Step 1: repair what an interrupted deploy left, under our lock. Our
+    // own deploy row names a live process, so it is not taken as abandoned.
+    let t = Instant::now();
+    reconcile::reconcile_locked(env, store, workload, config).await?;
+    let mut phases = vec![Phase {
+        name: "reconcile",
+        duration_ms: ms(t),
+    }];
+
     // Step 2: the route pre-flight, before any container is touched.
     let t = Instant::now();
     let state = store.runtime_state(workload.id)?;

@@ -49,31 +49,32 @@ pub struct EventFilter {
     pub since: Option<String>,
 }
 
-impl Store {
-    /// Events matching `filter`: newest first, or oldest first when following.
-    pub fn events(&self, filter: &EventFilter, limit: i64, oldest_first: bool) -> Result<Vec<EventView>> {
+impl EventFilter {
+    /// The SQL (and its parameters) [`Store::events`] runs for this filter:
+    /// public so a test can check its plan with EXPLAIN QUERY PLAN.
+    pub fn sql(&self, limit: i64, oldest_first: bool) -> (String, Vec<SqlValue>) {
         // Only the predicates in use go into the SQL, so SQLite can seek
         // (workload_id, severity, id) instead of scanning the log.
         let mut sql = String::from(
             "SELECT id, ts, workload, workload_id, action, severity, status, metadata FROM event_log WHERE 1 = 1",
         );
         let mut args: Vec<SqlValue> = Vec::new();
-        if let Some(id) = filter.workload_id {
+        if let Some(id) = self.workload_id {
             args.push(SqlValue::Integer(id));
             sql.push_str(&format!(" AND workload_id = ?{}", args.len()));
         }
-        if filter.errors_only {
+        if self.errors_only {
             sql.push_str(" AND severity = 'error'");
         }
-        if let Some(before) = filter.before {
+        if let Some(before) = self.before {
             args.push(SqlValue::Integer(before));
             sql.push_str(&format!(" AND id < ?{}", args.len()));
         }
-        if let Some(after) = filter.after {
+        if let Some(after) = self.after {
             args.push(SqlValue::Integer(after));
             sql.push_str(&format!(" AND id > ?{}", args.len()));
         }
-        if let Some(since) = &filter.since {
+        if let Some(since) = &self.since {
             args.push(SqlValue::Text(since.clone()));
             sql.push_str(&format!(" AND ts >= ?{}", args.len()));
         }
@@ -83,6 +84,14 @@ impl Store {
             if oldest_first { "ASC" } else { "DESC" },
             args.len()
         ));
+        (sql, args)
+    }
+}
+
+impl Store {
+    /// Events matching `filter`: newest first, or oldest first when following.
+    pub fn events(&self, filter: &EventFilter, limit: i64, oldest_first: bool) -> Result<Vec<EventView>> {
+        let (sql, args) = filter.sql(limit, oldest_first);
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
             let metadata: String = r.get(7)?;
