@@ -31,6 +31,10 @@ pub enum BerthError {
     Interrupted,
     #[error("deploy terminated (SIGTERM)")]
     Terminated,
+    /// The command already printed its outcome and only the exit code is
+    /// left to give (a deploy that completed after Ctrl-C still exits 130).
+    #[error("exit {0}")]
+    Exit(i32),
 }
 
 impl BerthError {
@@ -53,6 +57,7 @@ impl BerthError {
             BerthError::Locked(_) => exit::LOCKED,
             BerthError::Interrupted => exit::INTERRUPTED,
             BerthError::Terminated => exit::TERMINATED,
+            BerthError::Exit(code) => *code,
         }
     }
 
@@ -65,6 +70,7 @@ impl BerthError {
             BerthError::Locked(_) => "locked",
             BerthError::Interrupted => "interrupted",
             BerthError::Terminated => "terminated",
+            BerthError::Exit(_) => "exit",
         }
     }
 }

@@ -128,6 +128,9 @@ impl Printer {
     /// `--output json`, a readable message on stderr otherwise.
     pub fn report_error(&self, err: &anyhow::Error) -> i32 {
         let (code, name, issues) = classify(err);
+        if name == "exit" {
+            return code;
+        }
         if self.is_json() {
             let issues: Vec<JsonIssue<'_>> = issues.unwrap_or_default().iter().map(JsonIssue::from).collect();
             self.json(&serde_json::json!({

@@ -34,7 +34,7 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
         if ctx.printer.is_json() {
             ctx.printer.json(&result);
         }
-        return Ok(());
+        return completed_after_signal(ctx, &env);
     }
 
     // A fleet: independent workloads in parallel, results in the given order.
@@ -92,7 +92,21 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
     if failed > 0 {
         anyhow::bail!("{failed} of {} deploys failed", names.len());
     }
-    Ok(())
+    completed_after_signal(ctx, &env)
+}
+
+/// A signal that came after the state persist let the deploy complete; the
+/// process still exits 130/143, as an interrupted command does.
+pub fn completed_after_signal(ctx: &Ctx, env: &crate::deploy::DeployEnv) -> Result<()> {
+    match env.cancel.error() {
+        Some(e) => {
+            ctx.printer.warn(&format!(
+                "{e} after the new container was recorded: the deploy completed"
+            ));
+            Err(crate::error::BerthError::Exit(e.exit_code()).into())
+        }
+        None => Ok(()),
+    }
 }
 
 fn dry_run(ctx: &Ctx, names: &[String]) -> Result<()> {

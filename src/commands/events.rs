@@ -32,9 +32,11 @@ pub async fn exec(ctx: &Ctx, args: &EventsArgs) -> Result<()> {
         return follow(ctx, &store, filter, args.limit).await;
     }
 
-    let events = store.events(&filter, args.limit, false)?;
-    // A full page may have more behind it; the last page says so with null.
-    let next_before = if events.len() as i64 == args.limit {
+    // One row more than the page: it exists only when there is a next page,
+    // so the last page says null even when it is full.
+    let mut events = store.events(&filter, args.limit + 1, false)?;
+    let next_before = if events.len() as i64 > args.limit {
+        events.truncate(usize::try_from(args.limit).unwrap_or(usize::MAX));
         events.last().map(|e| e.id)
     } else {
         None
@@ -60,9 +62,14 @@ pub async fn exec(ctx: &Ctx, args: &EventsArgs) -> Result<()> {
 /// Prints the newest `limit` events oldest first, then every new one as it
 /// is written (by this or any other berth process) until interrupted.
 async fn follow(ctx: &Ctx, store: &crate::store::Store, mut filter: EventFilter, limit: i64) -> Result<()> {
+    // The newest id before the backlog query: an event written between the
+    // two is then either in the backlog or found by the first poll, never lost.
+    let mut last = store.last_event_id()?;
     let mut backlog = store.events(&filter, limit, false)?;
     backlog.reverse();
-    let mut last = store.last_event_id()?;
+    if let Some(newest) = backlog.last() {
+        last = last.max(newest.id);
+    }
     let print = |e: &EventView| {
         if ctx.printer.is_json() {
             ctx.printer.json_line(e);

@@ -143,5 +143,5 @@ pub async fn rollback(ctx: &Ctx, args: &RollbackArgs) -> Result<()> {
     if ctx.printer.is_json() {
         ctx.printer.json(&result);
     }
-    Ok(())
+    super::deploy::completed_after_signal(ctx, &env)
 }
