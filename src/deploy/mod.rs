@@ -342,28 +342,33 @@ async fn run(
         .preflight(name, &config.common.domains, state.as_ref().and_then(|s| s.route_id))
         .await?;
 
-    if let KindConfig::Compose(_) = config.source {
-        return compose_run(env, store, workload, config, strategy, deploy_id, phases, plan).await;
-    }
-
     // Step 3: prepare the artifact. A failure here costs no downtime.
-    env.docker.ensure_network(&config.common.network).await?;
-    let artifact = tokio::select! {
-        biased;
-        e = env.cancel.cancelled() => return Err(e.into()),
-        r = prepare_or_reuse(env, name, config, deploy_id, rollback) => r?,
+    // Compose stacks skip it: `up` pulls and builds what the file asks for.
+    let artifact = if let KindConfig::Compose(c) = &config.source {
+        Artifact {
+            image_id: String::new(),
+            reference: c.file.clone(),
+        }
+    } else {
+        env.docker.ensure_network(&config.common.network).await?;
+        let artifact = tokio::select! {
+            biased;
+            e = env.cancel.cancelled() => return Err(e.into()),
+            r = prepare_or_reuse(env, name, config, deploy_id, rollback) => r?,
+        };
+        store.set_deploy_artifact(deploy_id, &artifact.image_id, &artifact.reference, None)?;
+        phases.push(Phase {
+            name: "prepare",
+            duration_ms: ms(t),
+        });
+        fault_point("after_prepare");
+        artifact
     };
-    store.set_deploy_artifact(deploy_id, &artifact.image_id, &artifact.reference, None)?;
     events.image = Some(artifact.reference.clone());
-    phases.push(Phase {
-        name: "prepare",
-        duration_ms: ms(t),
-    });
-    fault_point("after_prepare");
 
     let blue = match &state {
-        Some(s) => env.docker.inspect(&s.container_id).await?,
-        None => None,
+        Some(s) if workload.kind != crate::config::Kind::Compose => env.docker.inspect(&s.container_id).await?,
+        _ => None,
     };
     let mut d = Deployment {
         env,
@@ -377,9 +382,10 @@ async fn run(
         blue,
         phases,
     };
-    let container = match strategy {
-        Strategy::BlueGreen => blue_green::run(&mut d).await?,
-        Strategy::Recreate => recreate::run(&mut d).await?,
+    let container = match (&config.source, strategy) {
+        (KindConfig::Compose(_), _) => compose::run(&mut d).await?,
+        (_, Strategy::BlueGreen) => blue_green::run(&mut d).await?,
+        (_, Strategy::Recreate) => recreate::run(&mut d).await?,
     };
     store.set_deploy_artifact(deploy_id, &d.artifact.image_id, &d.artifact.reference, Some(&container))?;
     Ok((container, d.artifact.reference, d.phases))
@@ -444,41 +450,6 @@ async fn prepare_or_reuse(
             Ok(artifact.clone())
         }
     }
-}
-
-/// Compose stacks skip prepare and the container swap: `up` does both.
-#[allow(clippy::too_many_arguments)]
-async fn compose_run(
-    env: &DeployEnv,
-    store: &Store,
-    workload: &Workload,
-    config: &SourceConfig,
-    strategy: Strategy,
-    deploy_id: i64,
-    phases: Vec<Phase>,
-    plan: RoutePlan,
-) -> Result<(String, String, Vec<Phase>)> {
-    let KindConfig::Compose(cfg) = &config.source else {
-        return Err(anyhow!("not a compose workload"));
-    };
-    let mut d = Deployment {
-        env,
-        store,
-        workload,
-        config,
-        strategy,
-        deploy_id,
-        artifact: Artifact {
-            image_id: String::new(),
-            reference: cfg.file.clone(),
-        },
-        plan,
-        blue: None,
-        phases,
-    };
-    let container = compose::run(&mut d).await?;
-    store.set_deploy_artifact(deploy_id, "", &cfg.file, Some(&container))?;
-    Ok((container, cfg.file.clone(), d.phases))
 }
 
 fn ms(since: Instant) -> u64 {

@@ -123,15 +123,23 @@ async fn build_dockerfile(
             reference: tag,
         }),
         Err(e) => {
-            // Build output can echo build args: it goes to the caller's
-            // stderr only, never into the error that becomes an event.
-            if let Some(failure) = e.downcast_ref::<RedactedFailure>() {
-                printer.diagnostic(&format!("{}\n", failure.detail.trim_end()));
-            } else if !live && !tail.is_empty() {
+            if !show_build_failure(printer, &e) && !live && !tail.is_empty() {
                 printer.diagnostic(&format!("{}\n", Vec::from(tail).join("\n")));
             }
             Err(e.context(format!("workload `{workload}`: build failed; nothing was stopped")))
         }
+    }
+}
+
+/// Build output can echo build args: it goes to the caller's stderr only,
+/// never into the error that becomes an event. Returns whether it showed it.
+fn show_build_failure(printer: &Printer, err: &anyhow::Error) -> bool {
+    match err.downcast_ref::<RedactedFailure>() {
+        Some(failure) => {
+            printer.diagnostic(&format!("{}\n", failure.detail.trim_end()));
+            true
+        }
+        None => false,
     }
 }
 

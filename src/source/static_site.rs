@@ -13,7 +13,6 @@ use sha2::{Digest, Sha256};
 use super::Artifact;
 use crate::config::StaticConfig;
 use crate::docker::{BuildRequest, Docker, build_image, labels};
-use crate::error::RedactedFailure;
 use crate::output::Printer;
 
 pub async fn package(docker: &Docker, printer: &Printer, workload: &str, cfg: &StaticConfig) -> Result<Artifact> {
@@ -76,9 +75,7 @@ pub async fn package(docker: &Docker, printer: &Printer, workload: &str, cfg: &S
             reference: tag,
         }),
         Err(e) => {
-            if let Some(failure) = e.downcast_ref::<RedactedFailure>() {
-                printer.diagnostic(&format!("{}\n", failure.detail.trim_end()));
-            }
+            super::show_build_failure(printer, &e);
             Err(e.context(format!(
                 "workload `{workload}`: packaging the site failed; nothing was stopped"
             )))
