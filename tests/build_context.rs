@@ -26,11 +26,7 @@ fn context(dockerfile: &str) -> tempfile::TempDir {
     dir
 }
 
-fn request<'a>(
-    context: &'a Path,
-    tag: &'a str,
-    build_args: &'a BTreeMap<String, String>,
-) -> BuildRequest<'a> {
+fn request<'a>(context: &'a Path, tag: &'a str, build_args: &'a BTreeMap<String, String>) -> BuildRequest<'a> {
     BuildRequest {
         context,
         context_prefix: "",
@@ -145,8 +141,5 @@ async fn a_missing_context_fails_before_the_daemon_is_asked() {
     let err = build_image(&docker, request(&missing, &tag, &args), |_| {})
         .await
         .expect_err("no context");
-    assert!(
-        format!("{err:#}").contains(&*missing.to_string_lossy()),
-        "{err:#}"
-    );
+    assert!(format!("{err:#}").contains(&*missing.to_string_lossy()), "{err:#}");
 }

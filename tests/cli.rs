@@ -25,26 +25,17 @@ fn add_list_show_rm_round_trip() {
         list.stdout
     );
 
-    let json = t
-        .run(&["--output", "json", "workload", "list"])
-        .success()
-        .json();
+    let json = t.run(&["--output", "json", "workload", "list"]).success().json();
     assert_eq!(json["workloads"][0]["name"], "web");
     assert_eq!(json["workloads"][0]["kind"], "image");
     assert_eq!(json["workloads"][0]["strategy"], "blue-green");
 
-    let show = t
-        .run(&["--output", "json", "workload", "show", "web"])
-        .success()
-        .json();
+    let show = t.run(&["--output", "json", "workload", "show", "web"]).success().json();
     assert_eq!(show["config"]["image"], "127.0.0.1:5000/app:v1");
 
     t.run(&["workload", "rm", "web"]).success();
     t.run(&["workload", "show", "web"]).code(4);
-    let json = t
-        .run(&["--output", "json", "workload", "list"])
-        .success()
-        .json();
+    let json = t.run(&["--output", "json", "workload", "list"]).success().json();
     assert_eq!(json["workloads"], json!([]));
 }
 
@@ -69,20 +60,10 @@ fn show_masks_secrets_unless_asked() {
             run.stderr
         );
     }
-    let shown = t
-        .run(&["--output", "json", "workload", "show", "web"])
-        .success()
-        .json();
+    let shown = t.run(&["--output", "json", "workload", "show", "web"]).success().json();
     assert_eq!(shown["config"]["env"]["API_KEY"], "********");
     let revealed = t
-        .run(&[
-            "--output",
-            "json",
-            "workload",
-            "show",
-            "web",
-            "--show-secrets",
-        ])
+        .run(&["--output", "json", "workload", "show", "web", "--show-secrets"])
         .success()
         .json();
     assert_eq!(revealed["config"]["env"]["API_KEY"], "hunter2-secret");
@@ -123,12 +104,7 @@ fn invalid_config_is_never_saved_and_names_workload_path_and_fix() {
         .find(|e| e["path"] == "deploy_stratgy")
         .expect("unknown key reported with its path");
     assert_eq!(unknown["workload"], "web");
-    assert!(
-        unknown["suggestion"]
-            .as_str()
-            .unwrap_or("")
-            .contains("deploy_strategy")
-    );
+    assert!(unknown["suggestion"].as_str().unwrap_or("").contains("deploy_strategy"));
 }
 
 #[test]
@@ -156,39 +132,21 @@ fn set_strategy_toggle_and_invalid_strategy_keeps_old_config() {
     let t = TestContext::new();
     t.add("web", "image", &image_config()).success();
     let run = t
-        .run(&[
-            "--output",
-            "json",
-            "workload",
-            "set",
-            "web",
-            "--strategy",
-            "recreate",
-        ])
+        .run(&["--output", "json", "workload", "set", "web", "--strategy", "recreate"])
         .success()
         .json();
     assert_eq!(run["strategy"], "recreate");
     assert_eq!(run["config"]["deploy_strategy"], "recreate");
 
-    let bad = t
-        .run(&["workload", "set", "web", "--strategy", "bluegreen"])
-        .code(3);
+    let bad = t.run(&["workload", "set", "web", "--strategy", "bluegreen"]).code(3);
     assert!(bad.stderr.contains("blue-green"), "{}", bad.stderr);
-    let show = t
-        .run(&["--output", "json", "workload", "show", "web"])
-        .success()
-        .json();
+    let show = t.run(&["--output", "json", "workload", "show", "web"]).success().json();
     assert_eq!(show["config"]["deploy_strategy"], "recreate");
 
-    t.run(&["workload", "set", "web", "--strategy", ""])
-        .success();
-    let show = t
-        .run(&["--output", "json", "workload", "show", "web"])
-        .success()
-        .json();
+    t.run(&["workload", "set", "web", "--strategy", ""]).success();
+    let show = t.run(&["--output", "json", "workload", "show", "web"]).success().json();
     assert_eq!(show["strategy"], "blue-green");
-    t.run(&["workload", "set", "nope", "--strategy", "recreate"])
-        .code(4);
+    t.run(&["workload", "set", "nope", "--strategy", "recreate"]).code(4);
 }
 
 #[test]
@@ -196,18 +154,9 @@ fn set_config_replaces_the_config() {
     let t = TestContext::new();
     t.add("web", "image", &image_config()).success();
     let file = t.write("new.json", r#"{"image": "app:v2", "port": 9090}"#);
-    t.run(&[
-        "workload",
-        "set",
-        "web",
-        "--config",
-        file.to_str().expect("utf8"),
-    ])
-    .success();
-    let show = t
-        .run(&["--output", "json", "workload", "show", "web"])
-        .success()
-        .json();
+    t.run(&["workload", "set", "web", "--config", file.to_str().expect("utf8")])
+        .success();
+    let show = t.run(&["--output", "json", "workload", "show", "web"]).success().json();
     assert_eq!(show["config"], json!({"image": "app:v2", "port": 9090}));
 }
 
@@ -222,11 +171,7 @@ fn compose_blue_green_is_rejected_with_the_reason() {
     );
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(run.stderr.contains("deploy_strategy"), "{}", run.stderr);
-    assert!(
-        run.stderr.to_lowercase().contains("compose"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.to_lowercase().contains("compose"), "{}", run.stderr);
 }
 
 #[test]
@@ -234,20 +179,15 @@ fn relative_paths_are_stored_absolute() {
     let t = TestContext::new();
     t.write("site/index.html", "hi");
     t.write("app/Dockerfile", "FROM scratch\n");
-    t.add("site", "static", &json!({ "root": "site" }))
-        .success();
-    t.add("app", "dockerfile", &json!({ "context": "./app" }))
-        .success();
+    t.add("site", "static", &json!({ "root": "site" })).success();
+    t.add("app", "dockerfile", &json!({ "context": "./app" })).success();
     let site = t
         .run(&["--output", "json", "workload", "show", "site"])
         .success()
         .json();
     let root = site["config"]["root"].as_str().expect("root");
     assert_eq!(std::path::Path::new(root), t.path().join("site"));
-    let app = t
-        .run(&["--output", "json", "workload", "show", "app"])
-        .success()
-        .json();
+    let app = t.run(&["--output", "json", "workload", "show", "app"]).success().json();
     assert_eq!(
         std::path::Path::new(app["config"]["context"].as_str().expect("ctx")),
         t.path().join("app")
@@ -260,10 +200,7 @@ fn validate_exit_codes_human_and_json() {
     t.add("web", "image", &image_config()).success();
     let ok = t.run(&["validate"]).success();
     assert!(ok.stdout.contains("web: ok"), "{}", ok.stdout);
-    let ok = t
-        .run(&["--output", "json", "validate", "web"])
-        .success()
-        .json();
+    let ok = t.run(&["--output", "json", "validate", "web"]).success().json();
     assert_eq!(ok["valid"], true);
     assert_eq!(ok["workloads"][0]["strategy"], "blue-green");
 
@@ -272,14 +209,10 @@ fn validate_exit_codes_human_and_json() {
         r#"{"image": "app", "port": 70000, "domains": ["ok.example.com", "bad domain"]}"#,
     );
     let bad = bad.to_str().expect("utf8");
-    let run = t
-        .run(&["validate", "--file", bad, "--kind", "image"])
-        .code(3);
+    let run = t.run(&["validate", "--file", bad, "--kind", "image"]).code(3);
     assert!(run.stderr.contains("port"), "{}", run.stderr);
     assert!(run.stderr.contains("domains[1]"), "{}", run.stderr);
-    let run = t.run(&[
-        "--output", "json", "validate", "--file", bad, "--kind", "image",
-    ]);
+    let run = t.run(&["--output", "json", "validate", "--file", bad, "--kind", "image"]);
     assert_eq!(run.code, 3);
     let err = run.json();
     assert_eq!(err["error"]["code"], "invalid_config");
@@ -289,10 +222,7 @@ fn validate_exit_codes_human_and_json() {
         .iter()
         .filter_map(|e| e["path"].as_str())
         .collect();
-    assert!(
-        paths.contains(&"port") && paths.contains(&"domains[1]"),
-        "{paths:?}"
-    );
+    assert!(paths.contains(&"port") && paths.contains(&"domains[1]"), "{paths:?}");
 
     t.run(&["validate", "missing"]).code(4);
     let run = t.run(&["--output", "json", "validate", "missing"]);
@@ -344,14 +274,7 @@ fn edit_saves_a_valid_edit() {
     t.env("EDITOR", &editor);
     t.run(&["workload", "edit", "web"]).success();
     let show = t
-        .run(&[
-            "--output",
-            "json",
-            "workload",
-            "show",
-            "web",
-            "--show-secrets",
-        ])
+        .run(&["--output", "json", "workload", "show", "web", "--show-secrets"])
         .success()
         .json();
     assert_eq!(show["config"]["image"], "127.0.0.1:5000/app:v2");
@@ -369,10 +292,7 @@ fn edit_off_a_terminal_exits_3_and_keeps_the_old_config() {
     t.env("VISUAL", &editor);
     let run = t.run(&["workload", "edit", "web"]).code(3);
     assert!(run.stderr.contains("port"), "{}", run.stderr);
-    let show = t
-        .run(&["--output", "json", "workload", "show", "web"])
-        .success()
-        .json();
+    let show = t.run(&["--output", "json", "workload", "show", "web"]).success().json();
     assert_eq!(show["config"]["port"], 8080);
 }
 
@@ -380,8 +300,7 @@ fn edit_off_a_terminal_exits_3_and_keeps_the_old_config() {
 fn closed_stdout_pipe_exits_quietly() {
     let t = TestContext::new();
     for i in 0..20 {
-        t.add(&format!("web-{i}"), "image", &image_config())
-            .success();
+        t.add(&format!("web-{i}"), "image", &image_config()).success();
     }
     let mut child = t
         .command(&["workload", "list"])
@@ -406,10 +325,7 @@ fn closed_stdout_pipe_exits_quietly() {
 fn store_is_created_private() {
     let t = TestContext::new();
     t.add("web", "image", &image_config()).success();
-    let mode = std::fs::metadata(&t.db)
-        .expect("db exists")
-        .permissions()
-        .mode();
+    let mode = std::fs::metadata(&t.db).expect("db exists").permissions().mode();
     assert_eq!(mode & 0o777, 0o600, "store mode {mode:o}");
 }
 

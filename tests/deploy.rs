@@ -12,91 +12,23 @@
 //!
 //! Every test uses unique workload names and labels everything it creates
 //! with `berth-test-case=<id>`; a guard removes it all at the end, pass or
-//! fail. The tests share one daemon and run one at a time (`LOCK`).
+//! fail. The tests share one daemon and run one at a time (`LOCK`). The
+//! shared helpers live in `tests/common/docker.rs`.
 
 mod common;
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::os::unix::net::UnixStream;
-use std::os::unix::process::ExitStatusExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{Run, TestContext};
+use common::docker::{
+    Case, TEST_LABEL, assert_serves, docker, docker_output, http_get, image_present, inspect, is_green_name,
+    last_deploy, last_event, must_inspect, only_container, state_of, workload_containers,
+};
 use serde_json::{Value, json};
-
-/// Docker tests share one daemon: one at a time keeps timing stable.
-static LOCK: Mutex<()> = Mutex::new(());
-
-const NETWORK: &str = "berth";
-const TEST_LABEL: &str = "berth-test-case";
-const SIGABRT: i32 = 6;
-
-// ---- the daemon and the images ----------------------------------------------
-
-/// Fails (never skips) when no daemon answers: CI always has one.
-fn require_docker() {
-    static CHECKED: OnceLock<()> = OnceLock::new();
-    CHECKED.get_or_init(|| {
-        let socket = match std::env::var("DOCKER_HOST") {
-            Ok(host) if host.starts_with("unix://") => {
-                PathBuf::from(host.trim_start_matches("unix://"))
-            }
-            Ok(host) if !host.is_empty() => {
-                // A TCP daemon: let the docker CLI say whether it answers.
-                let out = docker_output(&["version", "--format", "{{.Server.Version}}"]);
-                assert!(
-                    out.status.success(),
-                    "the Docker daemon at DOCKER_HOST={host} does not answer ({}); run scripts/ensure-docker.sh",
-                    String::from_utf8_lossy(&out.stderr).trim()
-                );
-                return check_images();
-            }
-            _ => PathBuf::from("/var/run/docker.sock"),
-        };
-        if let Err(e) = ping(&socket) {
-            panic!(
-                "no Docker daemon answers on {} ({e}); run scripts/ensure-docker.sh (as root) first",
-                socket.display()
-            );
-        }
-        check_images();
-    });
-}
-
-fn ping(socket: &Path) -> std::io::Result<()> {
-    let mut s = UnixStream::connect(socket)?;
-    s.set_read_timeout(Some(Duration::from_secs(10)))?;
-    s.set_write_timeout(Some(Duration::from_secs(10)))?;
-    s.write_all(b"GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n")?;
-    let mut answer = String::new();
-    s.read_to_string(&mut answer)?;
-    if answer.starts_with("HTTP/1.") && answer.contains(" 200 ") {
-        Ok(())
-    } else {
-        Err(std::io::Error::other(format!(
-            "unexpected answer to /_ping: {:?}",
-            answer.lines().next().unwrap_or_default()
-        )))
-    }
-}
-
-fn check_images() {
-    for tag in ["v1", "v2", "v3", "bad", "crash"] {
-        let image = format!("berth-test/app:{tag}");
-        assert!(
-            image_present(&image),
-            "test image {image} is missing; run scripts/test-images.sh first"
-        );
-    }
-}
 
 /// The local registry's address (`127.0.0.1:PORT`): BERTH_TEST_REGISTRY, or
 /// the one `scripts/test-registry.sh start` starts (idempotent).
@@ -130,388 +62,12 @@ fn registry() -> String {
     .clone()
 }
 
-// ---- docker CLI -------------------------------------------------------------
-
-fn docker_output(args: &[&str]) -> Output {
-    Command::new("docker")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run the docker CLI (is `docker` on PATH?)")
-}
-
-/// Runs `docker ARGS`, which must succeed; returns its trimmed stdout.
-#[track_caller]
-fn docker(args: &[&str]) -> String {
-    let out = docker_output(args);
-    assert!(
-        out.status.success(),
-        "docker {} failed:\n{}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-fn image_present(reference: &str) -> bool {
-    docker_output(&["image", "inspect", "--format", "{{.Id}}", reference])
-        .status
-        .success()
-}
-
-/// What a test needs to know about one container.
-#[derive(Debug, Clone)]
-struct Container {
-    id: String,
-    name: String,
-    running: bool,
-    ip: Option<String>,
-    started_at: String,
-    finished_at: String,
-}
-
-/// None when the container does not exist.
-fn inspect(id_or_name: &str) -> Option<Container> {
-    let out = docker_output(&["container", "inspect", id_or_name]);
-    if !out.status.success() {
-        return None;
-    }
-    let v: Value = serde_json::from_slice(&out.stdout).expect("docker inspect JSON");
-    let c = &v[0];
-    let ip = c["NetworkSettings"]["Networks"][NETWORK]["IPAddress"]
-        .as_str()
-        .filter(|ip| !ip.is_empty())
-        .map(str::to_owned);
-    Some(Container {
-        id: c["Id"].as_str().unwrap_or_default().to_owned(),
-        name: c["Name"]
-            .as_str()
-            .unwrap_or_default()
-            .trim_start_matches('/')
-            .to_owned(),
-        running: c["State"]["Running"].as_bool().unwrap_or(false),
-        ip,
-        started_at: c["State"]["StartedAt"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
-        finished_at: c["State"]["FinishedAt"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
-    })
-}
-
 /// A Docker timestamp (RFC 3339, trailing zeros of the fraction trimmed, so
 /// strings do not compare as times).
 #[track_caller]
 fn docker_time(ts: &str) -> time::OffsetDateTime {
     time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|e| panic!("bad Docker timestamp {ts:?}: {e}"))
-}
-
-#[track_caller]
-fn must_inspect(id: &str) -> Container {
-    inspect(id).unwrap_or_else(|| panic!("container {id} does not exist"))
-}
-
-/// Every container (running or not) labelled `berth.workload=<workload>`.
-fn workload_containers(workload: &str) -> Vec<Container> {
-    containers_with_label(&format!("berth.workload={workload}"))
-}
-
-fn containers_with_label(label: &str) -> Vec<Container> {
-    let ids = docker(&[
-        "ps",
-        "-a",
-        "-q",
-        "--no-trunc",
-        "--filter",
-        &format!("label={label}"),
-    ]);
-    ids.lines().filter_map(|id| inspect(id.trim())).collect()
-}
-
-#[track_caller]
-fn only_container(workload: &str) -> Container {
-    let all = workload_containers(workload);
-    assert_eq!(
-        all.len(),
-        1,
-        "want exactly one container labelled for {workload}, got {:?}",
-        all.iter().map(|c| &c.name).collect::<Vec<_>>()
-    );
-    all.into_iter().next().expect("one container")
-}
-
-// ---- HTTP -------------------------------------------------------------------
-
-/// One plain HTTP/1.0 GET: (status, body).
-fn http_get(ip: &str, path: &str) -> Result<(u16, String), String> {
-    let addr: SocketAddr = format!("{ip}:8080")
-        .parse()
-        .map_err(|e| format!("bad address {ip}: {e}"))?;
-    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2))
-        .map_err(|e| format!("connect {addr}: {e}"))?;
-    s.set_read_timeout(Some(Duration::from_secs(2)))
-        .map_err(|e| e.to_string())?;
-    s.set_write_timeout(Some(Duration::from_secs(2)))
-        .map_err(|e| e.to_string())?;
-    s.write_all(format!("GET {path} HTTP/1.0\r\nHost: {ip}\r\n\r\n").as_bytes())
-        .map_err(|e| format!("write {addr}: {e}"))?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw)
-        .map_err(|e| format!("read {addr}: {e}"))?;
-    let raw = String::from_utf8_lossy(&raw);
-    let (head, body) = raw
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| format!("no HTTP header from {addr}: {raw:?}"))?;
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .ok_or_else(|| format!("no status line from {addr}: {head:?}"))?;
-    Ok((status, body.trim().to_owned()))
-}
-
-/// Asserts that the container answers 200 `body` on `/`, retrying briefly (a
-/// container just started again may need a moment to listen).
-#[track_caller]
-fn assert_serves(c: &Container, body: &str) {
-    let ip =
-        c.ip.clone()
-            .or_else(|| inspect(&c.id).and_then(|c| c.ip))
-            .unwrap_or_else(|| panic!("{} has no IP on network {NETWORK}", c.name));
-    let started = Instant::now();
-    let mut last;
-    loop {
-        match http_get(&ip, "/") {
-            Ok((200, got)) if got == body => return,
-            other => last = other,
-        }
-        if started.elapsed() > Duration::from_secs(5) {
-            panic!(
-                "{} ({ip}) should answer 200 {body:?}, last got {last:?}",
-                c.name
-            );
-        }
-        thread::sleep(Duration::from_millis(50));
-    }
-}
-
-// ---- the store ----------------------------------------------------------------
-
-fn db(t: &TestContext) -> rusqlite::Connection {
-    let conn = rusqlite::Connection::open(&t.db).expect("open the test store");
-    conn.busy_timeout(Duration::from_secs(10))
-        .expect("busy timeout");
-    conn
-}
-
-/// The runtime-state row of `workload`: (container_id, container_name).
-fn state_row(t: &TestContext, workload: &str) -> Option<(String, String)> {
-    use rusqlite::OptionalExtension;
-    db(t)
-        .query_row(
-            "SELECT r.container_id, r.container_name FROM runtime_state r
-             JOIN workloads w ON w.id = r.workload_id WHERE w.name = ?1",
-            [workload],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .expect("read runtime_state")
-}
-
-#[track_caller]
-fn state_of(t: &TestContext, workload: &str) -> (String, String) {
-    state_row(t, workload).unwrap_or_else(|| panic!("no runtime_state row for {workload}"))
-}
-
-fn last_event(t: &TestContext, workload: &str) -> (String, String) {
-    db(t)
-        .query_row(
-            "SELECT action, severity FROM event_log WHERE workload = ?1 ORDER BY id DESC LIMIT 1",
-            [workload],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .expect("read event_log")
-}
-
-/// (id, status) of the newest `deploys` row of `workload`.
-fn last_deploy(t: &TestContext, workload: &str) -> (i64, String) {
-    db(t)
-        .query_row(
-            "SELECT d.id, d.status FROM deploys d JOIN workloads w ON w.id = d.workload_id
-             WHERE w.name = ?1 ORDER BY d.id DESC LIMIT 1",
-            [workload],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .expect("read deploys")
-}
-
-// ---- one test case: names, labels, cleanup ----------------------------------------
-
-fn random_suffix() -> String {
-    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    let mut h = RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default(),
-    );
-    let mut n = h.finish();
-    (0..4)
-        .map(|_| {
-            let c = char::from(ALPHABET[(n % 36) as usize]);
-            n /= 36;
-            c
-        })
-        .collect()
-}
-
-/// One test: holds the global lock, a temp store, and removes every
-/// container carrying its label (and every image built for its workloads)
-/// when dropped, pass or fail.
-struct Case {
-    t: TestContext,
-    id: String,
-    workloads: Vec<String>,
-    /// Local image tags this case created (untagged at the end).
-    tags: Vec<String>,
-    _serial: MutexGuard<'static, ()>,
-}
-
-impl Case {
-    fn new(test: &str) -> Case {
-        let serial = LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        require_docker();
-        let id = format!("{test}-{}", random_suffix());
-        Case {
-            t: TestContext::new(),
-            id,
-            workloads: Vec::new(),
-            tags: Vec::new(),
-            _serial: serial,
-        }
-    }
-
-    /// A unique workload name: `<prefix>-<4 random chars>`.
-    fn name(&mut self, prefix: &str) -> String {
-        let name = format!("{prefix}-{}", random_suffix());
-        self.workloads.push(name.clone());
-        name
-    }
-
-    /// Adds the test label to `config` and stores the workload.
-    fn add(&self, name: &str, kind: &str, mut config: Value) {
-        config["labels"] = json!({ TEST_LABEL: self.id });
-        self.t.add(name, kind, &config).success();
-    }
-
-    fn set(&self, name: &str, mut config: Value) {
-        config["labels"] = json!({ TEST_LABEL: self.id });
-        self.t
-            .run_stdin(
-                &["workload", "set", name, "--config", "-"],
-                &config.to_string(),
-            )
-            .success();
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        self.t.run(args)
-    }
-
-    /// Runs berth with `BERTH_FAULT_POINT=point`, which must kill it with SIGABRT.
-    #[track_caller]
-    fn run_until(&self, point: &str, args: &[&str]) -> Output {
-        let out = self
-            .t
-            .command(args)
-            .env("BERTH_FAULT_POINT", point)
-            .output()
-            .expect("run berth");
-        assert_eq!(
-            out.status.signal(),
-            Some(SIGABRT),
-            "berth should die at fault point {point} (status {:?})\nstdout:\n{}\nstderr:\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            stderr.contains(point),
-            "stderr should name the fault point {point}: {stderr}"
-        );
-        out
-    }
-
-    /// A build context with a Dockerfile `FROM <base>` + an index.html saying `page`.
-    fn context(&self, base: &str, page: &str) -> PathBuf {
-        self.t.write(
-            "ctx/Dockerfile",
-            &format!("FROM {base}\nCOPY index.html /www/index.html\n"),
-        );
-        self.t.write("ctx/index.html", &format!("{page}\n"));
-        self.t.path().join("ctx")
-    }
-}
-
-impl Drop for Case {
-    fn drop(&mut self) {
-        let mut ids: Vec<String> = Vec::new();
-        let mut label_filters = vec![format!("label={TEST_LABEL}={}", self.id)];
-        label_filters.extend(
-            self.workloads
-                .iter()
-                .map(|w| format!("label=berth.workload={w}")),
-        );
-        for filter in &label_filters {
-            let out = docker_output(&["ps", "-a", "-q", "--no-trunc", "--filter", filter]);
-            ids.extend(
-                String::from_utf8_lossy(&out.stdout)
-                    .lines()
-                    .map(|l| l.trim().to_owned())
-                    .filter(|l| !l.is_empty()),
-            );
-        }
-        ids.sort();
-        ids.dedup();
-        if !ids.is_empty() {
-            let mut args = vec!["rm", "-f", "-v"];
-            args.extend(ids.iter().map(String::as_str));
-            let _ = docker_output(&args);
-        }
-        // Images built for this case's workloads (labelled by berth's build).
-        let mut images: Vec<String> = Vec::new();
-        for w in &self.workloads {
-            let out = docker_output(&[
-                "images",
-                "-q",
-                "--no-trunc",
-                "--filter",
-                &format!("label=berth.workload={w}"),
-            ]);
-            images.extend(
-                String::from_utf8_lossy(&out.stdout)
-                    .lines()
-                    .map(|l| l.trim().to_owned())
-                    .filter(|l| !l.is_empty()),
-            );
-        }
-        images.sort();
-        images.dedup();
-        if !images.is_empty() {
-            let mut args = vec!["rmi", "-f"];
-            args.extend(images.iter().map(String::as_str));
-            let _ = docker_output(&args);
-        }
-        for tag in &self.tags {
-            let _ = docker_output(&["rmi", tag]);
-        }
-    }
 }
 
 // ---- configs ------------------------------------------------------------------
@@ -539,17 +95,6 @@ fn dockerfile_config(context: &Path) -> Value {
         "drain_ms": 100,
         "stop_timeout_s": 2,
     })
-}
-
-/// `<workload>-<6 chars [a-z0-9]>`
-fn is_green_name(workload: &str, name: &str) -> bool {
-    name.strip_prefix(workload)
-        .and_then(|rest| rest.strip_prefix('-'))
-        .is_some_and(|s| {
-            s.len() == 6
-                && s.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
 }
 
 // ---- 1. image blue-green ------------------------------------------------------------
@@ -585,10 +130,7 @@ fn image_blue_green_v1_to_v2_swaps_with_one_container_left() {
     assert_ne!(green.id, blue.id);
     assert!(inspect(&blue.id).is_none(), "blue should be removed");
     assert_serves(&green, "v2");
-    assert_eq!(
-        state_of(&c.t, &name),
-        (green.id.clone(), green.name.clone())
-    );
+    assert_eq!(state_of(&c.t, &name), (green.id.clone(), green.name.clone()));
 
     // The result object of DESIGN §8.
     let (deploy_id, status) = last_deploy(&c.t, &name);
@@ -611,19 +153,13 @@ fn image_blue_green_v1_to_v2_swaps_with_one_container_left() {
         assert!(names.contains(&want), "phase {want} missing: {names:?}");
     }
     let (action, severity) = last_event(&c.t, &name);
-    assert_eq!(
-        (action.as_str(), severity.as_str()),
-        ("deploy.succeeded", "info")
-    );
+    assert_eq!((action.as_str(), severity.as_str()), ("deploy.succeeded", "info"));
 }
 
 // ---- 2. blue serves throughout green's gate --------------------------------------------
 
 /// Requests `ip:8080/` every ~20 ms until stopped; returns what each answered.
-fn hammer(
-    ip: String,
-    stop: Arc<AtomicBool>,
-) -> thread::JoinHandle<Vec<Result<(u16, String), String>>> {
+fn hammer(ip: String, stop: Arc<AtomicBool>) -> thread::JoinHandle<Vec<Result<(u16, String), String>>> {
     thread::spawn(move || {
         let mut answers = Vec::new();
         while !stop.load(Ordering::SeqCst) {
@@ -674,18 +210,10 @@ fn blue_keeps_serving_throughout_greens_gate() {
     assert_eq!(blue_now.name, blue.name);
     let all = workload_containers(&name);
     assert_eq!(all.len(), 2, "blue and green: {all:?}");
-    let green = all
-        .iter()
-        .find(|x| x.id != blue.id)
-        .expect("green exists")
-        .clone();
+    let green = all.iter().find(|x| x.id != blue.id).expect("green exists").clone();
     assert!(green.running, "green passed its gate and runs: {green:?}");
     assert!(is_green_name(&name, &green.name), "{}", green.name);
-    assert_eq!(
-        state_of(&c.t, &name),
-        state_before,
-        "state still names blue"
-    );
+    assert_eq!(state_of(&c.t, &name), state_before, "state still names blue");
 
     // Reconcile removes the abandoned green and leaves blue.
     let run = c.run(&["reconcile", &name]).success();
@@ -697,10 +225,7 @@ fn blue_keeps_serving_throughout_greens_gate() {
     assert!(inspect(&green.id).is_none(), "green should be removed");
     assert_eq!(state_of(&c.t, &name), state_before, "state unchanged");
     let (_, status) = last_deploy(&c.t, &name);
-    assert_eq!(
-        status, "abandoned",
-        "the crashed deploy is marked abandoned"
-    );
+    assert_eq!(status, "abandoned", "the crashed deploy is marked abandoned");
 }
 
 // ---- 3. state names green before blue goes --------------------------------------------
@@ -717,11 +242,7 @@ fn state_names_green_before_blue_is_removed() {
     c.run_until("after_state_persist", &["deploy", &name]);
     let all = workload_containers(&name);
     assert_eq!(all.len(), 2, "blue and green: {all:?}");
-    let green = all
-        .iter()
-        .find(|x| x.id != blue.id)
-        .expect("green exists")
-        .clone();
+    let green = all.iter().find(|x| x.id != blue.id).expect("green exists").clone();
     assert_eq!(
         state_of(&c.t, &name),
         (green.id.clone(), green.name.clone()),
@@ -738,10 +259,7 @@ fn state_names_green_before_blue_is_removed() {
     assert_serves(&left, "v2");
     assert_eq!(state_of(&c.t, &name), (left.id.clone(), left.name.clone()));
     assert!(inspect(&blue.id).is_none(), "blue is gone");
-    assert!(
-        inspect(&green.id).is_none(),
-        "the interrupted green is replaced"
-    );
+    assert!(inspect(&green.id).is_none(), "the interrupted green is replaced");
 }
 
 // ---- 4. gate failures ---------------------------------------------------------------
@@ -779,11 +297,7 @@ fn gate_failure_keeps_blue_and_state() {
         assert_eq!(left.id, blue.id, "{tag}: green is removed, blue stays");
         assert!(left.running, "{tag}: blue still runs");
         assert_serves(&left, "v1");
-        assert_eq!(
-            state_of(&c.t, &name),
-            state_before,
-            "{tag}: state unchanged"
-        );
+        assert_eq!(state_of(&c.t, &name), state_before, "{tag}: state unchanged");
         let (action, severity) = last_event(&c.t, &name);
         assert_eq!(
             (action.as_str(), severity.as_str()),
@@ -803,14 +317,8 @@ fn dockerfile_recreate_stops_old_before_starting_new_and_removes_it_after_persis
     let name = c.name("df-rc");
     let ctx = c.context("berth-test/app:v1", "build-1");
     c.add(&name, "dockerfile", dockerfile_config(&ctx));
-    let result = c
-        .run(&["--output", "json", "deploy", &name])
-        .success()
-        .json();
-    assert_eq!(
-        result["strategy"], "recreate",
-        "the dockerfile default: {result}"
-    );
+    let result = c.run(&["--output", "json", "deploy", &name]).success().json();
+    assert_eq!(result["strategy"], "recreate", "the dockerfile default: {result}");
     let old = only_container(&name);
     assert_eq!(old.name, name, "recreate uses the stable name");
     assert!(old.running);
@@ -822,10 +330,7 @@ fn dockerfile_recreate_stops_old_before_starting_new_and_removes_it_after_persis
     c.context("berth-test/app:v1", "build-2");
     c.run_until("after_blue_stop", &["deploy", &name]);
     let parked = only_container(&name);
-    assert_eq!(
-        parked.id, old.id,
-        "no new container before the old one stopped"
-    );
+    assert_eq!(parked.id, old.id, "no new container before the old one stopped");
     assert!(!parked.running, "the old container is stopped: {parked:?}");
     assert_eq!(state_of(&c.t, &name), state_before);
 
@@ -841,20 +346,13 @@ fn dockerfile_recreate_stops_old_before_starting_new_and_removes_it_after_persis
     c.run_until("after_state_persist", &["deploy", &name]);
     let all = workload_containers(&name);
     assert_eq!(all.len(), 2, "old and new: {all:?}");
-    let new = all
-        .iter()
-        .find(|x| x.id != old.id)
-        .expect("the new container")
-        .clone();
+    let new = all.iter().find(|x| x.id != old.id).expect("the new container").clone();
     assert_eq!(new.name, name, "the new container takes the stable name");
     assert!(new.running);
     assert_serves(&new, "build-2");
     assert_eq!(state_of(&c.t, &name), (new.id.clone(), new.name.clone()));
     let old_now = must_inspect(&old.id);
-    assert!(
-        !old_now.running,
-        "the old container is stopped, not yet removed"
-    );
+    assert!(!old_now.running, "the old container is stopped, not yet removed");
     assert!(
         docker_time(&old_now.finished_at) <= docker_time(&new.started_at),
         "old stopped ({}) before new started ({})",
@@ -886,11 +384,7 @@ fn recreate_whose_new_container_fails_the_gate_brings_the_old_one_back() {
 
     c.context("berth-test/app:bad", "build-2");
     let run = c.run(&["deploy", &name]).code(1);
-    assert!(
-        run.stderr.contains("500"),
-        "stderr says why:\n{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("500"), "stderr says why:\n{}", run.stderr);
     let back = only_container(&name);
     assert_eq!(back.id, old.id, "the failed new container is removed");
     assert_eq!(back.name, name, "the old container has its name back");
@@ -898,10 +392,7 @@ fn recreate_whose_new_container_fails_the_gate_brings_the_old_one_back() {
     assert_serves(&back, "build-1");
     assert_eq!(state_of(&c.t, &name), state_before, "state unchanged");
     let (action, severity) = last_event(&c.t, &name);
-    assert_eq!(
-        (action.as_str(), severity.as_str()),
-        ("deploy.failed", "error")
-    );
+    assert_eq!((action.as_str(), severity.as_str()), ("deploy.failed", "error"));
 }
 
 #[test]
@@ -912,10 +403,7 @@ fn dockerfile_blue_green_keeps_blue_until_green_passed_the_gate() {
     let mut config = dockerfile_config(&ctx);
     config["deploy_strategy"] = json!("blue-green");
     c.add(&name, "dockerfile", config);
-    let result = c
-        .run(&["--output", "json", "deploy", &name])
-        .success()
-        .json();
+    let result = c.run(&["--output", "json", "deploy", &name]).success().json();
     assert_eq!(result["strategy"], "blue-green", "{result}");
     let blue = only_container(&name);
     assert!(is_green_name(&name, &blue.name), "{}", blue.name);
@@ -928,11 +416,7 @@ fn dockerfile_blue_green_keeps_blue_until_green_passed_the_gate() {
     assert_serves(&blue_now, "build-1");
     let all = workload_containers(&name);
     assert_eq!(all.len(), 2, "blue and green: {all:?}");
-    let green = all
-        .iter()
-        .find(|x| x.id != blue.id)
-        .expect("green exists")
-        .clone();
+    let green = all.iter().find(|x| x.id != blue.id).expect("green exists").clone();
     assert!(is_green_name(&name, &green.name), "{}", green.name);
     assert_ne!(green.name, blue.name);
     assert_eq!(state_of(&c.t, &name), state_before);
@@ -961,10 +445,7 @@ fn image_explicit_recreate_stops_old_after_pull_before_new_starts() {
         config
     };
     c.add(&name, "image", config(&v1));
-    let result = c
-        .run(&["--output", "json", "deploy", &name])
-        .success()
-        .json();
+    let result = c.run(&["--output", "json", "deploy", &name]).success().json();
     assert_eq!(result["strategy"], "recreate", "{result}");
     assert_eq!(result["image"], json!(v1), "{result}");
     let old = only_container(&name);
@@ -988,10 +469,7 @@ fn image_explicit_recreate_stops_old_after_pull_before_new_starts() {
     assert!(image_present(&v2), "the pull happened before the stop");
     let parked = only_container(&name);
     assert_eq!(parked.id, old.id, "no new container exists yet");
-    assert!(
-        !parked.running,
-        "the old container is stopped after the pull"
-    );
+    assert!(!parked.running, "the old container is stopped after the pull");
     assert_eq!(state_of(&c.t, &name), state_before);
 
     // The next deploy repairs and completes.
@@ -1035,10 +513,7 @@ fn reconcile_removes_a_planted_orphan_and_nothing_else() {
             test_label.clone(),
         ],
     );
-    let bystander = plant(
-        &format!("{name}-bystander"),
-        std::slice::from_ref(&test_label),
-    );
+    let bystander = plant(&format!("{name}-bystander"), std::slice::from_ref(&test_label));
     let neighbour = plant(
         &format!("{other}-neighbour"),
         &[
@@ -1048,10 +523,7 @@ fn reconcile_removes_a_planted_orphan_and_nothing_else() {
         ],
     );
 
-    let report = c
-        .run(&["--output", "json", "reconcile", &name])
-        .success()
-        .json();
+    let report = c.run(&["--output", "json", "reconcile", &name]).success().json();
     let removed = &report["workloads"][0]["removed"];
     assert_eq!(removed, &json!([orphan_name]), "{report}");
     assert_eq!(report["workloads"][0]["workload"], json!(name), "{report}");
@@ -1068,10 +540,7 @@ fn reconcile_removes_a_planted_orphan_and_nothing_else() {
     assert_eq!(state_of(&c.t, &name), state_before);
 
     // Nothing left to do.
-    let again = c
-        .run(&["--output", "json", "reconcile", &name])
-        .success()
-        .json();
+    let again = c.run(&["--output", "json", "reconcile", &name]).success().json();
     assert_eq!(again["workloads"][0]["removed"], json!([]), "{again}");
 }
 
@@ -1179,10 +648,7 @@ fn pull_of_an_untagged_reference_means_latest() {
     let mut config = image_config(&repo);
     config["pull"] = json!("always");
     c.add(&name, "image", config);
-    let result = c
-        .run(&["--output", "json", "deploy", &name])
-        .success()
-        .json();
+    let result = c.run(&["--output", "json", "deploy", &name]).success().json();
     assert_eq!(result["image"], json!(latest), "{result}");
     assert!(image_present(&latest), "{latest} was pulled");
     assert!(
@@ -1213,11 +679,7 @@ fn reconcile_after_a_recreate_crash_gives_the_old_container_its_name_back() {
         c.run_until(point, &["deploy", &name]);
         let all = workload_containers(&name);
         assert_eq!(all.len(), 2, "{point}: old (parked) and new: {all:?}");
-        let new = all
-            .iter()
-            .find(|x| x.id != old.id)
-            .expect("the new container")
-            .clone();
+        let new = all.iter().find(|x| x.id != old.id).expect("the new container").clone();
         assert_eq!(new.name, name, "{point}: the new one holds the stable name");
         assert!(!must_inspect(&old.id).running, "{point}: old is stopped");
         assert_eq!(state_of(&c.t, &name), state_before, "{point}");

@@ -20,10 +20,7 @@ fn completions_and_man_pages_are_up_to_date() {
     // No leftover pages for commands that no longer exist.
     if !regenerate {
         for dir in ["man", "completions"] {
-            for entry in std::fs::read_dir(root.join(dir))
-                .expect("read generated dir")
-                .flatten()
-            {
+            for entry in std::fs::read_dir(root.join(dir)).expect("read generated dir").flatten() {
                 let rel = Path::new(dir).join(entry.file_name());
                 if !files.iter().any(|(p, _)| *p == rel) {
                     stale.push(format!("{} (no longer generated)", rel.display()));

@@ -32,20 +32,13 @@ fn an_older_store_is_upgraded_without_losing_rows() {
     }
     assert_eq!(user_version(&t.db), 1);
 
-    let list = t
-        .run(&["--output", "json", "workload", "list"])
-        .success()
-        .json();
+    let list = t.run(&["--output", "json", "workload", "list"]).success().json();
     assert_eq!(list["workloads"][0]["name"], "old");
     assert_eq!(user_version(&t.db), SCHEMA_VERSION);
 
     let conn = rusqlite::Connection::open(&t.db).expect("open");
     let events: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM event_log WHERE workload_id = 1",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT count(*) FROM event_log WHERE workload_id = 1", [], |r| r.get(0))
         .expect("count");
     assert_eq!(events, 1);
     let indexed: i64 = conn

@@ -92,10 +92,14 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
     // remove green; if blue's route cannot be confirmed, keep green running.
     let t = Instant::now();
     if let Err(e) = d.point_route(&green).await {
-        let restored = match d.blue.clone() {
-            Some(blue) => d.point_route(&blue).await.map(|_| ()),
-            None => Ok(()),
+        let Some(blue) = d.blue.clone() else {
+            // A first deploy: there is no earlier container to route back to.
+            d.remove_new_container(&green_id).await;
+            return Err(e.context(format!(
+                "routing to `{green_name}` failed; there is no earlier container to route back to, so it was removed"
+            )));
         };
+        let restored = d.point_route(&blue).await.map(|_| ());
         return match restored {
             Ok(()) => {
                 d.remove_new_container(&green_id).await;

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::DeployEnv;
 use crate::config::SourceConfig;
-use crate::docker::labels;
+use crate::docker::{ContainerInfo, labels};
 use crate::events::{Severity, emit_event};
 use crate::store::{Store, Workload};
 
@@ -66,32 +66,13 @@ pub async fn reconcile_locked(
         return Ok(report);
     }
 
-    // 2. The state's container exists but is stopped (a crash mid-recreate): start it.
+    // 2. The state's container exists but is stopped (a crash mid-recreate):
+    // start it. The new container the dead deploy left goes first, so the
+    // two never run at once (they could share a volume or a host port).
     let state = store.runtime_state(workload.id)?;
-    let mut rename_back = None;
-    let live_id = match &state {
+    let live = match &state {
         Some(s) => match docker.inspect(&s.container_id).await? {
-            Some(info) => {
-                if info.name != s.container_name {
-                    // Parked by a recreate that died: it gets its name back
-                    // once step 4 has removed the container holding it.
-                    rename_back = Some((info.id.clone(), s.container_name.clone()));
-                }
-                if !info.running {
-                    docker.start(&info.id).await?;
-                    emit_event(
-                        store,
-                        Some(workload.id),
-                        name,
-                        "reconcile.started",
-                        Severity::Warning,
-                        &format!("started the live container {} again (it was stopped)", s.container_name),
-                        &json!({ "workload_id": workload.id, "container": s.container_name }),
-                    )?;
-                    report.started = Some(s.container_name.clone());
-                }
-                Some(info.id)
-            }
+            Some(info) => Some(info),
             None => {
                 env.printer.warn(&format!(
                     "{name}: the runtime state names container {} ({}), which no longer exists; the next deploy \
@@ -105,6 +86,24 @@ pub async fn reconcile_locked(
         },
         None => None,
     };
+    let live_id = live.as_ref().map(|i| i.id.clone());
+    if let (Some(s), Some(info)) = (&state, &live)
+        && !info.running
+    {
+        remove_leftovers(env, store, workload, live_id.as_deref(), &mut report).await?;
+        give_name_back(env, name, info, &s.container_name).await;
+        docker.start(&info.id).await?;
+        emit_event(
+            store,
+            Some(workload.id),
+            name,
+            "reconcile.started",
+            Severity::Warning,
+            &format!("started the live container {} again (it was stopped)", s.container_name),
+            &json!({ "workload_id": workload.id, "container": s.container_name }),
+        )?;
+        report.started = Some(s.container_name.clone());
+    }
 
     // 3. The route agrees with the state row (a crash between route write
     // and persist leaves the route on green while the state names blue).
@@ -112,7 +111,7 @@ pub async fn reconcile_locked(
         && !config.common.domains.is_empty()
         && let Some(mut live) = docker.inspect(id).await?
     {
-        // Route to the name it is about to get back, not its parked one.
+        // Route to the name it gets back below, not a parked one.
         live.name.clone_from(&s.container_name);
         let plan = env.router.preflight(name, &config.common.domains, s.route_id).await?;
         let target = super::route_target(env.router.as_ref(), name, config, &live)?;
@@ -122,12 +121,29 @@ pub async fn reconcile_locked(
         }
     }
 
-    // 4. Remove every container labelled for the workload that the state does not name.
-    for c in docker.containers_with_label(labels::WORKLOAD, name).await? {
-        if Some(&c.id) == live_id.as_ref() {
+    // 4. Remove every container labelled for the workload that the state
+    // does not name; then the live one can have its stable name back.
+    remove_leftovers(env, store, workload, live_id.as_deref(), &mut report).await?;
+    if let (Some(s), Some(info)) = (&state, &live) {
+        give_name_back(env, name, info, &s.container_name).await;
+    }
+    Ok(report)
+}
+
+/// Removes every container labelled for the workload except `keep`.
+async fn remove_leftovers(
+    env: &DeployEnv,
+    store: &Store,
+    workload: &Workload,
+    keep: Option<&str>,
+    report: &mut ReconcileReport,
+) -> Result<()> {
+    let name = workload.name.as_str();
+    for c in env.docker.containers_with_label(labels::WORKLOAD, name).await? {
+        if Some(c.id.as_str()) == keep {
             continue;
         }
-        docker.remove(&c.id).await?;
+        env.docker.remove(&c.id).await?;
         emit_event(
             store,
             Some(workload.id),
@@ -139,12 +155,22 @@ pub async fn reconcile_locked(
         )?;
         report.removed.push(c.name);
     }
-    if let Some((id, stable_name)) = rename_back
-        && let Err(e) = docker.rename(&id, &stable_name).await
-    {
+    Ok(())
+}
+
+/// A recreate that died left the live container parked under another
+/// name: rename it back once nothing else holds the name (cosmetic: a
+/// failure only warns).
+async fn give_name_back(env: &DeployEnv, workload: &str, live: &ContainerInfo, stable_name: &str) {
+    let Ok(Some(now)) = env.docker.inspect(&live.id).await else {
+        return;
+    };
+    if now.name == stable_name {
+        return;
+    }
+    if let Err(e) = env.docker.rename(&live.id, stable_name).await {
         env.printer.warn(&format!(
-            "{name}: could not give the live container its name `{stable_name}` back: {e:#}"
+            "{workload}: could not give the live container its name `{stable_name}` back: {e:#}"
         ));
     }
-    Ok(report)
 }

@@ -341,6 +341,15 @@ impl Router for NpmRouter {
                 if domain_set(&host) != wanted_set(&plan.domains) {
                     changes.insert("domain_names".into(), json!(plan.domains));
                 }
+                // An offline host (an earlier write's `nginx -t` failed) whose
+                // fields are already right still needs a write: NPM renders
+                // the host again on every PUT. Without it, restoring a route
+                // whose failed write was saved (or reconciling it once the
+                // proxy is fixed) could never bring it back online.
+                let online = host.pointer("/meta/nginx_online").and_then(Value::as_bool) == Some(true);
+                if changes.is_empty() && !online {
+                    changes.insert("forward_host".into(), json!(target.host));
+                }
                 if !changes.is_empty() {
                     let (status, body) = self
                         .call(

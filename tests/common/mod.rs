@@ -1,6 +1,14 @@
 //! A test context that drives the real `berth` binary against a temp store.
 #![allow(dead_code)]
 
+pub mod fake_npm;
+
+pub mod docker;
+
+pub mod receiver;
+
+pub mod sockproxy;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -48,12 +56,8 @@ impl Run {
 
     #[track_caller]
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-                self.stdout, self.stderr
-            )
-        })
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
     }
 }
 
