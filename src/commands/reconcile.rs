@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::Ctx;
 use crate::cli::ReconcileArgs;
-use crate::config;
+
 use crate::deploy::reconcile::{ReconcileReport, reconcile_locked};
 use crate::error::BerthError;
 
@@ -17,7 +17,7 @@ pub async fn exec(ctx: &Ctx, args: &ReconcileArgs) -> Result<()> {
     let env = ctx.deploy_env().await?;
     let mut reports: Vec<ReconcileReport> = Vec::new();
     for w in workloads {
-        let validated = config::validate(&w.name, w.kind, &w.config).map_err(BerthError::invalid_config)?;
+        let validated = w.validate().map_err(BerthError::invalid_config)?;
         let _lock = store.lock_deploy(w.id, &w.name, false)?;
         let report = reconcile_locked(&env, &store, &w, &validated.config).await?;
         if !ctx.printer.is_json() {

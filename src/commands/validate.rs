@@ -51,7 +51,7 @@ pub fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
             workloads
                 .into_iter()
                 .map(|w| Checked {
-                    outcome: config::validate(&w.name, w.kind, &w.config),
+                    outcome: w.validate(),
                     name: w.name,
                     kind: w.kind,
                 })

@@ -153,7 +153,7 @@ pub fn list(ctx: &Ctx) -> Result<()> {
 pub fn show(ctx: &Ctx, args: &WorkloadShowArgs) -> Result<()> {
     let store = ctx.store()?;
     let workload = store.workload(&args.name)?;
-    match config::validate(&workload.name, workload.kind, &workload.config) {
+    match workload.validate() {
         Ok(validated) => print_workload(ctx, &workload, &validated, args.show_secrets),
         Err(ref issues) => {
             // Stored by an older berth with looser rules: still show it.
@@ -228,7 +228,7 @@ struct ListRow {
 
 impl From<&Workload> for ListRow {
     fn from(w: &Workload) -> Self {
-        let (strategy, domains) = match config::validate(&w.name, w.kind, &w.config) {
+        let (strategy, domains) = match w.validate() {
             Ok(v) => (
                 effective_strategy(&v.config).strategy.to_string(),
                 v.config.common.domains.clone(),

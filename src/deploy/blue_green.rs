@@ -65,11 +65,21 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<ContainerInfo> {
             return Err(e);
         }
         Err(e) => {
-            d.show_logs(&green_id).await;
-            d.remove_new_container(&green_id).await;
-            return Err(e.context(format!(
-                "green `{green_name}` failed its readiness gate; removed it, blue keeps serving"
-            )));
+            let verdict = gate::is_not_ready(&e);
+            if verdict {
+                d.show_logs(&green_id).await;
+            }
+            let removed = if d.remove_new_container(&green_id).await {
+                "removed it"
+            } else {
+                "could not remove it (the next deploy or `berth reconcile` does)"
+            };
+            let what = if verdict {
+                "failed its readiness gate"
+            } else {
+                "could not be gated"
+            };
+            return Err(e.context(format!("green `{green_name}` {what}; {removed}; blue keeps serving")));
         }
     }
     d.record_phase("gate", t);

@@ -3,7 +3,24 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, anyhow};
+
+/// The container did not prove it is ready (as opposed to the gate not
+/// being able to ask: a Docker error passes through as itself).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct NotReady(pub String);
+
+macro_rules! not_ready {
+    ($($arg:tt)*) => {
+        return Err(NotReady(format!($($arg)*)).into())
+    };
+}
+
+/// Whether an error is the gate's verdict rather than a failure to run it.
+pub fn is_not_ready(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| c.is::<NotReady>())
+}
 
 use crate::config::{Healthcheck, SourceConfig};
 use crate::docker::{ContainerInfo, Docker};
@@ -42,13 +59,13 @@ async fn inspect(docker: &Docker, id: &str) -> Result<ContainerInfo> {
     docker
         .inspect(id)
         .await?
-        .ok_or_else(|| anyhow!("the container disappeared during the readiness gate"))
+        .ok_or_else(|| NotReady("the container disappeared during the readiness gate".to_owned()).into())
 }
 
 /// Fails when the container has exited or is restarting.
 fn still_running(info: &ContainerInfo) -> Result<()> {
     if info.restarting {
-        bail!("the container is restarting (last exit code {})", info.exit_code);
+        not_ready!("the container is restarting (last exit code {})", info.exit_code);
     }
     if !info.running {
         let extra = if info.error.is_empty() {
@@ -56,7 +73,7 @@ fn still_running(info: &ContainerInfo) -> Result<()> {
         } else {
             format!(": {}", info.error)
         };
-        bail!("the container exited with code {}{extra}", info.exit_code);
+        not_ready!("the container exited with code {}{extra}", info.exit_code);
     }
     Ok(())
 }
@@ -100,7 +117,7 @@ async fn http_probe(docker: &Docker, id: &str, network: &str, port: u16, hc: &He
             last = format!("the container has no address on network `{network}`");
         }
         if started.elapsed() >= deadline {
-            bail!(
+            not_ready!(
                 "not ready after {} ms (healthcheck.deadline_ms): last probe: {last}",
                 deadline.as_millis()
             );
@@ -118,11 +135,11 @@ async fn docker_healthcheck(docker: &Docker, id: &str, deadline: Duration) -> Re
         still_running(&info)?;
         match info.health.as_deref() {
             Some("healthy") => return Ok("Docker HEALTHCHECK reports healthy".to_owned()),
-            Some("unhealthy") => bail!("the image's Docker HEALTHCHECK reports unhealthy"),
+            Some("unhealthy") => not_ready!("the image's Docker HEALTHCHECK reports unhealthy"),
             _ => {}
         }
         if started.elapsed() >= deadline {
-            bail!(
+            not_ready!(
                 "the image's Docker HEALTHCHECK did not report healthy within {} ms",
                 deadline.as_millis()
             );

@@ -19,7 +19,7 @@ use std::time::Instant;
 use anyhow::{Result, anyhow};
 use serde::Serialize;
 
-use crate::config::{self, KindConfig, SourceConfig, Strategy, effective_strategy};
+use crate::config::{KindConfig, SourceConfig, Strategy, effective_strategy};
 use crate::docker::{ContainerInfo, Docker};
 use crate::error::BerthError;
 use crate::events::{DeployEventContext, Severity, emit_deploy_event};
@@ -171,13 +171,18 @@ impl Deployment<'_> {
 
     /// Best-effort removal of a container this deploy created; a leftover
     /// carries the workload's label and is reaped by the next reconcile.
-    pub async fn remove_new_container(&self, id: &str) {
-        if let Err(e) = self.env.docker.remove(id).await {
-            self.env.printer.warn(&format!(
-                "{}: could not remove {} ({e:#}); the next deploy or `berth reconcile` removes it",
-                self.name(),
-                crate::docker::short(id)
-            ));
+    /// Returns whether it is gone.
+    pub async fn remove_new_container(&self, id: &str) -> bool {
+        match self.env.docker.remove(id).await {
+            Ok(()) => true,
+            Err(e) => {
+                self.env.printer.warn(&format!(
+                    "{}: could not remove {} ({e:#}); the next deploy or `berth reconcile` removes it",
+                    self.name(),
+                    crate::docker::short(id)
+                ));
+                false
+            }
         }
     }
 
@@ -222,8 +227,7 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
     let started = Instant::now();
     let store = Store::open(&env.db_path)?;
     let workload = store.workload(name)?;
-    let validated =
-        config::validate(&workload.name, workload.kind, &workload.config).map_err(BerthError::invalid_config)?;
+    let validated = workload.validate().map_err(BerthError::invalid_config)?;
     let config = validated.config;
     let effective = effective_strategy(&config);
     if effective.forced {

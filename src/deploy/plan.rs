@@ -35,8 +35,7 @@ pub struct RoutePlanView {
 
 pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
     let workload = store.workload(name)?;
-    let validated =
-        config::validate(&workload.name, workload.kind, &workload.config).map_err(BerthError::invalid_config)?;
+    let validated = workload.validate().map_err(BerthError::invalid_config)?;
     let cfg = validated.config;
     let eff = effective_strategy(&cfg);
     let state = store.runtime_state(workload.id)?;

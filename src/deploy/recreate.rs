@@ -79,10 +79,11 @@ async fn replace_and_gate(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>) 
     match d.interruptible(gate::wait_ready(docker, &new_id, d.config)).await {
         Ok(why) => d.status(&format!("gate passed: {why}")),
         Err(e) if super::cancel::is_interrupt(&e) => return Err(e),
-        Err(e) => {
+        Err(e) if gate::is_not_ready(&e) => {
             d.show_logs(&new_id).await;
             return Err(e.context(format!("`{name}` failed its readiness gate")));
         }
+        Err(e) => return Err(e.context(format!("`{name}` could not be gated"))),
     }
     d.record_phase("gate", t);
     fault_point("after_gate");

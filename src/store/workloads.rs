@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde_json::Value;
 
 use super::{Store, now_rfc3339};
-use crate::config::Kind;
+use crate::config::{ConfigIssue, Kind, Validated};
 use crate::error::BerthError;
 
 #[derive(Debug, Clone)]
@@ -13,24 +13,53 @@ pub struct Workload {
     pub id: i64,
     pub name: String,
     pub kind: Kind,
+    /// The stored config; `Value::Null` when it could not be read (see
+    /// `config_error`).
     pub config: Value,
+    /// Why the stored text is not a readable config (SQLite's `json_valid`
+    /// accepts numbers serde cannot hold, such as `1e400`). The workload is
+    /// still listed, shown, replaced and removed; validating it reports this.
+    pub config_error: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+impl Workload {
+    /// Validates the stored config (DESIGN §2); an unreadable one is an
+    /// error for the whole config that says how to replace it.
+    pub fn validate(&self) -> Result<Validated, Vec<ConfigIssue>> {
+        if let Some(err) = &self.config_error {
+            return Err(vec![ConfigIssue {
+                workload: self.name.clone(),
+                path: String::new(),
+                message: format!(
+                    "the stored config cannot be read ({err}); replace it with `berth workload set {} --config FILE`",
+                    self.name
+                ),
+                suggestion: None,
+            }]);
+        }
+        crate::config::validate(&self.name, self.kind, &self.config)
+    }
 }
 
 const COLUMNS: &str = "id, name, kind, config, created_at, updated_at";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Workload> {
     let kind: String = row.get(2)?;
-    let config: String = row.get(3)?;
-    let conversion = |e: Box<dyn std::error::Error + Send + Sync>| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e)
+    let text: String = row.get(3)?;
+    let (config, config_error) = match serde_json::from_str::<Value>(&text) {
+        Ok(v) => (v, None),
+        Err(e) => (Value::Null, Some(e.to_string())),
     };
     Ok(Workload {
         id: row.get(0)?,
         name: row.get(1)?,
-        kind: kind.parse::<Kind>().map_err(|e| conversion(e.into()))?,
-        config: serde_json::from_str(&config).map_err(|e| conversion(e.into()))?,
+        kind: kind
+            .parse::<Kind>()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, e.into()))?,
+        config,
+        config_error,
         created_at: row.get(4)?,
         updated_at: row.get(5)?,
     })
