@@ -54,7 +54,7 @@ pub async fn exec(ctx: &Ctx, args: &EventsArgs) -> Result<()> {
         .table(&EventView::COLUMNS, events.iter().map(EventView::table_row));
     if let Some(before) = next_before {
         ctx.printer
-            .status(&format!("next page: {}", next_page_command(args, before)));
+            .status(&format!("next page: {}", next_page_command(ctx, args, before)));
     }
     Ok(())
 }
@@ -89,8 +89,13 @@ async fn follow(ctx: &Ctx, store: &crate::store::Store, mut filter: EventFilter,
     }
 }
 
-fn next_page_command(args: &EventsArgs, before: i64) -> String {
-    let mut cmd = String::from("berth events");
+fn next_page_command(ctx: &Ctx, args: &EventsArgs, before: i64) -> String {
+    let mut cmd = String::from("berth");
+    // The page is in this store: say which, when it was chosen explicitly.
+    if let Some(db) = ctx.db_flag() {
+        cmd.push_str(&format!(" --db {}", shell_quote(&db.display().to_string())));
+    }
+    cmd.push_str(" events");
     if let Some(w) = &args.workload {
         cmd.push_str(&format!(" {w}"));
     }
@@ -126,4 +131,13 @@ pub fn parse_duration(text: &str) -> Result<time::Duration> {
         _ => return Err(bad().into()),
     };
     Ok(time::Duration::seconds(secs))
+}
+
+/// Quotes a path for a shell when it needs it.
+fn shell_quote(s: &str) -> String {
+    if s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+:@".contains(c)) {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
 }

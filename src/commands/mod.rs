@@ -40,6 +40,11 @@ impl Ctx {
         }
     }
 
+    /// The store path given with `--db` or `BERTH_DB`, if any.
+    pub fn db_flag(&self) -> Option<&std::path::Path> {
+        self.db.as_deref()
+    }
+
     pub fn db_path(&self) -> Result<PathBuf> {
         match &self.db {
             Some(p) => Ok(p.clone()),

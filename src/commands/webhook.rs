@@ -5,7 +5,17 @@ use anyhow::Result;
 use super::Ctx;
 use crate::cli::WebhookAddArgs;
 use crate::error::BerthError;
-use crate::events::webhooks::mask_url;
+use crate::events::webhooks::{FAILED_ACTION, mask_url};
+
+/// The actions berth emits that a webhook can be triggered by.
+const ACTIONS: &[&str] = &[
+    "deploy.started",
+    "deploy.succeeded",
+    "deploy.failed",
+    "deploy.abandoned",
+    "reconcile.started",
+    "reconcile.removed",
+];
 
 pub fn add(ctx: &Ctx, args: &WebhookAddArgs) -> Result<()> {
     let url = reqwest::Url::parse(&args.url)
@@ -24,6 +34,21 @@ pub fn add(ctx: &Ctx, args: &WebhookAddArgs) -> Result<()> {
             "--secret-env takes the NAME of an environment variable (like WEBHOOK_SECRET), not `{var}`"
         ))
         .into());
+    }
+    for action in &args.on {
+        if action == FAILED_ACTION {
+            return Err(BerthError::Usage(format!(
+                "`{FAILED_ACTION}` events are never delivered (a failing hook would feed itself)"
+            ))
+            .into());
+        }
+        if !ACTIONS.contains(&action.as_str()) {
+            return Err(BerthError::Usage(format!(
+                "unknown action `{action}` for --on: one of {}",
+                ACTIONS.join(", ")
+            ))
+            .into());
+        }
     }
     let store = ctx.store()?;
     if let Some(w) = &args.workload {
