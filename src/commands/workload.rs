@@ -190,6 +190,19 @@ pub async fn rm(ctx: &Ctx, args: &WorkloadRmArgs) -> Result<()> {
         // Under the deploy lock, so a deploy in progress is not pulled from under.
         let _lock = store.lock_deploy(workload.id, &workload.name, false)?;
         let env = ctx.deploy_env().await?;
+        if let Ok(validated) = workload.validate()
+            && let crate::config::KindConfig::Compose(c) = &validated.config.source
+        {
+            // The stack is compose's: take it down the way it came up.
+            if let Err(e) = crate::deploy::compose::down(&workload.name, c).await {
+                if let Some(f) = e.downcast_ref::<crate::error::RedactedFailure>() {
+                    ctx.printer.diagnostic(&format!("{}\n", f.detail.trim_end()));
+                }
+                return Err(e.context(format!("workload `{}` was not removed", workload.name)));
+            }
+            let project = crate::deploy::compose::project_name(&workload.name, c);
+            ctx.printer.status(&format!("took compose project {project} down"));
+        }
         for c in env
             .docker
             .containers_with_label(labels::WORKLOAD, &workload.name)

@@ -40,6 +40,35 @@ pub fn project_name(workload: &str, cfg: &ComposeConfig) -> String {
     }
 }
 
+/// `down --remove-orphans` for `workload rm --purge`; the output goes to
+/// stderr only when it fails (it can echo env values).
+pub async fn down(workload: &str, cfg: &ComposeConfig) -> Result<()> {
+    let project = project_name(workload, cfg);
+    let cli = compose_cli().await?;
+    let (program, base) = cli.split_first().context("empty compose command")?;
+    let output = Command::new(program)
+        .args(base)
+        .args(["-p", &project, "-f", &cfg.file, "down", "--remove-orphans"])
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .context("could not run compose")?;
+    if !output.status.success() {
+        let code = output
+            .status
+            .code()
+            .map_or_else(|| "signal".to_owned(), |c| c.to_string());
+        let mut detail = String::from_utf8_lossy(&output.stdout).into_owned();
+        detail.push_str(&String::from_utf8_lossy(&output.stderr));
+        return Err(RedactedFailure {
+            reason: format!("docker compose down failed (exit {code})"),
+            detail,
+        }
+        .into());
+    }
+    Ok(())
+}
+
 /// `docker compose` when the plugin answers, else `docker-compose`.
 async fn compose_cli() -> Result<Vec<String>> {
     let plugin = Command::new("docker")
