@@ -216,6 +216,31 @@ impl NpmRouter {
         Ok(body.as_array().cloned().unwrap_or_default())
     }
 
+    /// Redirection and 404 hosts: NPM refuses a domain any host type holds.
+    async fn other_hosts(&self) -> Result<Vec<(&'static str, Value)>> {
+        let mut all = Vec::new();
+        for (kind, path) in [
+            ("redirection host", "/nginx/redirection-hosts"),
+            ("404 host", "/nginx/dead-hosts"),
+        ] {
+            let (status, body) = self.call(Method::GET, path, None).await?;
+            if status == StatusCode::NOT_FOUND {
+                continue;
+            }
+            if !status.is_success() {
+                return Err(self.npm_error(&format!("listing {kind}s failed ({status})"), error_message(&body)));
+            }
+            all.extend(
+                body.as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|h| (kind, h)),
+            );
+        }
+        Ok(all)
+    }
+
     async fn host(&self, id: i64) -> Result<Option<Value>> {
         let (status, body) = self
             .call(Method::GET, &format!("/nginx/proxy-hosts/{id}"), None)
@@ -300,6 +325,15 @@ impl Router for NpmRouter {
                     id_of(h).unwrap_or(0),
                     h.get("forward_host").and_then(Value::as_str).unwrap_or("?"),
                     h.get("forward_port").and_then(Value::as_i64).unwrap_or(0)
+                );
+            }
+        }
+        for (kind, h) in self.other_hosts().await? {
+            if let Some(taken) = domain_set(&h).intersection(&wanted).next() {
+                bail!(
+                    "workload `{workload}`: domain {taken} is already used by Nginx Proxy Manager {kind} #{}; \
+                     remove it there or change `domains`",
+                    h.get("id").and_then(Value::as_i64).unwrap_or(0)
                 );
             }
         }

@@ -1187,6 +1187,32 @@ impl Inner {
                 self.auth(bearer, None)?;
                 Ok((200, self.list(query)?))
             }
+            // Domains held by other host types (see `reserve_domain`) show up
+            // as redirection hosts, as they would on a real NPM.
+            ("GET", ["api", "nginx", "redirection-hosts"]) => {
+                self.auth(bearer, None)?;
+                let reserved = self.state().reserved.clone();
+                let hosts: Vec<Value> = reserved
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| {
+                        json!({
+                            "id": i + 1,
+                            "domain_names": [d.to_lowercase()],
+                            "forward_scheme": "auto",
+                            "forward_domain_name": "example.com",
+                            "forward_http_code": 301,
+                            "enabled": true,
+                            "meta": {},
+                        })
+                    })
+                    .collect();
+                Ok((200, Value::Array(hosts)))
+            }
+            ("GET", ["api", "nginx", "dead-hosts"]) => {
+                self.auth(bearer, None)?;
+                Ok((200, json!([])))
+            }
             ("POST", ["api", "nginx", "proxy-hosts"]) => {
                 self.auth(bearer, None)?;
                 let body = body()?;
