@@ -90,6 +90,10 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
         return Err(e);
     }
     if failed > 0 {
+        if ctx.printer.is_json() {
+            // The array above is the one JSON document; each failure is in it.
+            return Err(crate::error::BerthError::Exit(crate::error::exit::FAILED).into());
+        }
         anyhow::bail!("{failed} of {} deploys failed", names.len());
     }
     completed_after_signal(ctx, &env)

@@ -29,6 +29,8 @@ use crate::docker::{ContainerInfo, Docker};
 /// app is seen within milliseconds without hammering a slow one.
 const FIRST_RETRY: Duration = Duration::from_millis(10);
 const POLL: Duration = Duration::from_millis(50);
+/// Longest pause between probes while the app does not accept connections.
+const NOT_LISTENING_POLL: Duration = Duration::from_millis(80);
 
 /// Waits until the container is ready, or says why it is not.
 pub async fn wait_ready(docker: &Docker, container_id: &str, config: &SourceConfig) -> Result<String> {
@@ -88,6 +90,10 @@ async fn http_probe(docker: &Docker, id: &str, network: &str, port: u16, hc: &He
     let mut last;
     let mut url: Option<String> = None;
     loop {
+        // Until the app listens, a probe is a refused connection the app never
+        // sees: poll those at a short pace so readiness is noticed within
+        // ~100 ms. Once it answers, back off up to `interval_ms`.
+        let mut cap = max_interval;
         let info = inspect(docker, id).await?;
         still_running(&info)?;
         if url.is_none() {
@@ -110,10 +116,14 @@ async fn http_probe(docker: &Docker, id: &str, network: &str, port: u16, hc: &He
                 }
                 Err(e) => {
                     streak = 0;
+                    if e.is_connect() {
+                        cap = cap.min(NOT_LISTENING_POLL);
+                    }
                     last = format!("{url}: {}", crate::http::describe(&e));
                 }
             }
         } else {
+            cap = cap.min(NOT_LISTENING_POLL);
             last = format!("the container has no address on network `{network}`");
         }
         if started.elapsed() >= deadline {
@@ -123,7 +133,7 @@ async fn http_probe(docker: &Docker, id: &str, network: &str, port: u16, hc: &He
             );
         }
         tokio::time::sleep(wait.min(deadline.saturating_sub(started.elapsed()))).await;
-        wait = (wait * 2).min(max_interval);
+        wait = (wait * 2).min(cap);
     }
 }
 

@@ -403,19 +403,33 @@ async fn prune_artifacts(env: &DeployEnv, store: &Store, workload: &Workload, ke
         return;
     };
     let own_prefix = format!("berth/{}:", workload.name);
-    let mut kept: Vec<String> = Vec::new();
+    // The live artifact and `keep` successful ones before it stay. Images
+    // built for deploys that failed (or were abandoned) were never live and
+    // cannot be rolled back to: they go too, unless a kept deploy uses them.
+    // (A deploy that crashed after its persist is `abandoned` yet live.)
+    let live = store
+        .runtime_state(workload.id)
+        .ok()
+        .flatten()
+        .and_then(|s| s.deploy_id);
+    let mut kept: Vec<&str> = deploys
+        .iter()
+        .filter(|d| Some(d.id) == live)
+        .filter_map(|d| d.artifact.as_deref())
+        .collect();
     for d in deploys.iter().filter(|d| d.status == "succeeded") {
+        if let Some(id) = d.artifact.as_deref().filter(|a| !a.is_empty())
+            && !kept.contains(&id)
+            && kept.len() <= keep as usize
+        {
+            kept.push(id);
+        }
+    }
+    for d in deploys.iter().filter(|d| d.status != "running") {
         let (Some(id), Some(reference)) = (&d.artifact, &d.image_ref) else {
             continue;
         };
-        if id.is_empty() {
-            continue;
-        }
-        if kept.contains(id) {
-            continue;
-        }
-        if kept.len() <= keep as usize {
-            kept.push(id.clone());
+        if id.is_empty() || kept.contains(&id.as_str()) {
             continue;
         }
         if reference.starts_with(&own_prefix)
