@@ -54,19 +54,24 @@ pub async fn down(workload: &str, cfg: &ComposeConfig) -> Result<()> {
         .await
         .context("could not run compose")?;
     if !output.status.success() {
-        let code = output
-            .status
-            .code()
-            .map_or_else(|| "signal".to_owned(), |c| c.to_string());
-        let mut detail = String::from_utf8_lossy(&output.stdout).into_owned();
-        detail.push_str(&String::from_utf8_lossy(&output.stderr));
-        return Err(RedactedFailure {
-            reason: format!("docker compose down failed (exit {code})"),
-            detail,
-        }
-        .into());
+        return Err(failure("down", &output).into());
     }
     Ok(())
+}
+
+/// A failed compose run: the generic reason for events, the full output
+/// (which can echo env values) only as the detail for the caller's stderr.
+fn failure(verb: &str, output: &std::process::Output) -> RedactedFailure {
+    let code = output
+        .status
+        .code()
+        .map_or_else(|| "signal".to_owned(), |c| c.to_string());
+    let mut detail = String::from_utf8_lossy(&output.stdout).into_owned();
+    detail.push_str(&String::from_utf8_lossy(&output.stderr));
+    RedactedFailure {
+        reason: format!("docker compose {verb} failed (exit {code})"),
+        detail,
+    }
 }
 
 /// `docker compose` when the plugin answers, else `docker-compose`.
@@ -122,19 +127,9 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
         .interruptible(async { cmd.output().await.context("could not run compose") })
         .await?;
     if !output.status.success() {
-        let code = output
-            .status
-            .code()
-            .map_or_else(|| "signal".to_owned(), |c| c.to_string());
-        // The output can echo env values: it goes to stderr, the reason to events.
-        let mut detail = String::from_utf8_lossy(&output.stdout).into_owned();
-        detail.push_str(&String::from_utf8_lossy(&output.stderr));
-        d.env.printer.diagnostic(&format!("{}\n", detail.trim_end()));
-        return Err(RedactedFailure {
-            reason: format!("docker compose up failed (exit {code})"),
-            detail,
-        }
-        .into());
+        let failure = failure("up", &output);
+        d.env.printer.diagnostic(&format!("{}\n", failure.detail.trim_end()));
+        return Err(failure.into());
     }
     if d.env.printer.show_progress() {
         d.env.printer.diagnostic(&String::from_utf8_lossy(&output.stderr));
