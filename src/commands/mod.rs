@@ -72,6 +72,7 @@ impl Ctx {
             printer: self.printer,
             db_path,
             cancel: Cancel::new(),
+            progress: self.printer.show_progress().then(indicatif::MultiProgress::new),
         })
     }
 }

@@ -38,6 +38,31 @@ pub struct DeployEnv {
     pub printer: Printer,
     pub db_path: PathBuf,
     pub cancel: Arc<Cancel>,
+    /// One spinner line per deploy, on a terminal only.
+    pub progress: Option<indicatif::MultiProgress>,
+}
+
+/// A deploy's spinner line: the step it is at, cleared when it ends (the
+/// summary with the phase timeline follows).
+pub(crate) struct Spinner(indicatif::ProgressBar);
+
+impl Spinner {
+    fn new(multi: &indicatif::MultiProgress, workload: &str) -> Spinner {
+        let bar = multi.add(indicatif::ProgressBar::new_spinner());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {prefix}: {msg} ({elapsed})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.set_prefix(workload.to_owned());
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        Spinner(bar)
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -81,6 +106,7 @@ pub(crate) struct Deployment<'a> {
     /// The container the state row names, if it still exists.
     pub blue: Option<ContainerInfo>,
     pub phases: Vec<Phase>,
+    pub spinner: Option<Spinner>,
 }
 
 impl Deployment<'_> {
@@ -88,8 +114,13 @@ impl Deployment<'_> {
         &self.workload.name
     }
 
+    /// What the deploy is doing now: the spinner's message on a terminal,
+    /// a status line otherwise.
     pub fn status(&self, msg: &str) {
-        self.env.printer.status(&format!("{}: {msg}", self.workload.name));
+        match &self.spinner {
+            Some(s) => s.0.set_message(msg.to_owned()),
+            None => self.env.printer.status(&format!("{}: {msg}", self.workload.name)),
+        }
     }
 
     pub fn record_phase(&mut self, name: &'static str, since: Instant) {
@@ -385,6 +416,7 @@ async fn run(
         plan,
         blue,
         phases,
+        spinner: env.progress.as_ref().map(|m| Spinner::new(m, name)),
     };
     let container = match (&config.source, strategy) {
         (KindConfig::Compose(_), _) => compose::run(&mut d).await?,
