@@ -28,7 +28,14 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
         Some(name) => vec![store.workload(name)?],
         None => store.workloads()?,
     };
-    let env = ctx.deploy_env().await?;
+    // Without a daemon, still show what the store says is deployed.
+    let docker = match crate::docker::Docker::connect().await {
+        Ok(d) => Some(d),
+        Err(e) => {
+            ctx.printer.warn(&format!("{e:#}; showing the store's view only"));
+            None
+        }
+    };
     let mut rows = Vec::new();
     for w in workloads {
         let state = store.runtime_state(w.id)?;
@@ -46,8 +53,15 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
             health: None,
         };
         if let Some(s) = state {
-            let info = env.docker.inspect(&s.container_id).await?;
-            row.state = Some(info.as_ref().map_or_else(|| "missing".to_owned(), |i| i.status.clone()));
+            let info = match &docker {
+                Some(d) => d.inspect(&s.container_id).await?,
+                None => None,
+            };
+            row.state = Some(match (&docker, &info) {
+                (None, _) => "unknown".to_owned(),
+                (Some(_), None) => "missing".to_owned(),
+                (Some(_), Some(i)) => i.status.clone(),
+            });
             row.health = info.as_ref().and_then(|i| i.health.clone());
             row.container = Some(s.container_name);
             row.container_id = Some(s.container_id);
