@@ -1333,3 +1333,39 @@ fn reconcile_points_the_route_back_at_the_state_container() {
     assert_blue_untouched(&c, &npm, &name, &domain, &blue, &before, "v1\n");
     assert_no_delete(&npm);
 }
+
+// ---- a token given in BERTH_NPM_TOKEN is checked (and refreshed) up front ----------------------------
+
+#[test]
+fn an_expired_given_token_without_a_password_fails_before_any_container_is_touched() {
+    let (mut c, npm) = setup("rt-token");
+    let name = c.name("rt-tok");
+    let domain = new_domain("tok");
+    let stale = npm.issue_token();
+    npm.expire_all_tokens();
+    c.t.env("BERTH_NPM_PASSWORD", "");
+    c.t.env("BERTH_NPM_TOKEN", &stale);
+    c.add(&name, "image", routed("berth-test/app:v1", &[&domain], 200));
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(run.stderr.contains("BERTH_NPM_TOKEN"), "{}", run.stderr);
+    assert!(run.stderr.contains("expired"), "{}", run.stderr);
+    assert!(workload_containers(&name).is_empty(), "no container may be created");
+
+    // A valid token is refreshed once (GET /api/tokens), then used.
+    npm.clear_request_log();
+    c.t.env("BERTH_NPM_TOKEN", &npm.issue_token());
+    c.run(&["deploy", &name]).success();
+    assert!(
+        npm.request_log()
+            .iter()
+            .any(|r| r.method == "GET" && r.path == "/api/tokens"),
+        "the given token was refreshed"
+    );
+    assert!(
+        !npm.request_log()
+            .iter()
+            .any(|r| r.method == "POST" && r.path == "/api/tokens"),
+        "no password login without a password"
+    );
+    assert_through_nginx(&npm, &domain, "v1\n");
+}

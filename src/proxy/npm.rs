@@ -91,6 +91,10 @@ pub struct NpmRouter {
     password: Option<String>,
     forward_by: ForwardBy,
     token: Mutex<Option<String>>,
+    /// A token given in BERTH_NPM_TOKEN is refreshed (and so checked) once,
+    /// before its first use: a bad one fails the pre-flight with a clear
+    /// message instead of a confusing error mid-deploy.
+    given_token_checked: std::sync::atomic::AtomicBool,
     /// The store, for the cross-process NPM write lock.
     db_path: PathBuf,
 }
@@ -116,6 +120,7 @@ impl NpmRouter {
             password: settings.password.clone(),
             forward_by: settings.forward_by.0,
             token: Mutex::new(settings.token.clone()),
+            given_token_checked: std::sync::atomic::AtomicBool::new(settings.token.is_none()),
             db_path,
         }))
     }
@@ -160,10 +165,47 @@ impl NpmRouter {
 
     async fn token(&self, refresh: bool) -> Result<String> {
         let mut guard = self.token.lock().await;
+        if !refresh
+            && let Some(given) = guard.clone()
+            && !self.given_token_checked.swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            *guard = Some(self.refresh_given(&given).await?);
+        }
         if refresh || guard.is_none() {
             *guard = Some(self.login().await?);
         }
         guard.clone().ok_or_else(|| anyhow!("no NPM token"))
+    }
+
+    /// `GET /api/tokens` with the given token: a fresh one when it is valid;
+    /// when it expired, a login with email and password if berth has them.
+    async fn refresh_given(&self, given: &str) -> Result<String> {
+        let resp = self
+            .http
+            .get(format!("{}/tokens", self.api))
+            .bearer_auth(given)
+            .send()
+            .await
+            .map_err(|e| self.npm_error("cannot reach it", crate::http::describe(&e)))?;
+        let status = resp.status();
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        if status.is_success()
+            && let Some(token) = body.get("token").and_then(Value::as_str)
+        {
+            return Ok(token.to_owned());
+        }
+        let message = error_message(&body);
+        if self.email.is_some() && self.password.is_some() {
+            return self.login().await;
+        }
+        if message.contains("Token has expired") {
+            bail!(
+                "Nginx Proxy Manager at {}: the token in BERTH_NPM_TOKEN has expired; give a fresh one, or set \
+                 BERTH_NPM_EMAIL and BERTH_NPM_PASSWORD so berth can log in",
+                self.api
+            );
+        }
+        Err(self.npm_error(&format!("the token in BERTH_NPM_TOKEN was refused ({status})"), message))
     }
 
     /// One API call with the bearer token; logs in again once on `Token has
