@@ -1121,8 +1121,9 @@ fn arb_raw_text() -> impl Strategy<Value = String> {
         ".{0,40}",
         arb_config().prop_map(|v| {
             let text = v.to_string();
-            // Cut it short: valid JSON no more.
-            text[..text.len() / 2].to_owned()
+            // Cut it short (on a char boundary): valid JSON no more.
+            let half = text.chars().count() / 2;
+            text.chars().take(half).collect()
         }),
     ]
 }

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 
 use super::cancel::is_interrupt;
 use super::container::{container_spec, new_container_name};
@@ -93,8 +93,6 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<ContainerInfo> {
 
 /// Steps 6-8: once the route switch begins, the deploy completes.
 async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result<String> {
-    let env = d.env;
-    let docker = &env.docker;
     let green_id = green.id.clone();
     let green_name = green.name.clone();
 
@@ -143,15 +141,7 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
         d.record_phase("drain", t);
         fault_point("after_drain");
         let t = Instant::now();
-        docker
-            .stop(&blue.id, d.config.common.stop_timeout_s)
-            .await
-            .with_context(|| format!("green is live, but stopping blue `{}` failed", blue.name))?;
-        fault_point("after_blue_stop");
-        docker
-            .remove(&blue.id)
-            .await
-            .with_context(|| format!("green is live, but removing blue `{}` failed", blue.name))?;
+        d.reap(&blue, true).await;
         d.record_phase("reap", t);
         fault_point("after_blue_remove");
     }

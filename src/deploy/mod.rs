@@ -200,6 +200,31 @@ impl Deployment<'_> {
         }
     }
 
+    /// Stops (with its grace period, when `graceful`) and removes the old
+    /// container once the new one is live and recorded. The deploy has
+    /// succeeded by then: a failure here only warns, and the next reconcile
+    /// removes what is left.
+    pub async fn reap(&self, old: &ContainerInfo, graceful: bool) {
+        let docker = &self.env.docker;
+        let result = async {
+            if graceful {
+                docker.stop(&old.id, self.config.common.stop_timeout_s).await?;
+                fault_point("after_blue_stop");
+            }
+            docker.remove(&old.id).await
+        }
+        .await;
+        if let Err(e) = result {
+            self.env.printer.warn(&format!(
+                "{}: the new container is live, but removing the old one `{}` failed ({e:#}); the next deploy or \
+                 `berth reconcile {}` removes it",
+                self.name(),
+                old.name,
+                self.name()
+            ));
+        }
+    }
+
     /// Best-effort removal of a container this deploy created; a leftover
     /// carries the workload's label and is reaped by the next reconcile.
     /// Returns whether it is gone.

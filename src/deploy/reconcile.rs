@@ -67,8 +67,9 @@ pub async fn reconcile_locked(
     }
 
     // 2. The state's container exists but is stopped (a crash mid-recreate):
-    // start it. The new container the dead deploy left goes first, so the
-    // two never run at once (they could share a volume or a host port).
+    // start it. The new container the dead deploy left is stopped first, so
+    // the two never run at once (they could share a volume or a host port);
+    // it is removed only in step 4, once the route is off it.
     let state = store.runtime_state(workload.id)?;
     let live = match &state {
         Some(s) => match docker.inspect(&s.container_id).await? {
@@ -90,8 +91,11 @@ pub async fn reconcile_locked(
     if let (Some(s), Some(info)) = (&state, &live)
         && !info.running
     {
-        remove_leftovers(env, store, workload, live_id.as_deref(), &mut report).await?;
-        give_name_back(env, name, info, &s.container_name).await;
+        for c in docker.containers_with_label(labels::WORKLOAD, name).await? {
+            if Some(c.id.as_str()) != live_id.as_deref() && c.state == "running" {
+                docker.stop(&c.id, config.common.stop_timeout_s).await?;
+            }
+        }
         docker.start(&info.id).await?;
         emit_event(
             store,

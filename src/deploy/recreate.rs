@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 
 use super::container::{container_spec, new_container_name, parked_name};
 use super::faults::fault_point;
@@ -35,11 +35,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     // 7. Remove blue.
     if let Some(blue) = &blue {
         let t = Instant::now();
-        d.env
-            .docker
-            .remove(&blue.id)
-            .await
-            .with_context(|| format!("`{}` is live, but removing the old container failed", new.name))?;
+        d.reap(blue, false).await;
         d.record_phase("reap", t);
         fault_point("after_blue_remove");
     }
@@ -56,8 +52,11 @@ async fn replace_and_gate(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>) 
     let t = Instant::now();
     if let Some(blue) = blue {
         d.status(&format!("stopping {}", blue.name));
-        d.interruptible(docker.stop(&blue.id, d.config.common.stop_timeout_s))
-            .await?;
+        // Not cut short by a signal: Docker's SIGTERM is already on its way,
+        // and starting blue again mid-grace would be a no-op that leaves it
+        // exiting. The stop is bounded by `stop_timeout_s`.
+        docker.stop(&blue.id, d.config.common.stop_timeout_s).await?;
+        d.check_cancelled()?;
         if blue.name == name {
             docker.rename(&blue.id, &parked_name(d.name())).await?;
         }
