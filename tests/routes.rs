@@ -1150,7 +1150,7 @@ fn route_not_confirmed_back_on_blue_keeps_green_running() {
 }
 
 #[test]
-fn a_first_deploy_whose_post_fails_is_not_retried_and_leaves_nothing() {
+fn a_first_deploy_whose_post_fails_is_not_retried_and_keeps_green_unrecorded() {
     let (mut c, npm) = setup("rt-post500");
     let name = c.name("rt-post");
     let domain = new_domain("post500");
@@ -1167,11 +1167,19 @@ fn a_first_deploy_whose_post_fails_is_not_retried_and_leaves_nothing() {
     let log = npm.request_log();
     let posts: Vec<_> = writes(&log).into_iter().filter(|r| r.method == "POST").collect();
     assert_eq!(posts.len(), 1, "POST is never retried: {posts:?}");
-    assert!(workload_containers(&name).is_empty(), "green is removed");
+    // NPM saves a row before its nginx check, so a failed write may have
+    // landed: green stays (the route must never point at a removed
+    // container), unrecorded; the next deploy replaces it.
+    let left = workload_containers(&name);
+    assert_eq!(left.len(), 1, "green is kept: {left:?}");
+    assert!(run.stderr.contains("left running"), "{}", run.stderr);
     assert!(state_row(&c.t, &name).is_none());
 
     c.run(&["deploy", &name]).success();
     assert_through_nginx(&npm, &domain, "v1\n");
+    let now = workload_containers(&name);
+    assert_eq!(now.len(), 1, "the next deploy replaced it: {now:?}");
+    assert_ne!(now[0].id, left[0].id);
 }
 
 /// A bridge network of one test's own (Docker hands out addresses there

@@ -101,10 +101,13 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
     let t = Instant::now();
     if let Err(e) = d.point_route(&green).await {
         let Some(blue) = d.blue.clone() else {
-            // A first deploy: there is no earlier container to route back to.
-            d.remove_new_container(&green_id).await;
+            // A first deploy: there is no earlier container to route back to,
+            // and a write that failed may still have landed (NPM saves the
+            // row before its nginx check): keep green, so the route never
+            // points at a removed container. The next deploy replaces it.
             return Err(e.context(format!(
-                "routing to `{green_name}` failed; there is no earlier container to route back to, so it was removed"
+                "routing to `{green_name}` failed; there is no earlier container to route back to, so `{green_name}` \
+                 is left running (not recorded) in case the route reached it: fix the proxy and deploy again"
             )));
         };
         let restored = d.point_route(&blue).await.map(|_| ());

@@ -23,6 +23,15 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     // here on the deploy completes, signal or not.
     let t = Instant::now();
     if let Err(e) = d.point_route(&new).await {
+        if blue.is_none() {
+            // Nothing to route back to, and the failed write may have landed:
+            // keep the new container so the route never names a removed one.
+            return Err(e.context(format!(
+                "route switch to `{}` failed; there is no earlier container to route back to, so it is left \
+                 running (not recorded): fix the proxy and deploy again",
+                new.name
+            )));
+        }
         return Err(restore_blue(d, blue.as_ref(), e.context("route switch failed")).await);
     }
     d.record_phase("route", t);
@@ -124,8 +133,13 @@ async fn restore_blue(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>, err:
                 && let Some(fresh) = docker.inspect(&blue.id).await.ok().flatten()
                 && let Err(e) = d.point_route(&fresh).await
             {
-                env.printer
-                    .warn(&format!("{}: could not point the route back: {e:#}", d.name()));
+                return err.context(format!(
+                    "the old container `{}` was started again, BUT the route could not be confirmed back on it \
+                     ({e:#}): it may point at the removed new container; fix the proxy, then run `berth \
+                     reconcile {}`",
+                    blue.name,
+                    d.name()
+                ));
             }
             err.context(format!("the old container `{}` was started again", blue.name))
         }
