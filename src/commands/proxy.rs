@@ -82,7 +82,6 @@ pub fn show(ctx: &Ctx) -> Result<()> {
 
 fn source_name(s: Source) -> &'static str {
     match s {
-        Source::Flag => "flag",
         Source::Env => "environment",
         Source::Store => "store",
         Source::Default => "default",

@@ -31,7 +31,6 @@ pub enum ForwardBy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
-    Flag,
     Env,
     Store,
     Default,
@@ -53,7 +52,7 @@ pub const EMAIL_KEY: &str = "npm.email";
 pub const FORWARD_BY_KEY: &str = "npm.forward_by";
 
 impl NpmSettings {
-    /// Environment over store (DESIGN §5); flags are applied by the caller.
+    /// Environment over store (DESIGN §5); `berth proxy set` writes the store.
     pub fn load(store: &Store) -> Result<NpmSettings> {
         let pick = |env: &str, key: &str| -> Result<Option<(String, Source)>> {
             if let Some(v) = std::env::var(env).ok().filter(|v| !v.is_empty()) {
