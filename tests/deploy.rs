@@ -18,49 +18,17 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
 use std::thread;
 use std::time::Duration;
 
 use common::docker::{
     Case, TEST_LABEL, assert_serves, docker, docker_output, http_get, image_present, inspect, is_green_name,
-    last_deploy, last_event, must_inspect, only_container, state_of, workload_containers,
+    last_deploy, last_event, must_inspect, only_container, registry, state_of, workload_containers,
 };
 use serde_json::{Value, json};
-
-/// The local registry's address (`127.0.0.1:PORT`): BERTH_TEST_REGISTRY, or
-/// the one `scripts/test-registry.sh start` starts (idempotent).
-fn registry() -> String {
-    static ADDR: OnceLock<String> = OnceLock::new();
-    ADDR.get_or_init(|| {
-        if let Ok(addr) = std::env::var("BERTH_TEST_REGISTRY")
-            && !addr.trim().is_empty()
-        {
-            return addr.trim().to_owned();
-        }
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test-registry.sh");
-        let out = Command::new(&script)
-            .arg("start")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap_or_else(|e| panic!("could not run {}: {e}", script.display()));
-        assert!(
-            out.status.success(),
-            "{} start failed:\n{}",
-            script.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .rfind(|l| !l.trim().is_empty())
-            .unwrap_or_else(|| panic!("{} start printed no address", script.display()))
-            .trim()
-            .to_owned()
-    })
-    .clone()
-}
 
 /// A Docker timestamp (RFC 3339, trailing zeros of the fraction trimmed, so
 /// strings do not compare as times).

@@ -16,15 +16,14 @@ mod common;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use berth::events::{EventFilter, Severity, emit_event};
 use berth::store::Store;
-use common::docker::{Case, TEST_LABEL, random_suffix};
+use common::docker::{Case, TEST_LABEL, random_suffix, registry};
 use common::receiver::{Receiver, closed_port};
 use common::{Run, TestContext};
 use hmac::{KeyInit, Mac};
@@ -186,38 +185,6 @@ fn deploy_config(image: &str) -> Value {
         "drain_ms": 100,
         "stop_timeout_s": 2,
     })
-}
-
-/// The local registry's address: BERTH_TEST_REGISTRY, or the one
-/// `scripts/test-registry.sh start` starts (idempotent) and prints last.
-fn registry() -> String {
-    static ADDR: OnceLock<String> = OnceLock::new();
-    ADDR.get_or_init(|| {
-        if let Ok(addr) = std::env::var("BERTH_TEST_REGISTRY")
-            && !addr.trim().is_empty()
-        {
-            return addr.trim().to_owned();
-        }
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test-registry.sh");
-        let out = Command::new(&script)
-            .arg("start")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap_or_else(|e| panic!("could not run {}: {e}", script.display()));
-        assert!(
-            out.status.success(),
-            "{} start failed:\n{}",
-            script.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .rfind(|l| !l.trim().is_empty())
-            .unwrap_or_else(|| panic!("{} start printed no address", script.display()))
-            .trim()
-            .to_owned()
-    })
-    .clone()
 }
 
 /// A `berth events --follow --output json` process whose stdout lines

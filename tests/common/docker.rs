@@ -489,3 +489,35 @@ pub fn is_green_name(workload: &str, name: &str) -> bool {
         .and_then(|rest| rest.strip_prefix('-'))
         .is_some_and(|s| s.len() == 6 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
+
+/// The local registry's address: BERTH_TEST_REGISTRY, or the one
+/// `scripts/test-registry.sh start` starts (idempotent) and prints last.
+pub fn registry() -> String {
+    static ADDR: OnceLock<String> = OnceLock::new();
+    ADDR.get_or_init(|| {
+        if let Ok(addr) = std::env::var("BERTH_TEST_REGISTRY")
+            && !addr.trim().is_empty()
+        {
+            return addr.trim().to_owned();
+        }
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test-registry.sh");
+        let out = Command::new(&script)
+            .arg("start")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("could not run {}: {e}", script.display()));
+        assert!(
+            out.status.success(),
+            "{} start failed:\n{}",
+            script.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .rfind(|l| !l.trim().is_empty())
+            .unwrap_or_else(|| panic!("{} start printed no address", script.display()))
+            .trim()
+            .to_owned()
+    })
+    .clone()
+}
