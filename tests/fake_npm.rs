@@ -809,8 +809,9 @@ async fn failure_controls_unreachable_and_request_log() {
 
     // Unreachable: connections are refused, nginx keeps serving.
     npm.set_unreachable(true);
-    let err = api
-        .client
+    // A fresh client: a pooled keep-alive connection could race the
+    // shutdown and fail mid-request instead of being refused.
+    let err = client()
         .get(format!("{}/api/", npm.url()))
         .send()
         .await
