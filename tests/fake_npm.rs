@@ -34,7 +34,18 @@ impl Api {
     fn new(npm: &FakeNpm) -> Api {
         Api {
             base: npm.url(),
-            client: client(),
+            // A new connection per call: the API server is stopped and
+            // restarted by some tests, and a pooled connection from before
+            // could race that instead of reaching the new listener.
+            client: {
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                reqwest::Client::builder()
+                    .no_proxy()
+                    .timeout(Duration::from_secs(10))
+                    .pool_max_idle_per_host(0)
+                    .build()
+                    .expect("reqwest client")
+            },
         }
     }
 
