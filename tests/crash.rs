@@ -28,13 +28,13 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::TestContext;
 use common::docker::{
     Case, SIGABRT, assert_serves, docker_output, http_get, inspect, last_deploy, must_inspect, only_container,
     state_of, state_row, workload_containers,
 };
 use common::fake_npm::FakeNpm;
 use common::sockproxy::SockProxy;
+use common::{TestContext, wait_until};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -50,7 +50,9 @@ fn app_config(tag: &str, strategy: &str, domain: Option<&str>) -> Value {
         "port": 8080,
         "deploy_strategy": strategy,
         "healthcheck": { "path": "/healthz", "interval_ms": 100, "deadline_ms": 5000 },
-        "drain_ms": 100,
+        // Longer than the fake nginx takes to reload under load: reconcile drains
+        // the route's old target this long before removing it.
+        "drain_ms": 500,
         "stop_timeout_s": 2,
     });
     if let Some(domain) = domain {
@@ -89,20 +91,6 @@ fn route_of(npm: &FakeNpm, domain: &str) -> Option<Value> {
     })
 }
 
-/// Polls `cond` every 20 ms until it holds or `timeout` passes.
-fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if cond() {
-            return true;
-        }
-        if Instant::now() >= deadline {
-            return false;
-        }
-        thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// The route forwards to `container` (its IP on `berth`, port 8080) and
 /// nginx answers `version` for `domain`.
 fn check_route(npm: &FakeNpm, domain: &str, container_id: &str, version: &str) -> Result<(), String> {
@@ -125,8 +113,19 @@ fn check_route(npm: &FakeNpm, domain: &str, container_id: &str, version: &str) -
         ok
     });
     if !served {
+        let log = npm.nginx_error_log();
+        let tail: Vec<&str> = log
+            .lines()
+            .rev()
+            .take(15)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let conf = host["id"].as_i64().and_then(|id| npm.host_conf(id)).unwrap_or_default();
         return Err(format!(
-            "nginx for {domain} should answer 200 {version:?}, last got {last:?}"
+            "nginx for {domain} should answer 200 {version:?}, last got {last:?}\nhost conf:\n{conf}\nnginx error log:\n{}",
+            tail.join("\n")
         ));
     }
     Ok(())

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -27,6 +27,7 @@ use common::docker::{
     random_suffix, state_row, workload_containers,
 };
 use common::fake_npm::{FakeNpm, FakeNpmOptions, LoggedRequest};
+use common::wait_until;
 use serde_json::{Value, json};
 
 const HOSTS_API: &str = "/api/nginx/proxy-hosts";
@@ -293,20 +294,36 @@ struct LoadSpec {
 /// Several clients, each on its own keep-alive HTTP/1.1 connection to nginx.
 struct Load {
     stop: Arc<AtomicBool>,
+    /// Requests answered so far (any outcome), all clients together.
+    done: Arc<AtomicU64>,
     clients: Vec<thread::JoinHandle<LoadStats>>,
 }
 
 impl Load {
     fn start(port: u16, domain: &str, spec: LoadSpec) -> Load {
         let stop = Arc::new(AtomicBool::new(false));
+        let done = Arc::new(AtomicU64::new(0));
         let clients = (0..spec.clients)
             .map(|_| {
                 let stop = Arc::clone(&stop);
+                let done = Arc::clone(&done);
                 let domain = domain.to_owned();
-                thread::spawn(move || client_loop(port, &domain, spec, &stop))
+                thread::spawn(move || client_loop(port, &domain, spec, &stop, &done))
             })
             .collect();
-        Load { stop, clients }
+        Load { stop, done, clients }
+    }
+
+    /// Requests that completed so far (served or failed).
+    fn done(&self) -> u64 {
+        self.done.load(Ordering::SeqCst)
+    }
+
+    /// Waits (10 s at most) until `n` more requests complete; false when
+    /// the load stalled (requests hang somewhere).
+    fn wait_for(&self, n: u64) -> bool {
+        let from = self.done();
+        wait_until(Duration::from_secs(10), || self.done() >= from + n)
     }
 
     fn finish(self) -> LoadStats {
@@ -428,7 +445,7 @@ fn read_response(r: &mut BufReader<TcpStream>) -> Result<(u16, String, bool), St
     Ok((status, String::from_utf8_lossy(&body).into_owned(), close))
 }
 
-fn client_loop(port: u16, domain: &str, spec: LoadSpec, stop: &AtomicBool) -> LoadStats {
+fn client_loop(port: u16, domain: &str, spec: LoadSpec, stop: &AtomicBool, done: &AtomicU64) -> LoadStats {
     let mut stats = LoadStats::default();
     let started = Instant::now();
     let mut conn: Option<Conn> = None;
@@ -440,6 +457,7 @@ fn client_loop(port: u16, domain: &str, spec: LoadSpec, stop: &AtomicBool) -> Lo
         stats.sent += 1;
         let t = Instant::now();
         let outcome = one_request(&mut conn, port, domain);
+        done.fetch_add(1, Ordering::SeqCst);
         let us = u64::try_from(t.elapsed().as_micros()).unwrap_or(u64::MAX);
         stats.latencies_us.push(us);
         match outcome {
@@ -1323,7 +1341,7 @@ fn reconcile_points_the_route_back_at_the_state_container() {
     let (blue, id) = deploy_v1(&c, &npm, &name, &domain);
     let before = state_full(&c, &name);
 
-    c.set(&name, routed("berth-test/app:v2", &[&domain], 200));
+    c.set(&name, routed("berth-test/app:v2", &[&domain], 1000));
     c.run_until("after_route_write", &["deploy", &name]);
     let all = workload_containers(&name);
     assert_eq!(all.len(), 2, "blue and green: {all:?}");
@@ -1336,7 +1354,34 @@ fn reconcile_points_the_route_back_at_the_state_container() {
     assert_eq!(state_full(&c, &name), before, "while the state names blue");
     assert_through_nginx(&npm, &domain, "v2\n");
 
-    c.run(&["reconcile", &name]).success();
+    // Clients keep coming while reconcile moves the route back to blue and
+    // removes green: nginx's old workers still send requests to green until
+    // the reload completes, so green must be drained before it goes.
+    let load = Load::start(npm.data_port(), &domain, TEST_LOAD);
+    assert!(load.wait_for(20), "the load never got going");
+    let run = c.run(&["reconcile", &name]).success();
+    let flowing = load.wait_for(20);
+    let stats = load.finish();
+    eprintln!("reconcile under load: {}", stats.summary());
+    assert!(flowing, "requests hung after reconcile: {}", stats.summary());
+    assert!(!stats.bounded_out, "{}", stats.summary());
+    assert_eq!(
+        stats.failed,
+        0,
+        "reconcile must drop no request; failures: {:#?}\n{}",
+        stats.failures,
+        stats.summary()
+    );
+    assert!(
+        stats.versions.contains_key("v1\n"),
+        "blue answered: {}",
+        stats.summary()
+    );
+    assert!(
+        run.stderr.contains("draining"),
+        "reconcile says it drains:\n{}",
+        run.stderr
+    );
     assert!(inspect(&green.id).is_none(), "green is gone");
     assert_blue_untouched(&c, &npm, &name, &domain, &blue, &before, "v1\n");
     assert_no_delete(&npm);

@@ -3,7 +3,7 @@
 //! drained and removed. At every step a crash leaves blue serving or green
 //! recorded, never a route or state naming a removed container.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Result, anyhow};
 
@@ -113,6 +113,9 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
         let restored = d.point_route(&blue).await.map(|_| ());
         return match restored {
             Ok(()) => {
+                // The failed write may have landed and moved traffic to
+                // green: drain it before it goes.
+                d.drain_before_removing(&format!("green {green_name}")).await;
                 d.remove_new_container(&green_id).await;
                 Err(e.context("route switch to green failed; route restored to blue, green removed"))
             }
@@ -136,11 +139,7 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
     // 8. Drain, then stop and remove blue.
     if let Some(blue) = d.blue.clone() {
         let t = Instant::now();
-        let drain = Duration::from_millis(d.config.common.drain_ms);
-        if !drain.is_zero() {
-            d.status(&format!("draining blue {} for {} ms", blue.name, drain.as_millis()));
-            tokio::time::sleep(drain).await;
-        }
+        d.drain_before_removing(&format!("blue {}", blue.name)).await;
         d.record_phase("drain", t);
         fault_point("after_drain");
         let t = Instant::now();

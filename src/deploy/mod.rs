@@ -24,7 +24,7 @@ use crate::docker::{ContainerInfo, Docker};
 use crate::error::BerthError;
 use crate::events::{DeployEventContext, Severity, emit_deploy_event};
 use crate::output::Printer;
-use crate::proxy::{RoutePlan, RouteTarget, Router};
+use crate::proxy::{Pointed, RoutePlan, RouteTarget, Router};
 use crate::source::{self, Artifact};
 use crate::store::{RuntimeState, Store, Workload, now_rfc3339};
 use cancel::Cancel;
@@ -138,15 +138,25 @@ impl Deployment<'_> {
     }
 
     /// Points the route at `container` (a no-op without domains).
-    pub async fn point_route(&mut self, container: &ContainerInfo) -> Result<Option<i64>> {
+    pub async fn point_route(&mut self, container: &ContainerInfo) -> Result<Pointed> {
         match self.route_target(container)? {
             Some(target) => {
-                let id = self.env.router.point(self.name(), &self.plan, &target).await?;
-                self.plan.route_id = id;
-                Ok(id)
+                let pointed = self.env.router.point(self.name(), &self.plan, &target).await?;
+                self.plan.route_id = pointed.route_id;
+                Ok(pointed)
             }
-            None => Ok(self.plan.route_id),
+            None => Ok(Pointed {
+                route_id: self.plan.route_id,
+                written: false,
+            }),
         }
+    }
+
+    /// Waits `drain_ms` after the route moved off a container that is about
+    /// to be removed: the proxy may still send it requests until its reload
+    /// completes (see [`Pointed::written`]).
+    pub async fn drain_before_removing(&self, what: &str) {
+        drain(self.config, what, |msg| self.status(msg)).await;
     }
 
     /// Names `container` in the runtime-state row. Every flow calls this
@@ -253,6 +263,19 @@ impl Deployment<'_> {
             ));
         }
     }
+}
+
+/// Sleeps the workload's `drain_ms` (milliseconds; 0 skips it) after its
+/// route moved off `what`, so the requests the proxy still sends there
+/// finish before it is stopped or removed (DESIGN §3, the drain of a swap).
+/// `status` gets one progress line.
+pub async fn drain(config: &SourceConfig, what: &str, status: impl Fn(&str)) {
+    let drain = std::time::Duration::from_millis(config.common.drain_ms);
+    if drain.is_zero() {
+        return;
+    }
+    status(&format!("draining {what} for {} ms", drain.as_millis()));
+    tokio::time::sleep(drain).await;
 }
 
 /// Where a route forwards for `container`: its name, or its IP on the

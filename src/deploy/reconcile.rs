@@ -111,6 +111,8 @@ pub async fn reconcile_locked(
 
     // 3. The route agrees with the state row (a crash between route write
     // and persist leaves the route on green while the state names blue).
+    // When that moves the route, the proxy may still send requests to the
+    // old target until its reload completes: drain before step 4 removes it.
     if let (Some(s), Some(id)) = (&state, &live_id)
         && !config.common.domains.is_empty()
         && let Some(mut live) = docker.inspect(id).await?
@@ -119,9 +121,15 @@ pub async fn reconcile_locked(
         live.name.clone_from(&s.container_name);
         let plan = env.router.preflight(name, &config.common.domains, s.route_id).await?;
         let target = super::route_target(env.router.as_ref(), name, config, &live)?;
-        let route_id = env.router.point(name, &plan, &target).await?;
-        if route_id != s.route_id {
-            store.set_route_id(workload.id, route_id)?;
+        let pointed = env.router.point(name, &plan, &target).await?;
+        if pointed.route_id != s.route_id {
+            store.set_route_id(workload.id, pointed.route_id)?;
+        }
+        if pointed.written && has_leftovers(env, name, id).await? {
+            super::drain(config, "the containers the route moved off", |msg| {
+                env.printer.status(&format!("{name}: {msg}"));
+            })
+            .await;
         }
     }
 
@@ -132,6 +140,12 @@ pub async fn reconcile_locked(
         give_name_back(env, name, info, &s.container_name).await;
     }
     Ok(report)
+}
+
+/// Whether a container labelled for the workload other than `keep` runs.
+async fn has_leftovers(env: &DeployEnv, workload: &str, keep: &str) -> Result<bool> {
+    let all = env.docker.containers_with_label(labels::WORKLOAD, workload).await?;
+    Ok(all.iter().any(|c| c.id != keep && c.state == "running"))
 }
 
 /// Removes every container labelled for the workload except `keep`.

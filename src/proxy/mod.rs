@@ -31,14 +31,27 @@ impl RoutePlan {
     }
 }
 
+/// What [`Router::point`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pointed {
+    /// The proxy host id (None without a route).
+    pub route_id: Option<i64>,
+    /// Whether this call wrote the proxy host (created it, changed its
+    /// target, or rendered it again). After a write the proxy may still send
+    /// new requests to the previous target for a short while: NPM answers
+    /// once it has signalled nginx to reload, and nginx's old workers keep
+    /// accepting until the new ones run (about 100 ms on an idle host, more
+    /// under load). A caller that removes the previous target drains first.
+    pub written: bool,
+}
+
 #[async_trait]
 pub trait Router: Send + Sync {
     /// DESIGN §3 step 2: check the proxy is reachable and find the host.
     async fn preflight(&self, workload: &str, domains: &[String], remembered: Option<i64>) -> Result<RoutePlan>;
 
     /// Points the route at `target` in place and confirms it is online.
-    /// Returns the proxy host id.
-    async fn point(&self, workload: &str, plan: &RoutePlan, target: &RouteTarget) -> Result<Option<i64>>;
+    async fn point(&self, workload: &str, plan: &RoutePlan, target: &RouteTarget) -> Result<Pointed>;
 
     /// Whether the route is configured to forward by container IP.
     fn forwards_by_ip(&self) -> bool;
@@ -64,8 +77,11 @@ impl Router for NoRouter {
         })
     }
 
-    async fn point(&self, _workload: &str, plan: &RoutePlan, _target: &RouteTarget) -> Result<Option<i64>> {
-        Ok(plan.route_id)
+    async fn point(&self, _workload: &str, plan: &RoutePlan, _target: &RouteTarget) -> Result<Pointed> {
+        Ok(Pointed {
+            route_id: plan.route_id,
+            written: false,
+        })
     }
 
     fn forwards_by_ip(&self) -> bool {

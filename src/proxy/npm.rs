@@ -14,7 +14,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 use tokio::sync::Mutex;
 
-use super::{RoutePlan, RouteTarget, Router};
+use super::{Pointed, RoutePlan, RouteTarget, Router};
 use crate::store::Store;
 
 /// How berth reaches the workload from NPM's nginx.
@@ -384,9 +384,12 @@ impl Router for NpmRouter {
         })
     }
 
-    async fn point(&self, workload: &str, plan: &RoutePlan, target: &RouteTarget) -> Result<Option<i64>> {
+    async fn point(&self, workload: &str, plan: &RoutePlan, target: &RouteTarget) -> Result<Pointed> {
         if !plan.is_routed() {
-            return Ok(plan.route_id);
+            return Ok(Pointed {
+                route_id: plan.route_id,
+                written: false,
+            });
         }
         // NPM does not lock its config writes and reloads: one berth at a time.
         let db_path = self.db_path.clone();
@@ -398,6 +401,7 @@ impl Router for NpmRouter {
             Some(id) => self.host(id).await?,
             None => None,
         };
+        let mut written = true;
         let id = match existing {
             Some(host) => {
                 let id = host.get("id").and_then(Value::as_i64).unwrap_or_default();
@@ -425,7 +429,8 @@ impl Router for NpmRouter {
                 if changes.is_empty() && !online {
                     changes.insert("forward_host".into(), json!(target.host));
                 }
-                if !changes.is_empty() {
+                written = !changes.is_empty();
+                if written {
                     let (status, body) = self
                         .call(
                             Method::PUT,
@@ -462,7 +467,10 @@ impl Router for NpmRouter {
             }
         };
         self.confirm_online(id, &plan.domains).await?;
-        Ok(Some(id))
+        Ok(Pointed {
+            route_id: Some(id),
+            written,
+        })
     }
 
     fn forwards_by_ip(&self) -> bool {

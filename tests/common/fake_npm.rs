@@ -483,12 +483,14 @@ fn main_conf(prefix: &Path, port: u16, as_root: bool) -> String {
          worker_processes 2;\n\
          {user}\
          pid {p}/logs/nginx.pid;\n\
-         error_log {p}/logs/error.log warn;\n\
+         error_log {p}/logs/error.log notice;\n\
          worker_shutdown_timeout 10s;\n\
          events {{ worker_connections 1024; }}\n\
          http {{\n\
          \x20   default_type text/plain;\n\
-         \x20   access_log {p}/logs/access.log;\n\
+         \x20   log_format berth '$time_iso8601 pid=$pid $host \"$request\" $status $body_bytes_sent \
+         upstream=$upstream_addr upstream_status=$upstream_status rt=$request_time';\n\
+         \x20   access_log {p}/logs/access.log berth;\n\
          \x20   client_body_temp_path {p}/temp/client_body;\n\
          \x20   proxy_temp_path {p}/temp/proxy;\n\
          \x20   server_names_hash_bucket_size 128;\n\

@@ -12,6 +12,22 @@ pub mod sockproxy;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Polls `cond` every 20 ms until it holds or `timeout` passes; whether it
+/// held. Tests wait on the condition itself, never on a fixed sleep.
+pub fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if cond() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
 
 pub struct TestContext {
     pub dir: tempfile::TempDir,
@@ -108,12 +124,13 @@ impl TestContext {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn berth");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(stdin.as_bytes())
-            .expect("write stdin");
+        // berth may refuse its arguments and exit before it reads stdin: a
+        // closed pipe is its answer, judged by its exit code and output.
+        if let Some(mut pipe) = child.stdin.take()
+            && let Err(e) = pipe.write_all(stdin.as_bytes())
+        {
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write berth's stdin: {e}");
+        }
         Run::from(child.wait_with_output().expect("wait berth"))
     }
 
