@@ -1,5 +1,7 @@
-//! `build_image` against the real Docker daemon. Each test returns early,
-//! saying so on stderr, when no daemon answers.
+//! `build_image` against the real Docker daemon. No daemon is a failure
+//! (one line naming `scripts/test`), never a skip.
+
+mod common;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -9,13 +11,10 @@ use berth::docker::{BuildRequest, Docker, build_image};
 use berth::error::RedactedFailure;
 use bollard::query_parameters::RemoveImageOptionsBuilder;
 
-async fn daemon() -> Option<Docker> {
+async fn daemon() -> Docker {
     match Docker::connect().await {
-        Ok(docker) => Some(docker),
-        Err(e) => {
-            eprintln!("skipped: no Docker daemon answers ({e:#})");
-            None
-        }
+        Ok(docker) => docker,
+        Err(e) => common::missing_test_env(&format!("no Docker daemon answers ({e:#})")),
     }
 }
 
@@ -50,7 +49,7 @@ async fn remove_image(docker: &Docker, tag: &str) {
 
 #[tokio::test]
 async fn a_scratch_image_builds_from_a_streamed_context_and_its_id_comes_back() {
-    let Some(docker) = daemon().await else { return };
+    let docker = daemon().await;
     let dir = context("FROM scratch\nCOPY hello.txt /\n");
     fs::write(dir.path().join(".dockerignore"), "*.log\n").expect("write .dockerignore");
     fs::write(dir.path().join("debug.log"), "not sent\n").expect("write debug.log");
@@ -85,7 +84,7 @@ async fn a_scratch_image_builds_from_a_streamed_context_and_its_id_comes_back() 
 
 #[tokio::test]
 async fn a_failed_build_is_redacted_so_its_reason_never_shows_a_build_arg() {
-    let Some(docker) = daemon().await else { return };
+    let docker = daemon().await;
     // COPY expands the build arg, and the daemon's error quotes the result.
     let dir = context("FROM scratch\nARG PLANTED\nCOPY ${PLANTED} /\n");
     let secret = format!("berth-planted-secret-{}", std::process::id());
@@ -113,7 +112,7 @@ async fn a_failed_build_is_redacted_so_its_reason_never_shows_a_build_arg() {
 
 #[tokio::test]
 async fn a_run_step_in_a_scratch_image_fails_as_a_redacted_failure() {
-    let Some(docker) = daemon().await else { return };
+    let docker = daemon().await;
     let dir = context("FROM scratch\nRUN /bin/false\n");
     let tag = unique_tag("run");
     let args = BTreeMap::from([("TOKEN".to_owned(), "berth-token-value".to_owned())]);
@@ -132,7 +131,7 @@ async fn a_run_step_in_a_scratch_image_fails_as_a_redacted_failure() {
 
 #[tokio::test]
 async fn a_missing_context_fails_before_the_daemon_is_asked() {
-    let Some(docker) = daemon().await else { return };
+    let docker = daemon().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let missing = dir.path().join("gone");
     let args = BTreeMap::new();

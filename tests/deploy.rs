@@ -126,15 +126,21 @@ fn image_blue_green_v1_to_v2_swaps_with_one_container_left() {
 
 // ---- 2. blue serves throughout green's gate --------------------------------------------
 
-/// Requests `ip:8080/` every ~20 ms until stopped; returns what each answered.
+/// Requests `ip:8080/` every ~20 ms until stopped; returns what each
+/// answered. The first request is made before this returns and the last
+/// one after `stop` is set, so the answers span whatever ran in between.
 fn hammer(ip: String, stop: Arc<AtomicBool>) -> thread::JoinHandle<Vec<Result<(u16, String), String>>> {
+    let first = http_get(&ip, "/");
     thread::spawn(move || {
-        let mut answers = Vec::new();
-        while !stop.load(Ordering::SeqCst) {
+        let mut answers = vec![first];
+        loop {
+            let last = stop.load(Ordering::SeqCst);
             answers.push(http_get(&ip, "/"));
+            if last {
+                return answers;
+            }
             thread::sleep(Duration::from_millis(20));
         }
-        answers
     })
 }
 
@@ -151,9 +157,7 @@ fn blue_keeps_serving_throughout_greens_gate() {
     c.set(&name, image_config("berth-test/app:v2"));
     let stop = Arc::new(AtomicBool::new(false));
     let requests = hammer(blue_ip, Arc::clone(&stop));
-    thread::sleep(Duration::from_millis(60));
     c.run_until("after_gate", &["deploy", &name]);
-    thread::sleep(Duration::from_millis(60));
     stop.store(true, Ordering::SeqCst);
     let answers = requests.join().expect("request thread");
 

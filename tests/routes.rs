@@ -541,12 +541,14 @@ fn blue_green_redeploys_drop_no_requests_through_nginx() {
 
     // Blue-green: v2, v3, v1 under load.
     let load = Load::start(npm.data_port(), &domain, TEST_LOAD);
-    thread::sleep(Duration::from_millis(300));
+    assert!(load.wait_for(50), "the load never got going");
+    let mut flowing = true;
     for image in ["berth-test/app:v2", "berth-test/app:v3", "berth-test/app:v1"] {
         redeploy(&c, &name, &domain, image, "");
-        thread::sleep(Duration::from_millis(300));
+        flowing &= load.wait_for(50);
     }
     let bg = load.finish();
+    assert!(flowing, "requests hung after a swap: {}", bg.summary());
     eprintln!("zero-drop: blue-green x3 through nginx: {}", bg.summary());
 
     assert!(
@@ -578,10 +580,11 @@ fn blue_green_redeploys_drop_no_requests_through_nginx() {
 
     // Recreate: the same loop; failures are expected (blue stops first).
     let load = Load::start(npm.data_port(), &domain, TEST_LOAD);
-    thread::sleep(Duration::from_millis(300));
+    assert!(load.wait_for(50), "the load never got going");
     redeploy(&c, &name, &domain, "berth-test/app:v2", "recreate");
-    thread::sleep(Duration::from_millis(1000));
+    let flowing = load.wait_for(50);
     let rc = load.finish();
+    assert!(flowing, "requests hung after the recreate: {}", rc.summary());
     eprintln!("zero-drop: recreate x1 through nginx: {}", rc.summary());
     eprintln!(
         "zero-drop: failed requests: blue-green {} of {}, recreate {} of {}",

@@ -302,15 +302,20 @@ fn all_with_volume(volume: &str) -> Vec<(String, bool)> {
 }
 
 /// Samples the running containers that mount `volume` every ~20 ms until
-/// stopped; returns every sample.
+/// stopped; returns every sample. The first sample is taken before this
+/// returns and the last one after `stop` is set.
 fn watch_volume(volume: String, stop: Arc<AtomicBool>) -> thread::JoinHandle<Vec<Vec<String>>> {
+    let first = running_with_volume(&volume);
     thread::spawn(move || {
-        let mut samples = Vec::new();
-        while !stop.load(Ordering::SeqCst) {
+        let mut samples = vec![first];
+        loop {
+            let last = stop.load(Ordering::SeqCst);
             samples.push(running_with_volume(&volume));
+            if last {
+                return samples;
+            }
             thread::sleep(Duration::from_millis(20));
         }
-        samples
     })
 }
 
@@ -321,9 +326,7 @@ fn watch_volume(volume: String, stop: Arc<AtomicBool>) -> thread::JoinHandle<Vec
 fn run_watching_volume(c: &Case, volume: &str, args: &[&str], what: &str, roles: &[(&str, &str)]) -> (i32, String) {
     let stop = Arc::new(AtomicBool::new(false));
     let watcher = watch_volume(volume.to_owned(), Arc::clone(&stop));
-    thread::sleep(Duration::from_millis(40));
     let run = c.run(args);
-    thread::sleep(Duration::from_millis(40));
     stop.store(true, Ordering::SeqCst);
     let samples = watcher.join().expect("volume watcher");
     assert!(

@@ -42,20 +42,18 @@ pub fn require_docker() {
             Ok(host) if !host.is_empty() => {
                 // A TCP daemon: let the docker CLI say whether it answers.
                 let out = docker_output(&["version", "--format", "{{.Server.Version}}"]);
-                assert!(
-                    out.status.success(),
-                    "the Docker daemon at DOCKER_HOST={host} does not answer ({}); run scripts/ensure-docker.sh",
-                    String::from_utf8_lossy(&out.stderr).trim()
-                );
+                if !out.status.success() {
+                    super::missing_test_env(&format!(
+                        "the Docker daemon at DOCKER_HOST={host} does not answer ({})",
+                        String::from_utf8_lossy(&out.stderr).trim()
+                    ));
+                }
                 return check_images();
             }
             _ => PathBuf::from("/var/run/docker.sock"),
         };
         if let Err(e) = ping(&socket) {
-            panic!(
-                "no Docker daemon answers on {} ({e}); run scripts/ensure-docker.sh (as root) first",
-                socket.display()
-            );
+            super::missing_test_env(&format!("no Docker daemon answers on {} ({e})", socket.display()));
         }
         check_images();
     });
@@ -79,12 +77,11 @@ pub fn ping(socket: &Path) -> std::io::Result<()> {
 }
 
 pub fn check_images() {
-    for tag in ["v1", "v2", "v3", "bad", "crash"] {
+    for tag in ["v1", "v2", "v3", "env", "bad", "crash"] {
         let image = format!("berth-test/app:{tag}");
-        assert!(
-            image_present(&image),
-            "test image {image} is missing; run scripts/test-images.sh first"
-        );
+        if !image_present(&image) {
+            super::missing_test_env(&format!("the test image {image} is missing"));
+        }
     }
 }
 
@@ -95,7 +92,7 @@ pub fn docker_output(args: &[&str]) -> Output {
         .args(args)
         .stdin(Stdio::null())
         .output()
-        .expect("run the docker CLI (is `docker` on PATH?)")
+        .unwrap_or_else(|e| super::missing_test_env(&format!("the docker CLI could not run ({e})")))
 }
 
 /// Runs `docker ARGS`, which must succeed; returns its trimmed stdout.
@@ -506,12 +503,11 @@ pub fn registry() -> String {
             .stdin(Stdio::null())
             .output()
             .unwrap_or_else(|e| panic!("could not run {}: {e}", script.display()));
-        assert!(
-            out.status.success(),
-            "{} start failed:\n{}",
-            script.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        if !out.status.success() {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let last = stderr.lines().rfind(|l| !l.trim().is_empty()).unwrap_or_default();
+            super::missing_test_env(&format!("the local test registry did not start ({last})"));
+        }
         String::from_utf8_lossy(&out.stdout)
             .lines()
             .rfind(|l| !l.trim().is_empty())

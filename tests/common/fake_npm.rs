@@ -17,7 +17,7 @@
 //! Usage from a sync test that spawns berth:
 //!
 //! ```ignore
-//! let npm = FakeNpm::start_blocking();          // panics if nginx is missing
+//! let npm = FakeNpm::start_blocking();          // exits naming scripts/test if nginx is missing
 //! let mut ctx = TestContext::new();
 //! for (k, v) in npm.berth_env() { ctx.env(&k, &v); }
 //! // ... and berth's forward_by=ip setting (the host's nginx reaches
@@ -459,10 +459,9 @@ fn find_nginx() -> PathBuf {
             }
         }
     }
-    panic!(
-        "the fake NPM needs a real nginx as its data plane, and none was found \
-         (not at /usr/sbin/nginx, not on PATH, BERTH_TEST_NGINX unset): \
-         install it with `apt-get install nginx-light` (.ci/run does this)"
+    super::missing_test_env(
+        "the fake NPM needs a real nginx as its data plane, and none was found (not at /usr/sbin/nginx, not on \
+         PATH, BERTH_TEST_NGINX unset)",
     );
 }
 

@@ -14,6 +14,23 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+/// The tests' environment (a Docker daemon, the test images, nginx) is not
+/// set up: says so in one line naming the command that sets it up, and ends
+/// the test process (exit 2) rather than failing every test with a panic.
+pub fn missing_test_env(what: &str) -> ! {
+    // One line even when several tests get here at once: the first holds
+    // the lock until the process ends.
+    static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = ONE.lock();
+    // Straight to fd 2: the harness captures eprintln! and would drop it.
+    let _ = writeln!(
+        std::io::stderr(),
+        "\nerror: {what}: run `scripts/test`, the one test command (it sets up the daemon, the test images, the \
+         registry and nginx, then runs the suite)\n"
+    );
+    std::process::exit(2);
+}
+
 /// Polls `cond` every 20 ms until it holds or `timeout` passes; whether it
 /// held. Tests wait on the condition itself, never on a fixed sleep.
 pub fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
