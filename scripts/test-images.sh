@@ -13,6 +13,9 @@
 #   berth-test/app:env       like v1, but GET / -> 200 "$VERSION\n" ("unset\n" when VERSION is unset)
 #   berth-test/app:bad       GET / -> 200 "bad\n"; GET /healthz -> 500 (never ready)
 #   berth-test/app:crash     entrypoint exits 1 at once (after one line on stderr)
+#   berth-test/app:sh        entrypoint `/bin/sh -c`, default command `exec httpd -f -p 8080 -h /www`
+#                            (GET / -> 200 "sh\n", /healthz -> 200 "ok\n"): a workload's `command`
+#                            scripts a misbehaving app (crash loops, late listeners, health checks)
 #
 # PID 1 is busybox itself (no init): without `docker run --init` (berth's
 # `init: true`) it ignores SIGTERM, so `docker stop` waits the full grace period.
@@ -20,7 +23,7 @@
 set -euo pipefail
 
 REPO=berth-test/app
-TAGS=(v1 v2 v3 env bad crash)
+TAGS=(v1 v2 v3 env bad crash sh)
 VERIFY=${BERTH_TEST_IMAGES_VERIFY:-1}
 
 log() { printf 'test-images: %s\n' "$*" >&2; }
@@ -86,7 +89,7 @@ EOF
 HTTPD_ENTRYPOINT='["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]'
 
 make_context() { # make_context TAG DIR
-    local tag=$1 dir=$2 root=$2/rootfs entrypoint=$HTTPD_ENTRYPOINT
+    local tag=$1 dir=$2 root=$2/rootfs entrypoint=$HTTPD_ENTRYPOINT cmd=
     cp -a "$WORK/common" "$root"
     case "$tag" in
         v1 | v2 | v3)
@@ -129,6 +132,11 @@ EOF
         crash)
             entrypoint='["/bin/sh", "-c", "echo '"'"'berth-test/app:crash: exiting with status 1'"'"' >&2; exit 1"]'
             ;;
+        sh)
+            printf 'sh\n' >"$root/www/index.html"
+            entrypoint='["/bin/sh", "-c"]'
+            cmd='CMD ["exec httpd -f -p 8080 -h /www"]'
+            ;;
         *) die "unknown tag $tag" ;;
     esac
     cat >"$dir/Dockerfile" <<EOF
@@ -138,6 +146,7 @@ LABEL berth-test="1"
 EXPOSE 8080
 WORKDIR /
 ENTRYPOINT $entrypoint
+$cmd
 EOF
     # Fixed mtimes: identical contexts give identical cache keys and image ids.
     find "$dir" -exec touch -h -d @0 {} +
@@ -220,6 +229,17 @@ verify() {
     start_container "$REPO:bad"
     expect_http "http://$ip:8080/healthz" 500 unhealthy
     expect_http "http://$ip:8080/" 200 bad
+    docker rm -f "$c" >/dev/null
+
+    start_container "$REPO:sh"
+    expect_http "http://$ip:8080/" 200 sh
+    docker rm -f "$c" >/dev/null
+    c=berth-test-verify-$$-${#VERIFY_CONTAINERS[@]}
+    VERIFY_CONTAINERS+=("$c")
+    docker run -d --name "$c" --label berth-test=1 "$REPO:sh" \
+        "echo scripted >/www/index.html; exec httpd -f -p 8080 -h /www" >/dev/null
+    ip=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$c")
+    expect_http "http://$ip:8080/" 200 scripted
     docker rm -f "$c" >/dev/null
 
     start_container "$REPO:crash"

@@ -1425,3 +1425,115 @@ fn an_expired_given_token_without_a_password_fails_before_any_container_is_touch
     );
     assert_through_nginx(&npm, &domain, "v1\n");
 }
+
+// ---- 8. readiness and the route ------------------------------------------------------------------
+
+#[test]
+fn a_disabled_proxy_host_fails_before_any_container_is_touched() {
+    let (mut c, npm) = setup("rt-disabled");
+    let name = c.name("rt-dis");
+    let domain = new_domain("dis");
+    let (blue, id) = deploy_v1(&c, &npm, &name, &domain);
+    let before = state_full(&c, &name);
+    npm.disable_host_by_hand(id);
+    npm.clear_request_log();
+
+    c.set(&name, routed("berth-test/app:v2", &[&domain], 200));
+    let since = docker_now();
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(
+        run.stderr.contains("disabled") && run.stderr.contains(&format!("#{id}")) && run.stderr.contains("enable"),
+        "the error names the disabled host and how to enable it:\n{}",
+        run.stderr
+    );
+    assert_eq!(containers_created_since(&name, &since), 0, "no green was created");
+    assert!(writes(&npm.request_log()).is_empty(), "nothing was written to NPM");
+    assert_eq!(state_full(&c, &name), before, "the state is unchanged");
+    let now = only_container(&name);
+    assert!(now.id == blue.id && now.running, "blue runs, alone");
+}
+
+#[test]
+fn npm_refusing_connections_at_the_switch_is_a_clean_failure() {
+    let (mut c, npm) = setup("rt-refused");
+    let name = c.name("rt-ref");
+    let domain = new_domain("ref");
+    let (blue, _) = deploy_v1(&c, &npm, &name, &domain);
+    let before = state_full(&c, &name);
+
+    // Green listens only after 2 s: time to take NPM away after the pre-flight.
+    let mut config = routed("berth-test/app:sh", &[&domain], 200);
+    config["command"] = json!(["sleep 2; exec httpd -f -p 8080 -h /www"]);
+    c.set(&name, config);
+    let child =
+        c.t.command(&["deploy", &name])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn berth");
+    assert!(
+        wait_until(Duration::from_secs(20), || workload_containers(&name).len() == 2),
+        "green never appeared"
+    );
+    npm.set_unreachable(true);
+    let out = child.wait_with_output().expect("wait for berth");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "exit 1:\n{stderr}");
+    assert!(
+        stderr.contains("unreachable") && stderr.contains("green removed"),
+        "the error says NPM was unreachable and green is gone:\n{stderr}"
+    );
+    let now = only_container(&name);
+    assert_eq!(
+        now.id, blue.id,
+        "only blue is left: no green kept 'in case the write landed'"
+    );
+    assert_eq!(state_full(&c, &name), before, "the state still names blue");
+    npm.set_unreachable(false);
+    assert_blue_untouched(&c, &npm, &name, &domain, &blue, &before, "v1\n");
+}
+
+#[test]
+fn the_probe_sends_the_routes_host_and_names_berth() {
+    let (mut c, npm) = setup("rt-host");
+    let name = c.name("rt-host");
+    let domain = new_domain("host");
+    // /cgi-bin/ready answers 200 only to the workload's own Host (421
+    // otherwise, as apps that check it do), and records what each probe sent.
+    let script = format!(
+        r#"mkdir -p /www/cgi-bin
+cat >/www/cgi-bin/ready <<'EOF'
+#!/bin/sh
+echo "$HTTP_HOST|$HTTP_USER_AGENT" >>/tmp/seen
+if [ "$HTTP_HOST" = "{domain}" ]; then
+    printf 'HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nready\n'
+else
+    printf 'HTTP/1.0 421 Misdirected Request\r\nContent-Type: text/plain\r\n\r\nwrong host\n'
+fi
+EOF
+chmod +x /www/cgi-bin/ready
+exec httpd -f -p 8080 -h /www"#
+    );
+    let mut config = routed("berth-test/app:sh", &[&domain], 200);
+    config["command"] = json!([script]);
+    config["healthcheck"]["path"] = json!("/cgi-bin/ready");
+    c.add(&name, "image", config);
+    let run = c.run(&["deploy", &name]);
+    let live = workload_containers(&name);
+    let seen = live
+        .first()
+        .map(|x| docker_output(&["exec", &x.id, "cat", "/tmp/seen"]))
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    assert_eq!(
+        run.code, 0,
+        "the gate passes with the route's Host:\n{}\nseen:\n{seen}",
+        run.stderr
+    );
+    let first = seen.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with(&format!("{domain}|berth/")),
+        "the probe sent Host {domain} and a berth User-Agent; the app saw {first:?}"
+    );
+    assert_through_nginx(&npm, &domain, "sh\n");
+}

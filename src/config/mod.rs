@@ -162,9 +162,22 @@ impl Default for CommonConfig {
     }
 }
 
+/// How the readiness gate decides (DESIGN §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum HealthMode {
+    /// berth probes `path` over HTTP on the container's address.
+    #[default]
+    Http,
+    /// The container's own Docker health check (image, compose or run
+    /// options) must report healthy within `deadline_ms`.
+    Docker,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct Healthcheck {
+    pub mode: HealthMode,
     pub path: String,
     pub interval_ms: u64,
     pub timeout_ms: u64,
@@ -176,6 +189,7 @@ pub struct Healthcheck {
 impl Default for Healthcheck {
     fn default() -> Self {
         Healthcheck {
+            mode: HealthMode::Http,
             path: "/".to_owned(),
             interval_ms: 1000,
             timeout_ms: 2000,

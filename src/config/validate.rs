@@ -47,6 +47,7 @@ const COMMON_KEYS: &[&str] = &[
 ];
 
 const HEALTHCHECK_KEYS: &[&str] = &[
+    "mode",
     "path",
     "interval_ms",
     "timeout_ms",
@@ -465,7 +466,10 @@ fn check_keys(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>) 
 
 fn check_route(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>) {
     let has_domains = config.get("domains").is_some_and(|v| check_domains(report, v));
-    let has_healthcheck = config.contains_key("healthcheck");
+    // Only the HTTP probe needs the port; Docker's own health check does not.
+    let has_healthcheck = config
+        .get("healthcheck")
+        .is_some_and(|h| h.get("mode").and_then(Value::as_str) != Some("docker"));
     match config.get("port") {
         Some(port) => {
             report.integer("port", port, 1, u64::from(u16::MAX));
@@ -608,11 +612,29 @@ fn check_healthcheck(report: &mut Report<'_>, value: &Value) {
             report.unknown_key(&format!("healthcheck.{key}"), key, HEALTHCHECK_KEYS, "healthcheck");
         }
     }
-    match healthcheck.get("path") {
-        None => report.missing("healthcheck.path", "the HTTP path to probe", "\"path\": \"/health\""),
-        Some(path) => {
-            if let Some(path) = report.string("healthcheck.path", path) {
-                check_probe_path(report, path);
+    let mode = healthcheck.get("mode");
+    if let Some(mode) = mode {
+        report.one_of("healthcheck.mode", mode, &["http", "docker"]);
+    }
+    if mode.and_then(Value::as_str) == Some("docker") {
+        // The container's own health check runs: nothing of berth's probe applies.
+        for key in ["path", "interval_ms", "timeout_ms", "healthy_threshold"] {
+            if healthcheck.contains_key(key) {
+                report.error_hint(
+                    &format!("healthcheck.{key}"),
+                    "applies to the HTTP probe only, and `healthcheck.mode` is \"docker\" (the container's own \
+                     HEALTHCHECK decides)",
+                    Some(format!("remove `{key}`, or set \"mode\": \"http\"")),
+                );
+            }
+        }
+    } else {
+        match healthcheck.get("path") {
+            None => report.missing("healthcheck.path", "the HTTP path to probe", "\"path\": \"/health\""),
+            Some(path) => {
+                if let Some(path) = report.string("healthcheck.path", path) {
+                    check_probe_path(report, path);
+                }
             }
         }
     }

@@ -10,7 +10,7 @@ use anyhow::{Result, anyhow};
 use super::cancel::is_interrupt;
 use super::container::{container_spec, new_container_name};
 use super::faults::fault_point;
-use super::{Deployment, gate};
+use super::{Deployment, RolledBack, gate};
 use crate::docker::ContainerInfo;
 
 pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
@@ -58,7 +58,7 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<ContainerInfo> {
     d.record_phase("start", t);
     let t = Instant::now();
     d.status("gate: waiting for green to be ready");
-    match d.interruptible(gate::wait_ready(docker, &green_id, d.config)).await {
+    match d.interruptible(d.gate(&green_id)).await {
         Ok(why) => d.status(&format!("gate passed: {why}")),
         Err(e) if is_interrupt(&e) => {
             d.remove_new_container(&green_id).await;
@@ -100,6 +100,23 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
     // remove green; if blue's route cannot be confirmed, keep green running.
     let t = Instant::now();
     if let Err(e) = d.point_route(&green).await {
+        if crate::proxy::never_sent(&e) {
+            // Nothing reached the proxy: the route is where it was, and
+            // green never served. A clean failure.
+            let removed = if d.remove_new_container(&green_id).await {
+                "green removed"
+            } else {
+                "green could not be removed (the next deploy or `berth reconcile` does)"
+            };
+            let kept = if d.blue.is_some() {
+                "the route and the state still name blue, which keeps serving"
+            } else {
+                "nothing was routed"
+            };
+            return Err(e.context(format!(
+                "the proxy was unreachable at the route switch, so the route was not changed; {removed}; {kept}"
+            )));
+        }
         let Some(blue) = d.blue.clone() else {
             // A first deploy: there is no earlier container to route back to,
             // and a write that failed may still have landed (NPM saves the
@@ -132,14 +149,24 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
 
     // 7. Persist green BEFORE touching blue.
     let t = Instant::now();
+    let blue_state = d.store.runtime_state(d.workload.id)?;
     d.persist_runtime_state(&green)?;
     d.record_phase("persist", t);
     fault_point("after_state_persist");
 
-    // 8. Drain, then stop and remove blue.
+    // 8. Drain blue while green is watched (the drain is also green's watch
+    // window); if green fails, go back to blue. Then stop and remove blue.
     if let Some(blue) = d.blue.clone() {
         let t = Instant::now();
-        d.drain_before_removing(&format!("blue {}", blue.name)).await;
+        d.status(&format!(
+            "draining blue {} for {} ms, watching green",
+            blue.name, d.config.common.drain_ms
+        ));
+        let window = std::time::Duration::from_millis(d.config.common.drain_ms);
+        let watched = gate::watch(&d.env.docker, &green, d.config, window).await;
+        if let Err(why) = watched {
+            return Err(roll_back(d, &green, &blue, blue_state, why).await);
+        }
         d.record_phase("drain", t);
         fault_point("after_drain");
         let t = Instant::now();
@@ -148,4 +175,56 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
         fault_point("after_blue_remove");
     }
     Ok(green.name)
+}
+
+/// Green failed during the drain while blue still runs: write blue back
+/// into the state row (first: a crash from here on is repaired toward
+/// blue), put the route back on blue, drain green, remove it. Returns the
+/// deploy's error, a [`RolledBack`] when all of that held.
+async fn roll_back(
+    d: &mut Deployment<'_>,
+    green: &ContainerInfo,
+    blue: &ContainerInfo,
+    blue_state: Option<crate::store::RuntimeState>,
+    why: anyhow::Error,
+) -> anyhow::Error {
+    let name = d.name().to_owned();
+    d.status(&format!(
+        "green {} failed during the drain ({why:#}); rolling back to blue",
+        green.name
+    ));
+    if gate::is_not_ready(&why) {
+        d.show_logs(&green.id).await;
+    }
+    let restored = match blue_state {
+        Some(state) => d.store.persist_runtime_state(&state),
+        None => Err(anyhow!("the state row named no container before this deploy")),
+    };
+    if let Err(e) = restored {
+        return why.context(format!(
+            "green `{}` failed during the drain, and blue could not be written back into the state ({e:#}); both \
+             run: run `berth reconcile {name}` or deploy again",
+            green.name
+        ));
+    }
+    fault_point("after_rollback_persist");
+    if let Err(e) = d.point_route(blue).await {
+        return why.context(format!(
+            "green `{}` failed during the drain; the state names blue `{}` again, but the route could not be \
+             confirmed back on it ({e:#}): fix the proxy, then run `berth reconcile {name}`",
+            green.name, blue.name
+        ));
+    }
+    fault_point("after_rollback_route");
+    d.drain_before_removing(&format!("green {}", green.name)).await;
+    let removed = if d.remove_new_container(&green.id).await {
+        "removed it"
+    } else {
+        "could not remove it (the next deploy or `berth reconcile` does)"
+    };
+    anyhow::Error::new(RolledBack(format!(
+        "green `{}` failed during the drain after the route switch: {why:#}; rolled back: blue `{}` serves \
+         again and the state names it; {removed}",
+        green.name, blue.name
+    )))
 }

@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, anyhow, bail};
 use tokio::process::Command;
 
-use super::{Deployment, gate};
+use super::Deployment;
 use crate::config::{ComposeConfig, KindConfig};
 use crate::docker::ContainerInfo;
 use crate::error::RedactedFailure;
@@ -144,7 +144,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     let container = service_container(d, &project, service).await?;
     let t = Instant::now();
     let why = d
-        .interruptible(gate::wait_ready(&d.env.docker, &container.id, d.config))
+        .interruptible(d.gate(&container.id))
         .await
         .with_context(|| format!("service `{service}` of stack `{project}` is not ready"))?;
     d.status(&format!("gate passed: {why}"));

@@ -152,6 +152,18 @@ impl Deployment<'_> {
         }
     }
 
+    /// Runs the readiness gate on `id` (see [`gate`]), its progress on the
+    /// spinner or status line and its warnings on stderr.
+    pub async fn gate(&self, id: &str) -> Result<String> {
+        let progress = |msg: &str| self.status(msg);
+        let warn = |msg: &str| self.env.printer.warn(&format!("{}: {msg}", self.name()));
+        let ui = gate::GateUi {
+            progress: &progress,
+            warn: &warn,
+        };
+        gate::wait_ready(&self.env.docker, id, self.config, &ui).await
+    }
+
     /// Waits `drain_ms` after the route moved off a container that is about
     /// to be removed: the proxy may still send it requests until its reload
     /// completes (see [`Pointed::written`]).
@@ -263,6 +275,18 @@ impl Deployment<'_> {
             ));
         }
     }
+}
+
+/// A deploy that switched the route, then saw the new container fail
+/// during the drain and put the workload back on the old one (the route,
+/// the state row, the new container removed).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct RolledBack(pub String);
+
+/// Whether a failed deploy was rolled back after its route switch.
+pub fn is_rolled_back(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| c.is::<RolledBack>())
 }
 
 /// Sleeps the workload's `drain_ms` (milliseconds; 0 skips it) after its
@@ -390,7 +414,8 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
             let reason = format!("{err:#}");
             let capped = crate::events::cap_status(&reason);
             store.finish_deploy(deploy_id, "failed", Some(&capped))?;
-            emit_deploy_event(&store, &events, "deploy.failed", Severity::Error, &reason, None)?;
+            let extra = is_rolled_back(&err).then(|| serde_json::json!({ "rolled_back": true }));
+            emit_deploy_event(&store, &events, "deploy.failed", Severity::Error, &reason, extra)?;
             Err(err)
         }
     }

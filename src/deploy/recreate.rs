@@ -84,7 +84,7 @@ async fn replace_and_gate(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>) 
     d.record_phase("start", t);
     let t = Instant::now();
     d.status("gate: waiting for the new container to be ready");
-    match d.interruptible(gate::wait_ready(docker, &new_id, d.config)).await {
+    match d.interruptible(d.gate(&new_id)).await {
         Ok(why) => d.status(&format!("gate passed: {why}")),
         Err(e) if super::cancel::is_interrupt(&e) => return Err(e),
         Err(e) if gate::is_not_ready(&e) => {

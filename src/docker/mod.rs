@@ -38,8 +38,15 @@ pub struct ContainerInfo {
     pub status: String,
     pub exit_code: i64,
     pub error: String,
-    /// Docker HEALTHCHECK status when the image defines one.
+    /// Docker HEALTHCHECK status when the container has a health check.
     pub health: Option<String>,
+    /// The container's effective health check (from the image, compose or
+    /// `docker run --health-*`), None when it has none or it is disabled.
+    pub health_check: Option<HealthCheck>,
+    /// How often Docker restarted the container (its restart policy).
+    pub restart_count: i64,
+    /// Whether the kernel's OOM killer ended the container's last run.
+    pub oom_killed: bool,
     pub started_at: String,
     pub labels: HashMap<String, String>,
     /// IP address per attached network.
@@ -59,6 +66,37 @@ impl ContainerInfo {
                 nets.sort();
                 nets.first().map(|(_, ip)| ip.as_str())
             })
+    }
+}
+
+/// A container's Docker health check, as the daemon runs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthCheck {
+    /// The probe command, as Docker stores it (`["CMD-SHELL", "..."]`).
+    pub test: Vec<String>,
+    /// Between two probes, milliseconds (Docker's default: 30 s).
+    pub interval_ms: u64,
+    /// Grace before failures count, milliseconds (Docker's default: 0).
+    pub start_period_ms: u64,
+}
+
+impl HealthCheck {
+    /// Reads Docker's config (nanoseconds, 0 meaning the default); None
+    /// when there is no test or it is `NONE` (health checks disabled).
+    fn from_config(c: &bollard::models::HealthConfig) -> Option<HealthCheck> {
+        let test = c.test.clone().unwrap_or_default();
+        if test.is_empty() || test.first().map(String::as_str) == Some("NONE") {
+            return None;
+        }
+        let ms = |ns: Option<i64>, default_ms: u64| match ns {
+            Some(ns) if ns > 0 => u64::try_from(ns / 1_000_000).unwrap_or(default_ms),
+            _ => default_ms,
+        };
+        Some(HealthCheck {
+            test,
+            interval_ms: ms(c.interval, 30_000),
+            start_period_ms: ms(c.start_period, 0),
+        })
     }
 }
 
@@ -290,6 +328,9 @@ impl Docker {
                 HealthStatusEnum::EMPTY | HealthStatusEnum::NONE => None,
                 other => Some(other.to_string()),
             }),
+            health_check: config.healthcheck.as_ref().and_then(HealthCheck::from_config),
+            restart_count: resp.restart_count.unwrap_or(0),
+            oom_killed: state.oom_killed.unwrap_or(false),
             started_at: state.started_at.unwrap_or_default(),
             labels: config.labels.unwrap_or_default(),
             ips,

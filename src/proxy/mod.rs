@@ -31,6 +31,26 @@ impl RoutePlan {
     }
 }
 
+/// A proxy call that provably never reached the proxy (connection refused,
+/// a name that does not resolve, a TLS handshake that failed): no write of
+/// it can have landed, so the route is as it was.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct NeverSent(pub String);
+
+impl NeverSent {
+    /// Marks `err` (a call that could not connect) as never sent; its
+    /// message is kept whole.
+    pub fn wrap(err: anyhow::Error) -> anyhow::Error {
+        anyhow::Error::new(NeverSent(format!("{err:#} (unreachable: nothing was sent)")))
+    }
+}
+
+/// Whether a failed route write provably never reached the proxy.
+pub fn never_sent(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| c.is::<NeverSent>())
+}
+
 /// What [`Router::point`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Pointed {

@@ -14,7 +14,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 use tokio::sync::Mutex;
 
-use super::{Pointed, RoutePlan, RouteTarget, Router};
+use super::{NeverSent, Pointed, RoutePlan, RouteTarget, Router};
 use crate::store::Store;
 
 /// How berth reaches the workload from NPM's nginx.
@@ -128,6 +128,13 @@ impl NpmRouter {
         anyhow!("Nginx Proxy Manager at {}: {what}: {detail}", self.api)
     }
 
+    /// A login or token request that failed to reach NPM; a connection that
+    /// never opened is marked [`NeverSent`].
+    fn unreachable(&self, e: &reqwest::Error) -> anyhow::Error {
+        let err = self.npm_error("cannot reach it", crate::http::describe(e));
+        if e.is_connect() { NeverSent::wrap(err) } else { err }
+    }
+
     /// POST /api/tokens with exactly {identity, secret}.
     async fn login(&self) -> Result<String> {
         let (Some(email), Some(password)) = (&self.email, &self.password) else {
@@ -143,7 +150,7 @@ impl NpmRouter {
             .json(&json!({ "identity": email, "secret": password }))
             .send()
             .await
-            .map_err(|e| self.npm_error("cannot reach it", crate::http::describe(&e)))?;
+            .map_err(|e| self.unreachable(&e))?;
         let status = resp.status();
         let body: Value = resp.json().await.unwrap_or(Value::Null);
         if body.get("requires_2fa").and_then(Value::as_bool) == Some(true) {
@@ -185,7 +192,7 @@ impl NpmRouter {
             .bearer_auth(given)
             .send()
             .await
-            .map_err(|e| self.npm_error("cannot reach it", crate::http::describe(&e)))?;
+            .map_err(|e| self.unreachable(&e))?;
         let status = resp.status();
         let body: Value = resp.json().await.unwrap_or(Value::Null);
         if status.is_success()
@@ -214,6 +221,9 @@ impl NpmRouter {
         let idempotent = method == Method::GET || method == Method::PUT;
         let mut relogged = false;
         let mut attempt = 0;
+        // Whether any attempt may have reached NPM (it answered, or timed
+        // out after connecting): then a later refused connection proves nothing.
+        let mut maybe_sent = false;
         loop {
             attempt += 1;
             let token = self.token(false).await?;
@@ -227,13 +237,19 @@ impl NpmRouter {
             let resp = match req.send().await {
                 Ok(r) => r,
                 Err(e) if idempotent && attempt < ATTEMPTS && (e.is_connect() || e.is_timeout()) => {
+                    maybe_sent |= !e.is_connect();
                     tokio::time::sleep(backoff(attempt)).await;
                     continue;
                 }
                 Err(e) => {
-                    return Err(self.npm_error(&format!("{method} {path}"), crate::http::describe(&e)));
+                    let err = self.npm_error(&format!("{method} {path}"), crate::http::describe(&e));
+                    if e.is_connect() && !maybe_sent {
+                        return Err(NeverSent::wrap(err));
+                    }
+                    return Err(err);
                 }
             };
+            maybe_sent = true;
             let status = resp.status();
             let value: Value = resp.json().await.unwrap_or(Value::Null);
             if status == StatusCode::BAD_REQUEST && error_message(&value).contains("Token has expired") && !relogged {
@@ -334,6 +350,21 @@ fn domain_set(v: &Value) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
+/// A proxy host's `enabled` (NPM answers a boolean; older ones 0/1);
+/// missing means enabled.
+fn is_enabled(host: &Value) -> bool {
+    match host.get("enabled") {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_i64() != Some(0),
+        _ => true,
+    }
+}
+
+/// A host's domains, for messages.
+fn plan_domains(host: &Value) -> String {
+    domain_set(host).into_iter().collect::<Vec<_>>().join(", ")
+}
+
 fn wanted_set(domains: &[String]) -> BTreeSet<String> {
     domains.iter().map(|d| d.to_lowercase()).collect()
 }
@@ -355,6 +386,18 @@ impl Router for NpmRouter {
             .find(|h| remembered.is_some() && id_of(h) == remembered)
             .or_else(|| hosts.iter().find(|h| domain_set(h) == wanted));
         let our_id = ours.and_then(id_of);
+        if let Some(host) = ours
+            && !is_enabled(host)
+        {
+            let id = our_id.unwrap_or(0);
+            bail!(
+                "workload `{workload}`: its Nginx Proxy Manager proxy host #{id} ({}) is disabled, so the route \
+                 would not serve (NPM answers its default page): enable it in NPM (Hosts > Proxy Hosts > Enable) \
+                 or with POST {}/nginx/proxy-hosts/{id}/enable, then deploy again",
+                plan_domains(host),
+                self.api
+            );
+        }
         for h in &hosts {
             if id_of(h) == our_id {
                 continue;
@@ -466,7 +509,11 @@ impl Router for NpmRouter {
                     .ok_or_else(|| self.npm_error("creating the proxy host", "the answer has no id"))?
             }
         };
-        self.confirm_online(id, &plan.domains).await?;
+        // The write went through: a failure to confirm it says nothing of
+        // whether it landed, so it never counts as "never sent".
+        self.confirm_online(id, &plan.domains)
+            .await
+            .map_err(|e| anyhow!("{e:#}"))?;
         Ok(Pointed {
             route_id: Some(id),
             written,

@@ -1699,6 +1699,15 @@ impl FakeNpm {
             .unwrap_or_else(|e| panic!("fake NPM refused the edit ({}): {}", e.status, e.message))
     }
 
+    /// Disables a host as an operator would (NPM's `/disable`: the stored
+    /// `enabled` turns false and its config is no longer rendered). Panics
+    /// when NPM would refuse it.
+    pub fn disable_host_by_hand(&self, id: i64) {
+        self.inner
+            .set_enabled(id, false)
+            .unwrap_or_else(|e| panic!("fake NPM refused to disable #{id} ({}): {}", e.status, e.message));
+    }
+
     /// Stops the API and nginx and removes the temp dir (what Drop does).
     pub fn stop(self) {}
 

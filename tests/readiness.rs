@@ -1,0 +1,288 @@
+//! The readiness gate against apps that misbehave the way real ones do,
+//! on the real daemon. The apps are `berth-test/app:sh` (busybox, entrypoint
+//! `/bin/sh -c`) scripted through the workload's `command`.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::docker::{
+    Case, compose_cli, docker, http_get, inspect, last_deploy, only_container, state_of, workload_containers,
+};
+use serde_json::{Value, json};
+
+/// An app scripted by `script`, blue-green, quick to stop.
+fn scripted(script: &str) -> Value {
+    json!({
+        "image": "berth-test/app:sh",
+        "pull": "missing",
+        "command": [script],
+        "port": 8080,
+        "deploy_strategy": "blue-green",
+        "drain_ms": 100,
+        "stop_timeout_s": 1,
+    })
+}
+
+/// Serves /healthz in the background, then dies after 1 s: the first probe
+/// passes, the restart policy brings it back, again and again. The 3 s drain
+/// (its watch window) sees it restart.
+fn crash_looping() -> Value {
+    let mut config = scripted("httpd -p 8080 -h /www; sleep 1; exit 1");
+    config["healthcheck"] = json!({ "path": "/healthz", "interval_ms": 100, "deadline_ms": 5000 });
+    config["drain_ms"] = json!(3000);
+    config
+}
+
+/// A well-behaved blue serving v1, gated on /healthz.
+fn v1() -> Value {
+    json!({
+        "image": "berth-test/app:v1",
+        "pull": "missing",
+        "port": 8080,
+        "deploy_strategy": "blue-green",
+        "healthcheck": { "path": "/healthz", "interval_ms": 100, "deadline_ms": 5000 },
+        "drain_ms": 100,
+        "stop_timeout_s": 1,
+    })
+}
+
+/// The events of `name`, newest first.
+fn events(c: &Case, name: &str) -> Vec<Value> {
+    let run = c.run(&["events", name, "--output", "json", "--limit", "100"]).success();
+    run.json()["events"].as_array().cloned().unwrap_or_default()
+}
+
+/// A v1 blue is deployed; returns (name, blue id, state row).
+fn with_blue(c: &mut Case, prefix: &str) -> (String, String, (String, String)) {
+    let name = c.name(prefix);
+    c.add(&name, "image", v1());
+    c.run(&["deploy", &name]).success();
+    let blue = only_container(&name);
+    (name.clone(), blue.id, state_of(&c.t, &name))
+}
+
+/// After a failed deploy: blue is the only container, running, and the
+/// state row still names it.
+#[track_caller]
+fn blue_kept(c: &Case, name: &str, blue_id: &str, state: &(String, String)) {
+    let now = only_container(name);
+    assert_eq!(now.id, blue_id, "blue is the only container left");
+    assert!(now.running, "blue runs");
+    assert_eq!(&state_of(&c.t, name), state, "the state row still names blue");
+    let ip = now.ip.expect("blue has an address");
+    assert_eq!(http_get(&ip, "/"), Ok((200, "v1".to_owned())), "blue serves v1");
+}
+
+#[test]
+fn a_container_that_restarts_during_the_gate_fails_it_even_after_a_good_probe() {
+    let mut c = Case::new("rd-restart");
+    let (name, blue, state) = with_blue(&mut c, "rd-rst");
+    // Answers /healthz at once, dies 300 ms later; the restart policy
+    // brings it back. Three probes 400 ms apart cannot all land in one life.
+    let mut config = scripted("httpd -p 8080 -h /www; sleep 0.3; exit 3");
+    config["healthcheck"] =
+        json!({ "path": "/healthz", "interval_ms": 400, "healthy_threshold": 3, "deadline_ms": 8000 });
+    c.set(&name, config);
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(
+        run.stderr.contains("restarted") || run.stderr.contains("exited with code 3"),
+        "the failure says the container restarted or exited:\n{}",
+        run.stderr
+    );
+    blue_kept(&c, &name, &blue, &state);
+    assert_eq!(last_deploy(&c.t, &name).1, "failed");
+}
+
+#[test]
+fn an_oom_killed_container_fails_the_gate_and_says_so() {
+    let mut c = Case::new("rd-oom");
+    let (name, blue, state) = with_blue(&mut c, "rd-oom");
+    let mut config = scripted("httpd -p 8080 -h /www; sleep 0.5; exec tail /dev/zero");
+    config["memory"] = json!("16m");
+    config["liveness_window_ms"] = json!(4000);
+    c.set(&name, config);
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(
+        run.stderr.contains("out of memory (OOM"),
+        "the failure names the OOM kill:\n{}",
+        run.stderr
+    );
+    blue_kept(&c, &name, &blue, &state);
+}
+
+#[test]
+fn without_a_healthcheck_a_port_must_accept_connections_before_the_gate_passes() {
+    let mut c = Case::new("rd-late");
+    let name = c.name("rd-late");
+    // Binds its port only after 4 s; the liveness window alone is 500 ms.
+    let mut config = scripted("sleep 4; exec httpd -f -p 8080 -h /www");
+    config["liveness_window_ms"] = json!(500);
+    c.add(&name, "image", config);
+    let started = Instant::now();
+    let run = c.run(&["--output", "json", "deploy", &name]).success();
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_secs(4),
+        "the gate passed after {took:?}, before the app listened:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("accepts connections"),
+        "the gate says why it passed:\n{}",
+        run.stderr
+    );
+    // The first request after berth returned is served: nothing to retry.
+    let live = only_container(&name);
+    let ip = live.ip.expect("an address");
+    assert_eq!(http_get(&ip, "/"), Ok((200, "sh".to_owned())));
+}
+
+/// A compose file with one service `web` whose health check (the compose
+/// file's, not the image's: the image has none) turns healthy after
+/// `healthy_after` seconds and is probed every `interval`.
+fn health_stack(c: &Case, healthy_after: u32, interval: &str) -> std::path::PathBuf {
+    c.t.write(
+        "stack/compose.yml",
+        &format!(
+            "version: \"2.4\"\n\
+             services:\n\
+             \x20 web:\n\
+             \x20   image: berth-test/app:sh\n\
+             \x20   command: [\"sleep {healthy_after}; touch /tmp/ready; exec httpd -f -p 8080 -h /www\"]\n\
+             \x20   labels:\n\
+             \x20     berth-test: \"1\"\n\
+             \x20   healthcheck:\n\
+             \x20     test: [\"CMD\", \"test\", \"-f\", \"/tmp/ready\"]\n\
+             \x20     interval: {interval}\n\
+             \x20     timeout: 1s\n\
+             \x20     retries: 30\n"
+        ),
+    )
+}
+
+/// A compose workload on [`health_stack`], with `extra` config fields.
+fn compose_case(test: &str, healthy_after: u32, interval: &str, extra: Value) -> (Case, String) {
+    assert!(
+        compose_cli().is_some(),
+        "no compose CLI: scripts/test installs docker-compose"
+    );
+    let mut c = Case::new(test);
+    let name = c.name("rd-cmp");
+    let file = health_stack(&c, healthy_after, interval);
+    c.projects.push((name.clone(), file.clone()));
+    let mut config = json!({ "file": file.to_str().expect("utf-8 path"), "service": "web" });
+    if let (Some(config), Value::Object(extra)) = (config.as_object_mut(), extra) {
+        config.extend(extra);
+    }
+    c.add(&name, "compose", config);
+    (c, name)
+}
+
+#[test]
+fn a_compose_services_own_health_check_gates_the_deploy() {
+    let (c, name) = compose_case(
+        "rd-compose",
+        4,
+        "1s",
+        json!({ "port": 8080, "liveness_window_ms": 500 }),
+    );
+    let run = c.run(&["deploy", &name]).success();
+    let id = state_of(&c.t, &name).0;
+    let health = docker(&["inspect", "--format", "{{.State.Health.Status}}", &id]);
+    assert_eq!(
+        health, "healthy",
+        "berth reported deployed while Docker said {health}:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("healthy"),
+        "the gate says why it passed:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn docker_health_mode_has_its_own_deadline_and_warns_when_the_interval_exceeds_it() {
+    // Docker would first probe after 60 s; the gate gives it 2 s.
+    let (c, name) = compose_case(
+        "rd-interval",
+        0,
+        "60s",
+        json!({ "healthcheck": { "mode": "docker", "deadline_ms": 2000 } }),
+    );
+    let started = Instant::now();
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "the gate ignored its 2 s deadline ({:?})",
+        started.elapsed()
+    );
+    assert!(
+        run.stderr.contains("warning") && run.stderr.contains("60000 ms"),
+        "a warning names the 60 s interval:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("within 2000 ms"),
+        "the failure names the deadline:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn validate_refuses_probe_fields_in_docker_mode_and_an_unknown_mode_at_once() {
+    let c = Case::new("rd-validate");
+    let mut config = scripted("exec httpd -f -p 8080 -h /www");
+    config["healthcheck"] = json!({ "mode": "docker", "path": "/healthz", "interval_ms": 100 });
+    let run = c.t.add("rd-val-1", "image", &config).code(3);
+    for field in ["healthcheck.path", "healthcheck.interval_ms"] {
+        assert!(run.stderr.contains(field), "{field} is named:\n{}", run.stderr);
+    }
+    config["healthcheck"] = json!({ "mode": "tcp", "path": "/healthz" });
+    let run = c.t.add("rd-val-2", "image", &config).code(3);
+    assert!(run.stderr.contains("healthcheck.mode"), "{}", run.stderr);
+    assert!(workload_containers("rd-val-1").is_empty() && inspect("rd-val-1").is_none());
+}
+
+#[test]
+fn a_crash_looping_green_that_passed_its_probe_is_rolled_back_during_the_drain() {
+    let mut c = Case::new("rd-loop");
+    let (name, blue, state) = with_blue(&mut c, "rd-loop");
+    c.set(&name, crash_looping());
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(
+        run.stderr.contains("rolled back") && run.stderr.contains("during the drain"),
+        "the failure says green was rolled back during the drain:\n{}",
+        run.stderr
+    );
+    blue_kept(&c, &name, &blue, &state);
+    let evs = events(&c, &name);
+    let failed = evs
+        .iter()
+        .find(|e| e["action"] == "deploy.failed")
+        .unwrap_or_else(|| panic!("no deploy.failed event: {evs:?}"));
+    assert_eq!(failed["metadata"]["rolled_back"], json!(true), "{failed}");
+}
+
+#[test]
+fn a_crash_at_each_rollback_step_is_repaired_toward_blue() {
+    let mut c = Case::new("rd-rbcrash");
+    for point in ["after_rollback_persist", "after_rollback_route"] {
+        let (name, blue, state) = with_blue(&mut c, "rd-rbc");
+        c.set(&name, crash_looping());
+        c.run_until(point, &["deploy", &name]);
+        assert_eq!(
+            state_of(&c.t, &name),
+            state,
+            "{point}: blue was written back into the state before the crash"
+        );
+        c.run(&["reconcile", &name]).success();
+        blue_kept(&c, &name, &blue, &state);
+        let (_, status) = last_deploy(&c.t, &name);
+        assert!(
+            status == "abandoned" || status == "failed",
+            "{point}: the crashed deploy is {status}"
+        );
+    }
+}
