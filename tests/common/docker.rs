@@ -77,7 +77,7 @@ pub fn ping(socket: &Path) -> std::io::Result<()> {
 }
 
 pub fn check_images() {
-    for tag in ["v1", "v2", "v3", "env", "bad", "crash"] {
+    for tag in ["v1", "v2", "v3", "env", "bad", "crash", "sh"] {
         let image = format!("berth-test/app:{tag}");
         if !image_present(&image) {
             super::missing_test_env(&format!("the test image {image} is missing"));
