@@ -2,10 +2,12 @@
 //! the workload's lock, route pre-flight, prepare), then the strategy's own
 //! steps in [`recreate`] or [`blue_green`], then the record and the event.
 
+pub mod adopt;
 mod blue_green;
 pub mod cancel;
 pub mod compose;
 mod container;
+pub mod daemon_lock;
 pub mod faults;
 mod gate;
 mod plan;
@@ -28,6 +30,7 @@ use crate::proxy::{Pointed, RoutePlan, RouteTarget, Router};
 use crate::source::{self, Artifact};
 use crate::store::{RuntimeState, Store, Workload, now_rfc3339};
 use cancel::Cancel;
+use daemon_lock::DaemonLock;
 use faults::fault_point;
 pub use plan::{DeployPlan, plan};
 
@@ -71,6 +74,9 @@ pub struct DeployOptions {
     pub wait: bool,
     /// Run this earlier artifact instead of preparing a new one (rollback).
     pub artifact: Option<Artifact>,
+    /// Fail instead of adopting a container of the workload that another
+    /// store created (`deploy --no-adopt`).
+    pub no_adopt: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -97,6 +103,8 @@ pub struct DeployResult {
 pub(crate) struct Deployment<'a> {
     pub env: &'a DeployEnv,
     pub store: &'a Store,
+    /// This store's id, the `berth.store` label of every container it creates.
+    pub store_id: String,
     pub workload: &'a Workload,
     pub config: &'a SourceConfig,
     pub strategy: Strategy,
@@ -333,6 +341,27 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
             Err(e) => return Err(e),
         }
     };
+    // The SQLite lock orders this store's processes; the daemon lock orders
+    // every store deploying to this daemon. Released on every path below.
+    let store_id = store.store_id()?;
+    let daemon_lock = DaemonLock::acquire(&env.docker, name, &store_id, opts.wait, &env.cancel).await?;
+    let outcome = deploy_locked(env, &store, &workload, &config, &effective, &store_id, &opts, started).await;
+    daemon_lock.release().await;
+    outcome
+}
+
+/// Deploys one workload whose locks (store and daemon) the caller holds.
+#[allow(clippy::too_many_arguments)]
+async fn deploy_locked(
+    env: &DeployEnv,
+    store: &Store,
+    workload: &Workload,
+    config: &SourceConfig,
+    effective: &crate::config::EffectiveStrategy,
+    store_id: &str,
+    opts: &DeployOptions,
+    started: Instant,
+) -> Result<DeployResult> {
     let deploy_id = store.start_deploy(workload.id, effective.strategy.as_str())?;
     let mut events = DeployEventContext {
         workload_id: workload.id,
@@ -346,7 +375,7 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
         started,
     };
     emit_deploy_event(
-        &store,
+        store,
         &events,
         "deploy.started",
         Severity::Info,
@@ -356,13 +385,13 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
 
     let outcome = run(
         env,
-        &store,
-        &workload,
-        &config,
+        store,
+        workload,
+        config,
         effective.strategy,
         deploy_id,
         &mut events,
-        opts.artifact.as_ref(),
+        (store_id, opts),
     )
     .await;
     match outcome {
@@ -370,8 +399,8 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
             store.finish_deploy(deploy_id, "succeeded", None)?;
             events.container = Some(container.clone());
             let status = format!("deployed {} ({})", container, effective.strategy);
-            emit_deploy_event(&store, &events, "deploy.succeeded", Severity::Info, &status, None)?;
-            prune_artifacts(env, &store, &workload, config.common.keep_artifacts).await;
+            emit_deploy_event(store, &events, "deploy.succeeded", Severity::Info, &status, None)?;
+            prune_artifacts(env, store, workload, config.common.keep_artifacts).await;
             Ok(DeployResult {
                 workload: workload.name.clone(),
                 deploy_id,
@@ -390,7 +419,7 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
             let reason = format!("{err:#}");
             let capped = crate::events::cap_status(&reason);
             store.finish_deploy(deploy_id, "failed", Some(&capped))?;
-            emit_deploy_event(&store, &events, "deploy.failed", Severity::Error, &reason, None)?;
+            emit_deploy_event(store, &events, "deploy.failed", Severity::Error, &reason, None)?;
             Err(err)
         }
     }
@@ -405,9 +434,10 @@ async fn run(
     strategy: Strategy,
     deploy_id: i64,
     events: &mut DeployEventContext,
-    rollback: Option<&Artifact>,
+    (store_id, opts): (&str, &DeployOptions),
 ) -> Result<(String, String, Vec<Phase>)> {
     let name = &workload.name;
+    let rollback = opts.artifact.as_ref();
     // Step 1: repair what an interrupted deploy left, under our lock. Our
     // own deploy row names a live process, so it is not taken as abandoned.
     let t = Instant::now();
@@ -416,6 +446,17 @@ async fn run(
         name: "reconcile",
         duration_ms: ms(t),
     }];
+
+    // The workload runs on the daemon, but not from this store (a fresh CI
+    // store, or another machine deployed since): adopt that container as
+    // blue, so it keeps serving until the new one takes over. Compose
+    // stacks are compose's and carry no berth labels.
+    if workload.kind != crate::config::Kind::Compose {
+        let state = store.runtime_state(workload.id)?;
+        if let Some(foreign) = adopt::running_elsewhere(env, store_id, name, state.as_ref()).await? {
+            adopt::adopt(env, store, workload, events, &foreign, opts.no_adopt)?;
+        }
+    }
 
     // Step 2: the route pre-flight, before any container is touched.
     let t = Instant::now();
@@ -460,6 +501,7 @@ async fn run(
         config,
         strategy,
         deploy_id,
+        store_id: store_id.to_owned(),
         artifact,
         plan,
         blue,
