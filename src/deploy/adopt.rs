@@ -9,7 +9,7 @@ use anyhow::Result;
 use serde_json::json;
 
 use super::DeployEnv;
-use crate::docker::{ContainerInfo, labels};
+use crate::docker::{ContainerInfo, ContainerSummary, labels};
 use crate::error::BerthError;
 use crate::events::{DeployEventContext, Severity, emit_deploy_event};
 use crate::store::{RuntimeState, Store, Workload, now_rfc3339};
@@ -19,6 +19,10 @@ pub struct Foreign {
     pub container: ContainerInfo,
     /// The creating store's id; None for a berth older than store ids.
     pub store: Option<String>,
+    /// The workload's other containers that this store did not create (a
+    /// dead deploy's green, a parked old container): superseded once this
+    /// deploy succeeds, and removed then.
+    pub superseded: Vec<ContainerSummary>,
 }
 
 impl Foreign {
@@ -42,9 +46,11 @@ pub fn created_by(labels_of: &std::collections::HashMap<String, String>, store_i
     labels_of.get(labels::STORE).map(String::as_str) == Some(store_id)
 }
 
-/// The newest running container of `workload` that another store created,
-/// when this store's state names no existing container (never deployed
-/// here, or replaced from elsewhere since).
+/// The running container of `workload` that another store created, when
+/// this store's state names no existing container (never deployed here, or
+/// replaced from elsewhere since). With several, the oldest: a deploy that
+/// died beside it leaves a newer green that may never have passed its gate,
+/// while the older one is the one that was serving.
 pub async fn running_elsewhere(
     env: &DeployEnv,
     store_id: &str,
@@ -57,17 +63,26 @@ pub async fn running_elsewhere(
     {
         return Ok(None);
     }
-    let newest = docker
+    let others: Vec<ContainerSummary> = docker
         .containers_with_label(labels::WORKLOAD, workload)
         .await?
         .into_iter()
-        .filter(|c| c.state == "running" && !created_by(&c.labels, store_id))
-        .max_by_key(|c| c.created);
-    let Some(c) = newest else {
+        .filter(|c| !created_by(&c.labels, store_id))
+        .collect();
+    let Some(oldest) = others
+        .iter()
+        .filter(|c| c.state == "running")
+        .min_by_key(|c| c.created)
+        .cloned()
+    else {
         return Ok(None);
     };
-    Ok(docker.inspect(&c.id).await?.map(|container| Foreign {
+    let Some(container) = docker.inspect(&oldest.id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Foreign {
         store: container.labels.get(labels::STORE).cloned(),
+        superseded: others.into_iter().filter(|c| c.id != oldest.id).collect(),
         container,
     }))
 }
@@ -118,7 +133,11 @@ pub fn adopt(
         "deploy.adopted",
         Severity::Warning,
         &format!("adopted {} (created by {}) as blue", c.name, foreign.owner()),
-        Some(json!({ "adopted_container": c.name, "from_store": foreign.store })),
+        Some(json!({
+            "adopted_container": c.name,
+            "from_store": foreign.store,
+            "superseded": foreign.superseded.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        })),
     )?;
     Ok(())
 }

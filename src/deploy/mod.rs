@@ -451,10 +451,12 @@ async fn run(
     // store, or another machine deployed since): adopt that container as
     // blue, so it keeps serving until the new one takes over. Compose
     // stacks are compose's and carry no berth labels.
+    let mut superseded = Vec::new();
     if workload.kind != crate::config::Kind::Compose {
         let state = store.runtime_state(workload.id)?;
         if let Some(foreign) = adopt::running_elsewhere(env, store_id, name, state.as_ref()).await? {
             adopt::adopt(env, store, workload, events, &foreign, opts.no_adopt)?;
+            superseded = foreign.superseded;
         }
     }
 
@@ -513,6 +515,14 @@ async fn run(
         (_, Strategy::BlueGreen) => blue_green::run(&mut d).await?,
         (_, Strategy::Recreate) => recreate::run(&mut d).await?,
     };
+    // Live and recorded: what the other stores left beside the adopted
+    // container is superseded (this deploy holds the daemon lock, so none
+    // of it belongs to a deploy in progress).
+    for c in &superseded {
+        if let Some(info) = env.docker.inspect(&c.id).await? {
+            d.reap(&info, info.running).await;
+        }
+    }
     store.set_deploy_artifact(deploy_id, &d.artifact.image_id, &d.artifact.reference, Some(&container))?;
     Ok((container, d.artifact.reference, d.phases))
 }

@@ -421,6 +421,8 @@ impl Drop for Case {
         let mut ids: Vec<String> = Vec::new();
         let mut label_filters = vec![format!("label={TEST_LABEL}={}", self.id)];
         label_filters.extend(self.workloads.iter().map(|w| format!("label=berth.workload={w}")));
+        // A daemon-wide deploy lock a failed test may have left.
+        label_filters.extend(self.workloads.iter().map(|w| format!("label=berth.lock.workload={w}")));
         // Compose stacks: their containers by compose's project label
         // (quicker than `down`, and works for an invalid file too).
         label_filters.extend(
