@@ -317,6 +317,30 @@ fn a_killed_lock_holders_lock_is_taken_over_by_the_next_deploy() {
     assert!(lock_label.is_empty(), "{lock_label:?}");
 }
 
+#[test]
+fn a_deploy_stopped_by_sigterm_releases_the_daemon_lock() {
+    let mut c = Case::new("st-term");
+    let name = c.name("st-tm");
+    c.add(&name, "image", slow("berth-test/app:v1", 30_000));
+    let a = spawn_deploy(&c.t, &["deploy", &name]);
+    wait_for_lock(&name);
+    let status = std::process::Command::new("kill")
+        .args(["-s", "TERM", &a.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success());
+    let out = a.wait_with_output().expect("wait for the deploy");
+    assert_eq!(out.status.code(), Some(143), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        inspect(&lock_name(&name)).is_none(),
+        "SIGTERM left the daemon lock behind"
+    );
+    // And the next deploy, from another store, does not wait for anything.
+    let b = another_store(None);
+    add_to(&c, &b, &name, slow("berth-test/app:v2", 200));
+    b.run(&["deploy", &name]).success();
+}
+
 // ---- a CI-style loop -----------------------------------------------------------------
 
 /// Done-when of issue 18: a fresh store per iteration (a CI job each), five
