@@ -13,7 +13,7 @@ use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use common::TestContext;
-use common::docker::{Case, TEST_LABEL, db, inspect, state_row, workload_containers};
+use common::docker::{Case, TEST_LABEL, inspect, state_row, store_id, workload_containers};
 use common::fake_npm::{FakeNpm, assert_through_nginx, new_domain, routed};
 use common::load::{Load, TEST_LOAD};
 use common::wait_until;
@@ -62,13 +62,6 @@ fn slow(image: &str, window_ms: u64) -> Value {
         "drain_ms": 0,
         "stop_timeout_s": 2,
     })
-}
-
-/// The store's id (the `berth.store` label of its containers).
-fn store_id(t: &TestContext) -> String {
-    db(t)
-        .query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| r.get(0))
-        .expect("read the store id")
 }
 
 /// The workload's running containers, by name.

@@ -391,7 +391,8 @@ async fn deploy_locked(
         effective.strategy,
         deploy_id,
         &mut events,
-        (store_id, opts),
+        store_id,
+        opts,
     )
     .await;
     match outcome {
@@ -434,7 +435,8 @@ async fn run(
     strategy: Strategy,
     deploy_id: i64,
     events: &mut DeployEventContext,
-    (store_id, opts): (&str, &DeployOptions),
+    store_id: &str,
+    opts: &DeployOptions,
 ) -> Result<(String, String, Vec<Phase>)> {
     let name = &workload.name;
     let rollback = opts.artifact.as_ref();

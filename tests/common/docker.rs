@@ -261,6 +261,13 @@ pub fn db(t: &TestContext) -> rusqlite::Connection {
     conn
 }
 
+/// The store's id: the `berth.store` label of the containers it creates.
+pub fn store_id(t: &TestContext) -> String {
+    db(t)
+        .query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| r.get(0))
+        .expect("read the store id")
+}
+
 /// The runtime-state row of `workload`: (container_id, container_name).
 pub fn state_row(t: &TestContext, workload: &str) -> Option<(String, String)> {
     use rusqlite::OptionalExtension;
