@@ -163,6 +163,7 @@ fn a_second_store_adopts_the_live_container_and_drops_no_request() {
         stats.failures
     );
     assert!(stats.versions.contains_key("v2\n"), "{}", stats.summary());
+    assert_eq!(result["adopted"]["store"], store_id(&c.t), "{result}");
 
     // One running container, B's, and the one proxy host repointed in place.
     assert_eq!(
@@ -361,6 +362,10 @@ fn ci_style_loop_with_a_fresh_store_each_job_drops_no_request() {
         add_to(&c, &job, &name, routed(images[i % 3], &[&domain], 1500));
         let result = job.run(&["--output", "json", "deploy", &name]).success().json();
         deploy_ms.push(result["duration_ms"].as_u64().unwrap_or_default());
+        assert!(
+            result["adopted"]["container"].is_string(),
+            "job {i} adopted nothing: {result}"
+        );
         assert_eq!(running(&name).len(), 1, "after job {i}: {:?}", running(&name));
         flowing &= load.wait_for(50);
     }

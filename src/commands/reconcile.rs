@@ -5,7 +5,6 @@ use anyhow::Result;
 use super::Ctx;
 use crate::cli::ReconcileArgs;
 
-use crate::deploy::adopt::describe_store;
 use crate::deploy::daemon_lock::DaemonLock;
 use crate::deploy::reconcile::{ReconcileReport, reconcile_locked};
 use crate::error::BerthError;
@@ -40,15 +39,6 @@ pub async fn exec(ctx: &Ctx, args: &ReconcileArgs) -> Result<()> {
             }
             for c in &report.removed {
                 p.data(&format!("{}: removed leftover container {c}", w.name));
-            }
-            for c in &report.other_stores {
-                p.data(&format!(
-                    "{}: kept {} ({}), created by {}",
-                    w.name,
-                    c.container,
-                    c.state,
-                    describe_store(c.store.as_deref())
-                ));
             }
         }
         reports.push(report);

@@ -32,6 +32,14 @@ impl Foreign {
     }
 }
 
+/// What a deploy's result says it adopted.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Adopted {
+    pub container: String,
+    /// The creating store's id; null for an older berth without store ids.
+    pub store: Option<String>,
+}
+
 /// How a container's creator reads in messages.
 pub fn describe_store(store: Option<&str>) -> String {
     match store {

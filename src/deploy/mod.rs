@@ -97,6 +97,9 @@ pub struct DeployResult {
     pub status: &'static str,
     pub duration_ms: u64,
     pub phases: Vec<Phase>,
+    /// The container of another store (or an older berth) this deploy took
+    /// over as blue and replaced; null when there was none.
+    pub adopted: Option<adopt::Adopted>,
 }
 
 /// One deploy in progress: what the flows read and the phases they record.
@@ -396,7 +399,7 @@ async fn deploy_locked(
     )
     .await;
     match outcome {
-        Ok((container, image, phases)) => {
+        Ok((container, image, phases, adopted)) => {
             store.finish_deploy(deploy_id, "succeeded", None)?;
             events.container = Some(container.clone());
             let status = format!("deployed {} ({})", container, effective.strategy);
@@ -412,6 +415,7 @@ async fn deploy_locked(
                 status: "succeeded",
                 duration_ms: ms(started),
                 phases,
+                adopted,
             })
         }
         Err(err) => {
@@ -437,7 +441,7 @@ async fn run(
     events: &mut DeployEventContext,
     store_id: &str,
     opts: &DeployOptions,
-) -> Result<(String, String, Vec<Phase>)> {
+) -> Result<(String, String, Vec<Phase>, Option<adopt::Adopted>)> {
     let name = &workload.name;
     let rollback = opts.artifact.as_ref();
     // Step 1: repair what an interrupted deploy left, under our lock. Our
@@ -454,10 +458,15 @@ async fn run(
     // blue, so it keeps serving until the new one takes over. Compose
     // stacks are compose's and carry no berth labels.
     let mut superseded = Vec::new();
+    let mut adopted = None;
     if workload.kind != crate::config::Kind::Compose {
         let state = store.runtime_state(workload.id)?;
         if let Some(foreign) = adopt::running_elsewhere(env, store_id, name, state.as_ref()).await? {
             adopt::adopt(env, store, workload, events, &foreign, opts.no_adopt)?;
+            adopted = Some(adopt::Adopted {
+                container: foreign.container.name.clone(),
+                store: foreign.store.clone(),
+            });
             superseded = foreign.superseded;
         }
     }
@@ -526,7 +535,7 @@ async fn run(
         }
     }
     store.set_deploy_artifact(deploy_id, &d.artifact.image_id, &d.artifact.reference, Some(&container))?;
-    Ok((container, d.artifact.reference, d.phases))
+    Ok((container, d.artifact.reference, d.phases, adopted))
 }
 
 /// Keeps the live artifact and the `keep` before it; removes the tags of

@@ -186,7 +186,7 @@ async fn remove_leftovers(
             let other = c.labels.get(labels::STORE).cloned();
             env.printer.warn(&format!(
                 "{name}: container `{}` ({}) was created by {}: left alone (reconcile only removes this store's \
-                 containers; the next deploy from here adopts it if it is running)",
+                 containers; a deploy from this store adopts it while it runs)",
                 c.name,
                 c.state,
                 describe_store(other.as_deref())
