@@ -284,6 +284,7 @@ fn a_killed_lock_holders_lock_is_taken_over_by_the_next_deploy() {
     c.set(&name, slow("berth-test/app:v2", 30_000));
 
     let mut a = spawn_deploy(&c.t, &["deploy", &name]);
+    let killed_pid = a.id();
     wait_for_lock(&name);
     // Killed mid-gate: its green runs beside blue.
     assert!(
@@ -298,7 +299,12 @@ fn a_killed_lock_holders_lock_is_taken_over_by_the_next_deploy() {
     // Another store on this machine: the holder's pid is provably dead.
     let b = another_store(None);
     add_to(&c, &b, &name, slow("berth-test/app:v3", 500));
-    b.run(&["deploy", &name]).success();
+    let took = b.run(&["deploy", &name]).success();
+    assert!(
+        took.stderr.contains("took over the deploy lock") && took.stderr.contains(&format!("pid {killed_pid}")),
+        "the takeover should be reported, naming the dead holder: {}",
+        took.stderr
+    );
     let (_, b_name) = state_row(&b, &name).expect("B's state row");
     assert!(
         inspect(&lock.id).is_none(),

@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::cancel::Cancel;
 use crate::docker::{Docker, labels};
@@ -114,6 +114,8 @@ pub struct DaemonLock {
     docker: Docker,
     id: String,
     released: bool,
+    /// The dead holder whose lock this one replaced, if any.
+    took_over: Option<Holder>,
 }
 
 impl DaemonLock {
@@ -130,21 +132,28 @@ impl DaemonLock {
         cancel: &Cancel,
     ) -> Result<DaemonLock> {
         let name = lock_container_name(workload);
-        if docker.image_id(LOCK_IMAGE).await?.is_none() {
-            docker.import_empty_image(LOCK_IMAGE).await?;
+        let context = || format!("workload `{workload}`: could not take its deploy lock `{name}` on the Docker daemon");
+        if docker.image_id(LOCK_IMAGE).await.with_context(context)?.is_none() {
+            docker.import_empty_image(LOCK_IMAGE).await.with_context(context)?;
         }
+        let mut took_over = None;
         loop {
             let me = Holder::me(store_id);
-            if let Some(id) = docker.create_marker(&name, LOCK_IMAGE, me.to_labels(workload)).await? {
+            if let Some(id) = docker
+                .create_marker(&name, LOCK_IMAGE, me.to_labels(workload))
+                .await
+                .with_context(context)?
+            {
                 return Ok(DaemonLock {
                     docker: docker.clone(),
                     id,
                     released: false,
+                    took_over,
                 });
             }
             // Taken. Gone again by now (released between the two calls):
             // try again at once.
-            let Some(held) = docker.inspect(&name).await? else {
+            let Some(held) = docker.inspect(&name).await.with_context(context)? else {
                 continue;
             };
             let holder = Holder::from_labels(&held.labels);
@@ -153,7 +162,8 @@ impl DaemonLock {
             {
                 // By id, never by name: a lock a live berth created after our
                 // inspect is never removed.
-                docker.remove(&held.id).await?;
+                docker.remove(&held.id).await.with_context(context)?;
+                took_over = holder;
                 continue;
             }
             if !wait {
@@ -164,6 +174,17 @@ impl DaemonLock {
                 () = tokio::time::sleep(POLL) => {}
             }
         }
+    }
+
+    /// `took over the deploy lock of a dead berth (store …, pid …, since …)`
+    /// when this lock replaced a provably stale one, for a warning.
+    pub fn takeover_note(&self) -> Option<String> {
+        self.took_over.as_ref().map(|h| {
+            format!(
+                "took over the deploy lock of a berth that died holding it (store {}, host {}, pid {}, since {})",
+                h.store, h.host, h.pid, h.since
+            )
+        })
     }
 
     /// Removes the lock container. A failure only leaves a lock whose holder

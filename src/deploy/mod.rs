@@ -348,6 +348,9 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
     // every store deploying to this daemon. Released on every path below.
     let store_id = store.store_id()?;
     let daemon_lock = DaemonLock::acquire(&env.docker, name, &store_id, opts.wait, &env.cancel).await?;
+    if let Some(note) = daemon_lock.takeover_note() {
+        env.printer.warn(&format!("{name}: {note}"));
+    }
     let outcome = deploy_locked(env, &store, &workload, &config, &effective, &store_id, &opts, started).await;
     daemon_lock.release().await;
     outcome
