@@ -262,7 +262,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__deploy)
-            opts="-j -q -h -V --all --jobs --dry-run --wait --db --output --quiet --no-color --help --version"
+            opts="-j -q -h -V --all --jobs --dry-run --wait --no-adopt --db --output --quiet --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

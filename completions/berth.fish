@@ -135,6 +135,7 @@ json\t''"
 complete -c berth -n "__fish_berth_using_subcommand deploy" -l all -d 'Deploy every workload'
 complete -c berth -n "__fish_berth_using_subcommand deploy" -l dry-run -d 'Print the plan (strategy and why, steps, container name, route change) without touching Docker or NPM'
 complete -c berth -n "__fish_berth_using_subcommand deploy" -l wait -d 'Wait for another deploy of the same workload to finish instead of exiting 5'
+complete -c berth -n "__fish_berth_using_subcommand deploy" -l no-adopt -d 'Fail (exit 1) instead of adopting a running container of the workload that another berth store created'
 complete -c berth -n "__fish_berth_using_subcommand deploy" -s q -l quiet -d 'Print only data and errors, no status lines'
 complete -c berth -n "__fish_berth_using_subcommand deploy" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
 complete -c berth -n "__fish_berth_using_subcommand deploy" -s h -l help -d 'Print help'

@@ -187,6 +187,9 @@ pub struct DeployArgs {
     /// Wait for another deploy of the same workload to finish instead of exiting 5
     #[arg(long)]
     pub wait: bool,
+    /// Fail (exit 1) instead of adopting a running container of the workload that another berth store created
+    #[arg(long, env = "BERTH_NO_ADOPT")]
+    pub no_adopt: bool,
 }
 
 #[derive(Debug, Args)]

@@ -27,6 +27,9 @@ pub enum BerthError {
     Usage(String),
     #[error("{0}")]
     Locked(String),
+    /// `deploy --no-adopt` found the workload running from another store.
+    #[error("{0}")]
+    AdoptionRefused(String),
     #[error("deploy interrupted (SIGINT)")]
     Interrupted,
     #[error("deploy terminated (SIGTERM)")]
@@ -55,6 +58,7 @@ impl BerthError {
             BerthError::NotFound(_) => exit::NOT_FOUND,
             BerthError::Usage(_) => exit::USAGE,
             BerthError::Locked(_) => exit::LOCKED,
+            BerthError::AdoptionRefused(_) => exit::FAILED,
             BerthError::Interrupted => exit::INTERRUPTED,
             BerthError::Terminated => exit::TERMINATED,
             BerthError::Exit(code) => *code,
@@ -68,6 +72,7 @@ impl BerthError {
             BerthError::NotFound(_) => "not_found",
             BerthError::Usage(_) => "usage",
             BerthError::Locked(_) => "locked",
+            BerthError::AdoptionRefused(_) => "adoption_refused",
             BerthError::Interrupted => "interrupted",
             BerthError::Terminated => "terminated",
             BerthError::Exit(_) => "exit",

@@ -950,9 +950,10 @@ fn no_space_left_on_create_fails_with_the_daemons_words_and_blue_untouched() {
     c.set(&name, app_config("v2", BLUE_GREEN, None));
 
     let proxy = SockProxy::start();
+    // Green's create only: the daemon-wide deploy lock is a create too.
     proxy.fail_requests(
         "POST",
-        "/containers/create",
+        &format!("/containers/create?name={name}-"),
         500,
         r#"{"message":"no space left on device"}"#,
     );

@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use common::docker::{
     Case, TEST_LABEL, assert_serves, docker, docker_output, http_get, image_present, inspect, is_green_name,
-    last_deploy, last_event, must_inspect, only_container, registry, state_of, workload_containers,
+    last_deploy, last_event, must_inspect, only_container, registry, state_of, store_id, workload_containers,
 };
 use serde_json::{Value, json};
 
@@ -477,11 +477,14 @@ fn reconcile_removes_a_planted_orphan_and_nothing_else() {
         docker(&args)
     };
     let orphan_name = format!("{name}-orphan");
+    // This store's orphan: another store's container is never reconcile's
+    // to remove (tests/stores.rs).
     let orphan = plant(
         &orphan_name,
         &[
             format!("berth.workload={name}"),
             "berth.managed=true".to_owned(),
+            format!("berth.store={}", store_id(&c.t)),
             test_label.clone(),
         ],
     );

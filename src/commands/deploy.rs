@@ -25,6 +25,7 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
     let opts = DeployOptions {
         wait: args.wait,
         artifact: None,
+        no_adopt: args.no_adopt,
     };
 
     // One workload: its own result or its own error (and exit code).

@@ -137,6 +137,7 @@ pub async fn rollback(ctx: &Ctx, args: &RollbackArgs) -> Result<()> {
     let opts = DeployOptions {
         wait: args.wait,
         artifact: Some(Artifact { image_id, reference }),
+        no_adopt: false,
     };
     let result = deploy(&env, &workload.name, opts).await?;
     print_result(ctx, &result);

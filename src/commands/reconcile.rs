@@ -5,6 +5,7 @@ use anyhow::Result;
 use super::Ctx;
 use crate::cli::ReconcileArgs;
 
+use crate::deploy::daemon_lock::DaemonLock;
 use crate::deploy::reconcile::{ReconcileReport, reconcile_locked};
 use crate::error::BerthError;
 
@@ -19,7 +20,12 @@ pub async fn exec(ctx: &Ctx, args: &ReconcileArgs) -> Result<()> {
     for w in workloads {
         let validated = w.validate().map_err(BerthError::invalid_config)?;
         let _lock = store.lock_deploy(w.id, &w.name, false)?;
-        let report = reconcile_locked(&env, &store, &w, &validated.config).await?;
+        // Another store's deploy in progress has a green this one must not
+        // judge: reconcile under the daemon-wide lock too.
+        let daemon_lock = DaemonLock::acquire(&env.docker, &w.name, &store.store_id()?, false, &env.cancel).await?;
+        let report = reconcile_locked(&env, &store, &w, &validated.config).await;
+        daemon_lock.release().await;
+        let report = report?;
         if !ctx.printer.is_json() {
             let p = &ctx.printer;
             if !report.changed() {

@@ -5,6 +5,8 @@ use serde::Serialize;
 
 use super::Ctx;
 use crate::cli::StatusArgs;
+use crate::deploy::adopt::created_by;
+use crate::docker::labels;
 
 #[derive(Serialize)]
 struct StatusRow {
@@ -20,6 +22,23 @@ struct StatusRow {
     /// running, exited, ... or `missing` when the container is gone.
     state: Option<String>,
     health: Option<String>,
+    /// Whose container runs the workload on the daemon (issue 18): `this`
+    /// (this store's), `other` (another store's, or an older berth's),
+    /// `none`, or `unknown` without a daemon.
+    owner: Owner,
+    /// The running container `owner` refers to.
+    running_container: Option<String>,
+    /// The id of the store that created it; null for an older berth or `none`.
+    running_store: Option<String>,
+}
+
+#[derive(Serialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Owner {
+    This,
+    Other,
+    None,
+    Unknown,
 }
 
 pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
@@ -36,6 +55,7 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
             None
         }
     };
+    let store_id = store.store_id()?;
     let mut rows = Vec::new();
     for w in workloads {
         let state = store.runtime_state(w.id)?;
@@ -51,7 +71,13 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
             since: None,
             state: None,
             health: None,
+            owner: Owner::Unknown,
+            running_container: None,
+            running_store: None,
         };
+        if let Some(d) = &docker {
+            running_owner(d, &store_id, &w, state.as_ref(), &mut row).await?;
+        }
         if let Some(s) = state {
             let info = match &docker {
                 Some(d) => d.inspect(&s.container_id).await?,
@@ -87,8 +113,9 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
             "IMAGE",
             "STRATEGY",
             "SINCE",
+            "RUNNING FROM",
         ],
-        rows.into_iter().map(|r| {
+        rows.into_iter().map(|r: StatusRow| {
             vec![
                 r.workload,
                 r.kind,
@@ -98,8 +125,63 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
                 r.image.unwrap_or_else(dash),
                 r.strategy.unwrap_or_else(dash),
                 r.since.unwrap_or_else(dash),
+                owner_text(r.owner, r.running_container.as_deref(), r.running_store.as_deref()),
             ]
         }),
     );
     Ok(())
+}
+
+/// Fills `owner`: which running container serves the workload on the
+/// daemon, and which store created it. Another store's container shows
+/// even when this store never deployed the workload.
+async fn running_owner(
+    docker: &crate::docker::Docker,
+    store_id: &str,
+    w: &crate::store::Workload,
+    state: Option<&crate::store::RuntimeState>,
+    row: &mut StatusRow,
+) -> Result<()> {
+    let running: Vec<_> = if w.kind == crate::config::Kind::Compose {
+        // Compose stacks carry no berth labels: the state's view is all there is.
+        Vec::new()
+    } else {
+        docker
+            .containers_with_label(labels::WORKLOAD, &w.name)
+            .await?
+            .into_iter()
+            .filter(|c| c.state == "running")
+            .collect()
+    };
+    let ours = running
+        .iter()
+        .find(|c| state.is_some_and(|s| s.container_id == c.id) || created_by(&c.labels, store_id));
+    let (owner, c) = match ours {
+        Some(c) => (Owner::This, Some(c)),
+        None => match running.iter().max_by_key(|c| c.created) {
+            Some(c) => (Owner::Other, Some(c)),
+            None if w.kind == crate::config::Kind::Compose && state.is_some() => (Owner::This, None),
+            None => (Owner::None, None),
+        },
+    };
+    row.owner = owner;
+    row.running_container = c.map(|c| c.name.clone());
+    row.running_store = c.and_then(|c| c.labels.get(labels::STORE).cloned());
+    Ok(())
+}
+
+/// `this store`, `store 1a2b… (web-k3f9q2)`, `older berth (web)`, `none`, `-`.
+fn owner_text(owner: Owner, container: Option<&str>, store: Option<&str>) -> String {
+    match owner {
+        Owner::This => "this store".to_owned(),
+        Owner::None => "none".to_owned(),
+        Owner::Unknown => "-".to_owned(),
+        Owner::Other => {
+            let who = match store {
+                Some(id) => format!("store {id}"),
+                None => "older berth".to_owned(),
+            };
+            format!("{who} ({})", container.unwrap_or("?"))
+        }
+    }
 }

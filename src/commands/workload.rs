@@ -203,11 +203,22 @@ pub async fn rm(ctx: &Ctx, args: &WorkloadRmArgs) -> Result<()> {
             let project = crate::deploy::compose::project_name(&workload.name, c);
             ctx.printer.status(&format!("took compose project {project} down"));
         }
+        // This store's containers and the one its state names (possibly
+        // adopted); another store's containers are that store's to remove.
+        let store_id = store.store_id()?;
+        let live = store.runtime_state(workload.id)?.map(|s| s.container_id);
         for c in env
             .docker
             .containers_with_label(labels::WORKLOAD, &workload.name)
             .await?
         {
+            if !crate::deploy::adopt::created_by(&c.labels, &store_id) && live.as_deref() != Some(c.id.as_str()) {
+                ctx.printer.warn(&format!(
+                    "{}: kept `{}`: another berth store created it",
+                    workload.name, c.name
+                ));
+                continue;
+            }
             env.docker.remove(&c.id).await?;
             removed.push(c.name);
         }

@@ -38,6 +38,7 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<ContainerInfo> {
     let green_name = new_container_name(d.name(), d.strategy);
     let spec = container_spec(
         d.name(),
+        &d.store_id,
         d.config,
         &d.artifact.image_id,
         &green_name,

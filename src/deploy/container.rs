@@ -21,8 +21,13 @@ pub fn parked_name(workload: &str) -> String {
     format!("{}-old", green_name(workload))
 }
 
+/// What goes on a new container of `workload`. `store_id` is the creating
+/// store's id (the `berth.store` label): reconcile in another store sharing
+/// the daemon leaves the container alone.
+#[allow(clippy::too_many_arguments)]
 pub fn container_spec(
     workload: &str,
+    store_id: &str,
     config: &SourceConfig,
     image_id: &str,
     name: &str,
@@ -34,6 +39,7 @@ pub fn container_spec(
     all_labels.insert(labels::WORKLOAD.to_owned(), workload.to_owned());
     all_labels.insert(labels::DEPLOY.to_owned(), deploy_id.to_string());
     all_labels.insert(labels::MANAGED.to_owned(), "true".to_owned());
+    all_labels.insert(labels::STORE.to_owned(), store_id.to_owned());
     let volume = match &config.source {
         KindConfig::Static(s) if s.storage_backed() => s.storage.clone().map(|v| (v, "/data".to_owned())),
         _ => None,

@@ -2,10 +2,12 @@
 //! the workload's lock, route pre-flight, prepare), then the strategy's own
 //! steps in [`recreate`] or [`blue_green`], then the record and the event.
 
+pub mod adopt;
 mod blue_green;
 pub mod cancel;
 pub mod compose;
 mod container;
+pub mod daemon_lock;
 pub mod faults;
 mod gate;
 mod plan;
@@ -28,6 +30,7 @@ use crate::proxy::{Pointed, RoutePlan, RouteTarget, Router};
 use crate::source::{self, Artifact};
 use crate::store::{RuntimeState, Store, Workload, now_rfc3339};
 use cancel::Cancel;
+use daemon_lock::DaemonLock;
 use faults::fault_point;
 pub use plan::{DeployPlan, plan};
 
@@ -71,6 +74,9 @@ pub struct DeployOptions {
     pub wait: bool,
     /// Run this earlier artifact instead of preparing a new one (rollback).
     pub artifact: Option<Artifact>,
+    /// Fail instead of adopting a container of the workload that another
+    /// store created (`deploy --no-adopt`).
+    pub no_adopt: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -91,12 +97,17 @@ pub struct DeployResult {
     pub status: &'static str,
     pub duration_ms: u64,
     pub phases: Vec<Phase>,
+    /// The container of another store (or an older berth) this deploy took
+    /// over as blue and replaced; null when there was none.
+    pub adopted: Option<adopt::Adopted>,
 }
 
 /// One deploy in progress: what the flows read and the phases they record.
 pub(crate) struct Deployment<'a> {
     pub env: &'a DeployEnv,
     pub store: &'a Store,
+    /// This store's id, the `berth.store` label of every container it creates.
+    pub store_id: String,
     pub workload: &'a Workload,
     pub config: &'a SourceConfig,
     pub strategy: Strategy,
@@ -357,6 +368,30 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
             Err(e) => return Err(e),
         }
     };
+    // The SQLite lock orders this store's processes; the daemon lock orders
+    // every store deploying to this daemon. Released on every path below.
+    let store_id = store.store_id()?;
+    let daemon_lock = DaemonLock::acquire(&env.docker, name, &store_id, opts.wait, &env.cancel).await?;
+    if let Some(note) = daemon_lock.takeover_note() {
+        env.printer.warn(&format!("{name}: {note}"));
+    }
+    let outcome = deploy_locked(env, &store, &workload, &config, &effective, &store_id, &opts, started).await;
+    daemon_lock.release().await;
+    outcome
+}
+
+/// Deploys one workload whose locks (store and daemon) the caller holds.
+#[allow(clippy::too_many_arguments)]
+async fn deploy_locked(
+    env: &DeployEnv,
+    store: &Store,
+    workload: &Workload,
+    config: &SourceConfig,
+    effective: &crate::config::EffectiveStrategy,
+    store_id: &str,
+    opts: &DeployOptions,
+    started: Instant,
+) -> Result<DeployResult> {
     let deploy_id = store.start_deploy(workload.id, effective.strategy.as_str())?;
     let mut events = DeployEventContext {
         workload_id: workload.id,
@@ -370,7 +405,7 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
         started,
     };
     emit_deploy_event(
-        &store,
+        store,
         &events,
         "deploy.started",
         Severity::Info,
@@ -380,22 +415,23 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
 
     let outcome = run(
         env,
-        &store,
-        &workload,
-        &config,
+        store,
+        workload,
+        config,
         effective.strategy,
         deploy_id,
         &mut events,
-        opts.artifact.as_ref(),
+        store_id,
+        opts,
     )
     .await;
     match outcome {
-        Ok((container, image, phases)) => {
+        Ok((container, image, phases, adopted)) => {
             store.finish_deploy(deploy_id, "succeeded", None)?;
             events.container = Some(container.clone());
             let status = format!("deployed {} ({})", container, effective.strategy);
-            emit_deploy_event(&store, &events, "deploy.succeeded", Severity::Info, &status, None)?;
-            prune_artifacts(env, &store, &workload, config.common.keep_artifacts).await;
+            emit_deploy_event(store, &events, "deploy.succeeded", Severity::Info, &status, None)?;
+            prune_artifacts(env, store, workload, config.common.keep_artifacts).await;
             Ok(DeployResult {
                 workload: workload.name.clone(),
                 deploy_id,
@@ -406,6 +442,7 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
                 status: "succeeded",
                 duration_ms: ms(started),
                 phases,
+                adopted,
             })
         }
         Err(err) => {
@@ -415,7 +452,7 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
             let capped = crate::events::cap_status(&reason);
             store.finish_deploy(deploy_id, "failed", Some(&capped))?;
             let extra = is_rolled_back(&err).then(|| serde_json::json!({ "rolled_back": true }));
-            emit_deploy_event(&store, &events, "deploy.failed", Severity::Error, &reason, extra)?;
+            emit_deploy_event(store, &events, "deploy.failed", Severity::Error, &reason, extra)?;
             Err(err)
         }
     }
@@ -430,9 +467,11 @@ async fn run(
     strategy: Strategy,
     deploy_id: i64,
     events: &mut DeployEventContext,
-    rollback: Option<&Artifact>,
-) -> Result<(String, String, Vec<Phase>)> {
+    store_id: &str,
+    opts: &DeployOptions,
+) -> Result<(String, String, Vec<Phase>, Option<adopt::Adopted>)> {
     let name = &workload.name;
+    let rollback = opts.artifact.as_ref();
     // Step 1: repair what an interrupted deploy left, under our lock. Our
     // own deploy row names a live process, so it is not taken as abandoned.
     let t = Instant::now();
@@ -441,6 +480,24 @@ async fn run(
         name: "reconcile",
         duration_ms: ms(t),
     }];
+
+    // The workload runs on the daemon, but not from this store (a fresh CI
+    // store, or another machine deployed since): adopt that container as
+    // blue, so it keeps serving until the new one takes over. Compose
+    // stacks are compose's and carry no berth labels.
+    let mut superseded = Vec::new();
+    let mut adopted = None;
+    if workload.kind != crate::config::Kind::Compose {
+        let state = store.runtime_state(workload.id)?;
+        if let Some(foreign) = adopt::running_elsewhere(env, store_id, name, state.as_ref()).await? {
+            adopt::adopt(env, store, workload, events, &foreign, opts.no_adopt)?;
+            adopted = Some(adopt::Adopted {
+                container: foreign.container.name.clone(),
+                store: foreign.store.clone(),
+            });
+            superseded = foreign.superseded;
+        }
+    }
 
     // Step 2: the route pre-flight, before any container is touched.
     let t = Instant::now();
@@ -485,6 +542,7 @@ async fn run(
         config,
         strategy,
         deploy_id,
+        store_id: store_id.to_owned(),
         artifact,
         plan,
         blue,
@@ -496,8 +554,16 @@ async fn run(
         (_, Strategy::BlueGreen) => blue_green::run(&mut d).await?,
         (_, Strategy::Recreate) => recreate::run(&mut d).await?,
     };
+    // Live and recorded: what the other stores left beside the adopted
+    // container is superseded (this deploy holds the daemon lock, so none
+    // of it belongs to a deploy in progress).
+    for c in &superseded {
+        if let Some(info) = env.docker.inspect(&c.id).await? {
+            d.reap(&info, info.running).await;
+        }
+    }
     store.set_deploy_artifact(deploy_id, &d.artifact.image_id, &d.artifact.reference, Some(&container))?;
-    Ok((container, d.artifact.reference, d.phases))
+    Ok((container, d.artifact.reference, d.phases, adopted))
 }
 
 /// Keeps the live artifact and the `keep` before it; removes the tags of

@@ -60,7 +60,15 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
         proxy_host_id: state.as_ref().and_then(|s| s.route_id),
     });
 
-    let mut steps = vec![format!("reconcile `{name}` under its deploy lock")];
+    let mut steps = vec![format!(
+        "reconcile `{name}` under its deploy lock (this store's and the Docker daemon's)"
+    )];
+    if !matches!(cfg.source, KindConfig::Compose(_)) {
+        steps.push(format!(
+            "if the daemon runs `{name}` from another store and this one has no record of it, adopt that container \
+             as the current one (unless --no-adopt)"
+        ));
+    }
     if let Some(r) = &route {
         steps.push(format!(
             "route pre-flight: log in to NPM, find the proxy host for {}{}",

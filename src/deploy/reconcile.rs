@@ -1,12 +1,15 @@
 //! Reconcile (DESIGN §3): repair what a crashed deploy left behind. Always
 //! under the workload's deploy lock, so it never reaps the green of a deploy
-//! in progress.
+//! in progress. It only ever stops or removes this store's containers:
+//! another store sharing the daemon (issue 18) may be serving with its own,
+//! which reconcile reports and leaves alone.
 
 use anyhow::Result;
 use serde::Serialize;
 use serde_json::json;
 
 use super::DeployEnv;
+use super::adopt::{created_by, describe_store};
 use crate::config::SourceConfig;
 use crate::docker::{ContainerInfo, labels};
 use crate::events::{Severity, emit_event};
@@ -21,6 +24,18 @@ pub struct ReconcileReport {
     pub removed: Vec<String>,
     /// The state row names a container that no longer exists.
     pub missing: Option<String>,
+    /// Containers of the workload another store (or an older berth without
+    /// store ids) created: never stopped or removed here.
+    pub other_stores: Vec<OtherStoreContainer>,
+}
+
+/// A container of the workload that this store did not create.
+#[derive(Debug, Clone, Serialize)]
+pub struct OtherStoreContainer {
+    pub container: String,
+    /// The creating store's id; null for an older berth without store ids.
+    pub store: Option<String>,
+    pub state: String,
 }
 
 impl ReconcileReport {
@@ -38,6 +53,7 @@ pub async fn reconcile_locked(
 ) -> Result<ReconcileReport> {
     let docker = &env.docker;
     let name = workload.name.as_str();
+    let store_id = store.store_id()?;
     let mut report = ReconcileReport {
         workload: name.to_owned(),
         ..Default::default()
@@ -92,7 +108,7 @@ pub async fn reconcile_locked(
         && !info.running
     {
         for c in docker.containers_with_label(labels::WORKLOAD, name).await? {
-            if Some(c.id.as_str()) != live_id.as_deref() && c.state == "running" {
+            if Some(c.id.as_str()) != live_id.as_deref() && c.state == "running" && created_by(&c.labels, &store_id) {
                 docker.stop(&c.id, config.common.stop_timeout_s).await?;
             }
         }
@@ -125,7 +141,7 @@ pub async fn reconcile_locked(
         if pointed.route_id != s.route_id {
             store.set_route_id(workload.id, pointed.route_id)?;
         }
-        if pointed.written && has_leftovers(env, name, id).await? {
+        if pointed.written && has_leftovers(env, &store_id, name, id).await? {
             super::drain(config, "the containers the route moved off", |msg| {
                 env.printer.status(&format!("{name}: {msg}"));
             })
@@ -142,13 +158,17 @@ pub async fn reconcile_locked(
     Ok(report)
 }
 
-/// Whether a container labelled for the workload other than `keep` runs.
-async fn has_leftovers(env: &DeployEnv, workload: &str, keep: &str) -> Result<bool> {
+/// Whether a container of this store labelled for the workload, other than
+/// `keep`, runs.
+async fn has_leftovers(env: &DeployEnv, store_id: &str, workload: &str, keep: &str) -> Result<bool> {
     let all = env.docker.containers_with_label(labels::WORKLOAD, workload).await?;
-    Ok(all.iter().any(|c| c.id != keep && c.state == "running"))
+    Ok(all
+        .iter()
+        .any(|c| c.id != keep && c.state == "running" && created_by(&c.labels, store_id)))
 }
 
-/// Removes every container labelled for the workload except `keep`.
+/// Removes every container of this store labelled for the workload except
+/// `keep`; reports (and keeps) the ones other stores created.
 async fn remove_leftovers(
     env: &DeployEnv,
     store: &Store,
@@ -157,8 +177,25 @@ async fn remove_leftovers(
     report: &mut ReconcileReport,
 ) -> Result<()> {
     let name = workload.name.as_str();
+    let store_id = store.store_id()?;
     for c in env.docker.containers_with_label(labels::WORKLOAD, name).await? {
         if Some(c.id.as_str()) == keep {
+            continue;
+        }
+        if !created_by(&c.labels, &store_id) {
+            let other = c.labels.get(labels::STORE).cloned();
+            env.printer.warn(&format!(
+                "{name}: container `{}` ({}) was created by {}: left alone (reconcile only removes this store's \
+                 containers; a deploy from this store adopts it while it runs)",
+                c.name,
+                c.state,
+                describe_store(other.as_deref())
+            ));
+            report.other_stores.push(OtherStoreContainer {
+                container: c.name,
+                store: other,
+                state: c.state,
+            });
             continue;
         }
         env.docker.remove(&c.id).await?;

@@ -75,7 +75,15 @@ async fn replace_and_gate(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>) 
 
     // 5. Create, start and gate the new container.
     let t = Instant::now();
-    let spec = container_spec(d.name(), d.config, &d.artifact.image_id, &name, d.deploy_id, d.strategy);
+    let spec = container_spec(
+        d.name(),
+        &d.store_id,
+        d.config,
+        &d.artifact.image_id,
+        &name,
+        d.deploy_id,
+        d.strategy,
+    );
     d.status(&format!("starting {name}"));
     let new_id = d.interruptible(docker.create_container(&spec)).await?;
     fault_point("after_new_create");

@@ -107,6 +107,8 @@ pub struct ContainerSummary {
     pub name: String,
     pub state: String,
     pub labels: HashMap<String, String>,
+    /// When it was created, seconds since the epoch.
+    pub created: i64,
 }
 
 /// Everything berth sets on a container it creates.
@@ -244,6 +246,57 @@ impl Docker {
         Ok(created.id)
     }
 
+    /// Creates a container that is never started, as a marker the daemon
+    /// keeps unique by name (the cross-store deploy lock). `image` must be
+    /// present: a create never pulls. Ok(Some(id)) when created, Ok(None)
+    /// when a container already holds `name`.
+    pub async fn create_marker(
+        &self,
+        name: &str,
+        image: &str,
+        labels: HashMap<String, String>,
+    ) -> Result<Option<String>> {
+        let options = CreateContainerOptionsBuilder::default().name(name).build();
+        let body = ContainerCreateBody {
+            image: Some(image.to_owned()),
+            // Never run: the command only has to be present for the create.
+            cmd: Some(vec!["berth-lock".to_owned()]),
+            labels: Some(labels),
+            network_disabled: Some(true),
+            host_config: Some(HostConfig {
+                network_mode: Some("none".to_owned()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        match self.api.create_container(Some(options), body).await {
+            Ok(created) => Ok(Some(created.id)),
+            Err(e) if status_of(&e) == Some(409) => Ok(None),
+            Err(e) => Err(docker_error(e, &format!("could not create container `{name}`"))),
+        }
+    }
+
+    /// Makes `reference` an image with an empty filesystem, imported from an
+    /// empty tar archive: no registry is involved, so it works on a daemon
+    /// without network access. Nothing can run in it; it only backs
+    /// [`Docker::create_marker`] containers.
+    pub async fn import_empty_image(&self, reference: &str) -> Result<()> {
+        let (repo, tag) = split_reference(reference);
+        let mut builder = CreateImageOptionsBuilder::default().from_src("-").repo(&repo);
+        if let Some(tag) = &tag {
+            builder = builder.tag(tag);
+        }
+        // An empty tar archive: two 512-byte blocks of zeros.
+        let empty_tar = bytes::Bytes::from(vec![0u8; 1024]);
+        let mut stream = self
+            .api
+            .create_image(Some(builder.build()), Some(bollard::body_full(empty_tar)), None);
+        while let Some(item) = stream.next().await {
+            item.map_err(|e| docker_error(e, &format!("could not import the empty image `{reference}`")))?;
+        }
+        Ok(())
+    }
+
     pub async fn start(&self, id: &str) -> Result<()> {
         match self.api.start_container(id, None).await {
             Ok(()) => Ok(()),
@@ -361,6 +414,7 @@ impl Docker {
                     .to_owned(),
                 state: c.state.map(|s| s.to_string()).unwrap_or_default(),
                 labels: c.labels.unwrap_or_default(),
+                created: c.created.unwrap_or_default(),
             })
             .collect())
     }

@@ -89,6 +89,15 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE deploys ADD COLUMN image_ref TEXT;
     "#,
+    // 4: the store's own id, generated once: containers carry it so several
+    // stores sharing one daemon tell theirs from each other's (issue 18).
+    r#"
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    INSERT INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(8))));
+    "#,
 ];
 
 /// The schema version this berth writes.

@@ -2,6 +2,7 @@
 
 pub mod deploys;
 pub mod locks;
+mod meta;
 mod migrations;
 pub mod settings;
 pub mod state;

@@ -261,6 +261,13 @@ pub fn db(t: &TestContext) -> rusqlite::Connection {
     conn
 }
 
+/// The store's id: the `berth.store` label of the containers it creates.
+pub fn store_id(t: &TestContext) -> String {
+    db(t)
+        .query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| r.get(0))
+        .expect("read the store id")
+}
+
 /// The runtime-state row of `workload`: (container_id, container_name).
 pub fn state_row(t: &TestContext, workload: &str) -> Option<(String, String)> {
     use rusqlite::OptionalExtension;
@@ -421,6 +428,8 @@ impl Drop for Case {
         let mut ids: Vec<String> = Vec::new();
         let mut label_filters = vec![format!("label={TEST_LABEL}={}", self.id)];
         label_filters.extend(self.workloads.iter().map(|w| format!("label=berth.workload={w}")));
+        // A daemon-wide deploy lock a failed test may have left.
+        label_filters.extend(self.workloads.iter().map(|w| format!("label=berth.lock.workload={w}")));
         // Compose stacks: their containers by compose's project label
         // (quicker than `down`, and works for an invalid file too).
         label_filters.extend(

@@ -1830,3 +1830,41 @@ fn start_nginx(bin: &Path, prefix: &Path) -> (Child, Nginx) {
     }
     panic!("fake NPM: nginx ({}) failed to start: {last_error}", bin.display());
 }
+
+// ---- helpers of the routed tests ----------------------------------------------------
+
+/// A unique test domain: `<prefix>-<4 random chars>.test`.
+pub fn new_domain(prefix: &str) -> String {
+    format!("{prefix}-{}.test", super::docker::random_suffix())
+}
+
+/// An image workload on `domains`, gated on /healthz.
+pub fn routed(image: &str, domains: &[&str], drain_ms: u64) -> Value {
+    json!({
+        "image": image,
+        "pull": "missing",
+        "port": 8080,
+        "domains": domains,
+        "healthcheck": { "path": "/healthz", "interval_ms": 100, "deadline_ms": 5000 },
+        "drain_ms": drain_ms,
+        "stop_timeout_s": 2,
+    })
+}
+
+/// Waits (up to 5 s: a write answers before nginx's new workers serve) until
+/// nginx answers 200 `body` for `domain`.
+#[track_caller]
+pub fn assert_through_nginx(npm: &FakeNpm, domain: &str, body: &str) {
+    let started = Instant::now();
+    let mut last;
+    loop {
+        match npm.fetch(domain, "/") {
+            Ok((200, got)) if got == body => return,
+            other => last = format!("{other:?}"),
+        }
+        if started.elapsed() > Duration::from_secs(5) {
+            panic!("nginx should answer 200 {body:?} for {domain}; last answer {last}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

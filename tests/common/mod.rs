@@ -3,6 +3,8 @@
 
 pub mod fake_npm;
 
+pub mod load;
+
 pub mod docker;
 
 pub mod receiver;
