@@ -286,3 +286,64 @@ fn a_crash_at_each_rollback_step_is_repaired_toward_blue() {
         );
     }
 }
+
+#[test]
+fn recreate_brings_blue_back_when_the_new_container_crashes_within_its_watch_window() {
+    let mut c = Case::new("rd-rc-loop");
+    let name = c.name("rd-rcl");
+    let mut config = v1();
+    config["deploy_strategy"] = json!("recreate");
+    c.add(&name, "image", config);
+    c.run(&["deploy", &name]).success();
+    let blue = only_container(&name);
+    let state = state_of(&c.t, &name);
+
+    let mut config = crash_looping();
+    config["deploy_strategy"] = json!("recreate");
+    c.set(&name, config);
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(run.stderr.contains("rolled back"), "{}", run.stderr);
+    blue_kept(&c, &name, &blue.id, &state);
+    assert_eq!(only_container(&name).name, name, "blue has its stable name back");
+    let evs = events(&c, &name);
+    let failed = evs
+        .iter()
+        .find(|e| e["action"] == "deploy.failed")
+        .unwrap_or_else(|| panic!("no deploy.failed event: {evs:?}"));
+    assert_eq!(failed["metadata"]["rolled_back"], json!(true), "{failed}");
+}
+
+#[test]
+fn recreate_restores_blue_before_it_removes_the_failed_new_container() {
+    let mut c = Case::new("rd-rc-order");
+    let name = c.name("rd-rco");
+    let mut config = v1();
+    config["deploy_strategy"] = json!("recreate");
+    c.add(&name, "image", config.clone());
+    c.run(&["deploy", &name]).success();
+    let blue = only_container(&name);
+    let state = state_of(&c.t, &name);
+
+    // `bad` never passes its gate; berth dies right after blue started again.
+    config["image"] = json!("berth-test/app:bad");
+    config["healthcheck"]["deadline_ms"] = json!(1000);
+    c.set(&name, config);
+    c.run_until("after_restore_start", &["deploy", &name]);
+    let all = workload_containers(&name);
+    let now_blue = all.iter().find(|x| x.id == blue.id).expect("blue exists");
+    assert!(now_blue.running, "blue runs again before the new container goes");
+    assert_eq!(now_blue.name, name, "blue has its stable name back");
+    let failed = all
+        .iter()
+        .find(|x| x.id != blue.id)
+        .unwrap_or_else(|| panic!("the failed new container is still there, parked: {all:?}"));
+    assert!(!failed.running, "the failed new container is stopped");
+    assert!(
+        failed.name.ends_with("-failed"),
+        "and off the stable name: {}",
+        failed.name
+    );
+
+    c.run(&["reconcile", &name]).success();
+    blue_kept(&c, &name, &blue.id, &state);
+}

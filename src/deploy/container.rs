@@ -21,6 +21,12 @@ pub fn parked_name(workload: &str) -> String {
     format!("{}-old", green_name(workload))
 }
 
+/// Where recreate parks a failed new container while the old one gets the
+/// stable name back (it is removed once the route is back on the old one).
+pub fn failed_name(workload: &str) -> String {
+    format!("{}-failed", green_name(workload))
+}
+
 /// What goes on a new container of `workload`. `store_id` is the creating
 /// store's id (the `berth.store` label): reconcile in another store sharing
 /// the daemon leaves the container alone.

@@ -219,18 +219,24 @@ impl Deployment<'_> {
     /// Removes every container of this deploy, by label: a create request
     /// cut off by a signal may still have created one.
     pub async fn remove_this_deploys_containers(&self) {
+        for c in self.this_deploys_containers().await {
+            self.remove_new_container(&c.id).await;
+        }
+    }
+
+    /// The containers this deploy created, found by label (empty when the
+    /// daemon does not answer).
+    pub async fn this_deploys_containers(&self) -> Vec<crate::docker::ContainerSummary> {
         let docker = &self.env.docker;
         let Ok(list) = docker
             .containers_with_label(crate::docker::labels::DEPLOY, &self.deploy_id.to_string())
             .await
         else {
-            return;
+            return Vec::new();
         };
-        for c in list {
-            if c.labels.get(crate::docker::labels::WORKLOAD).map(String::as_str) == Some(self.name()) {
-                self.remove_new_container(&c.id).await;
-            }
-        }
+        list.into_iter()
+            .filter(|c| c.labels.get(crate::docker::labels::WORKLOAD).map(String::as_str) == Some(self.name()))
+            .collect()
     }
 
     /// Stops (with its grace period, when `graceful`) and removes the old

@@ -7,9 +7,9 @@ use std::time::Instant;
 
 use anyhow::{Result, anyhow};
 
-use super::container::{container_spec, new_container_name, parked_name};
+use super::container::{container_spec, failed_name, new_container_name, parked_name};
 use super::faults::fault_point;
-use super::{Deployment, gate};
+use super::{Deployment, RolledBack, gate};
 use crate::docker::ContainerInfo;
 
 pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
@@ -37,12 +37,24 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     d.record_phase("route", t);
     fault_point("after_route_write");
     let t = Instant::now();
+    let blue_state = d.store.runtime_state(d.workload.id)?;
     d.persist_runtime_state(&new)?;
     d.record_phase("persist", t);
     fault_point("after_state_persist");
 
-    // 7. Remove blue.
+    // 7. Watch the new container for `drain_ms` while blue, stopped and
+    // parked, can still come back; then remove blue.
     if let Some(blue) = &blue {
+        let t = Instant::now();
+        d.status(&format!(
+            "watching {} for {} ms before removing {}",
+            new.name, d.config.common.drain_ms, blue.name
+        ));
+        let window = std::time::Duration::from_millis(d.config.common.drain_ms);
+        if let Err(why) = gate::watch(&d.env.docker, &new, d.config, window).await {
+            return Err(roll_back(d, &new, blue, blue_state, why).await);
+        }
+        d.record_phase("watch", t);
         let t = Instant::now();
         d.reap(blue, false).await;
         d.record_phase("reap", t);
@@ -110,17 +122,91 @@ async fn replace_and_gate(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>) 
         .ok_or_else(|| anyhow!("`{name}` disappeared after its gate"))
 }
 
-/// The new container failed (or a signal came): remove what this deploy
-/// created, give blue its name back, start it again (best effort) and put
-/// the route back on it. Returns the original error with what was done.
+/// The new container failed after the persist, within its watch window:
+/// write blue back into the state row first (a crash from here on is
+/// repaired toward blue), then restore it as [`restore_blue`] does. A
+/// [`RolledBack`] when blue serves again.
+async fn roll_back(
+    d: &mut Deployment<'_>,
+    new: &ContainerInfo,
+    blue: &ContainerInfo,
+    blue_state: Option<crate::store::RuntimeState>,
+    why: anyhow::Error,
+) -> anyhow::Error {
+    d.status(&format!(
+        "{} failed after the switch ({why:#}); bringing {} back",
+        new.name, blue.name
+    ));
+    if gate::is_not_ready(&why) {
+        d.show_logs(&new.id).await;
+    }
+    let restored = match blue_state {
+        Some(state) => d.store.persist_runtime_state(&state),
+        None => Err(anyhow!("the state row named no container before this deploy")),
+    };
+    if let Err(e) = restored {
+        return why.context(format!(
+            "`{}` failed after the switch, and `{}` could not be written back into the state ({e:#}); run `berth \
+             reconcile {}` or deploy again",
+            new.name,
+            blue.name,
+            d.name()
+        ));
+    }
+    fault_point("after_rollback_persist");
+    let what = format!(
+        "`{}` failed within its watch window after the switch: {why:#}; rolled back",
+        new.name
+    );
+    match restore(d, Some(blue), anyhow!("{what}")).await {
+        (err, true) => anyhow::Error::new(RolledBack(format!("{err:#}"))),
+        (err, false) => err,
+    }
+}
+
+/// The new container failed (or a signal came): park what this deploy
+/// created (stopped, off the stable name), give blue its name back and
+/// start it, confirm the route on it, and only then remove what this deploy
+/// created. Until the last step, reconcile can repair any crash toward
+/// blue (the state row names it). Returns the original error with what was
+/// done.
 async fn restore_blue(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>, err: anyhow::Error) -> anyhow::Error {
+    restore(d, blue, err).await.0
+}
+
+/// [`restore_blue`], and whether blue runs again with the route confirmed
+/// on it.
+async fn restore(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>, err: anyhow::Error) -> (anyhow::Error, bool) {
     let env = d.env;
     let docker = &env.docker;
-    d.remove_this_deploys_containers().await;
     let Some(blue) = blue else {
-        return err;
+        d.remove_this_deploys_containers().await;
+        return (err, false);
     };
-    // Parked under another name in step 4 when it held the stable name.
+    // 1. Park what this deploy created: stopped, and off blue's name.
+    let created = d.this_deploys_containers().await;
+    for c in &created {
+        if c.state == "running"
+            && let Err(e) = docker.stop(&c.id, d.config.common.stop_timeout_s).await
+        {
+            env.printer.warn(&format!(
+                "{}: could not stop the new container `{}`: {e:#}",
+                d.name(),
+                c.name
+            ));
+        }
+        if c.name == blue.name
+            && let Err(e) = docker.rename(&c.id, &failed_name(d.name())).await
+        {
+            env.printer.warn(&format!(
+                "{}: could not move the new container off the name `{}`: {e:#}",
+                d.name(),
+                blue.name
+            ));
+        }
+    }
+    fault_point("after_restore_park");
+    // 2. Blue gets its name back (parked in step 4 when it held it) and starts.
     let parked = docker
         .inspect(&blue.id)
         .await
@@ -134,27 +220,41 @@ async fn restore_blue(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>, err:
             blue.name
         ));
     }
-    match docker.start(&blue.id).await {
+    let outcome = match docker.start(&blue.id).await {
         Ok(()) => {
-            // The route may have moved during a failed switch: point it back.
+            fault_point("after_restore_start");
+            // 3. The route may have moved during a failed switch: point it back.
             if d.plan.is_routed()
                 && let Some(fresh) = docker.inspect(&blue.id).await.ok().flatten()
                 && let Err(e) = d.point_route(&fresh).await
             {
-                return err.context(format!(
+                let err = err.context(format!(
                     "the old container `{}` was started again, BUT the route could not be confirmed back on it \
                      ({e:#}): it may point at the removed new container; fix the proxy, then run `berth \
                      reconcile {}`",
                     blue.name,
                     d.name()
                 ));
+                (err, false)
+            } else {
+                (
+                    err.context(format!("the old container `{}` was started again", blue.name)),
+                    true,
+                )
             }
-            err.context(format!("the old container `{}` was started again", blue.name))
         }
-        Err(e) => err.context(format!(
-            "the old container `{}` could not be started again ({e:#}); run `berth reconcile {}`",
-            blue.name,
-            d.name()
-        )),
+        Err(e) => {
+            let err = err.context(format!(
+                "the old container `{}` could not be started again ({e:#}); run `berth reconcile {}`",
+                blue.name,
+                d.name()
+            ));
+            (err, false)
+        }
+    };
+    // 4. Only now what this deploy created goes.
+    for c in &created {
+        d.remove_new_container(&c.id).await;
     }
+    outcome
 }
