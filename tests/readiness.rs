@@ -53,6 +53,17 @@ fn events(c: &Case, name: &str) -> Vec<Value> {
     run.json()["events"].as_array().cloned().unwrap_or_default()
 }
 
+/// The last deploy.failed event of `name` says it was rolled back.
+#[track_caller]
+fn assert_rolled_back_event(c: &Case, name: &str) {
+    let evs = events(c, name);
+    let failed = evs
+        .iter()
+        .find(|e| e["action"] == "deploy.failed")
+        .unwrap_or_else(|| panic!("no deploy.failed event: {evs:?}"));
+    assert_eq!(failed["metadata"]["rolled_back"], json!(true), "{failed}");
+}
+
 /// A v1 blue is deployed; returns (name, blue id, state row).
 fn with_blue(c: &mut Case, prefix: &str) -> (String, String, (String, String)) {
     let name = c.name(prefix);
@@ -257,12 +268,7 @@ fn a_crash_looping_green_that_passed_its_probe_is_rolled_back_during_the_drain()
         run.stderr
     );
     blue_kept(&c, &name, &blue, &state);
-    let evs = events(&c, &name);
-    let failed = evs
-        .iter()
-        .find(|e| e["action"] == "deploy.failed")
-        .unwrap_or_else(|| panic!("no deploy.failed event: {evs:?}"));
-    assert_eq!(failed["metadata"]["rolled_back"], json!(true), "{failed}");
+    assert_rolled_back_event(&c, &name);
 }
 
 #[test]
@@ -305,12 +311,7 @@ fn recreate_brings_blue_back_when_the_new_container_crashes_within_its_watch_win
     assert!(run.stderr.contains("rolled back"), "{}", run.stderr);
     blue_kept(&c, &name, &blue.id, &state);
     assert_eq!(only_container(&name).name, name, "blue has its stable name back");
-    let evs = events(&c, &name);
-    let failed = evs
-        .iter()
-        .find(|e| e["action"] == "deploy.failed")
-        .unwrap_or_else(|| panic!("no deploy.failed event: {evs:?}"));
-    assert_eq!(failed["metadata"]["rolled_back"], json!(true), "{failed}");
+    assert_rolled_back_event(&c, &name);
 }
 
 #[test]

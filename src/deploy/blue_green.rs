@@ -194,21 +194,13 @@ async fn roll_back(
         "green {} failed during the drain ({why:#}); rolling back to blue",
         green.name
     ));
-    if gate::is_not_ready(&why) {
-        d.show_logs(&green.id).await;
-    }
-    let restored = match blue_state {
-        Some(state) => d.store.persist_runtime_state(&state),
-        None => Err(anyhow!("the state row named no container before this deploy")),
-    };
-    if let Err(e) = restored {
+    if let Err(e) = d.begin_rollback(green, &why, blue_state).await {
         return why.context(format!(
             "green `{}` failed during the drain, and blue could not be written back into the state ({e:#}); both \
              run: run `berth reconcile {name}` or deploy again",
             green.name
         ));
     }
-    fault_point("after_rollback_persist");
     if let Err(e) = d.point_route(blue).await {
         return why.context(format!(
             "green `{}` failed during the drain; the state names blue `{}` again, but the route could not be \

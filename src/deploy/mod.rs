@@ -175,6 +175,25 @@ impl Deployment<'_> {
         gate::wait_ready(&self.env.docker, id, self.config, &ui).await
     }
 
+    /// The first steps of a rollback after the switch: shows the failed
+    /// container's last log lines (for a gate verdict) and writes the old
+    /// container's state row back, so a crash from here on is repaired
+    /// toward it. Errors: no earlier row, or the store's write failed.
+    pub async fn begin_rollback(
+        &self,
+        failed: &ContainerInfo,
+        why: &anyhow::Error,
+        old_state: Option<RuntimeState>,
+    ) -> Result<()> {
+        if gate::is_not_ready(why) {
+            self.show_logs(&failed.id).await;
+        }
+        let state = old_state.ok_or_else(|| anyhow!("the state row named no container before this deploy"))?;
+        self.store.persist_runtime_state(&state)?;
+        fault_point("after_rollback_persist");
+        Ok(())
+    }
+
     /// Waits `drain_ms` after the route moved off a container that is about
     /// to be removed: the proxy may still send it requests until its reload
     /// completes (see [`Pointed::written`]).

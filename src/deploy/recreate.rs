@@ -137,14 +137,7 @@ async fn roll_back(
         "{} failed after the switch ({why:#}); bringing {} back",
         new.name, blue.name
     ));
-    if gate::is_not_ready(&why) {
-        d.show_logs(&new.id).await;
-    }
-    let restored = match blue_state {
-        Some(state) => d.store.persist_runtime_state(&state),
-        None => Err(anyhow!("the state row named no container before this deploy")),
-    };
-    if let Err(e) = restored {
+    if let Err(e) = d.begin_rollback(new, &why, blue_state).await {
         return why.context(format!(
             "`{}` failed after the switch, and `{}` could not be written back into the state ({e:#}); run `berth \
              reconcile {}` or deploy again",
@@ -153,7 +146,6 @@ async fn roll_back(
             d.name()
         ));
     }
-    fault_point("after_rollback_persist");
     let what = format!(
         "`{}` failed within its watch window after the switch: {why:#}; rolled back",
         new.name
@@ -186,9 +178,9 @@ async fn restore(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>, err: anyh
     // 1. Park what this deploy created: stopped, and off blue's name.
     let created = d.this_deploys_containers().await;
     for c in &created {
-        if c.state == "running"
-            && let Err(e) = docker.stop(&c.id, d.config.common.stop_timeout_s).await
-        {
+        // Whatever its state (running, or restarting in a crash loop): a
+        // stopped container is not restarted by its policy.
+        if let Err(e) = docker.stop(&c.id, d.config.common.stop_timeout_s).await {
             env.printer.warn(&format!(
                 "{}: could not stop the new container `{}`: {e:#}",
                 d.name(),
