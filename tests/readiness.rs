@@ -348,3 +348,43 @@ fn recreate_restores_blue_before_it_removes_the_failed_new_container() {
     c.run(&["reconcile", &name]).success();
     blue_kept(&c, &name, &blue.id, &state);
 }
+
+#[test]
+fn a_compose_gate_failure_after_up_leaves_no_state_naming_a_removed_container() {
+    assert!(
+        compose_cli().is_some(),
+        "no compose CLI: scripts/test installs docker-compose"
+    );
+    let mut c = Case::new("rd-cmp-fail");
+    let name = c.name("rd-cmpf");
+    let stack = |image: &str| {
+        format!("version: \"2.4\"\nservices:\n  web:\n    image: {image}\n    labels:\n      berth-test: \"1\"\n")
+    };
+    let file = c.t.write("stack/compose.yml", &stack("berth-test/app:v1"));
+    c.projects.push((name.clone(), file.clone()));
+    let config = json!({
+        "file": file.to_str().expect("utf-8 path"),
+        "service": "web",
+        "port": 8080,
+        "healthcheck": { "path": "/healthz", "interval_ms": 100, "deadline_ms": 1500 },
+    });
+    c.add(&name, "compose", config);
+    c.run(&["deploy", &name]).success();
+    let (old_id, _) = state_of(&c.t, &name);
+
+    // `up` replaces the service's container with one that never gets ready.
+    c.t.write("stack/compose.yml", &stack("berth-test/app:bad"));
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(inspect(&old_id).is_none(), "compose removed the old container");
+    let (now_id, _) = state_of(&c.t, &name);
+    assert!(
+        inspect(&now_id).is_some(),
+        "the state names a container that exists, not the removed one:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("replaced"),
+        "the error says compose replaced it:\n{}",
+        run.stderr
+    );
+}

@@ -143,10 +143,14 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     };
     let container = service_container(d, &project, service).await?;
     let t = Instant::now();
-    let why = d
-        .interruptible(d.gate(&container.id))
-        .await
-        .with_context(|| format!("service `{service}` of stack `{project}` is not ready"))?;
+    let gated = d.interruptible(d.gate(&container.id)).await;
+    let why = match gated {
+        Ok(why) => why,
+        Err(e) => {
+            let e = e.context(format!("service `{service}` of stack `{project}` is not ready"));
+            return Err(record_replacement(d, &container, e).await);
+        }
+    };
     d.status(&format!("gate passed: {why}"));
     d.record_phase("gate", t);
 
@@ -157,6 +161,41 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     d.persist_runtime_state(&container)?;
     d.record_phase("persist", t);
     Ok(container.name)
+}
+
+/// The gate failed after `up`: compose has already replaced the service's
+/// container, so the one the state row names may be gone. Then the row and
+/// the route move to what runs now (failing or not: it is all there is), so
+/// neither names a removed container; the deploy still fails.
+async fn record_replacement(d: &mut Deployment<'_>, running: &ContainerInfo, err: anyhow::Error) -> anyhow::Error {
+    let recorded = d.store.runtime_state(d.workload.id).ok().flatten();
+    let replaced = match &recorded {
+        Some(old) => {
+            old.container_id != running.id && matches!(d.env.docker.inspect(&old.container_id).await, Ok(None))
+        }
+        None => false,
+    };
+    if !replaced {
+        return err;
+    }
+    if let Err(e) = d.persist_runtime_state(running) {
+        return err.context(format!(
+            "compose replaced the old container, and recording the new one failed ({e:#})"
+        ));
+    }
+    if let Err(e) = d.point_route(running).await {
+        return err.context(format!(
+            "compose replaced the old container; the state now names `{}`, but the route could not be pointed at \
+             it ({e:#}): run `berth reconcile {}` once the proxy answers",
+            running.name,
+            d.name()
+        ));
+    }
+    err.context(format!(
+        "compose had already replaced the old container: the state and the route now name `{}`, which is not ready; \
+         fix the stack and deploy again",
+        running.name
+    ))
 }
 
 async fn service_container(d: &Deployment<'_>, project: &str, service: &str) -> Result<ContainerInfo> {
