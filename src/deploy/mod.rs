@@ -164,9 +164,15 @@ impl Deployment<'_> {
     }
 
     /// Runs the readiness gate on `id` (see [`gate`]), its progress on the
-    /// spinner or status line and its warnings on stderr.
+    /// spinner and its warnings on stderr.
     pub async fn gate(&self, id: &str) -> Result<String> {
-        let progress = |msg: &str| self.status(msg);
+        // Progress ticks every second: on a terminal's spinner only, never
+        // as a flood of status lines in a CI log.
+        let progress = |msg: &str| {
+            if let Some(s) = &self.spinner {
+                s.0.set_message(msg.to_owned());
+            }
+        };
         let warn = |msg: &str| self.env.printer.warn(&format!("{}: {msg}", self.name()));
         let ui = gate::GateUi {
             progress: &progress,
