@@ -388,3 +388,39 @@ fn a_compose_gate_failure_after_up_leaves_no_state_naming_a_removed_container() 
         run.stderr
     );
 }
+
+#[test]
+fn a_first_deploy_of_a_crash_looping_app_fails_and_routes_nothing() {
+    let mut c = Case::new("rd-first-loop");
+    let name = c.name("rd-fl");
+    // No blue to fall back to: the container is watched before it counts.
+    c.add(&name, "image", crash_looping());
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(
+        run.stderr.contains("restarted") || run.stderr.contains("exited"),
+        "the failure says it crashed:\n{}",
+        run.stderr
+    );
+    assert!(workload_containers(&name).is_empty(), "the failed container is removed");
+    assert!(common::docker::state_row(&c.t, &name).is_none(), "nothing is recorded");
+}
+
+#[test]
+fn a_port_that_closes_again_after_the_gate_is_rolled_back_during_the_drain() {
+    let mut c = Case::new("rd-port-close");
+    let (name, blue, state) = with_blue(&mut c, "rd-pc");
+    // Listens (no health check: the port is the proof), then closes it and
+    // keeps running.
+    let mut config = scripted("httpd -p 8080 -h /www; sleep 1; killall httpd; exec sleep 1000");
+    config["liveness_window_ms"] = json!(500);
+    config["drain_ms"] = json!(3000);
+    c.set(&name, config);
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(
+        run.stderr.contains("stopped accepting connections"),
+        "the failure names the closed port:\n{}",
+        run.stderr
+    );
+    blue_kept(&c, &name, &blue, &state);
+    assert_rolled_back_event(&c, &name);
+}

@@ -80,7 +80,12 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<ContainerInfo> {
             } else {
                 "could not be gated"
             };
-            return Err(e.context(format!("green `{green_name}` {what}; {removed}; blue keeps serving")));
+            let kept = if d.blue.is_some() {
+                "blue keeps serving"
+            } else {
+                "nothing was routed to it"
+            };
+            return Err(e.context(format!("green `{green_name}` {what}; {removed}; {kept}")));
         }
     }
     d.record_phase("gate", t);

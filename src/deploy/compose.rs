@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, anyhow, bail};
 use tokio::process::Command;
 
-use super::Deployment;
+use super::{Deployment, gate};
 use crate::config::{ComposeConfig, KindConfig};
 use crate::docker::ContainerInfo;
 use crate::error::RedactedFailure;
@@ -144,6 +144,11 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     let container = service_container(d, &project, service).await?;
     let t = Instant::now();
     let gated = d.interruptible(d.gate(&container.id)).await;
+    if let Err(e) = &gated
+        && gate::is_not_ready(e)
+    {
+        d.show_logs(&container.id).await;
+    }
     let why = match gated {
         Ok(why) => why,
         Err(e) => {
@@ -201,14 +206,18 @@ async fn record_replacement(d: &mut Deployment<'_>, running: &ContainerInfo, err
 async fn service_container(d: &Deployment<'_>, project: &str, service: &str) -> Result<ContainerInfo> {
     let docker = &d.env.docker;
     let candidates = docker.containers_with_label(PROJECT_LABEL, project).await?;
-    let mut found = None;
-    for c in candidates {
-        if c.labels.get(SERVICE_LABEL).map(String::as_str) == Some(service) && c.state == "running" {
-            found = Some(c.id);
-            break;
-        }
-    }
-    let id = found.ok_or_else(|| anyhow!("stack `{project}` has no running container for service `{service}`"))?;
+    // The running one; else whatever compose left (restarting in a crash
+    // loop, or exited): the gate then says why it is not ready.
+    let of_service: Vec<_> = candidates
+        .into_iter()
+        .filter(|c| c.labels.get(SERVICE_LABEL).map(String::as_str) == Some(service))
+        .collect();
+    let found = of_service
+        .iter()
+        .find(|c| c.state == "running")
+        .or_else(|| of_service.first())
+        .map(|c| c.id.clone());
+    let id = found.ok_or_else(|| anyhow!("stack `{project}` has no container for service `{service}`"))?;
     docker
         .inspect(&id)
         .await?

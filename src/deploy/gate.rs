@@ -57,6 +57,8 @@ const TCP_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 const WATCH_POLL: Duration = Duration::from_millis(100);
 /// The longest pause between two HTTP probes of the watch.
 const WATCH_PROBE_EVERY: Duration = Duration::from_millis(500);
+/// Refused connections in a row that fail the watch of a port.
+const TCP_FAILURES: u32 = 2;
 /// How often a long wait says where it is.
 const PROGRESS_EVERY: Duration = Duration::from_secs(1);
 
@@ -119,7 +121,8 @@ pub async fn wait_ready(docker: &Docker, container_id: &str, config: &SourceConf
 /// drain, while the old container still runs): Ok when it stayed up; a
 /// [`NotReady`] when it exited, restarted, was OOM-killed, turned unhealthy
 /// (Docker health check), or failed `healthy_threshold` HTTP probes in a
-/// row. A Docker error is no verdict: the watch goes on until the window ends.
+/// row (with no health check at all: `port` refused connections twice in a
+/// row). A Docker error is no verdict: the watch goes on until the window ends.
 pub async fn watch(docker: &Docker, target: &ContainerInfo, config: &SourceConfig, window: Duration) -> Result<()> {
     let watch = Watch::new(target);
     let http = config
@@ -139,6 +142,12 @@ pub async fn watch(docker: &Docker, target: &ContainerInfo, config: &SourceConfi
         )),
         _ => None,
     };
+    // With no health check at all, the port is what the gate proved: it
+    // must keep accepting connections.
+    let tcp_port = match (&config.common.healthcheck, &target.health_check) {
+        (None, None) => config.port(),
+        _ => None,
+    };
     let started = Instant::now();
     let mut failed_in_a_row = 0u32;
     let mut next_probe = Instant::now();
@@ -148,6 +157,22 @@ pub async fn watch(docker: &Docker, target: &ContainerInfo, config: &SourceConfi
                 watch.check(&info)?;
                 if info.health.as_deref() == Some("unhealthy") {
                     not_ready!("the container's Docker health check reports unhealthy");
+                }
+                if let Some(port) = tcp_port
+                    && Instant::now() >= next_probe
+                    && let Some(ip) = info
+                        .ip_on(&config.common.network)
+                        .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
+                {
+                    next_probe = Instant::now() + WATCH_PROBE_EVERY;
+                    if accepts(SocketAddr::new(ip, port)).await {
+                        failed_in_a_row = 0;
+                    } else {
+                        failed_in_a_row += 1;
+                        if failed_in_a_row >= TCP_FAILURES {
+                            not_ready!("port {port} stopped accepting connections ({failed_in_a_row} tries in a row)");
+                        }
+                    }
                 }
                 if let Some((probe, hc)) = probe.as_mut()
                     && Instant::now() >= next_probe
@@ -208,10 +233,15 @@ impl Watch {
         }
         let restarts = info.restart_count - self.restarts_at_start;
         if restarts > 0 {
+            // Docker resets the exit code once the restart ran.
+            let code = if info.running || info.exit_code == 0 {
+                String::new()
+            } else {
+                format!(" (last exit code {})", info.exit_code)
+            };
             not_ready!(
-                "the container restarted {restarts} time{} (last exit code {}): it crashes after starting",
-                if restarts == 1 { "" } else { "s" },
-                info.exit_code
+                "the container restarted {restarts} time{}{code}: it crashes after starting",
+                if restarts == 1 { "" } else { "s" }
             );
         }
         if info.restarting {
@@ -413,7 +443,6 @@ async fn tcp_listening(
 ) -> Result<String> {
     let started = Instant::now();
     let mut shown = Instant::now();
-    let mut listening = false;
     loop {
         let info = inspect(docker, id).await?;
         watch.check(&info)?;
@@ -425,12 +454,8 @@ async fn tcp_listening(
             return liveness_window(docker, watch, id, window.saturating_sub(started.elapsed())).await;
         };
         let addr = SocketAddr::new(ip, port);
-        if !listening {
-            listening = matches!(
-                tokio::time::timeout(TCP_CONNECT_TIMEOUT, tokio::net::TcpStream::connect(addr)).await,
-                Ok(Ok(_))
-            );
-        }
+        // Every round: a port that closes again is not ready either.
+        let listening = accepts(addr).await;
         if listening && started.elapsed() >= window {
             return Ok(format!(
                 "{addr} accepts connections and the container ran for {} ms (liveness_window_ms)",
@@ -455,6 +480,14 @@ async fn tcp_listening(
         }
         tokio::time::sleep(NOT_LISTENING_POLL).await;
     }
+}
+
+/// Whether `addr` accepts a TCP connection within [`TCP_CONNECT_TIMEOUT`].
+async fn accepts(addr: SocketAddr) -> bool {
+    matches!(
+        tokio::time::timeout(TCP_CONNECT_TIMEOUT, tokio::net::TcpStream::connect(addr)).await,
+        Ok(Ok(_))
+    )
 }
 
 async fn liveness_window(docker: &Docker, watch: &Watch, id: &str, window: Duration) -> Result<String> {

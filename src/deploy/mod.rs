@@ -178,7 +178,30 @@ impl Deployment<'_> {
             progress: &progress,
             warn: &warn,
         };
-        gate::wait_ready(&self.env.docker, id, self.config, &ui).await
+        let why = gate::wait_ready(&self.env.docker, id, self.config, &ui).await?;
+        // With no earlier container to fall back to (a first deploy, or a
+        // compose stack, whose old container compose already replaced), a
+        // lucky probe would be final: watch the container a while before it
+        // takes the route. With a blue, the drain is the watch window.
+        if self.blue.is_none() {
+            let window = std::time::Duration::from_millis(
+                self.config.common.liveness_window_ms.min(self.config.common.drain_ms),
+            );
+            if !window.is_zero() {
+                let info = self
+                    .env
+                    .docker
+                    .inspect(id)
+                    .await?
+                    .ok_or_else(|| gate::NotReady("the container disappeared after its gate".to_owned()))?;
+                self.status(&format!(
+                    "gate passed ({why}); watching it for {} ms: nothing to fall back to",
+                    window.as_millis()
+                ));
+                gate::watch(&self.env.docker, &info, self.config, window).await?;
+            }
+        }
+        Ok(why)
     }
 
     /// The first steps of a rollback after the switch: shows the failed

@@ -222,8 +222,8 @@ async fn restore(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>, err: anyh
             {
                 let err = err.context(format!(
                     "the old container `{}` was started again, BUT the route could not be confirmed back on it \
-                     ({e:#}): it may point at the removed new container; fix the proxy, then run `berth \
-                     reconcile {}`",
+                     ({e:#}): it may still point at the new container, which is kept (stopped); fix the proxy, \
+                     then run `berth reconcile {}`",
                     blue.name,
                     d.name()
                 ));
@@ -244,9 +244,13 @@ async fn restore(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>, err: anyh
             (err, false)
         }
     };
-    // 4. Only now what this deploy created goes.
-    for c in &created {
-        d.remove_new_container(&c.id).await;
+    // 4. Only now what this deploy created goes; when the route could not
+    // be confirmed on blue it may still name the new container: that stays
+    // (stopped, parked) for `berth reconcile`.
+    if outcome.1 || !d.plan.is_routed() {
+        for c in &created {
+            d.remove_new_container(&c.id).await;
+        }
     }
     outcome
 }
