@@ -76,6 +76,15 @@ pub enum Command {
     /// Show the event history, newest first
     Events(EventsArgs),
 
+    /// Print the live container's logs (stdout and stderr kept apart)
+    Logs(LogsArgs),
+
+    /// Run a command in the live container; its exit code becomes berth's
+    #[command(after_help = "Exit codes: the command's own; 69 when the workload has no running \
+container (nothing ran); 125 when the daemon refused the command; 126 when the command cannot be run; \
+127 when it is not found.")]
+    Exec(ExecArgs),
+
     /// POST matching events to a URL
     #[command(subcommand)]
     Webhook(WebhookCommand),
@@ -247,6 +256,39 @@ pub struct EventsArgs {
     /// Keep printing new events as they are written, until interrupted
     #[arg(long, short)]
     pub follow: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Workload name
+    pub name: String,
+    /// Keep printing new lines; follows the workload to its next container when a deploy replaces it
+    #[arg(long, short)]
+    pub follow: bool,
+    /// Only lines newer than this: 30s, 10m, 2h, 7d
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
+    /// Only the last N lines
+    #[arg(long, short = 'n', value_name = "N")]
+    pub tail: Option<u64>,
+    /// Show Docker's timestamp (RFC 3339, UTC) in front of each line
+    #[arg(long, short)]
+    pub timestamps: bool,
+    /// Compose workloads: this service instead of the routed one
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Workload name
+    pub name: String,
+    /// Compose workloads: this service instead of the routed one
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<String>,
+    /// The command and its arguments (after `--`)
+    #[arg(required = true, last = true, value_name = "CMD")]
+    pub command: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -13,6 +13,11 @@ pub mod exit {
     pub const INVALID_CONFIG: i32 = 3;
     pub const NOT_FOUND: i32 = 4;
     pub const LOCKED: i32 = 5;
+    /// `berth exec`: the workload has no running container; nothing ran
+    /// (sysexits' EX_UNAVAILABLE, outside the codes commands usually use).
+    pub const NO_RUNNING_CONTAINER: i32 = 69;
+    /// `berth exec`: the daemon refused to run the command (as docker's 125).
+    pub const EXEC_FAILED: i32 = 125;
     pub const INTERRUPTED: i32 = 130;
     pub const TERMINATED: i32 = 143;
 }
@@ -30,6 +35,12 @@ pub enum BerthError {
     /// `deploy --no-adopt` found the workload running from another store.
     #[error("{0}")]
     AdoptionRefused(String),
+    /// `berth exec` found no running container of the workload.
+    #[error("{0}")]
+    NoRunningContainer(String),
+    /// `berth exec`: the daemon would not create or start the command.
+    #[error("{0}")]
+    ExecFailed(String),
     #[error("deploy interrupted (SIGINT)")]
     Interrupted,
     #[error("deploy terminated (SIGTERM)")]
@@ -59,6 +70,8 @@ impl BerthError {
             BerthError::Usage(_) => exit::USAGE,
             BerthError::Locked(_) => exit::LOCKED,
             BerthError::AdoptionRefused(_) => exit::FAILED,
+            BerthError::NoRunningContainer(_) => exit::NO_RUNNING_CONTAINER,
+            BerthError::ExecFailed(_) => exit::EXEC_FAILED,
             BerthError::Interrupted => exit::INTERRUPTED,
             BerthError::Terminated => exit::TERMINATED,
             BerthError::Exit(code) => *code,
@@ -73,6 +86,8 @@ impl BerthError {
             BerthError::Usage(_) => "usage",
             BerthError::Locked(_) => "locked",
             BerthError::AdoptionRefused(_) => "adoption_refused",
+            BerthError::NoRunningContainer(_) => "no_running_container",
+            BerthError::ExecFailed(_) => "exec_failed",
             BerthError::Interrupted => "interrupted",
             BerthError::Terminated => "terminated",
             BerthError::Exit(_) => "exit",

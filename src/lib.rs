@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 pub mod generated;
 pub mod http;
+pub mod live;
 pub mod output;
 pub mod proxy;
 pub mod source;

@@ -26,9 +26,12 @@ pub fn add(ctx: &Ctx, args: &WorkloadAddArgs) -> Result<()> {
     let store = ctx.store()?;
     let workload = store.insert_workload(&args.name, args.kind, &raw)?;
     report_warnings(&ctx.printer, &validated.warnings);
-    ctx.printer
-        .status(&format!("added workload `{}` ({})", workload.name, workload.kind));
-    print_workload(ctx, &workload, &validated, false);
+    let strategy = effective_strategy(&validated.config);
+    let line = format!(
+        "added workload `{}` ({}, strategy: {})",
+        workload.name, workload.kind, strategy.strategy
+    );
+    confirm_saved(ctx, &workload, &validated, &line);
     Ok(())
 }
 
@@ -59,11 +62,11 @@ pub fn set(ctx: &Ctx, args: &WorkloadSetArgs) -> Result<()> {
     report_warnings(&ctx.printer, &validated.warnings);
     let updated = store.workload(&args.name)?;
     let strategy = effective_strategy(&validated.config);
-    ctx.printer.status(&format!(
+    let line = format!(
         "updated workload `{}` (strategy: {}, {})",
         updated.name, strategy.strategy, strategy.reason
-    ));
-    print_workload(ctx, &updated, &validated, false);
+    );
+    confirm_saved(ctx, &updated, &validated, &line);
     Ok(())
 }
 
@@ -94,9 +97,8 @@ pub fn edit(ctx: &Ctx, name: &str) -> Result<()> {
             Ok((raw, validated)) => {
                 store.update_workload_config(name, &raw)?;
                 report_warnings(&ctx.printer, &validated.warnings);
-                ctx.printer.status(&format!("updated workload `{name}`"));
                 let updated = store.workload(name)?;
-                print_workload(ctx, &updated, &validated, false);
+                confirm_saved(ctx, &updated, &validated, &format!("updated workload `{name}`"));
                 return Ok(());
             }
             Err(err) if interactive => {
@@ -275,6 +277,16 @@ fn shown_config(config: &Value, show_secrets: bool) -> Value {
         config.clone()
     } else {
         mask_secrets(config)
+    }
+}
+
+/// After `add`, `set` or `edit`: one confirmation line on stderr; the stored
+/// config (secrets masked) on stdout only with `--output json`, so a
+/// script can read what was saved and a person is not shown it again.
+fn confirm_saved(ctx: &Ctx, workload: &Workload, validated: &Validated, line: &str) {
+    ctx.printer.status(line);
+    if ctx.printer.is_json() {
+        print_workload(ctx, workload, validated, false);
     }
 }
 

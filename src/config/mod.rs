@@ -5,6 +5,7 @@
 //! the typed [`SourceConfig`] that the deploy code reads.
 
 mod paths;
+mod secrets;
 pub mod strategy;
 mod validate;
 
@@ -15,6 +16,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use paths::resolve_paths;
+pub use secrets::{ResolvedSecrets, SecretRef, SecretValue, resolve_secrets};
 pub use strategy::{EffectiveStrategy, Strategy, effective_strategy, green_name, validate_strategy};
 pub use validate::{mask_secrets, validate, validate_workload_name};
 
@@ -121,7 +123,9 @@ pub struct CommonConfig {
     pub domains: Vec<String>,
     pub port: Option<u16>,
     pub ports: Vec<String>,
-    pub env: BTreeMap<String, String>,
+    /// Plain values or references (`{"from_env": ..}`, `{"from_file": ..}`),
+    /// resolved by [`resolve_secrets`] at deploy time.
+    pub env: BTreeMap<String, SecretValue>,
     pub healthcheck: Option<Healthcheck>,
     pub liveness_window_ms: u64,
     pub network: String,
@@ -238,7 +242,8 @@ pub struct DockerfileConfig {
     #[serde(default = "default_dockerfile")]
     pub dockerfile: String,
     #[serde(default)]
-    pub build_args: BTreeMap<String, String>,
+    /// Plain values or references, as `env`.
+    pub build_args: BTreeMap<String, SecretValue>,
     #[serde(default)]
     pub target: Option<String>,
 }

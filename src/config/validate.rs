@@ -170,14 +170,16 @@ pub fn validate_workload_name(name: &str) -> Result<(), String> {
     Err(why)
 }
 
-/// A copy of `raw` with every `env` and `build_args` value masked, keys kept:
-/// what `workload show` prints without `--show-secrets`.
+/// A copy of `raw` with every plain `env` and `build_args` value masked,
+/// keys kept: what `workload show` prints without `--show-secrets`.
+/// References (`{"from_env": ..}`, `{"from_file": ..}`) hold no secret and
+/// are shown as they are stored.
 pub fn mask_secrets(raw: &Value) -> Value {
     let mut masked = raw.clone();
     if let Some(config) = masked.as_object_mut() {
         for key in ["env", "build_args"] {
             if let Some(Value::Object(secrets)) = config.get_mut(key) {
-                for value in secrets.values_mut() {
+                for value in secrets.values_mut().filter(|v| !v.is_object()) {
                     *value = Value::String(SECRET_MASK.to_owned());
                 }
             }
@@ -683,14 +685,72 @@ fn check_env(report: &mut Report<'_>, config: &Map<String, Value>) {
         if let Some(why) = env_name_problem(key) {
             report.error(&path, why);
         }
-        if !value.is_string() {
-            report.error(
-                &path,
-                format!(
-                    "the value must be a string, got {} (quote numbers and booleans)",
-                    json_type(value)
-                ),
+        check_secret_value(report, &path, value);
+    }
+}
+
+/// The keys a secret reference may have: exactly one of them.
+const SECRET_REF_KEYS: &[&str] = &["from_env", "from_file"];
+
+/// An `env` or `build_args` value: a string, or a reference
+/// `{"from_env": "VAR"}` / `{"from_file": "/absolute/path"}` (DESIGN §9).
+/// Only the shape is checked here: the variable or file must exist where
+/// the deploy runs, which `resolve_secrets` checks then.
+fn check_secret_value(report: &mut Report<'_>, path: &str, value: &Value) {
+    let like = "\"value\", {\"from_env\": \"VAR\"} or {\"from_file\": \"/run/secrets/name\"}";
+    let reference = match value {
+        Value::String(_) => return,
+        Value::Object(reference) => reference,
+        other => {
+            report.error_hint(
+                path,
+                format!("the value must be a string or a reference, got {}", json_type(other)),
+                Some(format!("quote numbers and booleans; write it as {like}")),
             );
+            return;
+        }
+    };
+    for key in reference.keys().filter(|k| !SECRET_REF_KEYS.contains(&k.as_str())) {
+        report.unknown_key(&format!("{path}.{key}"), key, SECRET_REF_KEYS, "a secret reference");
+    }
+    let present: Vec<&str> = SECRET_REF_KEYS
+        .iter()
+        .copied()
+        .filter(|k| reference.contains_key(*k))
+        .collect();
+    match present.as_slice() {
+        [] if reference.is_empty() => report.error_hint(
+            path,
+            "an empty reference names no source",
+            Some(format!("write it as {like}")),
+        ),
+        [] => {}
+        [_, _, ..] => report.error_hint(
+            path,
+            "a reference names exactly one source, `from_env` or `from_file`, not both",
+            Some("keep one of them".to_owned()),
+        ),
+        ["from_env"] => {
+            let key_path = format!("{path}.from_env");
+            if let Some(Some(why)) = report.string(&key_path, &reference["from_env"]).map(env_name_problem) {
+                report.error_hint(
+                    &key_path,
+                    why,
+                    Some("name the variable, e.g. \"DB_PASSWORD\"".to_owned()),
+                );
+            }
+        }
+        [_] => {
+            let key_path = format!("{path}.from_file");
+            if let Some(file) = report.non_empty_string(&key_path, &reference["from_file"])
+                && !Path::new(file).is_absolute()
+            {
+                report.error_hint(
+                    &key_path,
+                    format!("`{}` must be an absolute path", shown(file)),
+                    Some("e.g. \"/run/secrets/db_password\"".to_owned()),
+                );
+            }
         }
     }
 }
@@ -1113,15 +1173,7 @@ fn check_build_args(report: &mut Report<'_>, value: &Value) {
         if key.is_empty() || key.contains(['=', '\0']) {
             report.error(&path, "a build argument name must be non-empty, without `=` or NUL");
         }
-        if !value.is_string() {
-            report.error(
-                &path,
-                format!(
-                    "the value must be a string, got {} (quote numbers and booleans)",
-                    json_type(value)
-                ),
-            );
-        }
+        check_secret_value(report, &path, value);
     }
 }
 

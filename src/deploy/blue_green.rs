@@ -40,6 +40,7 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<ContainerInfo> {
         d.name(),
         &d.store_id,
         d.config,
+        d.secrets,
         &d.artifact.image_id,
         &green_name,
         d.deploy_id,

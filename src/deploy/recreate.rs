@@ -79,6 +79,7 @@ async fn replace_and_gate(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>) 
         d.name(),
         &d.store_id,
         d.config,
+        d.secrets,
         &d.artifact.image_id,
         &name,
         d.deploy_id,

@@ -1,0 +1,420 @@
+//! What operators reach for after a deploy (issue 16), against the real
+//! Docker daemon through the real `berth` binary: secrets by reference,
+//! `berth logs` (following the workload across a blue-green swap),
+//! `berth exec` (exit codes, plain pipes) and Russian output.
+//!
+//! Needs a daemon and the local test images (`scripts/test`). Every test
+//! uses unique workload names and cleans up through [`Case`]'s guard.
+//!
+//! Run: `cargo test --test operate`.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::docker::{Case, db, docker, is_green_name, only_container, state_of, workload_containers};
+use common::wait_until;
+use serde_json::{Value, json};
+
+/// A local image probed on /healthz, no drain, short grace.
+fn image_config(image: &str) -> Value {
+    json!({
+        "image": image,
+        "pull": "missing",
+        "port": 8080,
+        "healthcheck": { "path": "/healthz", "interval_ms": 100, "deadline_ms": 10000 },
+        "drain_ms": 0,
+        "stop_timeout_s": 1,
+    })
+}
+
+/// Every row of every table of the store, as text: what anyone who can
+/// read the store file sees.
+fn store_dump(c: &Case) -> String {
+    let conn = db(&c.t);
+    let mut tables = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .expect("list tables");
+    let names: Vec<String> = tables
+        .query_map([], |r| r.get(0))
+        .expect("query tables")
+        .collect::<Result<_, _>>()
+        .expect("table names");
+    let mut dump = String::new();
+    for table in names {
+        let mut rows = conn.prepare(&format!("SELECT * FROM \"{table}\"")).expect("select");
+        let columns = rows.column_count();
+        let mut query = rows.query([]).expect("rows");
+        while let Some(row) = query.next().expect("row") {
+            for i in 0..columns {
+                let value: rusqlite::types::Value = row.get(i).expect("column");
+                dump.push_str(&format!("{value:?}\t"));
+            }
+            dump.push('\n');
+        }
+    }
+    // And the file itself, WAL included, for whatever SQL cannot see.
+    for suffix in ["", "-wal"] {
+        let mut path = c.t.db.clone().into_os_string();
+        path.push(suffix);
+        if let Ok(bytes) = std::fs::read(&path) {
+            dump.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    }
+    dump
+}
+
+// ---- secrets by reference ------------------------------------------------------------
+
+#[test]
+fn secrets_from_the_environment_and_a_file_reach_the_container_but_never_the_store() {
+    let mut c = Case::new("secret-refs");
+    let name = c.name("sec");
+    let env_value = format!("env-secret-{}", c.id);
+    let file_value = format!("file-secret-{}", c.id);
+    let file = c.t.write("secrets/db_password", &format!("{file_value}\n"));
+    let mut config = image_config("berth-test/app:env");
+    config["env"] = json!({
+        "VERSION": { "from_env": "BERTH_TEST_VERSION_SECRET" },
+        "DB_PASSWORD": { "from_file": file },
+    });
+    c.add(&name, "image", config);
+
+    let deployed =
+        c.t.command(&["--output", "json", "deploy", &name])
+            .env("BERTH_TEST_VERSION_SECRET", &env_value)
+            .output()
+            .expect("run berth");
+    let stdout = String::from_utf8_lossy(&deployed.stdout);
+    let stderr = String::from_utf8_lossy(&deployed.stderr);
+    assert!(deployed.status.success(), "{stdout}\n{stderr}");
+
+    // Both values reach the container (the env image answers $VERSION).
+    let live = only_container(&name);
+    let env = docker(&["inspect", "--format", "{{json .Config.Env}}", &live.id]);
+    assert!(env.contains(&format!("VERSION={env_value}")), "{env}");
+    assert!(env.contains(&format!("DB_PASSWORD={file_value}")), "{env}");
+    let ip = live.ip.clone().expect("container IP");
+    assert_eq!(
+        common::docker::http_get(&ip, "/").map(|(_, body)| body),
+        Ok(env_value.clone())
+    );
+
+    // ...and nowhere berth writes or prints.
+    let shown = c
+        .run(&["--output", "json", "workload", "show", &name, "--show-secrets"])
+        .success();
+    let events = c.run(&["--output", "json", "events", &name]).success();
+    let dump = store_dump(&c);
+    for (what, text) in [
+        ("store", dump.as_str()),
+        ("deploy output", &*stdout),
+        ("deploy stderr", &*stderr),
+        ("workload show --show-secrets", &shown.stdout),
+        ("events", &events.stdout),
+    ] {
+        assert!(!text.contains(&env_value), "the env secret is in the {what}");
+        assert!(!text.contains(&file_value), "the file secret is in the {what}");
+    }
+    // Positive control: the dump holds the references themselves.
+    assert!(dump.contains("BERTH_TEST_VERSION_SECRET"), "the dump misses the config");
+    // `workload show` prints references as references.
+    assert_eq!(
+        shown.json()["config"]["env"]["VERSION"],
+        json!({ "from_env": "BERTH_TEST_VERSION_SECRET" })
+    );
+    if let Ok(out) = std::process::Command::new("sqlite3").arg(&c.t.db).arg(".dump").output()
+        && out.status.success()
+    {
+        let sql = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            sql.contains("BERTH_TEST_VERSION_SECRET"),
+            "sqlite3 .dump misses the config"
+        );
+        assert!(
+            !sql.contains(&env_value) && !sql.contains(&file_value),
+            "a secret is in sqlite3 .dump"
+        );
+    }
+}
+
+#[test]
+fn an_unresolvable_reference_exits_3_naming_key_and_source_before_any_container_is_touched() {
+    let mut c = Case::new("secret-missing");
+    let name = c.name("sec");
+    let file = c.t.path().join("secrets/token");
+    c.t.write("secrets/token", "t0ken\n");
+    let mut config = image_config("berth-test/app:env");
+    config["env"] = json!({ "TOKEN": { "from_file": file } });
+    c.add(&name, "image", config.clone());
+    c.run(&["deploy", &name]).success();
+    let blue = only_container(&name);
+
+    // The file is gone and a variable is missing: both are named, exit 3,
+    // blue untouched and no deploy recorded.
+    std::fs::remove_file(&file).expect("remove secret file");
+    config["env"]["API_KEY"] = json!({ "from_env": "BERTH_TEST_SURELY_UNSET" });
+    c.set(&name, config);
+    let deploys = || -> i64 {
+        db(&c.t)
+            .query_row("SELECT COUNT(*) FROM deploys", [], |r| r.get(0))
+            .expect("count deploys")
+    };
+    let deploys_before = deploys();
+    let failed = c.run(&["deploy", &name]).code(3);
+    assert!(failed.stderr.contains(&name), "{}", failed.stderr);
+    assert!(failed.stderr.contains("env.API_KEY.from_env"), "{}", failed.stderr);
+    assert!(failed.stderr.contains("BERTH_TEST_SURELY_UNSET"), "{}", failed.stderr);
+    assert!(failed.stderr.contains("env.TOKEN.from_file"), "{}", failed.stderr);
+    assert!(failed.stderr.contains(&*file.to_string_lossy()), "{}", failed.stderr);
+    assert!(!failed.stderr.contains("t0ken"), "{}", failed.stderr);
+    let after = only_container(&name);
+    assert_eq!(
+        (after.id, after.running, after.started_at),
+        (blue.id, true, blue.started_at)
+    );
+    assert_eq!(deploys(), deploys_before);
+
+    let json = c.run(&["--output", "json", "deploy", &name]).code(3).json();
+    assert_eq!(json["error"]["code"], "invalid_config");
+    let paths: Vec<&str> = json["error"]["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["path"].as_str())
+        .collect();
+    assert_eq!(paths, ["env.API_KEY.from_env", "env.TOKEN.from_file"]);
+}
+
+// ---- logs -----------------------------------------------------------------------------
+
+/// A workload whose app prints a numbered line to stdout and one to stderr
+/// every 100 ms, each naming its container (the hostname is the short id).
+fn chatty_config() -> Value {
+    let mut config = image_config("berth-test/app:sh");
+    config["command"] = json!([
+        "(i=0; while true; do echo \"$(hostname) out $i\"; echo \"$(hostname) err $i\" >&2; i=$((i+1)); \
+         usleep 100000; done) & exec httpd -f -p 8080 -h /www"
+    ]);
+    config
+}
+
+/// Adds and deploys a chatty workload; its name and its live container.
+fn deploy_chatty(c: &mut Case) -> (String, common::docker::Container) {
+    let name = c.name("logs");
+    c.add(&name, "image", chatty_config());
+    c.run(&["deploy", &name]).success();
+    let live = only_container(&name);
+    (name, live)
+}
+
+/// Collects a child's stream, line by line, on a thread.
+fn collect(stream: impl Read + Send + 'static) -> Arc<Mutex<Vec<String>>> {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&lines);
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            sink.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+        }
+    });
+    lines
+}
+
+fn snapshot(lines: &Arc<Mutex<Vec<String>>>) -> Vec<String> {
+    lines.lock().unwrap_or_else(|p| p.into_inner()).clone()
+}
+
+/// Kills the follower when the test ends, pass or fail.
+struct Follower(Child);
+
+impl Drop for Follower {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn logs_follow_the_workload_across_a_blue_green_swap_without_repeating_a_line() {
+    let mut c = Case::new("logs-follow");
+    let (name, blue) = deploy_chatty(&mut c);
+    let blue_host = &blue.id[..12];
+
+    let mut child =
+        c.t.command(&["logs", &name, "--follow"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn berth logs");
+    let stdout = collect(child.stdout.take().expect("stdout"));
+    let stderr = collect(child.stderr.take().expect("stderr"));
+    let _follower = Follower(child);
+    assert!(
+        wait_until(Duration::from_secs(10), || snapshot(&stdout)
+            .iter()
+            .any(|l| l.starts_with(&format!("{blue_host} out")))),
+        "no line of blue: {:?} {:?}",
+        snapshot(&stdout),
+        snapshot(&stderr)
+    );
+
+    c.run(&["deploy", &name]).success();
+    let (green_id, green_name) = state_of(&c.t, &name);
+    assert!(is_green_name(&name, &green_name), "{green_name}");
+    let green_host = green_id[..12].to_owned();
+    assert!(
+        wait_until(Duration::from_secs(15), || snapshot(&stdout)
+            .iter()
+            .any(|l| l.starts_with(&format!("{green_host} out 3")))),
+        "the follow did not move to green: {:?} {:?}",
+        snapshot(&stdout),
+        snapshot(&stderr)
+    );
+    let out = snapshot(&stdout);
+    let err = snapshot(&stderr);
+    assert!(
+        err.iter()
+            .any(|l| l.contains("now following") && l.contains(&green_name)),
+        "the switch is not said on stderr: {err:?}"
+    );
+    // stdout has only the app's stdout, stderr its stderr.
+    assert!(out.iter().all(|l| l.contains(" out ")), "{out:?}");
+    assert!(
+        err.iter().any(|l| l.starts_with(&format!("{blue_host} err"))),
+        "{err:?}"
+    );
+    // No line twice, and green is shown from its first line.
+    let mut seen = std::collections::HashSet::new();
+    for line in &out {
+        assert!(seen.insert(line), "shown twice: {line}");
+    }
+    assert!(out.contains(&format!("{green_host} out 0")), "{out:?}");
+    // Blue's lines run without a gap up to where it stopped.
+    let blue_numbers: Vec<u64> = out
+        .iter()
+        .filter_map(|l| l.strip_prefix(&format!("{blue_host} out ")))
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let first = blue_numbers.first().copied().unwrap_or_default();
+    let expected: Vec<u64> = (first..first + blue_numbers.len() as u64).collect();
+    assert_eq!(blue_numbers, expected);
+}
+
+#[test]
+fn logs_tail_keeps_streams_apart_and_a_closed_pipe_exits_0() {
+    let mut c = Case::new("logs-tail");
+    let (name, live) = deploy_chatty(&mut c);
+    let host = &live.id[..12];
+    assert!(wait_until(Duration::from_secs(10), || {
+        c.run(&["logs", &name]).stdout.contains(&format!("{host} out 5"))
+    }));
+    // As docker counts: the last lines of both streams together.
+    let tail = c.run(&["logs", &name, "--tail", "4"]).success();
+    assert_eq!(
+        tail.stdout.lines().count() + tail.stderr.lines().count(),
+        4,
+        "{}\n{}",
+        tail.stdout,
+        tail.stderr
+    );
+    assert!(
+        tail.stdout.lines().all(|l| l.starts_with(&format!("{host} out"))),
+        "{}",
+        tail.stdout
+    );
+    assert!(
+        tail.stderr.lines().all(|l| l.starts_with(&format!("{host} err"))),
+        "{}",
+        tail.stderr
+    );
+    let stamped = c.run(&["logs", &name, "--tail", "1", "--timestamps"]).success();
+    assert!(stamped.stdout.starts_with("20"), "{}", stamped.stdout);
+
+    // `berth logs -f | head -1`: exits 0, quietly, once head is gone.
+    let mut child =
+        c.t.command(&["logs", &name, "--follow"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn berth logs");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("first line");
+    // The pipe's read end is dropped with the reader: the next write fails.
+    let mut status = None;
+    assert!(wait_until(Duration::from_secs(10), || {
+        status = child.try_wait().expect("try_wait");
+        status.is_some()
+    }));
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    assert_eq!(status.and_then(|s| s.code()), Some(0), "{stderr}");
+    assert!(!stderr.contains("error") && !stderr.contains("panick"), "{stderr}");
+}
+
+// ---- exec -----------------------------------------------------------------------------
+
+#[test]
+fn exec_gives_the_commands_exit_code_and_plain_piped_output() {
+    let mut c = Case::new("exec");
+    let name = c.name("exec");
+    let never = c.name("never");
+    c.add(&name, "image", image_config("berth-test/app:sh"));
+    c.add(&never, "image", image_config("berth-test/app:sh"));
+    c.run(&["deploy", &name]).success();
+
+    let run = c.run(&[
+        "exec",
+        &name,
+        "--",
+        "sh",
+        "-c",
+        "printf 'a\\nb\\n'; echo oops >&2; exit 7",
+    ]);
+    assert_eq!(run.code, 7, "{}", run.stderr);
+    assert_eq!(run.stdout, "a\nb\n", "no TTY: no \\r\\n");
+    assert_eq!(run.stderr, "oops\n");
+    c.run(&["exec", &name, "--", "true"]).success();
+    assert_eq!(c.run(&["exec", &name, "--", "no-such-command"]).code, 127);
+    assert_eq!(c.run(&["exec", &name, "--", "/tmp"]).code, 126);
+
+    // stdin is passed through, and its end reaches the command.
+    let cat =
+        c.t.run_stdin(&["exec", &name, "--", "cat"], "line 1\nline 2\n")
+            .success();
+    assert_eq!(cat.stdout, "line 1\nline 2\n");
+
+    // A stdin that stays open does not keep berth once the command exited.
+    let mut child =
+        c.t.command(&["exec", &name, "--", "sh", "-c", "exit 3"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn berth exec");
+    let _open_stdin = child.stdin.take();
+    let mut status = None;
+    let exited = wait_until(Duration::from_secs(15), || {
+        status = child.try_wait().expect("try_wait");
+        status.is_some()
+    });
+    if !exited {
+        let _ = child.kill();
+    }
+    assert_eq!(status.and_then(|s| s.code()), Some(3), "berth hung with stdin open");
+
+    // No running container: the documented code, and nothing ran.
+    let none = c.run(&["exec", &never, "--", "true"]);
+    assert_eq!(none.code, 69, "{}", none.stderr);
+    assert!(none.stderr.contains(&never), "{}", none.stderr);
+    assert!(workload_containers(&never).is_empty());
+}
