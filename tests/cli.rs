@@ -150,6 +150,29 @@ fn set_strategy_toggle_and_invalid_strategy_keeps_old_config() {
 }
 
 #[test]
+fn add_and_set_confirm_on_stderr_and_print_the_config_only_as_json() {
+    let t = TestContext::new();
+    let add = t.add("web", "image", &image_config()).success();
+    assert_eq!(add.stdout, "", "the config is not printed back to a person");
+    assert_eq!(add.stderr.lines().count(), 1, "{}", add.stderr);
+    assert!(add.stderr.contains("added workload `web`"), "{}", add.stderr);
+    let set = t.run(&["workload", "set", "web", "--strategy", "recreate"]).success();
+    assert_eq!(set.stdout, "");
+    assert_eq!(set.stderr.lines().count(), 1, "{}", set.stderr);
+    assert!(
+        t.run(&["-q", "workload", "set", "web", "--strategy", ""])
+            .success()
+            .stderr
+            .is_empty()
+    );
+    let json = t
+        .run(&["--output", "json", "workload", "set", "web", "--strategy", "recreate"])
+        .success()
+        .json();
+    assert_eq!(json["name"], "web");
+}
+
+#[test]
 fn set_config_replaces_the_config() {
     let t = TestContext::new();
     t.add("web", "image", &image_config()).success();

@@ -418,3 +418,27 @@ fn exec_gives_the_commands_exit_code_and_plain_piped_output() {
     assert!(none.stderr.contains(&never), "{}", none.stderr);
     assert!(workload_containers(&never).is_empty());
 }
+
+// ---- status ---------------------------------------------------------------------------
+
+#[test]
+fn status_shows_the_image_id_beside_the_reference() {
+    let mut c = Case::new("status-id");
+    let name = c.name("st");
+    c.add(&name, "image", image_config("berth-test/app:v1"));
+    c.run(&["deploy", &name]).success();
+    let live = only_container(&name);
+    let image_id = docker(&["inspect", "--format", "{{.Image}}", &live.id]);
+    assert!(image_id.starts_with("sha256:"), "{image_id}");
+
+    let json = c.run(&["--output", "json", "status", &name]).success().json();
+    assert_eq!(json["workloads"][0]["image"], "berth-test/app:v1");
+    assert_eq!(json["workloads"][0]["image_id"], image_id.as_str());
+    let human = c.run(&["status", &name]).success();
+    let short = &image_id["sha256:".len()..][..12];
+    assert!(
+        human.stdout.contains(&format!("berth-test/app:v1 ({short})")),
+        "{}",
+        human.stdout
+    );
+}

@@ -16,6 +16,9 @@ struct StatusRow {
     container: Option<String>,
     container_id: Option<String>,
     image: Option<String>,
+    /// The id (`sha256:...`) of the image the container runs: a tag can
+    /// move after a deploy, the id cannot. Null without a daemon or a container.
+    image_id: Option<String>,
     strategy: Option<String>,
     deploy_id: Option<i64>,
     since: Option<String>,
@@ -66,6 +69,7 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
             container: None,
             container_id: None,
             image: None,
+            image_id: None,
             strategy: None,
             deploy_id: None,
             since: None,
@@ -89,6 +93,7 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
                 (Some(_), Some(i)) => i.status.clone(),
             });
             row.health = info.as_ref().and_then(|i| i.health.clone());
+            row.image_id = info.as_ref().map(|i| i.image.clone()).filter(|id| !id.is_empty());
             row.container = Some(s.container_name);
             row.container_id = Some(s.container_id);
             row.image = Some(s.image_ref);
@@ -122,7 +127,11 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
                 r.container.unwrap_or_else(dash),
                 r.state.unwrap_or_else(|| "not deployed".to_owned()),
                 r.health.unwrap_or_else(dash),
-                r.image.unwrap_or_else(dash),
+                match (r.image, r.image_id) {
+                    (Some(image), Some(id)) => format!("{image} ({})", crate::docker::short(&id)),
+                    (Some(image), None) => image,
+                    (None, _) => dash(),
+                },
                 r.strategy.unwrap_or_else(dash),
                 r.since.unwrap_or_else(dash),
                 owner_text(r.owner, r.running_container.as_deref(), r.running_store.as_deref()),
