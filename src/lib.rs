@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 pub mod generated;
 pub mod http;
+pub mod i18n;
 pub mod live;
 pub mod output;
 pub mod proxy;
@@ -26,6 +27,7 @@ use crate::output::Printer;
 
 /// Parses the command line, runs the command and returns the exit code.
 pub fn main_exit_code() -> i32 {
+    i18n::init();
     let cli = Cli::parse();
     http::init_tls();
     let printer = Printer::new(cli.global.output, cli.global.quiet, cli.global.no_color);

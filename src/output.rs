@@ -6,7 +6,8 @@ use std::io::{self, IsTerminal, Write};
 use serde::Serialize;
 
 use crate::config::ConfigIssue;
-use crate::error::classify;
+use crate::error::{classify, human_chain};
+use crate::t;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum OutputFormat {
@@ -101,7 +102,7 @@ impl Printer {
     }
 
     pub fn warn(&self, msg: &str) {
-        let label = self.paint("warning", Style::Yellow);
+        let label = self.paint(&t!("label-warning"), Style::Yellow);
         write_stderr(format_args!("{label}: {msg}\n"));
     }
 
@@ -142,8 +143,8 @@ impl Printer {
                 }
             }));
         } else {
-            let label = self.paint("error", Style::Red);
-            write_stderr(format_args!("{label}: {err:#}\n"));
+            let label = self.paint(&t!("label-error"), Style::Red);
+            write_stderr(format_args!("{label}: {}\n", human_chain(err)));
             for issue in issues.unwrap_or_default() {
                 self.issue_line(issue, Style::Red);
             }
@@ -158,8 +159,13 @@ impl Printer {
         } else {
             issue.path.as_str()
         };
-        let mut line = format!("  {}: {}: {}", issue.workload, self.paint(path, style), issue.message);
-        if let Some(s) = &issue.suggestion {
+        let mut line = format!(
+            "  {}: {}: {}",
+            issue.workload,
+            self.paint(path, style),
+            issue.human_message()
+        );
+        if let Some(s) = issue.human_suggestion() {
             line.push_str(&format!(" ({s})"));
         }
         write_stderr(format_args!("{line}\n"));

@@ -330,8 +330,15 @@ fn logs_tail_keeps_streams_apart_and_a_closed_pipe_exits_0() {
         "{}",
         tail.stderr
     );
-    let stamped = c.run(&["logs", &name, "--tail", "1", "--timestamps"]).success();
-    assert!(stamped.stdout.starts_with("20"), "{}", stamped.stdout);
+    let stamped = c.run(&["logs", &name, "--tail", "4", "--timestamps"]).success();
+    let lines: Vec<&str> = stamped.stdout.lines().chain(stamped.stderr.lines()).collect();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("20") && l.contains(&format!("Z {host} "))),
+        "{lines:?}"
+    );
 
     // `berth logs -f | head -1`: exits 0, quietly, once head is gone.
     let mut child =
@@ -441,4 +448,95 @@ fn status_shows_the_image_id_beside_the_reference() {
         "{}",
         human.stdout
     );
+}
+
+// ---- Russian output -------------------------------------------------------------------
+
+#[test]
+fn a_failing_deploy_speaks_russian_under_a_russian_locale_and_json_stays_english() {
+    let mut c = Case::new("russian");
+    let name = c.name("ru");
+    let mut config = image_config("berth-test/app:v1");
+    config["env"] = json!({ "DB_PASSWORD": { "from_env": "BERTH_TEST_RU_UNSET" } });
+    c.add(&name, "image", config);
+    let russian = |args: &[&str], lang: &str| {
+        let out = c.t.command(args).env("LANG", lang).output().expect("run berth");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+
+    let (code, _, stderr) = russian(&["deploy", &name], "ru_RU.UTF-8");
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!("ошибка: неверная конфигурация нагрузки `{name}`: 1 ошибка")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{name}: env.DB_PASSWORD.from_env:")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("переменная окружения `BERTH_TEST_RU_UNSET` не задана"),
+        "{stderr}"
+    );
+    assert!(workload_containers(&name).is_empty());
+
+    // Pipelines never see a translation.
+    let (code, stdout, _) = russian(&["--output", "json", "deploy", &name], "ru_RU.UTF-8");
+    assert_eq!(code, Some(3));
+    let json: Value = serde_json::from_str(&stdout).expect("JSON error");
+    assert_eq!(json["error"]["code"], "invalid_config");
+    assert_eq!(
+        json["error"]["message"],
+        format!("invalid config for workload `{name}`: 1 error")
+    );
+    assert!(
+        json["error"]["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("environment variable `BERTH_TEST_RU_UNSET` is not set")),
+        "{stdout}"
+    );
+
+    // A terminal that cannot show Cyrillic, and C, get English.
+    for lang in ["ru_RU.KOI8-R", "C"] {
+        let (_, _, stderr) = russian(&["deploy", &name], lang);
+        assert!(
+            stderr.contains(&format!("error: invalid config for workload `{name}`")),
+            "{lang}: {stderr}"
+        );
+    }
+    // LC_ALL wins over LANG.
+    let out =
+        c.t.command(&["deploy", &name])
+            .env("LANG", "en_US.UTF-8")
+            .env("LC_ALL", "ru_RU.UTF-8")
+            .output()
+            .expect("run berth");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("неверная конфигурация"));
+
+    // A successful deploy's summary is Russian too; the stored event is not.
+    let mut fixed = image_config("berth-test/app:v1");
+    fixed["env"] = json!({ "DB_PASSWORD": { "from_env": "BERTH_TEST_RU_SET" } });
+    c.set(&name, fixed);
+    let out =
+        c.t.command(&["deploy", &name])
+            .env("LANG", "ru_RU.UTF-8")
+            .env("BERTH_TEST_RU_SET", "x")
+            .output()
+            .expect("run berth");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.starts_with(&format!("развёрнуто {name} -> ")), "{stdout}");
+    let (action, status): (String, String) = db(&c.t)
+        .query_row(
+            "SELECT action, status FROM event_log WHERE workload = ?1 ORDER BY id DESC LIMIT 1",
+            [&name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("read event_log");
+    assert_eq!(action, "deploy.succeeded");
+    assert!(status.starts_with("deployed "), "{status}");
 }

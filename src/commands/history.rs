@@ -89,10 +89,13 @@ pub async fn rollback(ctx: &Ctx, args: &RollbackArgs) -> Result<()> {
     let target = match args.to {
         Some(id) => {
             let d = deploys.iter().find(|d| d.id == id).ok_or_else(|| {
-                BerthError::NotFound(format!(
-                    "`{}` has no deploy {id} (see `berth history {}`)",
-                    workload.name, workload.name
-                ))
+                BerthError::NotFound(
+                    format!(
+                        "`{}` has no deploy {id} (see `berth history {}`)",
+                        workload.name, workload.name
+                    )
+                    .into(),
+                )
             })?;
             if d.status != "succeeded" {
                 bail!(
@@ -113,10 +116,13 @@ pub async fn rollback(ctx: &Ctx, args: &RollbackArgs) -> Result<()> {
                 .filter(|d| d.status == "succeeded" && d.artifact.as_deref().is_some_and(|a| !a.is_empty()))
                 .find(|d| d.artifact != live_artifact)
                 .ok_or_else(|| {
-                    BerthError::NotFound(format!(
-                        "`{}` has no earlier successful deploy with another artifact to roll back to",
-                        workload.name
-                    ))
+                    BerthError::NotFound(
+                        format!(
+                            "`{}` has no earlier successful deploy with another artifact to roll back to",
+                            workload.name
+                        )
+                        .into(),
+                    )
                 })?
         }
     };

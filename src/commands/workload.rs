@@ -14,6 +14,7 @@ use crate::docker::labels;
 use crate::error::BerthError;
 use crate::output::Printer;
 use crate::store::Workload;
+use crate::t;
 
 pub fn add(ctx: &Ctx, args: &WorkloadAddArgs) -> Result<()> {
     config::validate_workload_name(&args.name)
@@ -27,9 +28,11 @@ pub fn add(ctx: &Ctx, args: &WorkloadAddArgs) -> Result<()> {
     let workload = store.insert_workload(&args.name, args.kind, &raw)?;
     report_warnings(&ctx.printer, &validated.warnings);
     let strategy = effective_strategy(&validated.config);
-    let line = format!(
-        "added workload `{}` ({}, strategy: {})",
-        workload.name, workload.kind, strategy.strategy
+    let line = t!(
+        "workload-added",
+        workload = &workload.name,
+        kind = workload.kind.as_str(),
+        strategy = strategy.strategy.as_str()
     );
     confirm_saved(ctx, &workload, &validated, &line);
     Ok(())
@@ -62,9 +65,11 @@ pub fn set(ctx: &Ctx, args: &WorkloadSetArgs) -> Result<()> {
     report_warnings(&ctx.printer, &validated.warnings);
     let updated = store.workload(&args.name)?;
     let strategy = effective_strategy(&validated.config);
-    let line = format!(
-        "updated workload `{}` (strategy: {}, {})",
-        updated.name, strategy.strategy, strategy.reason
+    let line = t!(
+        "workload-updated",
+        workload = &updated.name,
+        strategy = strategy.strategy.as_str(),
+        reason = &strategy.reason
     );
     confirm_saved(ctx, &updated, &validated, &line);
     Ok(())
@@ -98,7 +103,12 @@ pub fn edit(ctx: &Ctx, name: &str) -> Result<()> {
                 store.update_workload_config(name, &raw)?;
                 report_warnings(&ctx.printer, &validated.warnings);
                 let updated = store.workload(name)?;
-                confirm_saved(ctx, &updated, &validated, &format!("updated workload `{name}`"));
+                confirm_saved(
+                    ctx,
+                    &updated,
+                    &validated,
+                    &t!("workload-updated-short", workload = name),
+                );
                 return Ok(());
             }
             Err(err) if interactive => {
@@ -348,6 +358,7 @@ pub(crate) fn read_config_source(name: &str, path: &Path) -> Result<Value> {
 fn parse_config_text(name: &str, text: &str) -> Result<Value> {
     serde_json::from_str(text).map_err(|e| {
         BerthError::invalid_config(vec![ConfigIssue {
+            text: None,
             workload: name.to_owned(),
             path: String::new(),
             message: format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
@@ -359,7 +370,7 @@ fn parse_config_text(name: &str, text: &str) -> Result<Value> {
 
 fn report_warnings(printer: &Printer, warnings: &[ConfigIssue]) {
     for w in warnings {
-        printer.warn(&w.to_string());
+        printer.warn(&w.human());
     }
 }
 

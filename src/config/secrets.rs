@@ -12,6 +12,8 @@ use std::fmt;
 use serde::Deserialize;
 
 use super::{ConfigIssue, KindConfig, SourceConfig};
+use crate::i18n::Msg;
+use crate::msg;
 
 /// One `env` or `build_args` value as stored.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
@@ -116,12 +118,8 @@ fn resolve_map(
                     SecretValue::Ref(r) => r.key(),
                     SecretValue::Plain(_) => "",
                 };
-                errors.push(ConfigIssue {
-                    workload: workload.to_owned(),
-                    path: format!("{section}.{key}.{key_of_ref}"),
-                    message,
-                    suggestion: Some(suggestion),
-                });
+                let path = format!("{section}.{key}.{key_of_ref}");
+                errors.push(ConfigIssue::localizable(workload, &path, message, Some(suggestion)));
             }
         }
     }
@@ -129,48 +127,41 @@ fn resolve_map(
 }
 
 /// The value behind `r`, or why it cannot be had and what to do.
-fn resolve_ref(r: &SecretRef) -> Result<String, (String, String)> {
+fn resolve_ref(r: &SecretRef) -> Result<String, (Msg, Msg)> {
     match r {
         SecretRef::FromEnv(var) => match std::env::var(var) {
             Ok(v) if v.contains('\0') => Err((
-                format!("environment variable `{var}` holds a NUL character"),
-                format!("set `{var}` to a value without NUL"),
+                msg!("secret-env-nul", var = var),
+                msg!("secret-env-nul-hint", var = var),
             )),
             Ok(v) => Ok(v),
             Err(std::env::VarError::NotPresent) => Err((
-                format!("environment variable `{var}` is not set in berth's environment"),
-                format!("export {var} before `berth deploy`; in CI, map the secret to `{var}`"),
+                msg!("secret-env-unset", var = var),
+                msg!("secret-env-unset-hint", var = var),
             )),
             Err(std::env::VarError::NotUnicode(_)) => Err((
-                format!("environment variable `{var}` is not valid UTF-8"),
-                format!("set `{var}` to a UTF-8 value"),
+                msg!("secret-env-not-utf8", var = var),
+                msg!("secret-env-not-utf8-hint", var = var),
             )),
         },
         SecretRef::FromFile(path) => match std::fs::read(path) {
             Ok(bytes) => {
-                let text = String::from_utf8(bytes).map_err(|_| {
-                    (
-                        format!("file `{path}` is not valid UTF-8"),
-                        "store the secret as UTF-8 text (base64 for binary)".to_owned(),
-                    )
-                })?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| (msg!("secret-file-not-utf8", file = path), msg!("secret-file-text-hint")))?;
                 let text = text
                     .strip_suffix("\r\n")
                     .or_else(|| text.strip_suffix('\n'))
                     .unwrap_or(&text);
                 if text.contains('\0') {
-                    return Err((
-                        format!("file `{path}` holds a NUL character"),
-                        "store the secret as text (base64 for binary)".to_owned(),
-                    ));
+                    return Err((msg!("secret-file-nul", file = path), msg!("secret-file-text-hint")));
                 }
                 Ok(text.to_owned())
             }
             // The io error names the reason (not found, permission denied),
             // never the contents.
             Err(e) => Err((
-                format!("file `{path}` cannot be read: {e}"),
-                "create it on the deploying host, readable by the user running berth".to_owned(),
+                msg!("secret-file-unreadable", file = path, reason = e.to_string()),
+                msg!("secret-file-unreadable-hint"),
             )),
         },
     }

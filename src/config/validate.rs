@@ -20,6 +20,8 @@ use super::{
     CommonConfig, ComposeConfig, ConfigIssue, DockerfileConfig, ImageConfig, Kind, KindConfig, SourceConfig,
     StaticConfig, Validated,
 };
+use crate::i18n::Msg;
+use crate::msg;
 
 #[cfg(test)]
 #[path = "tests.rs"]
@@ -256,8 +258,15 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// A translatable error.
+    fn error_msg(&mut self, path: &str, message: Msg, suggestion: Option<Msg>) {
+        let issue = ConfigIssue::localizable(self.workload, path, message, suggestion);
+        self.errors.push(issue);
+    }
+
     fn issue(&self, path: &str, message: String, suggestion: Option<String>) -> ConfigIssue {
         ConfigIssue {
+            text: None,
             workload: self.workload.to_owned(),
             path: path.to_owned(),
             message,
@@ -281,10 +290,10 @@ impl<'a> Report<'a> {
 
     /// A required key is missing.
     fn missing(&mut self, path: &str, what: &str, example: &str) {
-        self.error_hint(
+        self.error_msg(
             path,
-            format!("is required: {what}"),
-            Some(format!("add e.g. {example}")),
+            msg!("config-is-required", what = what),
+            Some(msg!("config-add-example", example = example)),
         );
     }
 
@@ -294,7 +303,7 @@ impl<'a> Report<'a> {
     fn string<'v>(&mut self, path: &str, value: &'v Value) -> Option<&'v str> {
         let s = value.as_str();
         if s.is_none() {
-            self.error(path, format!("must be a string, got {}", json_type(value)));
+            self.error_msg(path, msg!("config-must-be-string", got = json_type(value)), None);
         }
         s
     }
@@ -302,7 +311,7 @@ impl<'a> Report<'a> {
     fn non_empty_string<'v>(&mut self, path: &str, value: &'v Value) -> Option<&'v str> {
         let s = self.string(path, value)?;
         if s.is_empty() {
-            self.error(path, "must not be empty");
+            self.error_msg(path, msg!("config-must-not-be-empty"), None);
             return None;
         }
         Some(s)
@@ -311,7 +320,11 @@ impl<'a> Report<'a> {
     fn object<'v>(&mut self, path: &str, value: &'v Value, like: &str) -> Option<&'v Map<String, Value>> {
         let object = value.as_object();
         if object.is_none() {
-            self.error(path, format!("must be an object like {like}, got {}", json_type(value)));
+            self.error_msg(
+                path,
+                msg!("config-must-be-object", like = like, got = json_type(value)),
+                None,
+            );
         }
         object
     }
@@ -319,14 +332,18 @@ impl<'a> Report<'a> {
     fn array<'v>(&mut self, path: &str, value: &'v Value, like: &str) -> Option<&'v Vec<Value>> {
         let array = value.as_array();
         if array.is_none() {
-            self.error(path, format!("must be an array like {like}, got {}", json_type(value)));
+            self.error_msg(
+                path,
+                msg!("config-must-be-array", like = like, got = json_type(value)),
+                None,
+            );
         }
         array
     }
 
     fn boolean(&mut self, path: &str, value: &Value) {
         if !value.is_boolean() {
-            self.error(path, format!("must be true or false, got {}", json_type(value)));
+            self.error_msg(path, msg!("config-must-be-bool", got = json_type(value)), None);
         }
     }
 
@@ -364,10 +381,10 @@ impl<'a> Report<'a> {
             return;
         };
         if !allowed.contains(&s) {
-            self.error_hint(
+            self.error_msg(
                 path,
-                format!("`{}` is not one of {}", shown(s), quoted_list(allowed)),
-                did_you_mean(s, allowed).map(|c| format!("did you mean \"{c}\"?")),
+                msg!("config-not-one-of", value = shown(s), allowed = quoted_list(allowed)),
+                did_you_mean(s, allowed).map(|c| msg!("config-did-you-mean-value", candidate = c)),
             );
         }
     }
@@ -375,12 +392,12 @@ impl<'a> Report<'a> {
     /// A key that is not in `allowed`.
     fn unknown_key(&mut self, path: &str, key: &str, allowed: &[&str], section: &str) {
         let suggestion = match did_you_mean(key, allowed) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!("the fields of {section} are: {}", allowed.join(", ")),
+            Some(close) => msg!("config-did-you-mean-key", candidate = close),
+            None => msg!("config-fields-are", section = section, fields = allowed.join(", ")),
         };
-        self.error_hint(
+        self.error_msg(
             path,
-            format!("unknown field `{}` in {section}", shown(key)),
+            msg!("config-unknown-field", key = shown(key), section = section),
             Some(suggestion),
         );
     }
@@ -702,10 +719,10 @@ fn check_secret_value(report: &mut Report<'_>, path: &str, value: &Value) {
         Value::String(_) => return,
         Value::Object(reference) => reference,
         other => {
-            report.error_hint(
+            report.error_msg(
                 path,
-                format!("the value must be a string or a reference, got {}", json_type(other)),
-                Some(format!("quote numbers and booleans; write it as {like}")),
+                msg!("secret-value-type", got = json_type(other)),
+                Some(msg!("secret-value-type-hint", like = like)),
             );
             return;
         }
@@ -719,25 +736,17 @@ fn check_secret_value(report: &mut Report<'_>, path: &str, value: &Value) {
         .filter(|k| reference.contains_key(*k))
         .collect();
     match present.as_slice() {
-        [] if reference.is_empty() => report.error_hint(
+        [] if reference.is_empty() => report.error_msg(
             path,
-            "an empty reference names no source",
-            Some(format!("write it as {like}")),
+            msg!("secret-empty-ref"),
+            Some(msg!("secret-write-as", like = like)),
         ),
         [] => {}
-        [_, _, ..] => report.error_hint(
-            path,
-            "a reference names exactly one source, `from_env` or `from_file`, not both",
-            Some("keep one of them".to_owned()),
-        ),
+        [_, _, ..] => report.error_msg(path, msg!("secret-both-sources"), Some(msg!("secret-keep-one"))),
         ["from_env"] => {
             let key_path = format!("{path}.from_env");
             if let Some(Some(why)) = report.string(&key_path, &reference["from_env"]).map(env_name_problem) {
-                report.error_hint(
-                    &key_path,
-                    why,
-                    Some("name the variable, e.g. \"DB_PASSWORD\"".to_owned()),
-                );
+                report.error_hint(&key_path, why, Some(msg!("secret-name-the-variable").english()));
             }
         }
         [_] => {
@@ -745,10 +754,10 @@ fn check_secret_value(report: &mut Report<'_>, path: &str, value: &Value) {
             if let Some(file) = report.non_empty_string(&key_path, &reference["from_file"])
                 && !Path::new(file).is_absolute()
             {
-                report.error_hint(
+                report.error_msg(
                     &key_path,
-                    format!("`{}` must be an absolute path", shown(file)),
-                    Some("e.g. \"/run/secrets/db_password\"".to_owned()),
+                    msg!("secret-file-not-absolute", file = shown(file)),
+                    Some(msg!("secret-file-example")),
                 );
             }
         }

@@ -147,7 +147,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
         .interruptible(d.gate(&container.id))
         .await
         .with_context(|| format!("service `{service}` of stack `{project}` is not ready"))?;
-    d.status(&format!("gate passed: {why}"));
+    d.status(&crate::t!("deploy-gate-passed", why = why));
     d.record_phase("gate", t);
 
     let t = Instant::now();

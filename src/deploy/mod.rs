@@ -311,7 +311,11 @@ pub async fn drain(config: &SourceConfig, what: &str, status: impl Fn(&str)) {
     if drain.is_zero() {
         return;
     }
-    status(&format!("draining {what} for {} ms", drain.as_millis()));
+    status(&crate::t!(
+        "deploy-draining",
+        container = what,
+        ms = config.common.drain_ms
+    ));
     tokio::time::sleep(drain).await;
 }
 

@@ -42,10 +42,7 @@ const EXIT_CODE_DEADLINE: Duration = Duration::from_secs(10);
 pub async fn exec(docker: &Docker, target: &Target, command: &[String], tty: bool) -> Result<i32> {
     let name = target.workload();
     let container = target.running(docker).await?.ok_or_else(|| {
-        BerthError::NoRunningContainer(format!(
-            "workload `{name}` has no running container: nothing was run (deploy it with `berth deploy {name}`, \
-             or see `berth status {name}`)"
-        ))
+        BerthError::NoRunningContainer(crate::msg!("exec-no-running-container", workload = name).into())
     })?;
     let exec_failed = |e: bollard::errors::Error| {
         anyhow!(BerthError::ExecFailed(format!(

@@ -92,22 +92,26 @@ async fn next_container(
         // A daemon hiccup while waiting is retried, as a follow should.
         if let Ok(Some(next)) = target.running(docker).await {
             if next.id != previous.id {
-                notice(&format!(
-                    "{}: now following {} ({} stopped)",
-                    target.workload(),
-                    next.name,
-                    previous.name
+                notice(&crate::t!(
+                    "logs-now-following",
+                    workload = target.workload(),
+                    container = &next.name,
+                    previous = &previous.name
                 ));
             } else if waiting_said {
-                notice(&format!("{}: {} is running again", target.workload(), next.name));
+                notice(&crate::t!(
+                    "logs-running-again",
+                    workload = target.workload(),
+                    container = &next.name
+                ));
             }
             return Ok(next);
         }
         if !waiting_said {
-            notice(&format!(
-                "{}: {} stopped; waiting for the next container of the workload",
-                target.workload(),
-                previous.name
+            notice(&crate::t!(
+                "logs-waiting",
+                workload = target.workload(),
+                container = &previous.name
             ));
             waiting_said = true;
         }

@@ -114,9 +114,10 @@ impl Target {
     /// The error for a workload with no container on the daemon.
     pub fn no_container(&self) -> anyhow::Error {
         let name = &self.workload;
-        anyhow!(BerthError::NotFound(format!(
-            "workload `{name}` has no container on this Docker daemon (deploy it with `berth deploy {name}`)"
-        )))
+        anyhow!(BerthError::NotFound(
+            format!("workload `{name}` has no container on this Docker daemon (deploy it with `berth deploy {name}`)")
+                .into()
+        ))
     }
 
     async fn candidates(&self, docker: &Docker) -> Result<Vec<ContainerSummary>> {
