@@ -103,6 +103,16 @@ fn secrets_from_the_environment_and_a_file_reach_the_container_but_never_the_sto
         Ok(env_value.clone())
     );
 
+    // The dry run names where the references come from.
+    let dry =
+        c.t.command(&["deploy", &name, "--dry-run"])
+            .env("BERTH_TEST_VERSION_SECRET", &env_value)
+            .output()
+            .expect("run berth");
+    let dry = String::from_utf8_lossy(&dry.stdout);
+    assert!(dry.contains("env.VERSION <- $BERTH_TEST_VERSION_SECRET"), "{dry}");
+    assert!(!dry.contains(&env_value) && !dry.contains(&file_value), "{dry}");
+
     // ...and nowhere berth writes or prints.
     let shown = c
         .run(&["--output", "json", "workload", "show", &name, "--show-secrets"])
@@ -142,6 +152,34 @@ fn secrets_from_the_environment_and_a_file_reach_the_container_but_never_the_sto
 }
 
 #[test]
+fn a_build_arg_from_a_file_reaches_the_build_but_not_the_store() {
+    let mut c = Case::new("secret-build-arg");
+    let name = c.name("bargs");
+    let secret = format!("build-secret-{}", c.id);
+    let file = c.t.write("secrets/npm_token", &format!("{secret}\n"));
+    c.t.write(
+        "ctx/Dockerfile",
+        "FROM berth-test/app:v1\nARG NPM_TOKEN\nARG PLAIN\nRUN echo \"$NPM_TOKEN $PLAIN\" > /www/index.html\n",
+    );
+    let mut config = image_config("unused");
+    config.as_object_mut().expect("object").remove("image");
+    config.as_object_mut().expect("object").remove("pull");
+    config["context"] = json!(c.t.path().join("ctx"));
+    config["build_args"] = json!({ "NPM_TOKEN": { "from_file": file }, "PLAIN": "plain" });
+    c.add(&name, "dockerfile", config);
+    let deployed = c.run(&["deploy", &name]).success();
+
+    let live = only_container(&name);
+    let ip = live.ip.clone().expect("container IP");
+    assert_eq!(
+        common::docker::http_get(&ip, "/").map(|(_, body)| body),
+        Ok(format!("{secret} plain"))
+    );
+    assert!(!deployed.stderr.contains(&secret) && !deployed.stdout.contains(&secret));
+    assert!(!store_dump(&c).contains(&secret), "the build secret is in the store");
+}
+
+#[test]
 fn an_unresolvable_reference_exits_3_naming_key_and_source_before_any_container_is_touched() {
     let mut c = Case::new("secret-missing");
     let name = c.name("sec");
@@ -177,6 +215,10 @@ fn an_unresolvable_reference_exits_3_naming_key_and_source_before_any_container_
         (blue.id, true, blue.started_at)
     );
     assert_eq!(deploys(), deploys_before);
+
+    // The dry run says the same.
+    let dry = c.run(&["deploy", &name, "--dry-run"]).code(3);
+    assert!(dry.stderr.contains("env.API_KEY.from_env"), "{}", dry.stderr);
 
     let json = c.run(&["--output", "json", "deploy", &name]).code(3).json();
     assert_eq!(json["error"]["code"], "invalid_config");
