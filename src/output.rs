@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::config::ConfigIssue;
 use crate::error::{classify, human_chain};
+use crate::i18n::Msg;
 use crate::t;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -81,11 +82,17 @@ impl Printer {
     }
 
     /// A borderless table on stdout, one data line per row (pipe-friendly).
-    pub fn table(&self, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
+    /// `columns` are the message ids of the headers (`column-workload`; an
+    /// empty id is an empty header), shown in the language of human output.
+    pub fn table(&self, columns: &[&'static str], rows: impl IntoIterator<Item = Vec<String>>) {
         let mut table = comfy_table::Table::new();
         table.load_style(comfy_table::presets::NOTHING);
         table.force_no_tty();
-        table.set_header(header.to_vec());
+        let header: Vec<String> = columns
+            .iter()
+            .map(|id| if id.is_empty() { String::new() } else { Msg::new(id).localized() })
+            .collect();
+        table.set_header(header);
         for row in rows {
             table.add_row(row);
         }

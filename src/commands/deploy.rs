@@ -90,13 +90,8 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
     if ctx.printer.is_json() {
         ctx.printer.json(&json_results);
     } else if !rows.is_empty() {
-        let header = [
-            t!("column-workload"),
-            t!("column-status"),
-            t!("column-container"),
-            t!("column-duration"),
-        ];
-        ctx.printer.table(&header.each_ref().map(String::as_str), rows);
+        let columns = ["column-workload", "column-status", "column-container", "column-duration"];
+        ctx.printer.table(&columns, rows);
     }
     if let Some(e) = interrupted {
         return Err(e);

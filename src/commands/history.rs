@@ -58,7 +58,15 @@ pub fn history(ctx: &Ctx, args: &HistoryArgs) -> Result<()> {
         return Ok(());
     }
     ctx.printer.table(
-        &["ID", "STARTED", "STRATEGY", "IMAGE", "OUTCOME", "DURATION", ""],
+        &[
+            "column-id",
+            "column-started",
+            "column-strategy",
+            "column-image",
+            "column-outcome",
+            "column-duration",
+            "",
+        ],
         rows.iter().map(|r| {
             vec![
                 r.id.to_string(),

@@ -110,15 +110,15 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
     let dash = || "-".to_owned();
     ctx.printer.table(
         &[
-            "WORKLOAD",
-            "KIND",
-            "CONTAINER",
-            "STATE",
-            "HEALTH",
-            "IMAGE",
-            "STRATEGY",
-            "SINCE",
-            "RUNNING FROM",
+            "column-workload",
+            "column-kind",
+            "column-container",
+            "column-state",
+            "column-health",
+            "column-image",
+            "column-strategy",
+            "column-since",
+            "column-running-from",
         ],
         rows.into_iter().map(|r: StatusRow| {
             vec![

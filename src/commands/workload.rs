@@ -148,7 +148,13 @@ pub fn list(ctx: &Ctx) -> Result<()> {
         return Ok(());
     }
     ctx.printer.table(
-        &["NAME", "KIND", "STRATEGY", "DOMAINS", "UPDATED"],
+        &[
+            "column-name",
+            "column-kind",
+            "column-strategy",
+            "column-domains",
+            "column-updated",
+        ],
         rows.iter().map(|r| {
             vec![
                 r.name.clone(),

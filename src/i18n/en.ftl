@@ -38,6 +38,25 @@ column-workload = WORKLOAD
 column-status = STATUS
 column-container = CONTAINER
 column-duration = DURATION
+column-time = TIME
+column-severity = SEVERITY
+column-action = ACTION
+column-id = ID
+column-started = STARTED
+column-strategy = STRATEGY
+column-image = IMAGE
+column-outcome = OUTCOME
+column-kind = KIND
+column-state = STATE
+column-health = HEALTH
+column-since = SINCE
+column-running-from = RUNNING FROM
+column-url = URL
+column-on = ON
+column-signed = SIGNED
+column-name = NAME
+column-domains = DOMAINS
+column-updated = UPDATED
 
 ## Workloads
 

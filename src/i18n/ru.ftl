@@ -39,6 +39,25 @@ column-workload = НАГРУЗКА
 column-status = СТАТУС
 column-container = КОНТЕЙНЕР
 column-duration = ДЛИТЕЛЬНОСТЬ
+column-time = ВРЕМЯ
+column-severity = ВАЖНОСТЬ
+column-action = ДЕЙСТВИЕ
+column-id = ID
+column-started = НАЧАЛО
+column-strategy = СТРАТЕГИЯ
+column-image = ОБРАЗ
+column-outcome = ИТОГ
+column-kind = ВИД
+column-state = СОСТОЯНИЕ
+column-health = ЗДОРОВЬЕ
+column-since = С
+column-running-from = ЗАПУЩЕН ИЗ
+column-url = URL
+column-on = СОБЫТИЯ
+column-signed = ПОДПИСЬ
+column-name = ИМЯ
+column-domains = ДОМЕНЫ
+column-updated = ОБНОВЛЕНО
 
 ## Нагрузки
 

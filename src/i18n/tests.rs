@@ -37,14 +37,21 @@ fn ids_used_by_the_code() -> BTreeSet<String> {
                 walk(&path, found);
             } else if path.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&path).unwrap_or_default();
-                for marker in ["msg!(\"", "t!(\"", "Msg::new(\""] {
+                // Table columns are named by id in arrays: `"column-..."`.
+                for (marker, prefix) in [
+                    ("msg!(\"", ""),
+                    ("t!(\"", ""),
+                    ("Msg::new(\"", ""),
+                    ("\"column-", "column-"),
+                ] {
                     for (at, _) in text.match_indices(marker) {
                         let rest = &text[at + marker.len()..];
-                        let id: String = rest
+                        let tail: String = rest
                             .chars()
                             .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
                             .collect();
-                        if rest[id.len()..].starts_with('"') && !id.is_empty() && id != "id" {
+                        let id = format!("{prefix}{tail}");
+                        if rest[tail.len()..].starts_with('"') && !tail.is_empty() && id != "id" {
                             found.insert(id);
                         }
                     }
