@@ -90,7 +90,13 @@ impl Printer {
         table.force_no_tty();
         let header: Vec<String> = columns
             .iter()
-            .map(|id| if id.is_empty() { String::new() } else { Msg::new(id).localized() })
+            .map(|id| {
+                if id.is_empty() {
+                    String::new()
+                } else {
+                    Msg::new(id).localized()
+                }
+            })
             .collect();
         table.set_header(header);
         for row in rows {

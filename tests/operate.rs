@@ -582,3 +582,62 @@ fn a_failing_deploy_speaks_russian_under_a_russian_locale_and_json_stays_english
     assert_eq!(action, "deploy.succeeded");
     assert!(status.starts_with("deployed "), "{status}");
 }
+
+// ---- compose --------------------------------------------------------------------------
+
+#[test]
+fn logs_and_exec_reach_the_routed_compose_service_or_the_one_named() {
+    assert!(
+        common::docker::compose_cli().is_some(),
+        "no compose CLI: install docker-compose (Debian) or the compose plugin"
+    );
+    let mut c = Case::new("compose-logs");
+    let name = c.name("cpl");
+    let service = |word: &str| {
+        json!({
+            "image": "berth-test/app:sh",
+            "command": [format!("while true; do echo {word}-line; usleep 100000; done")],
+            "labels": { "berth-test-case": c.id },
+        })
+    };
+    let stack = json!({ "services": { "web": service("web"), "worker": service("worker") } });
+    // JSON is YAML: compose reads it as it is.
+    let file = c.t.write("stack/docker-compose.yml", &stack.to_string());
+    c.projects.push((name.clone(), file.clone()));
+    let config = json!({ "file": file, "service": "web", "liveness_window_ms": 200 });
+    c.add(&name, "compose", config);
+    c.run(&["deploy", &name]).success();
+
+    let has = |args: &[&str], word: &str| c.run(args).stdout.contains(word);
+    assert!(wait_until(Duration::from_secs(10), || has(
+        &["logs", &name],
+        "web-line"
+    )));
+    assert!(!has(&["logs", &name], "worker-line"));
+    assert!(wait_until(Duration::from_secs(10), || has(
+        &["logs", &name, "--service", "worker"],
+        "worker-line"
+    )));
+    let exec = c.run(&[
+        "exec",
+        &name,
+        "--service",
+        "worker",
+        "--",
+        "sh",
+        "-c",
+        "echo from-worker",
+    ]);
+    assert_eq!(
+        (exec.code, exec.stdout.as_str()),
+        (0, "from-worker\n"),
+        "{}",
+        exec.stderr
+    );
+
+    // --service is for compose workloads only.
+    let image = c.name("img");
+    c.add(&image, "image", image_config("berth-test/app:v1"));
+    let usage = c.run(&["logs", &image, "--service", "web"]).code(2);
+    assert!(usage.stderr.contains("compose"), "{}", usage.stderr);
+}

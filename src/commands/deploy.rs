@@ -90,7 +90,12 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
     if ctx.printer.is_json() {
         ctx.printer.json(&json_results);
     } else if !rows.is_empty() {
-        let columns = ["column-workload", "column-status", "column-container", "column-duration"];
+        let columns = [
+            "column-workload",
+            "column-status",
+            "column-container",
+            "column-duration",
+        ];
         ctx.printer.table(&columns, rows);
     }
     if let Some(e) = interrupted {
