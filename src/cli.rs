@@ -76,7 +76,7 @@ pub enum Command {
     /// Show the event history, newest first
     Events(EventsArgs),
 
-    /// Print the live container's logs (stdout and stderr kept apart)
+    /// Print the live container's logs (stdout and stderr kept apart; NDJSON with --output json)
     Logs(LogsArgs),
 
     /// Run a command in the live container; its exit code becomes berth's

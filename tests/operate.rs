@@ -382,6 +382,27 @@ fn logs_tail_keeps_streams_apart_and_a_closed_pipe_exits_0() {
         "{lines:?}"
     );
 
+    // JSON: one object per line, both streams, on stdout.
+    let json = c.run(&["--output", "json", "logs", &name, "--tail", "4"]).success();
+    let objects: Vec<Value> = json
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("NDJSON line"))
+        .collect();
+    assert_eq!(objects.len(), 4, "{}", json.stdout);
+    for o in &objects {
+        let (stream, line) = (o["stream"].as_str(), o["line"].as_str().unwrap_or_default());
+        let word = if stream == Some("stdout") { "out" } else { "err" };
+        assert!(line.starts_with(&format!("{host} {word} ")), "{o}");
+        assert_eq!(o["container"], json!(live.name));
+        assert!(
+            o["ts"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("20") && t.ends_with('Z')),
+            "{o}"
+        );
+    }
+
     // `berth logs -f | head -1`: exits 0, quietly, once head is gone.
     let mut child =
         c.t.command(&["logs", &name, "--follow"])

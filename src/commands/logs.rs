@@ -25,6 +25,7 @@ pub async fn exec(ctx: &Ctx, args: &LogsArgs) -> Result<()> {
         since,
         tail: args.tail,
         timestamps: args.timestamps,
+        json: ctx.printer.is_json(),
     };
     logs(&docker, &target, &request, |line| ctx.printer.status(line)).await
 }

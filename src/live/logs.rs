@@ -28,6 +28,9 @@ pub struct LogsRequest {
     pub tail: Option<u64>,
     /// Keep Docker's RFC 3339 timestamp in front of each line.
     pub timestamps: bool,
+    /// One JSON object per line on stdout (NDJSON), both streams:
+    /// `{container, stream: "stdout"|"stderr", ts, line}`.
+    pub json: bool,
 }
 
 /// How often a follow looks for the workload's next container, after the
@@ -56,7 +59,7 @@ pub async fn logs(docker: &Docker, target: &Target, req: &LogsRequest, notice: i
             (false, None) => (0, None),
         };
         first = false;
-        let (last, failed) = match stream(docker, &current.id, req, since, tail, resumed).await {
+        let (last, failed) = match stream(docker, &current, req, since, tail, resumed).await {
             Streamed::ClosedPipe => return Ok(()),
             Streamed::Ended(last) => (last, None),
             Streamed::Failed(e, last) => (last, Some(e)),
@@ -131,7 +134,7 @@ enum Streamed {
 /// `after` (ns since the epoch) were shown already and are dropped.
 async fn stream(
     docker: &Docker,
-    id: &str,
+    container: &ContainerSummary,
     req: &LogsRequest,
     since: i64,
     tail: Option<u64>,
@@ -147,6 +150,7 @@ async fn stream(
         .since(i32::try_from(since).unwrap_or(i32::MAX))
         .tail(&tail)
         .build();
+    let id = &container.id;
     let mut logs = docker.api().logs(id, Some(options));
     let mut last = None;
     while let Some(item) = logs.next().await {
@@ -170,16 +174,7 @@ async fn stream(
         if ts.is_some() {
             last = ts;
         }
-        let shown = if req.timestamps { &message[..] } else { line };
-        let written = if to_stderr {
-            // A closed stderr loses the line; stdout decides when to stop.
-            let _ = io::stderr().lock().write_all(shown);
-            Ok(())
-        } else {
-            let mut out = io::stdout().lock();
-            out.write_all(shown).and_then(|()| out.flush())
-        };
-        if let Err(e) = written {
+        if let Err(e) = emit(req, &container.name, to_stderr, &message, line) {
             if e.kind() == io::ErrorKind::BrokenPipe {
                 return Streamed::ClosedPipe;
             }
@@ -187,6 +182,33 @@ async fn stream(
         }
     }
     Streamed::Ended(last)
+}
+
+/// Writes one line where it belongs: the app's stdout to stdout, its
+/// stderr to stderr, or (JSON) both as objects on stdout. `message` is the
+/// line as Docker gave it (timestamp first), `line` the line without it.
+fn emit(req: &LogsRequest, container: &str, to_stderr: bool, message: &[u8], line: &[u8]) -> io::Result<()> {
+    if req.json {
+        let ts = &message[..message.len() - line.len()];
+        let text = String::from_utf8_lossy(line);
+        let object = serde_json::json!({
+            "container": container,
+            "stream": if to_stderr { "stderr" } else { "stdout" },
+            "ts": String::from_utf8_lossy(ts).trim_end(),
+            "line": text.strip_suffix('\n').unwrap_or(&text),
+        });
+        let mut out = io::stdout().lock();
+        return writeln!(out, "{object}").and_then(|()| out.flush());
+    }
+    let shown = if req.timestamps { message } else { line };
+    if to_stderr {
+        // A closed stderr loses the line; stdout decides when to stop.
+        let _ = io::stderr().lock().write_all(shown);
+        Ok(())
+    } else {
+        let mut out = io::stdout().lock();
+        out.write_all(shown).and_then(|()| out.flush())
+    }
 }
 
 /// Splits Docker's `2026-01-02T03:04:05.123456789Z ` prefix off a line:
