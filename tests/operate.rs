@@ -457,6 +457,25 @@ fn exec_gives_the_commands_exit_code_and_plain_piped_output() {
     assert_eq!(c.run(&["exec", &name, "--", "no-such-command"]).code, 127);
     assert_eq!(c.run(&["exec", &name, "--", "/tmp"]).code, 126);
 
+    // A TTY only when stdin is a terminal: through pipes, none...
+    let no_tty = c.run(&["exec", &name, "--", "tty"]);
+    assert_eq!((no_tty.code, no_tty.stdout.as_str()), (1, "not a tty\n"));
+    // ...and on a terminal (util-linux `script` gives berth one), a TTY.
+    let berth = env!("CARGO_BIN_EXE_berth");
+    let on_terminal = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{berth} exec {name} -- sh -c 'tty; exit 5'"),
+            "/dev/null",
+        ])
+        .env("BERTH_DB", &c.t.db)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run script (util-linux)");
+    let shown = String::from_utf8_lossy(&on_terminal.stdout);
+    assert!(shown.starts_with("/dev/pts/"), "{shown}");
+    assert_eq!(on_terminal.status.code(), Some(5), "{shown}");
+
     // stdin is passed through, and its end reaches the command.
     let cat =
         c.t.run_stdin(&["exec", &name, "--", "cat"], "line 1\nline 2\n")

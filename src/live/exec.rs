@@ -85,6 +85,19 @@ pub async fn exec(docker: &Docker, target: &Target, command: &[String], tty: boo
     } else {
         None
     };
+    // A resized terminal resizes the command's TTY (SIGWINCH).
+    let resizer = tty.then(|| {
+        let docker = docker.clone();
+        let exec_id = created.id.clone();
+        tokio::spawn(async move {
+            let Ok(mut winch) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::window_change()) else {
+                return;
+            };
+            while winch.recv().await.is_some() {
+                resize(&docker, &exec_id).await;
+            }
+        })
+    });
 
     // stdin is read on a thread of its own: a blocking read of an open
     // stdin must not keep berth alive once the command has exited.
@@ -137,6 +150,9 @@ pub async fn exec(docker: &Docker, target: &Target, command: &[String], tty: boo
         }
     }
     pump.abort();
+    if let Some(resizer) = resizer {
+        resizer.abort();
+    }
     let code = exit_code(docker, &created.id).await?;
     Ok(refine_cannot_run(code, &String::from_utf8_lossy(&tail)))
 }
@@ -182,18 +198,23 @@ async fn exit_code(docker: &Docker, id: &str) -> Result<i32> {
     }
 }
 
+/// Gives the command's TTY the size of berth's terminal (best effort).
+async fn resize(docker: &Docker, exec_id: &str) {
+    if let Ok((width, height)) = crossterm::terminal::size() {
+        let size = bollard::query_parameters::ResizeExecOptionsBuilder::default()
+            .w(i32::from(width))
+            .h(i32::from(height))
+            .build();
+        let _ = docker.api().resize_exec(exec_id, size).await;
+    }
+}
+
 /// The terminal in raw mode for an interactive TTY session, restored on drop.
 struct RawMode;
 
 impl RawMode {
     async fn enable(docker: &Docker, exec_id: &str) -> Option<RawMode> {
-        if let Ok((width, height)) = crossterm::terminal::size() {
-            let size = bollard::query_parameters::ResizeExecOptionsBuilder::default()
-                .w(i32::from(width))
-                .h(i32::from(height))
-                .build();
-            let _ = docker.api().resize_exec(exec_id, size).await;
-        }
+        resize(docker, exec_id).await;
         crossterm::terminal::enable_raw_mode().ok().map(|()| RawMode)
     }
 }
