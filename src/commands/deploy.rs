@@ -148,7 +148,7 @@ fn dry_run(ctx: &Ctx, names: &[String]) -> Result<()> {
             ctx.printer.data(&format!("  {}. {step}", i + 1));
         }
     }
-    ctx.printer.status("dry run: nothing was changed");
+    ctx.printer.status(&t!("deploy-dry-run-done"));
     Ok(())
 }
 

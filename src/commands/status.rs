@@ -125,7 +125,7 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
                 r.workload,
                 r.kind,
                 r.container.unwrap_or_else(dash),
-                r.state.unwrap_or_else(|| "not deployed".to_owned()),
+                r.state.unwrap_or_else(|| crate::t!("status-not-deployed")),
                 r.health.unwrap_or_else(dash),
                 match (r.image, r.image_id) {
                     (Some(image), Some(id)) => format!("{image} ({})", crate::docker::short(&id)),
@@ -182,15 +182,15 @@ async fn running_owner(
 /// `this store`, `store 1a2b… (web-k3f9q2)`, `older berth (web)`, `none`, `-`.
 fn owner_text(owner: Owner, container: Option<&str>, store: Option<&str>) -> String {
     match owner {
-        Owner::This => "this store".to_owned(),
-        Owner::None => "none".to_owned(),
+        Owner::This => crate::t!("status-owner-this"),
+        Owner::None => crate::t!("status-owner-none"),
         Owner::Unknown => "-".to_owned(),
         Owner::Other => {
-            let who = match store {
-                Some(id) => format!("store {id}"),
-                None => "older berth".to_owned(),
-            };
-            format!("{who} ({})", container.unwrap_or("?"))
+            let container = container.unwrap_or("?");
+            match store {
+                Some(id) => crate::t!("status-owner-store", store = id, container = container),
+                None => crate::t!("status-owner-older", container = container),
+            }
         }
     }
 }

@@ -143,8 +143,7 @@ pub fn list(ctx: &Ctx) -> Result<()> {
         return Ok(());
     }
     if rows.is_empty() {
-        ctx.printer
-            .status("no workloads yet: add one with `berth workload add NAME --kind KIND --config FILE`");
+        ctx.printer.status(&t!("workload-none-yet"));
         return Ok(());
     }
     ctx.printer.table(
@@ -244,12 +243,11 @@ pub async fn rm(ctx: &Ctx, args: &WorkloadRmArgs) -> Result<()> {
     }
     store.delete_workload(&workload.name)?;
     for c in &removed {
-        ctx.printer.status(&format!("removed container {c}"));
+        ctx.printer.status(&t!("workload-removed-container", container = c));
     }
-    ctx.printer.status(&format!("removed workload `{}`", workload.name));
+    ctx.printer.status(&t!("workload-removed", workload = &workload.name));
     if deployed {
-        ctx.printer
-            .status("note: berth never deletes NPM proxy hosts; remove the route by hand if it is no longer wanted");
+        ctx.printer.status(&t!("workload-removed-route-note"));
     }
     if ctx.printer.is_json() {
         ctx.printer

@@ -108,3 +108,18 @@ logs-now-following = { $workload }: now following { $container } ({ $previous } 
 logs-running-again = { $workload }: { $container } is running again
 logs-waiting = { $workload }: { $container } stopped; waiting for the next container of the workload
 exec-no-running-container = workload `{ $workload }` has no running container: nothing was run (deploy it with `berth deploy { $workload }`, or see `berth status { $workload }`)
+
+## Status, workloads, events
+
+status-owner-this = this store
+status-owner-none = none
+status-owner-store = store { $store } ({ $container })
+status-owner-older = older berth ({ $container })
+status-not-deployed = not deployed
+deploy-dry-run-done = dry run: nothing was changed
+workload-none-yet = no workloads yet: add one with `berth workload add NAME --kind KIND --config FILE`
+workload-removed-container = removed container { $container }
+workload-removed = removed workload `{ $workload }`
+workload-removed-route-note = note: berth never deletes NPM proxy hosts; remove the route by hand if it is no longer wanted
+events-none = no events
+events-next-page = next page: { $command }

@@ -109,3 +109,18 @@ logs-now-following = { $workload }: теперь показываем { $contain
 logs-running-again = { $workload }: { $container } снова работает
 logs-waiting = { $workload }: { $container } остановлен; ждём следующий контейнер нагрузки
 exec-no-running-container = у нагрузки `{ $workload }` нет работающего контейнера: ничего не запущено (разверните её: `berth deploy { $workload }`, или см. `berth status { $workload }`)
+
+## Состояние, нагрузки, события
+
+status-owner-this = это хранилище
+status-owner-none = никто
+status-owner-store = хранилище { $store } ({ $container })
+status-owner-older = старый berth ({ $container })
+status-not-deployed = не развёрнута
+deploy-dry-run-done = пробный запуск: ничего не изменено
+workload-none-yet = нагрузок пока нет: добавьте командой `berth workload add NAME --kind KIND --config FILE`
+workload-removed-container = контейнер { $container } удалён
+workload-removed = нагрузка `{ $workload }` удалена
+workload-removed-route-note = примечание: berth никогда не удаляет хосты NPM; удалите маршрут вручную, если он больше не нужен
+events-none = событий нет
+events-next-page = следующая страница: { $command }
