@@ -35,7 +35,7 @@ pub enum BerthError {
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]
-    Locked(String),
+    Locked(Text),
     /// `deploy --no-adopt` found the workload running from another store.
     #[error("{0}")]
     AdoptionRefused(String),
@@ -66,7 +66,9 @@ impl BerthError {
     pub fn human(&self) -> String {
         match self {
             BerthError::InvalidConfig { errors, .. } => invalid_config_msg(errors).localized(),
-            BerthError::NotFound(text) | BerthError::NoRunningContainer(text) => text.human(),
+            BerthError::NotFound(text) | BerthError::NoRunningContainer(text) | BerthError::Locked(text) => {
+                text.human()
+            }
             other => other.to_string(),
         }
     }

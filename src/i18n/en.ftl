@@ -14,6 +14,7 @@ invalid-config = invalid config for workload `{ $workload }`: { $count ->
    *[other] { $count } errors
 }
 no-such-workload = no workload named `{ $workload }` (see `berth workload list`)
+lock-deploy-busy = workload `{ $workload }` is being deployed by another berth (pid { $pid }, since { $since }); wait for it, or pass --wait to queue behind it
 
 ## Deploy progress (one line each, prefixed with the workload)
 

@@ -15,6 +15,7 @@ invalid-config = неверная конфигурация нагрузки `{ $
    *[many] { $count } ошибок
 }
 no-such-workload = нагрузки с именем `{ $workload }` нет (см. `berth workload list`)
+lock-deploy-busy = нагрузку `{ $workload }` сейчас развёртывает другой berth (pid { $pid }, с { $since }); дождитесь его или добавьте --wait, чтобы встать в очередь
 
 ## Ход развёртывания
 
