@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::Kind;
+use crate::i18n::Msg;
 use crate::output::OutputFormat;
 
 #[derive(Debug, Parser)]
@@ -24,6 +25,52 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The command line with its help in the language of human output:
+    /// each command's one-line description comes from the message
+    /// `help-<command>` (clap's own words, such as `Usage:`, stay English).
+    /// Completions and man pages are generated from [`Cli::command`], in
+    /// English.
+    pub fn localized_command() -> clap::Command {
+        let mut command = <Cli as clap::CommandFactory>::command();
+        if crate::i18n::lang() == crate::i18n::Lang::En {
+            return command;
+        }
+        let about = Msg::new("help-berth").localized();
+        // The long description is English prose: the short one replaces it.
+        command = command.about(about.clone()).long_about(about);
+        let names: Vec<String> = command.get_subcommands().map(|c| c.get_name().to_owned()).collect();
+        for name in names {
+            if let Some(id) = help_id(&name) {
+                let about = Msg::new(id).localized();
+                command = command.mut_subcommand(&name, |sub| sub.about(about));
+            }
+        }
+        command
+    }
+}
+
+/// The message id of a top-level command's description.
+pub fn help_id(command: &str) -> Option<&'static str> {
+    Some(match command {
+        "workload" => "help-workload",
+        "validate" => "help-validate",
+        "deploy" => "help-deploy",
+        "history" => "help-history",
+        "rollback" => "help-rollback",
+        "status" => "help-status",
+        "reconcile" => "help-reconcile",
+        "proxy" => "help-proxy",
+        "events" => "help-events",
+        "logs" => "help-logs",
+        "exec" => "help-exec",
+        "webhook" => "help-webhook",
+        "completions" => "help-completions",
+        "man" => "help-man",
+        _ => return None,
+    })
 }
 
 #[derive(Debug, Args)]

@@ -358,3 +358,20 @@ fn missing_subcommand_is_a_usage_error() {
     t.run(&["workload"]).code(2);
     t.run(&["--output", "yaml", "workload", "list"]).code(2);
 }
+
+#[test]
+fn help_speaks_russian_under_a_russian_locale_and_english_otherwise() {
+    let mut t = TestContext::new();
+    let english = t.run(&["--help"]).success();
+    assert!(
+        english
+            .stdout
+            .contains("Deploy workloads: prepare, start, gate, route, persist, reap"),
+        "{}",
+        english.stdout
+    );
+    t.env("LANG", "ru_RU.UTF-8");
+    let russian = t.run(&["--help"]).success();
+    assert!(russian.stdout.contains("Развернуть нагрузки"), "{}", russian.stdout);
+    assert!(!russian.stdout.contains("Deploy workloads:"), "{}", russian.stdout);
+}

@@ -124,3 +124,21 @@ workload-removed = removed workload `{ $workload }`
 workload-removed-route-note = note: berth never deletes NPM proxy hosts; remove the route by hand if it is no longer wanted
 events-none = no events
 events-next-page = next page: { $command }
+
+## Help (`berth --help`; the English must equal the clap doc comments, a test checks)
+
+help-berth = Deploy workloads to a Docker host with zero-downtime swaps
+help-workload = Add, change, list, show and remove workloads
+help-validate = Check workload configs without saving or deploying anything
+help-deploy = Deploy workloads: prepare, start, gate, route, persist, reap
+help-history = List a workload's deploys, newest first
+help-rollback = Redeploy an earlier artifact with the current config
+help-status = Show what is deployed and whether it is running
+help-reconcile = Repair what an interrupted deploy left behind
+help-proxy = Configure the Nginx Proxy Manager that routes workload domains
+help-events = Show the event history, newest first
+help-logs = Print the live container's logs (stdout and stderr kept apart; NDJSON with --output json)
+help-exec = Run a command in the live container; its exit code becomes berth's
+help-webhook = POST matching events to a URL
+help-completions = Print a shell completion script
+help-man = Print the berth(1) man page

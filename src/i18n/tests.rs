@@ -145,3 +145,22 @@ fn russian_needs_a_utf8_terminal() {
     );
     assert_eq!(detect_with(&[("BERTH_LANG", "ru"), ("LC_CTYPE", "C.UTF-8")]), Lang::Ru);
 }
+
+#[test]
+fn every_command_has_help_in_both_languages_and_the_english_matches_clap() {
+    use clap::CommandFactory;
+    let command = crate::cli::Cli::command();
+    let about = |c: &clap::Command| c.get_about().map(ToString::to_string).unwrap_or_default();
+    assert_eq!(Msg::new("help-berth").english(), about(&command));
+    for sub in command.get_subcommands() {
+        let Some(id) = crate::cli::help_id(sub.get_name()) else {
+            panic!("`berth {}` has no help message id", sub.get_name());
+        };
+        assert_eq!(Msg::new(id).english(), about(sub), "{id}");
+        assert_ne!(
+            Msg::new(id).format(Lang::Ru),
+            Msg::new(id).english(),
+            "{id} is not translated"
+        );
+    }
+}
