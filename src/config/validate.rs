@@ -495,15 +495,15 @@ fn check_route(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>)
         }
         // A static site's server listens on 80; other kinds must say.
         None if kind != Kind::Static && (has_domains || has_healthcheck) => {
-            let because = match (has_domains, has_healthcheck) {
-                (true, true) => "`domains` and `healthcheck` are set",
-                (true, false) => "`domains` is set",
-                _ => "`healthcheck` is set",
+            let id = match (has_domains, has_healthcheck) {
+                (true, true) => "config-port-required-domains-healthcheck",
+                (true, false) => "config-port-required-domains",
+                _ => "config-port-required-healthcheck",
             };
-            report.error_hint(
+            report.error_msg(
                 "port",
-                format!("is required because {because}: the container port the route and the probe use"),
-                Some("add e.g. \"port\": 8080".to_owned()),
+                Msg::new(id),
+                Some(msg!("config-add-example", example = "\"port\": 8080")),
             );
         }
         None => {}
@@ -674,10 +674,10 @@ fn check_healthcheck(report: &mut Report<'_>, value: &Value) {
 
 fn check_probe_path(report: &mut Report<'_>, path: &str) {
     if !path.starts_with('/') {
-        report.error_hint(
+        report.error_msg(
             "healthcheck.path",
-            format!("`{}` must start with `/`", shown(path)),
-            Some(format!("use \"/{}\"", shown(path))),
+            msg!("config-path-must-start-with-slash", path = shown(path)),
+            Some(msg!("config-use", value = format!("\"/{}\"", shown(path)))),
         );
     } else if path.chars().any(|c| c.is_whitespace() || c.is_control()) {
         report.error(

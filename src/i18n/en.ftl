@@ -79,6 +79,11 @@ config-unknown-field = unknown field `{ $key }` in { $section }
 config-fields-are = the fields of { $section } are: { $fields }
 config-is-required = is required: { $what }
 config-add-example = add e.g. { $example }
+config-port-required-domains-healthcheck = is required because `domains` and `healthcheck` are set: the container port the route and the probe use
+config-port-required-domains = is required because `domains` is set: the container port the route and the probe use
+config-port-required-healthcheck = is required because `healthcheck` is set: the container port the route and the probe use
+config-path-must-start-with-slash = `{ $path }` must start with `/`
+config-use = use { $value }
 
 ## Secrets by reference
 

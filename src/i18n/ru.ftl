@@ -80,6 +80,11 @@ config-unknown-field = неизвестное поле `{ $key }` в { $section 
 config-fields-are = поля { $section }: { $fields }
 config-is-required = обязательно: { $what }
 config-add-example = добавьте, например, { $example }
+config-port-required-domains-healthcheck = обязательно, потому что заданы `domains` и `healthcheck`: порт контейнера, который используют маршрут и проверка
+config-port-required-domains = обязательно, потому что задано `domains`: порт контейнера, который используют маршрут и проверка
+config-port-required-healthcheck = обязательно, потому что задано `healthcheck`: порт контейнера, который используют маршрут и проверка
+config-path-must-start-with-slash = `{ $path }` должен начинаться с `/`
+config-use = пишите { $value }
 
 ## Секреты по ссылке
 
