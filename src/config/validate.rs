@@ -20,7 +20,7 @@ use super::{
     CommonConfig, ComposeConfig, ConfigIssue, DockerfileConfig, ImageConfig, Kind, KindConfig, SourceConfig,
     StaticConfig, Validated,
 };
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::msg;
 
 #[cfg(test)]
@@ -303,7 +303,7 @@ impl<'a> Report<'a> {
     fn string<'v>(&mut self, path: &str, value: &'v Value) -> Option<&'v str> {
         let s = value.as_str();
         if s.is_none() {
-            self.error_msg(path, msg!("config-must-be-string", got = json_type(value)), None);
+            self.error_msg(path, msg!("config-must-be-string", got = json_type_msg(value)), None);
         }
         s
     }
@@ -322,7 +322,7 @@ impl<'a> Report<'a> {
         if object.is_none() {
             self.error_msg(
                 path,
-                msg!("config-must-be-object", like = like, got = json_type(value)),
+                msg!("config-must-be-object", like = like, got = json_type_msg(value)),
                 None,
             );
         }
@@ -334,7 +334,7 @@ impl<'a> Report<'a> {
         if array.is_none() {
             self.error_msg(
                 path,
-                msg!("config-must-be-array", like = like, got = json_type(value)),
+                msg!("config-must-be-array", like = like, got = json_type_msg(value)),
                 None,
             );
         }
@@ -343,36 +343,31 @@ impl<'a> Report<'a> {
 
     fn boolean(&mut self, path: &str, value: &Value) {
         if !value.is_boolean() {
-            self.error_msg(path, msg!("config-must-be-bool", got = json_type(value)), None);
+            self.error_msg(path, msg!("config-must-be-bool", got = json_type_msg(value)), None);
         }
     }
 
     /// An integer within `min..=max` (`u64::MAX`: no upper bound).
     fn integer(&mut self, path: &str, value: &Value, min: u64, max: u64) -> Option<u64> {
+        // Numbers as text: Fluent would group the digits of 65535.
         let range = if max == u64::MAX {
-            format!("at least {min}")
+            msg!("config-range-at-least", min = min.to_string())
         } else {
-            format!("between {min} and {max}")
+            msg!("config-range-between", min = min.to_string(), max = max.to_string())
         };
         let Some(number) = value.as_number() else {
-            self.error(path, format!("must be an integer {range}, got {}", json_type(value)));
+            let got = json_type_msg(value);
+            self.error_msg(path, msg!("config-must-be-integer", range = range, got = got), None);
             return None;
         };
-        match number.as_u64() {
-            Some(n) if (min..=max).contains(&n) => Some(n),
-            Some(_) => {
-                self.error(path, format!("must be {range}"));
-                None
-            }
-            None if number.is_i64() => {
-                self.error(path, format!("must be {range}, not negative"));
-                None
-            }
-            None => {
-                self.error(path, format!("must be a whole number {range} (no decimal point)"));
-                None
-            }
-        }
+        let id = match number.as_u64() {
+            Some(n) if (min..=max).contains(&n) => return Some(n),
+            Some(_) => "config-must-be-in-range",
+            None if number.is_i64() => "config-must-be-in-range-not-negative",
+            None => "config-must-be-whole-in-range",
+        };
+        self.error_msg(path, Msg::new(id).arg("range", range), None);
+        None
     }
 
     /// A string among `allowed`, with a did-you-mean when one is close.
@@ -390,10 +385,17 @@ impl<'a> Report<'a> {
     }
 
     /// A key that is not in `allowed`.
-    fn unknown_key(&mut self, path: &str, key: &str, allowed: &[&str], section: &str) {
+    /// `section` names where the key was found: a message, or a key name
+    /// as it is (`"healthcheck"`).
+    fn unknown_key(&mut self, path: &str, key: &str, allowed: &[&str], section: impl Into<Arg>) {
+        let section: Arg = section.into();
         let suggestion = match did_you_mean(key, allowed) {
             Some(close) => msg!("config-did-you-mean-key", candidate = close),
-            None => msg!("config-fields-are", section = section, fields = allowed.join(", ")),
+            None => msg!(
+                "config-fields-are",
+                section = section.clone(),
+                fields = allowed.join(", ")
+            ),
         };
         self.error_msg(
             path,
@@ -475,7 +477,12 @@ fn check_keys(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>) 
                 format!("`{key}` is not a field of {section} (it belongs to {owner} workloads)"),
                 Some(format!("remove `{key}`, or add the workload with --kind {owner}")),
             ),
-            None => report.unknown_key(key, key, &allowed, &section),
+            None => report.unknown_key(
+                key,
+                key,
+                &allowed,
+                msg!("config-section-workload", kind = kind.as_str()),
+            ),
         }
     }
 }
@@ -721,14 +728,19 @@ fn check_secret_value(report: &mut Report<'_>, path: &str, value: &Value) {
         other => {
             report.error_msg(
                 path,
-                msg!("secret-value-type", got = json_type(other)),
+                msg!("secret-value-type", got = json_type_msg(other)),
                 Some(msg!("secret-value-type-hint", like = like)),
             );
             return;
         }
     };
     for key in reference.keys().filter(|k| !SECRET_REF_KEYS.contains(&k.as_str())) {
-        report.unknown_key(&format!("{path}.{key}"), key, SECRET_REF_KEYS, "a secret reference");
+        report.unknown_key(
+            &format!("{path}.{key}"),
+            key,
+            SECRET_REF_KEYS,
+            msg!("config-section-secret-reference"),
+        );
     }
     let present: Vec<&str> = SECRET_REF_KEYS
         .iter()
@@ -1327,6 +1339,18 @@ pub(super) fn json_type(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
+}
+
+/// [`json_type`] as a translatable message, for messages that show it.
+fn json_type_msg(value: &Value) -> Msg {
+    Msg::new(match value {
+        Value::Null => "json-null",
+        Value::Bool(_) => "json-boolean",
+        Value::Number(_) => "json-number",
+        Value::String(_) => "json-string",
+        Value::Array(_) => "json-array",
+        Value::Object(_) => "json-object",
+    })
 }
 
 fn a_kind(kind: Kind) -> &'static str {

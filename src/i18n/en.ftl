@@ -79,6 +79,25 @@ config-unknown-field = unknown field `{ $key }` in { $section }
 config-fields-are = the fields of { $section } are: { $fields }
 config-is-required = is required: { $what }
 config-add-example = add e.g. { $example }
+config-range-at-least = at least { $min }
+config-range-between = between { $min } and { $max }
+config-must-be-integer = must be an integer { $range }, got { $got }
+config-must-be-in-range = must be { $range }
+config-must-be-in-range-not-negative = must be { $range }, not negative
+config-must-be-whole-in-range = must be a whole number { $range } (no decimal point)
+json-null = null
+json-boolean = a boolean
+json-number = a number
+json-string = a string
+json-array = an array
+json-object = an object
+config-section-secret-reference = a secret reference
+config-section-workload = { $kind ->
+    [image] an image workload
+    [dockerfile] a dockerfile workload
+    [static] a static workload
+   *[compose] a compose workload
+}
 config-port-required-domains-healthcheck = is required because `domains` and `healthcheck` are set: the container port the route and the probe use
 config-port-required-domains = is required because `domains` is set: the container port the route and the probe use
 config-port-required-healthcheck = is required because `healthcheck` is set: the container port the route and the probe use

@@ -82,6 +82,14 @@ fn names_utf8(locale: &str) -> bool {
 pub enum Arg {
     Str(String),
     Num(i64),
+    /// A message of its own, formatted in the same language (`a number`).
+    Msg(Box<Msg>),
+}
+
+impl From<Msg> for Arg {
+    fn from(m: Msg) -> Self {
+        Arg::Msg(Box::new(m))
+    }
 }
 
 impl From<&str> for Arg {
@@ -160,6 +168,7 @@ impl Msg {
             match value {
                 Arg::Str(s) => args.set(*name, FluentValue::from(s.as_str())),
                 Arg::Num(n) => args.set(*name, FluentValue::from(*n)),
+                Arg::Msg(m) => args.set(*name, FluentValue::from(m.format(lang))),
             }
         }
         [lang, Lang::En]

@@ -80,6 +80,25 @@ config-unknown-field = неизвестное поле `{ $key }` в { $section 
 config-fields-are = поля { $section }: { $fields }
 config-is-required = обязательно: { $what }
 config-add-example = добавьте, например, { $example }
+config-range-at-least = не меньше { $min }
+config-range-between = от { $min } до { $max }
+config-must-be-integer = должно быть целым числом { $range }, а не { $got }
+config-must-be-in-range = должно быть { $range }
+config-must-be-in-range-not-negative = должно быть { $range }, не отрицательным
+config-must-be-whole-in-range = должно быть целым числом { $range } (без десятичной точки)
+json-null = null
+json-boolean = логическое значение
+json-number = число
+json-string = строка
+json-array = массив
+json-object = объект
+config-section-secret-reference = ссылке на секрет
+config-section-workload = { $kind ->
+    [image] нагрузке вида image
+    [dockerfile] нагрузке вида dockerfile
+    [static] нагрузке вида static
+   *[compose] нагрузке вида compose
+}
 config-port-required-domains-healthcheck = обязательно, потому что заданы `domains` и `healthcheck`: порт контейнера, который используют маршрут и проверка
 config-port-required-domains = обязательно, потому что задано `domains`: порт контейнера, который используют маршрут и проверка
 config-port-required-healthcheck = обязательно, потому что задано `healthcheck`: порт контейнера, который используют маршрут и проверка
