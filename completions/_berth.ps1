@@ -39,6 +39,8 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Repair what an interrupted deploy left behind')
             [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'Configure the Nginx Proxy Manager that routes workload domains')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Show the event history, newest first')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the live container''s logs (stdout and stderr kept apart; NDJSON with --output json)')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in the live container; its exit code becomes berth''s')
             [CompletionResult]::new('webhook', 'webhook', [CompletionResultType]::ParameterValue, 'POST matching events to a URL')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the berth(1) man page')
@@ -332,6 +334,39 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'berth;logs' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only lines newer than this: 30s, 10m, 2h, 7d')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Only the last N lines')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Only the last N lines')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Compose workloads: this service instead of the routed one')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: `human` for people, `json` for pipelines (one document per command)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing new lines; follows the workload to its next container when a deploy replaces it')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing new lines; follows the workload to its next container when a deploy replaces it')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Show Docker''s timestamp (RFC 3339, UTC) in front of each line')
+            [CompletionResult]::new('--timestamps', '--timestamps', [CompletionResultType]::ParameterName, 'Show Docker''s timestamp (RFC 3339, UTC) in front of each line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no status lines')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'berth;exec' {
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Compose workloads: this service instead of the routed one')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: `human` for people, `json` for pipelines (one document per command)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no status lines')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'berth;webhook' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: `human` for people, `json` for pipelines (one document per command)')
@@ -440,6 +475,8 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Repair what an interrupted deploy left behind')
             [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'Configure the Nginx Proxy Manager that routes workload domains')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Show the event history, newest first')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the live container''s logs (stdout and stderr kept apart; NDJSON with --output json)')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in the live container; its exit code becomes berth''s')
             [CompletionResult]::new('webhook', 'webhook', [CompletionResultType]::ParameterValue, 'POST matching events to a URL')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the berth(1) man page')
@@ -503,6 +540,12 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
             break
         }
         'berth;help;events' {
+            break
+        }
+        'berth;help;logs' {
+            break
+        }
+        'berth;help;exec' {
             break
         }
         'berth;help;webhook' {

@@ -25,11 +25,17 @@ _berth() {
             berth,events)
                 cmd="berth__subcmd__events"
                 ;;
+            berth,exec)
+                cmd="berth__subcmd__exec"
+                ;;
             berth,help)
                 cmd="berth__subcmd__help"
                 ;;
             berth,history)
                 cmd="berth__subcmd__history"
+                ;;
+            berth,logs)
+                cmd="berth__subcmd__logs"
                 ;;
             berth,man)
                 cmd="berth__subcmd__man"
@@ -64,11 +70,17 @@ _berth() {
             berth__subcmd__help,events)
                 cmd="berth__subcmd__help__subcmd__events"
                 ;;
+            berth__subcmd__help,exec)
+                cmd="berth__subcmd__help__subcmd__exec"
+                ;;
             berth__subcmd__help,help)
                 cmd="berth__subcmd__help__subcmd__help"
                 ;;
             berth__subcmd__help,history)
                 cmd="berth__subcmd__help__subcmd__history"
+                ;;
+            berth__subcmd__help,logs)
+                cmd="berth__subcmd__help__subcmd__logs"
                 ;;
             berth__subcmd__help,man)
                 cmd="berth__subcmd__help__subcmd__man"
@@ -218,7 +230,7 @@ _berth() {
 
     case "${cmd}" in
         berth)
-            opts="-q -h -V --db --output --quiet --no-color --help --version workload validate deploy history rollback status reconcile proxy events webhook completions man help"
+            opts="-q -h -V --db --output --quiet --no-color --help --version workload validate deploy history rollback status reconcile proxy events logs exec webhook completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -329,8 +341,34 @@ _berth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        berth__subcmd__exec)
+            opts="-q -h -V --service --db --output --quiet --no-color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         berth__subcmd__help)
-            opts="workload validate deploy history rollback status reconcile proxy events webhook completions man help"
+            opts="workload validate deploy history rollback status reconcile proxy events logs exec webhook completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -385,6 +423,20 @@ _berth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        berth__subcmd__help__subcmd__exec)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         berth__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -400,6 +452,20 @@ _berth() {
             return 0
             ;;
         berth__subcmd__help__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__logs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -687,6 +753,44 @@ _berth() {
             fi
             case "${prev}" in
                 --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__logs)
+            opts="-f -n -t -q -h -V --follow --since --tail --timestamps --service --db --output --quiet --no-color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

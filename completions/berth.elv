@@ -36,6 +36,8 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand reconcile 'Repair what an interrupted deploy left behind'
             cand proxy 'Configure the Nginx Proxy Manager that routes workload domains'
             cand events 'Show the event history, newest first'
+            cand logs 'Print the live container''s logs (stdout and stderr kept apart; NDJSON with --output json)'
+            cand exec 'Run a command in the live container; its exit code becomes berth''s'
             cand webhook 'POST matching events to a URL'
             cand completions 'Print a shell completion script'
             cand man 'Print the berth(1) man page'
@@ -299,6 +301,37 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'berth;logs'= {
+            cand --since 'Only lines newer than this: 30s, 10m, 2h, 7d'
+            cand -n 'Only the last N lines'
+            cand --tail 'Only the last N lines'
+            cand --service 'Compose workloads: this service instead of the routed one'
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -f 'Keep printing new lines; follows the workload to its next container when a deploy replaces it'
+            cand --follow 'Keep printing new lines; follows the workload to its next container when a deploy replaces it'
+            cand -t 'Show Docker''s timestamp (RFC 3339, UTC) in front of each line'
+            cand --timestamps 'Show Docker''s timestamp (RFC 3339, UTC) in front of each line'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'berth;exec'= {
+            cand --service 'Compose workloads: this service instead of the routed one'
+            cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
+            cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
+            cand -q 'Print only data and errors, no status lines'
+            cand --quiet 'Print only data and errors, no status lines'
+            cand --no-color 'Never color output (NO_COLOR is honoured too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'berth;webhook'= {
             cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
             cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
@@ -396,6 +429,8 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand reconcile 'Repair what an interrupted deploy left behind'
             cand proxy 'Configure the Nginx Proxy Manager that routes workload domains'
             cand events 'Show the event history, newest first'
+            cand logs 'Print the live container''s logs (stdout and stderr kept apart; NDJSON with --output json)'
+            cand exec 'Run a command in the live container; its exit code becomes berth''s'
             cand webhook 'POST matching events to a URL'
             cand completions 'Print a shell completion script'
             cand man 'Print the berth(1) man page'
@@ -442,6 +477,10 @@ set edit:completion:arg-completer[berth] = {|@words|
         &'berth;help;proxy;show'= {
         }
         &'berth;help;events'= {
+        }
+        &'berth;help;logs'= {
+        }
+        &'berth;help;exec'= {
         }
         &'berth;help;webhook'= {
             cand add 'Add a webhook: matching events are POSTed as JSON'

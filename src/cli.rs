@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::Kind;
+use crate::i18n::Msg;
 use crate::output::OutputFormat;
 
 #[derive(Debug, Parser)]
@@ -24,6 +25,52 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The command line with its help in the language of human output:
+    /// each command's one-line description comes from the message
+    /// `help-<command>` (clap's own words, such as `Usage:`, stay English).
+    /// Completions and man pages are generated from [`Cli::command`], in
+    /// English.
+    pub fn localized_command() -> clap::Command {
+        let mut command = <Cli as clap::CommandFactory>::command();
+        if crate::i18n::lang() == crate::i18n::Lang::En {
+            return command;
+        }
+        let about = Msg::new("help-berth").localized();
+        // The long description is English prose: the short one replaces it.
+        command = command.about(about.clone()).long_about(about);
+        let names: Vec<String> = command.get_subcommands().map(|c| c.get_name().to_owned()).collect();
+        for name in names {
+            if let Some(id) = help_id(&name) {
+                let about = Msg::new(id).localized();
+                command = command.mut_subcommand(&name, |sub| sub.about(about));
+            }
+        }
+        command
+    }
+}
+
+/// The message id of a top-level command's description.
+pub fn help_id(command: &str) -> Option<&'static str> {
+    Some(match command {
+        "workload" => "help-workload",
+        "validate" => "help-validate",
+        "deploy" => "help-deploy",
+        "history" => "help-history",
+        "rollback" => "help-rollback",
+        "status" => "help-status",
+        "reconcile" => "help-reconcile",
+        "proxy" => "help-proxy",
+        "events" => "help-events",
+        "logs" => "help-logs",
+        "exec" => "help-exec",
+        "webhook" => "help-webhook",
+        "completions" => "help-completions",
+        "man" => "help-man",
+        _ => return None,
+    })
 }
 
 #[derive(Debug, Args)]
@@ -75,6 +122,15 @@ pub enum Command {
 
     /// Show the event history, newest first
     Events(EventsArgs),
+
+    /// Print the live container's logs (stdout and stderr kept apart; NDJSON with --output json)
+    Logs(LogsArgs),
+
+    /// Run a command in the live container; its exit code becomes berth's
+    #[command(after_help = "Exit codes: the command's own; 69 when the workload has no running \
+container (nothing ran); 125 when the daemon refused the command; 126 when the command cannot be run; \
+127 when it is not found.")]
+    Exec(ExecArgs),
 
     /// POST matching events to a URL
     #[command(subcommand)]
@@ -247,6 +303,39 @@ pub struct EventsArgs {
     /// Keep printing new events as they are written, until interrupted
     #[arg(long, short)]
     pub follow: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Workload name
+    pub name: String,
+    /// Keep printing new lines; follows the workload to its next container when a deploy replaces it
+    #[arg(long, short)]
+    pub follow: bool,
+    /// Only lines newer than this: 30s, 10m, 2h, 7d
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
+    /// Only the last N lines
+    #[arg(long, short = 'n', value_name = "N")]
+    pub tail: Option<u64>,
+    /// Show Docker's timestamp (RFC 3339, UTC) in front of each line
+    #[arg(long, short)]
+    pub timestamps: bool,
+    /// Compose workloads: this service instead of the routed one
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Workload name
+    pub name: String,
+    /// Compose workloads: this service instead of the routed one
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<String>,
+    /// The command and its arguments (after `--`)
+    #[arg(required = true, last = true, value_name = "CMD")]
+    pub command: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

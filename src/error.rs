@@ -3,7 +3,11 @@
 //! Library code returns `anyhow::Error`; the few errors a caller (or the exit
 //! code) must tell apart are [`BerthError`] values inside it.
 
+use std::fmt;
+
 use crate::config::ConfigIssue;
+use crate::i18n::Msg;
+use crate::msg;
 
 /// Exit codes of DESIGN §8.
 pub mod exit {
@@ -13,6 +17,11 @@ pub mod exit {
     pub const INVALID_CONFIG: i32 = 3;
     pub const NOT_FOUND: i32 = 4;
     pub const LOCKED: i32 = 5;
+    /// `berth exec`: the workload has no running container; nothing ran
+    /// (sysexits' EX_UNAVAILABLE, outside the codes commands usually use).
+    pub const NO_RUNNING_CONTAINER: i32 = 69;
+    /// `berth exec`: the daemon refused to run the command (as docker's 125).
+    pub const EXEC_FAILED: i32 = 125;
     pub const INTERRUPTED: i32 = 130;
     pub const TERMINATED: i32 = 143;
 }
@@ -22,14 +31,20 @@ pub enum BerthError {
     #[error("{message}")]
     InvalidConfig { message: String, errors: Vec<ConfigIssue> },
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Text),
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]
-    Locked(String),
+    Locked(Text),
     /// `deploy --no-adopt` found the workload running from another store.
     #[error("{0}")]
     AdoptionRefused(String),
+    /// `berth exec` found no running container of the workload.
+    #[error("{0}")]
+    NoRunningContainer(Text),
+    /// `berth exec`: the daemon would not create or start the command.
+    #[error("{0}")]
+    ExecFailed(String),
     #[error("deploy interrupted (SIGINT)")]
     Interrupted,
     #[error("deploy terminated (SIGTERM)")]
@@ -42,14 +57,20 @@ pub enum BerthError {
 
 impl BerthError {
     pub fn invalid_config(errors: Vec<ConfigIssue>) -> Self {
-        let n = errors.len();
-        let first = errors.first().map(|e| e.workload.clone()).unwrap_or_default();
-        let message = if n == 1 {
-            format!("invalid config for workload `{first}`: 1 error")
-        } else {
-            format!("invalid config for workload `{first}`: {n} errors")
-        };
+        let message = invalid_config_msg(&errors).english();
         BerthError::InvalidConfig { message, errors }
+    }
+
+    /// The message in the language of human output (Display is English,
+    /// for JSON and the store).
+    pub fn human(&self) -> String {
+        match self {
+            BerthError::InvalidConfig { errors, .. } => invalid_config_msg(errors).localized(),
+            BerthError::NotFound(text) | BerthError::NoRunningContainer(text) | BerthError::Locked(text) => {
+                text.human()
+            }
+            other => other.to_string(),
+        }
     }
 
     pub fn exit_code(&self) -> i32 {
@@ -59,6 +80,8 @@ impl BerthError {
             BerthError::Usage(_) => exit::USAGE,
             BerthError::Locked(_) => exit::LOCKED,
             BerthError::AdoptionRefused(_) => exit::FAILED,
+            BerthError::NoRunningContainer(_) => exit::NO_RUNNING_CONTAINER,
+            BerthError::ExecFailed(_) => exit::EXEC_FAILED,
             BerthError::Interrupted => exit::INTERRUPTED,
             BerthError::Terminated => exit::TERMINATED,
             BerthError::Exit(code) => *code,
@@ -73,11 +96,69 @@ impl BerthError {
             BerthError::Usage(_) => "usage",
             BerthError::Locked(_) => "locked",
             BerthError::AdoptionRefused(_) => "adoption_refused",
+            BerthError::NoRunningContainer(_) => "no_running_container",
+            BerthError::ExecFailed(_) => "exec_failed",
             BerthError::Interrupted => "interrupted",
             BerthError::Terminated => "terminated",
             BerthError::Exit(_) => "exit",
         }
     }
+}
+
+/// The headline of an invalid config: the workload and how many errors.
+fn invalid_config_msg(errors: &[ConfigIssue]) -> Msg {
+    let workload = errors.first().map(|e| e.workload.clone()).unwrap_or_default();
+    msg!("invalid-config", workload = workload, count = errors.len())
+}
+
+/// An error's text: English only, or a translatable message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Text {
+    English(String),
+    Msg(Msg),
+}
+
+impl Text {
+    /// The text in the language of human output.
+    pub fn human(&self) -> String {
+        match self {
+            Text::English(s) => s.clone(),
+            Text::Msg(m) => m.localized(),
+        }
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Text::English(s) => f.write_str(s),
+            Text::Msg(m) => f.write_str(&m.english()),
+        }
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text::English(s)
+    }
+}
+
+impl From<Msg> for Text {
+    fn from(m: Msg) -> Self {
+        Text::Msg(m)
+    }
+}
+
+/// The text of `err` and its causes (`outer: inner`, as `{err:#}`), each
+/// berth error in the language of human output.
+pub fn human_chain(err: &anyhow::Error) -> String {
+    err.chain()
+        .map(|cause| match cause.downcast_ref::<BerthError>() {
+            Some(b) => b.human(),
+            None => cause.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 /// Exit code and JSON code of any error: a [`BerthError`] anywhere in the

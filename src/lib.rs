@@ -13,19 +13,24 @@ pub mod error;
 pub mod events;
 pub mod generated;
 pub mod http;
+pub mod i18n;
+pub mod live;
 pub mod output;
 pub mod proxy;
 pub mod source;
 pub mod store;
-
-use clap::Parser;
 
 use crate::cli::Cli;
 use crate::output::Printer;
 
 /// Parses the command line, runs the command and returns the exit code.
 pub fn main_exit_code() -> i32 {
-    let cli = Cli::parse();
+    i18n::init();
+    let matches = Cli::localized_command().get_matches();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     http::init_tls();
     let printer = Printer::new(cli.global.output, cli.global.quiet, cli.global.no_color);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

@@ -6,7 +6,9 @@ use std::io::{self, IsTerminal, Write};
 use serde::Serialize;
 
 use crate::config::ConfigIssue;
-use crate::error::classify;
+use crate::error::{classify, human_chain};
+use crate::i18n::Msg;
+use crate::t;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum OutputFormat {
@@ -80,11 +82,23 @@ impl Printer {
     }
 
     /// A borderless table on stdout, one data line per row (pipe-friendly).
-    pub fn table(&self, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
+    /// `columns` are the message ids of the headers (`column-workload`; an
+    /// empty id is an empty header), shown in the language of human output.
+    pub fn table(&self, columns: &[&'static str], rows: impl IntoIterator<Item = Vec<String>>) {
         let mut table = comfy_table::Table::new();
         table.load_style(comfy_table::presets::NOTHING);
         table.force_no_tty();
-        table.set_header(header.to_vec());
+        let header: Vec<String> = columns
+            .iter()
+            .map(|id| {
+                if id.is_empty() {
+                    String::new()
+                } else {
+                    Msg::new(id).localized()
+                }
+            })
+            .collect();
+        table.set_header(header);
         for row in rows {
             table.add_row(row);
         }
@@ -101,7 +115,7 @@ impl Printer {
     }
 
     pub fn warn(&self, msg: &str) {
-        let label = self.paint("warning", Style::Yellow);
+        let label = self.paint(&t!("label-warning"), Style::Yellow);
         write_stderr(format_args!("{label}: {msg}\n"));
     }
 
@@ -142,8 +156,8 @@ impl Printer {
                 }
             }));
         } else {
-            let label = self.paint("error", Style::Red);
-            write_stderr(format_args!("{label}: {err:#}\n"));
+            let label = self.paint(&t!("label-error"), Style::Red);
+            write_stderr(format_args!("{label}: {}\n", human_chain(err)));
             for issue in issues.unwrap_or_default() {
                 self.issue_line(issue, Style::Red);
             }
@@ -158,8 +172,13 @@ impl Printer {
         } else {
             issue.path.as_str()
         };
-        let mut line = format!("  {}: {}: {}", issue.workload, self.paint(path, style), issue.message);
-        if let Some(s) = &issue.suggestion {
+        let mut line = format!(
+            "  {}: {}: {}",
+            issue.workload,
+            self.paint(path, style),
+            issue.human_message()
+        );
+        if let Some(s) = issue.human_suggestion() {
             line.push_str(&format!(" ({s})"));
         }
         write_stderr(format_args!("{line}\n"));

@@ -150,6 +150,29 @@ fn set_strategy_toggle_and_invalid_strategy_keeps_old_config() {
 }
 
 #[test]
+fn add_and_set_confirm_on_stderr_and_print_the_config_only_as_json() {
+    let t = TestContext::new();
+    let add = t.add("web", "image", &image_config()).success();
+    assert_eq!(add.stdout, "", "the config is not printed back to a person");
+    assert_eq!(add.stderr.lines().count(), 1, "{}", add.stderr);
+    assert!(add.stderr.contains("added workload `web`"), "{}", add.stderr);
+    let set = t.run(&["workload", "set", "web", "--strategy", "recreate"]).success();
+    assert_eq!(set.stdout, "");
+    assert_eq!(set.stderr.lines().count(), 1, "{}", set.stderr);
+    assert!(
+        t.run(&["-q", "workload", "set", "web", "--strategy", ""])
+            .success()
+            .stderr
+            .is_empty()
+    );
+    let json = t
+        .run(&["--output", "json", "workload", "set", "web", "--strategy", "recreate"])
+        .success()
+        .json();
+    assert_eq!(json["name"], "web");
+}
+
+#[test]
 fn set_config_replaces_the_config() {
     let t = TestContext::new();
     t.add("web", "image", &image_config()).success();
@@ -334,4 +357,21 @@ fn missing_subcommand_is_a_usage_error() {
     let t = TestContext::new();
     t.run(&["workload"]).code(2);
     t.run(&["--output", "yaml", "workload", "list"]).code(2);
+}
+
+#[test]
+fn help_speaks_russian_under_a_russian_locale_and_english_otherwise() {
+    let mut t = TestContext::new();
+    let english = t.run(&["--help"]).success();
+    assert!(
+        english
+            .stdout
+            .contains("Deploy workloads: prepare, start, gate, route, persist, reap"),
+        "{}",
+        english.stdout
+    );
+    t.env("LANG", "ru_RU.UTF-8");
+    let russian = t.run(&["--help"]).success();
+    assert!(russian.stdout.contains("Развернуть нагрузки"), "{}", russian.stdout);
+    assert!(!russian.stdout.contains("Deploy workloads:"), "{}", russian.stdout);
 }

@@ -10,6 +10,7 @@ use crate::deploy::cancel::is_interrupt;
 use crate::deploy::{DeployOptions, DeployResult, deploy, plan};
 use crate::error::classify;
 use crate::output::Style;
+use crate::{msg, t};
 
 pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
     let names: Vec<String> = if args.all {
@@ -60,7 +61,7 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
                 print_result(ctx, &result);
                 rows.push(vec![
                     name,
-                    "succeeded".into(),
+                    t!("deploy-fleet-succeeded"),
                     result.container.clone(),
                     format!("{} ms", result.duration_ms),
                 ]);
@@ -74,7 +75,12 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
                 }
                 let (_, code, _) = classify(&e);
                 ctx.printer.warn(&format!("{name}: {e:#}"));
-                rows.push(vec![name.clone(), "failed".into(), "-".into(), "-".into()]);
+                rows.push(vec![
+                    name.clone(),
+                    t!("deploy-fleet-failed-row"),
+                    "-".into(),
+                    "-".into(),
+                ]);
                 json_results.push(json!({
                     "workload": name, "status": "failed", "error": { "code": code, "message": format!("{e:#}") },
                 }));
@@ -84,8 +90,13 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
     if ctx.printer.is_json() {
         ctx.printer.json(&json_results);
     } else if !rows.is_empty() {
-        ctx.printer
-            .table(&["WORKLOAD", "STATUS", "CONTAINER", "DURATION"], rows);
+        let columns = [
+            "column-workload",
+            "column-status",
+            "column-container",
+            "column-duration",
+        ];
+        ctx.printer.table(&columns, rows);
     }
     if let Some(e) = interrupted {
         return Err(e);
@@ -95,7 +106,7 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
             // The array above is the one JSON document; each failure is in it.
             return Err(crate::error::BerthError::Exit(crate::error::exit::FAILED).into());
         }
-        anyhow::bail!("{failed} of {} deploys failed", names.len());
+        anyhow::bail!(t!("deploy-fleet-failed", failed = failed, total = names.len()));
     }
     completed_after_signal(ctx, &env)
 }
@@ -137,7 +148,7 @@ fn dry_run(ctx: &Ctx, names: &[String]) -> Result<()> {
             ctx.printer.data(&format!("  {}. {step}", i + 1));
         }
     }
-    ctx.printer.status("dry run: nothing was changed");
+    ctx.printer.status(&t!("deploy-dry-run-done"));
     Ok(())
 }
 
@@ -147,15 +158,21 @@ pub fn print_result(ctx: &Ctx, r: &DeployResult) {
         return;
     }
     let p = &ctx.printer;
-    let ok = p.paint("deployed", Style::Green);
-    p.data(&format!(
-        "{ok} {} -> {} ({}{}, {} ms)",
-        r.workload,
-        r.container,
-        r.strategy,
-        if r.strategy_forced { ", forced" } else { "" },
-        r.duration_ms
-    ));
+    let ok = p.paint(&t!("deploy-deployed"), Style::Green);
+    let summary = if r.strategy_forced {
+        msg!(
+            "deploy-summary-forced",
+            workload = &r.workload,
+            container = &r.container
+        )
+    } else {
+        msg!("deploy-summary", workload = &r.workload, container = &r.container)
+    };
+    let summary = summary
+        .arg("strategy", r.strategy.as_str())
+        .arg("ms", r.duration_ms)
+        .localized();
+    p.data(&format!("{ok} {summary}"));
     let timeline: Vec<String> = r
         .phases
         .iter()

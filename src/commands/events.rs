@@ -47,14 +47,16 @@ pub async fn exec(ctx: &Ctx, args: &EventsArgs) -> Result<()> {
         return Ok(());
     }
     if events.is_empty() {
-        ctx.printer.status("no events");
+        ctx.printer.status(&crate::t!("events-none"));
         return Ok(());
     }
     ctx.printer
         .table(&EventView::COLUMNS, events.iter().map(EventView::table_row));
     if let Some(before) = next_before {
-        ctx.printer
-            .status(&format!("next page: {}", next_page_command(ctx, args, before)));
+        ctx.printer.status(&crate::t!(
+            "events-next-page",
+            command = next_page_command(ctx, args, before)
+        ));
     }
     Ok(())
 }

@@ -58,7 +58,15 @@ pub fn history(ctx: &Ctx, args: &HistoryArgs) -> Result<()> {
         return Ok(());
     }
     ctx.printer.table(
-        &["ID", "STARTED", "STRATEGY", "IMAGE", "OUTCOME", "DURATION", ""],
+        &[
+            "column-id",
+            "column-started",
+            "column-strategy",
+            "column-image",
+            "column-outcome",
+            "column-duration",
+            "",
+        ],
         rows.iter().map(|r| {
             vec![
                 r.id.to_string(),
@@ -89,10 +97,13 @@ pub async fn rollback(ctx: &Ctx, args: &RollbackArgs) -> Result<()> {
     let target = match args.to {
         Some(id) => {
             let d = deploys.iter().find(|d| d.id == id).ok_or_else(|| {
-                BerthError::NotFound(format!(
-                    "`{}` has no deploy {id} (see `berth history {}`)",
-                    workload.name, workload.name
-                ))
+                BerthError::NotFound(
+                    format!(
+                        "`{}` has no deploy {id} (see `berth history {}`)",
+                        workload.name, workload.name
+                    )
+                    .into(),
+                )
             })?;
             if d.status != "succeeded" {
                 bail!(
@@ -113,10 +124,13 @@ pub async fn rollback(ctx: &Ctx, args: &RollbackArgs) -> Result<()> {
                 .filter(|d| d.status == "succeeded" && d.artifact.as_deref().is_some_and(|a| !a.is_empty()))
                 .find(|d| d.artifact != live_artifact)
                 .ok_or_else(|| {
-                    BerthError::NotFound(format!(
-                        "`{}` has no earlier successful deploy with another artifact to roll back to",
-                        workload.name
-                    ))
+                    BerthError::NotFound(
+                        format!(
+                            "`{}` has no earlier successful deploy with another artifact to roll back to",
+                            workload.name
+                        )
+                        .into(),
+                    )
                 })?
         }
     };

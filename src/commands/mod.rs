@@ -4,7 +4,9 @@
 mod completions;
 mod deploy;
 mod events;
+mod exec;
 mod history;
+mod logs;
 mod proxy;
 mod reconcile;
 mod status;
@@ -111,6 +113,8 @@ async fn dispatch(cli: Cli, printer: Printer) -> Result<()> {
             WebhookCommand::Rm(args) => webhook::rm(&ctx, args.id),
         },
         Command::Events(args) => events::exec(&ctx, &args).await,
+        Command::Logs(args) => logs::exec(&ctx, &args).await,
+        Command::Exec(args) => exec::exec(&ctx, &args).await,
         Command::Validate(args) => validate::exec(&ctx, &args),
         Command::Completions(args) => completions::completions(&ctx, args.shell),
         Command::Man => completions::man(&ctx),

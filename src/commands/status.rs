@@ -16,6 +16,9 @@ struct StatusRow {
     container: Option<String>,
     container_id: Option<String>,
     image: Option<String>,
+    /// The id (`sha256:...`) of the image the container runs: a tag can
+    /// move after a deploy, the id cannot. Null without a daemon or a container.
+    image_id: Option<String>,
     strategy: Option<String>,
     deploy_id: Option<i64>,
     since: Option<String>,
@@ -66,6 +69,7 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
             container: None,
             container_id: None,
             image: None,
+            image_id: None,
             strategy: None,
             deploy_id: None,
             since: None,
@@ -89,6 +93,7 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
                 (Some(_), Some(i)) => i.status.clone(),
             });
             row.health = info.as_ref().and_then(|i| i.health.clone());
+            row.image_id = info.as_ref().map(|i| i.image.clone()).filter(|id| !id.is_empty());
             row.container = Some(s.container_name);
             row.container_id = Some(s.container_id);
             row.image = Some(s.image_ref);
@@ -105,24 +110,28 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
     let dash = || "-".to_owned();
     ctx.printer.table(
         &[
-            "WORKLOAD",
-            "KIND",
-            "CONTAINER",
-            "STATE",
-            "HEALTH",
-            "IMAGE",
-            "STRATEGY",
-            "SINCE",
-            "RUNNING FROM",
+            "column-workload",
+            "column-kind",
+            "column-container",
+            "column-state",
+            "column-health",
+            "column-image",
+            "column-strategy",
+            "column-since",
+            "column-running-from",
         ],
         rows.into_iter().map(|r: StatusRow| {
             vec![
                 r.workload,
                 r.kind,
                 r.container.unwrap_or_else(dash),
-                r.state.unwrap_or_else(|| "not deployed".to_owned()),
+                r.state.unwrap_or_else(|| crate::t!("status-not-deployed")),
                 r.health.unwrap_or_else(dash),
-                r.image.unwrap_or_else(dash),
+                match (r.image, r.image_id) {
+                    (Some(image), Some(id)) => format!("{image} ({})", crate::docker::short(&id)),
+                    (Some(image), None) => image,
+                    (None, _) => dash(),
+                },
                 r.strategy.unwrap_or_else(dash),
                 r.since.unwrap_or_else(dash),
                 owner_text(r.owner, r.running_container.as_deref(), r.running_store.as_deref()),
@@ -173,15 +182,15 @@ async fn running_owner(
 /// `this store`, `store 1a2b… (web-k3f9q2)`, `older berth (web)`, `none`, `-`.
 fn owner_text(owner: Owner, container: Option<&str>, store: Option<&str>) -> String {
     match owner {
-        Owner::This => "this store".to_owned(),
-        Owner::None => "none".to_owned(),
+        Owner::This => crate::t!("status-owner-this"),
+        Owner::None => crate::t!("status-owner-none"),
         Owner::Unknown => "-".to_owned(),
         Owner::Other => {
-            let who = match store {
-                Some(id) => format!("store {id}"),
-                None => "older berth".to_owned(),
-            };
-            format!("{who} ({})", container.unwrap_or("?"))
+            let container = container.unwrap_or("?");
+            match store {
+                Some(id) => crate::t!("status-owner-store", store = id, container = container),
+                None => crate::t!("status-owner-older", container = container),
+            }
         }
     }
 }

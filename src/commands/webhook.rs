@@ -86,7 +86,13 @@ pub fn list(ctx: &Ctx) -> Result<()> {
         return Ok(());
     }
     ctx.printer.table(
-        &["ID", "URL", "ON", "WORKLOAD", "SIGNED"],
+        &[
+            "column-id",
+            "column-url",
+            "column-on",
+            "column-workload",
+            "column-signed",
+        ],
         hooks.into_iter().map(|h| {
             vec![
                 h.id.to_string(),

@@ -14,6 +14,7 @@ use crate::docker::labels;
 use crate::error::BerthError;
 use crate::output::Printer;
 use crate::store::Workload;
+use crate::t;
 
 pub fn add(ctx: &Ctx, args: &WorkloadAddArgs) -> Result<()> {
     config::validate_workload_name(&args.name)
@@ -26,9 +27,14 @@ pub fn add(ctx: &Ctx, args: &WorkloadAddArgs) -> Result<()> {
     let store = ctx.store()?;
     let workload = store.insert_workload(&args.name, args.kind, &raw)?;
     report_warnings(&ctx.printer, &validated.warnings);
-    ctx.printer
-        .status(&format!("added workload `{}` ({})", workload.name, workload.kind));
-    print_workload(ctx, &workload, &validated, false);
+    let strategy = effective_strategy(&validated.config);
+    let line = t!(
+        "workload-added",
+        workload = &workload.name,
+        kind = workload.kind.as_str(),
+        strategy = strategy.strategy.as_str()
+    );
+    confirm_saved(ctx, &workload, &validated, &line);
     Ok(())
 }
 
@@ -59,11 +65,13 @@ pub fn set(ctx: &Ctx, args: &WorkloadSetArgs) -> Result<()> {
     report_warnings(&ctx.printer, &validated.warnings);
     let updated = store.workload(&args.name)?;
     let strategy = effective_strategy(&validated.config);
-    ctx.printer.status(&format!(
-        "updated workload `{}` (strategy: {}, {})",
-        updated.name, strategy.strategy, strategy.reason
-    ));
-    print_workload(ctx, &updated, &validated, false);
+    let line = t!(
+        "workload-updated",
+        workload = &updated.name,
+        strategy = strategy.strategy.as_str(),
+        reason = &strategy.reason
+    );
+    confirm_saved(ctx, &updated, &validated, &line);
     Ok(())
 }
 
@@ -94,9 +102,13 @@ pub fn edit(ctx: &Ctx, name: &str) -> Result<()> {
             Ok((raw, validated)) => {
                 store.update_workload_config(name, &raw)?;
                 report_warnings(&ctx.printer, &validated.warnings);
-                ctx.printer.status(&format!("updated workload `{name}`"));
                 let updated = store.workload(name)?;
-                print_workload(ctx, &updated, &validated, false);
+                confirm_saved(
+                    ctx,
+                    &updated,
+                    &validated,
+                    &t!("workload-updated-short", workload = name),
+                );
                 return Ok(());
             }
             Err(err) if interactive => {
@@ -131,12 +143,17 @@ pub fn list(ctx: &Ctx) -> Result<()> {
         return Ok(());
     }
     if rows.is_empty() {
-        ctx.printer
-            .status("no workloads yet: add one with `berth workload add NAME --kind KIND --config FILE`");
+        ctx.printer.status(&t!("workload-none-yet"));
         return Ok(());
     }
     ctx.printer.table(
-        &["NAME", "KIND", "STRATEGY", "DOMAINS", "UPDATED"],
+        &[
+            "column-name",
+            "column-kind",
+            "column-strategy",
+            "column-domains",
+            "column-updated",
+        ],
         rows.iter().map(|r| {
             vec![
                 r.name.clone(),
@@ -226,12 +243,11 @@ pub async fn rm(ctx: &Ctx, args: &WorkloadRmArgs) -> Result<()> {
     }
     store.delete_workload(&workload.name)?;
     for c in &removed {
-        ctx.printer.status(&format!("removed container {c}"));
+        ctx.printer.status(&t!("workload-removed-container", container = c));
     }
-    ctx.printer.status(&format!("removed workload `{}`", workload.name));
+    ctx.printer.status(&t!("workload-removed", workload = &workload.name));
     if deployed {
-        ctx.printer
-            .status("note: berth never deletes NPM proxy hosts; remove the route by hand if it is no longer wanted");
+        ctx.printer.status(&t!("workload-removed-route-note"));
     }
     if ctx.printer.is_json() {
         ctx.printer
@@ -275,6 +291,16 @@ fn shown_config(config: &Value, show_secrets: bool) -> Value {
         config.clone()
     } else {
         mask_secrets(config)
+    }
+}
+
+/// After `add`, `set` or `edit`: one confirmation line on stderr; the stored
+/// config (secrets masked) on stdout only with `--output json`, so a
+/// script can read what was saved and a person is not shown it again.
+fn confirm_saved(ctx: &Ctx, workload: &Workload, validated: &Validated, line: &str) {
+    ctx.printer.status(line);
+    if ctx.printer.is_json() {
+        print_workload(ctx, workload, validated, false);
     }
 }
 
@@ -336,6 +362,7 @@ pub(crate) fn read_config_source(name: &str, path: &Path) -> Result<Value> {
 fn parse_config_text(name: &str, text: &str) -> Result<Value> {
     serde_json::from_str(text).map_err(|e| {
         BerthError::invalid_config(vec![ConfigIssue {
+            text: None,
             workload: name.to_owned(),
             path: String::new(),
             message: format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
@@ -347,7 +374,7 @@ fn parse_config_text(name: &str, text: &str) -> Result<Value> {
 
 fn report_warnings(printer: &Printer, warnings: &[ConfigIssue]) {
     for w in warnings {
-        printer.warn(&w.to_string());
+        printer.warn(&w.human());
     }
 }
 

@@ -5,6 +5,7 @@
 //! the typed [`SourceConfig`] that the deploy code reads.
 
 mod paths;
+mod secrets;
 pub mod strategy;
 mod validate;
 
@@ -14,7 +15,10 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Msg;
+
 pub use paths::resolve_paths;
+pub use secrets::{ResolvedSecrets, SecretRef, SecretValue, resolve_secrets};
 pub use strategy::{EffectiveStrategy, Strategy, effective_strategy, green_name, validate_strategy};
 pub use validate::{mask_secrets, validate, validate_workload_name};
 
@@ -64,8 +68,60 @@ pub struct ConfigIssue {
     /// JSON path inside the config: `healthcheck.path`, `domains[0]`, `env.KEY`;
     /// empty for the config as a whole.
     pub path: String,
+    /// English, as JSON and the editor's comments show it.
     pub message: String,
     pub suggestion: Option<String>,
+    /// The same message and suggestion as translatable messages, where the
+    /// check that found the problem has them; people read these.
+    #[serde(skip)]
+    pub text: Option<Box<IssueText>>,
+}
+
+/// The translatable form of a [`ConfigIssue`]'s message and suggestion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueText {
+    pub message: Msg,
+    pub suggestion: Option<Msg>,
+}
+
+impl ConfigIssue {
+    /// An issue whose message (and suggestion) are translatable.
+    pub fn localizable(workload: &str, path: &str, message: Msg, suggestion: Option<Msg>) -> ConfigIssue {
+        ConfigIssue {
+            workload: workload.to_owned(),
+            path: path.to_owned(),
+            message: message.english(),
+            suggestion: suggestion.as_ref().map(Msg::english),
+            text: Some(Box::new(IssueText { message, suggestion })),
+        }
+    }
+
+    /// The message in the language of human output.
+    pub fn human_message(&self) -> String {
+        match &self.text {
+            Some(text) => text.message.localized(),
+            None => self.message.clone(),
+        }
+    }
+
+    /// `workload: path: message (suggestion)` in the language of human
+    /// output (Display gives the English line).
+    pub fn human(&self) -> String {
+        let path = if self.path.is_empty() { "(config)" } else { &self.path };
+        let mut line = format!("{}: {path}: {}", self.workload, self.human_message());
+        if let Some(s) = self.human_suggestion() {
+            line.push_str(&format!(" ({s})"));
+        }
+        line
+    }
+
+    /// The suggestion in the language of human output.
+    pub fn human_suggestion(&self) -> Option<String> {
+        match &self.text {
+            Some(text) => text.suggestion.as_ref().map(Msg::localized),
+            None => self.suggestion.clone(),
+        }
+    }
 }
 
 impl fmt::Display for ConfigIssue {
@@ -121,7 +177,9 @@ pub struct CommonConfig {
     pub domains: Vec<String>,
     pub port: Option<u16>,
     pub ports: Vec<String>,
-    pub env: BTreeMap<String, String>,
+    /// Plain values or references (`{"from_env": ..}`, `{"from_file": ..}`),
+    /// resolved by [`resolve_secrets`] at deploy time.
+    pub env: BTreeMap<String, SecretValue>,
     pub healthcheck: Option<Healthcheck>,
     pub liveness_window_ms: u64,
     pub network: String,
@@ -238,7 +296,8 @@ pub struct DockerfileConfig {
     #[serde(default = "default_dockerfile")]
     pub dockerfile: String,
     #[serde(default)]
-    pub build_args: BTreeMap<String, String>,
+    /// Plain values or references, as `env`.
+    pub build_args: BTreeMap<String, SecretValue>,
     #[serde(default)]
     pub target: Option<String>,
 }

@@ -132,6 +132,7 @@ fn set_in_config(strategy: Strategy) -> EffectiveStrategy {
 /// value of the key, `None` when the key is absent (which means `""`).
 pub fn validate_strategy(workload: &str, kind: Kind, raw: Option<&serde_json::Value>) -> Result<(), ConfigIssue> {
     let issue = |message: String, suggestion: Option<String>| ConfigIssue {
+        text: None,
         workload: workload.to_owned(),
         path: "deploy_strategy".to_owned(),
         message,

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 
 use super::*;
-use crate::config::{PullPolicy, Strategy, effective_strategy, resolve_paths};
+use crate::config::{PullPolicy, SecretRef, SecretValue, Strategy, effective_strategy, resolve_paths};
 
 const WORKLOAD: &str = "web";
 
@@ -864,6 +864,71 @@ fn secrets_never_appear_in_messages() {
         let text = format!("{issue} {:?}", issue.suggestion);
         assert!(!text.contains(SECRET), "secret leaked: {text}");
     }
+}
+
+#[test]
+fn secret_references_are_checked_by_shape_all_errors_at_once() {
+    let raw = json!({
+        "image": "nginx",
+        "env": {
+            "PLAIN": "x",
+            "FROM_ENV": { "from_env": "DB_PASSWORD" },
+            "FROM_FILE": { "from_file": "/run/secrets/db" },
+            "BAD_VAR": { "from_env": "1BAD" },
+            "RELATIVE": { "from_file": "secrets/db" },
+            "BOTH": { "from_env": "A", "from_file": "/a" },
+            "TYPO": { "from_evn": "A" },
+            "EMPTY": {},
+            "NUMBER": { "from_env": 5 },
+        }
+    });
+    let errors = invalid(Kind::Image, &raw);
+    let mut found = paths(&errors);
+    found.sort_unstable();
+    assert_eq!(
+        found,
+        [
+            "env.BAD_VAR.from_env",
+            "env.BOTH",
+            "env.EMPTY",
+            "env.NUMBER.from_env",
+            "env.RELATIVE.from_file",
+            "env.TYPO.from_evn",
+        ],
+        "{errors:#?}"
+    );
+    let typo = errors
+        .iter()
+        .find(|e| e.path == "env.TYPO.from_evn")
+        .expect("typo error");
+    assert_eq!(typo.suggestion.as_deref(), Some("did you mean `from_env`?"));
+
+    let fixture = Fixture::new();
+    let valid = json!({
+        "context": fixture.path("app"),
+        "env": { "A": { "from_env": "A" } },
+        "build_args": { "TOKEN": { "from_file": "/run/secrets/token" }, "V": "1" },
+    });
+    let config = super::validate(WORKLOAD, Kind::Dockerfile, &valid)
+        .expect("references validate")
+        .config;
+    assert_eq!(
+        config.common.env["A"],
+        SecretValue::Ref(SecretRef::FromEnv("A".to_owned()))
+    );
+    let KindConfig::Dockerfile(d) = &config.source else {
+        panic!("dockerfile config expected");
+    };
+    assert_eq!(d.build_args["V"], SecretValue::Plain("1".to_owned()));
+}
+
+#[test]
+fn mask_secrets_shows_references_as_references() {
+    let raw = json!({ "env": { "A": "plain", "B": { "from_env": "B_VAR" } } });
+    assert_eq!(
+        mask_secrets(&raw)["env"],
+        json!({ "A": "********", "B": { "from_env": "B_VAR" } })
+    );
 }
 
 #[test]

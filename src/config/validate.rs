@@ -20,6 +20,8 @@ use super::{
     CommonConfig, ComposeConfig, ConfigIssue, DockerfileConfig, ImageConfig, Kind, KindConfig, SourceConfig,
     StaticConfig, Validated,
 };
+use crate::i18n::{Arg, Msg};
+use crate::msg;
 
 #[cfg(test)]
 #[path = "tests.rs"]
@@ -170,14 +172,16 @@ pub fn validate_workload_name(name: &str) -> Result<(), String> {
     Err(why)
 }
 
-/// A copy of `raw` with every `env` and `build_args` value masked, keys kept:
-/// what `workload show` prints without `--show-secrets`.
+/// A copy of `raw` with every plain `env` and `build_args` value masked,
+/// keys kept: what `workload show` prints without `--show-secrets`.
+/// References (`{"from_env": ..}`, `{"from_file": ..}`) hold no secret and
+/// are shown as they are stored.
 pub fn mask_secrets(raw: &Value) -> Value {
     let mut masked = raw.clone();
     if let Some(config) = masked.as_object_mut() {
         for key in ["env", "build_args"] {
             if let Some(Value::Object(secrets)) = config.get_mut(key) {
-                for value in secrets.values_mut() {
+                for value in secrets.values_mut().filter(|v| !v.is_object()) {
                     *value = Value::String(SECRET_MASK.to_owned());
                 }
             }
@@ -254,8 +258,15 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// A translatable error.
+    fn error_msg(&mut self, path: &str, message: Msg, suggestion: Option<Msg>) {
+        let issue = ConfigIssue::localizable(self.workload, path, message, suggestion);
+        self.errors.push(issue);
+    }
+
     fn issue(&self, path: &str, message: String, suggestion: Option<String>) -> ConfigIssue {
         ConfigIssue {
+            text: None,
             workload: self.workload.to_owned(),
             path: path.to_owned(),
             message,
@@ -279,10 +290,10 @@ impl<'a> Report<'a> {
 
     /// A required key is missing.
     fn missing(&mut self, path: &str, what: &str, example: &str) {
-        self.error_hint(
+        self.error_msg(
             path,
-            format!("is required: {what}"),
-            Some(format!("add e.g. {example}")),
+            msg!("config-is-required", what = what),
+            Some(msg!("config-add-example", example = example)),
         );
     }
 
@@ -292,7 +303,7 @@ impl<'a> Report<'a> {
     fn string<'v>(&mut self, path: &str, value: &'v Value) -> Option<&'v str> {
         let s = value.as_str();
         if s.is_none() {
-            self.error(path, format!("must be a string, got {}", json_type(value)));
+            self.error_msg(path, msg!("config-must-be-string", got = json_type_msg(value)), None);
         }
         s
     }
@@ -300,7 +311,7 @@ impl<'a> Report<'a> {
     fn non_empty_string<'v>(&mut self, path: &str, value: &'v Value) -> Option<&'v str> {
         let s = self.string(path, value)?;
         if s.is_empty() {
-            self.error(path, "must not be empty");
+            self.error_msg(path, msg!("config-must-not-be-empty"), None);
             return None;
         }
         Some(s)
@@ -309,7 +320,11 @@ impl<'a> Report<'a> {
     fn object<'v>(&mut self, path: &str, value: &'v Value, like: &str) -> Option<&'v Map<String, Value>> {
         let object = value.as_object();
         if object.is_none() {
-            self.error(path, format!("must be an object like {like}, got {}", json_type(value)));
+            self.error_msg(
+                path,
+                msg!("config-must-be-object", like = like, got = json_type_msg(value)),
+                None,
+            );
         }
         object
     }
@@ -317,43 +332,42 @@ impl<'a> Report<'a> {
     fn array<'v>(&mut self, path: &str, value: &'v Value, like: &str) -> Option<&'v Vec<Value>> {
         let array = value.as_array();
         if array.is_none() {
-            self.error(path, format!("must be an array like {like}, got {}", json_type(value)));
+            self.error_msg(
+                path,
+                msg!("config-must-be-array", like = like, got = json_type_msg(value)),
+                None,
+            );
         }
         array
     }
 
     fn boolean(&mut self, path: &str, value: &Value) {
         if !value.is_boolean() {
-            self.error(path, format!("must be true or false, got {}", json_type(value)));
+            self.error_msg(path, msg!("config-must-be-bool", got = json_type_msg(value)), None);
         }
     }
 
     /// An integer within `min..=max` (`u64::MAX`: no upper bound).
     fn integer(&mut self, path: &str, value: &Value, min: u64, max: u64) -> Option<u64> {
+        // Numbers as text: Fluent would group the digits of 65535.
         let range = if max == u64::MAX {
-            format!("at least {min}")
+            msg!("config-range-at-least", min = min.to_string())
         } else {
-            format!("between {min} and {max}")
+            msg!("config-range-between", min = min.to_string(), max = max.to_string())
         };
         let Some(number) = value.as_number() else {
-            self.error(path, format!("must be an integer {range}, got {}", json_type(value)));
+            let got = json_type_msg(value);
+            self.error_msg(path, msg!("config-must-be-integer", range = range, got = got), None);
             return None;
         };
-        match number.as_u64() {
-            Some(n) if (min..=max).contains(&n) => Some(n),
-            Some(_) => {
-                self.error(path, format!("must be {range}"));
-                None
-            }
-            None if number.is_i64() => {
-                self.error(path, format!("must be {range}, not negative"));
-                None
-            }
-            None => {
-                self.error(path, format!("must be a whole number {range} (no decimal point)"));
-                None
-            }
-        }
+        let id = match number.as_u64() {
+            Some(n) if (min..=max).contains(&n) => return Some(n),
+            Some(_) => "config-must-be-in-range",
+            None if number.is_i64() => "config-must-be-in-range-not-negative",
+            None => "config-must-be-whole-in-range",
+        };
+        self.error_msg(path, Msg::new(id).arg("range", range), None);
+        None
     }
 
     /// A string among `allowed`, with a did-you-mean when one is close.
@@ -362,23 +376,30 @@ impl<'a> Report<'a> {
             return;
         };
         if !allowed.contains(&s) {
-            self.error_hint(
+            self.error_msg(
                 path,
-                format!("`{}` is not one of {}", shown(s), quoted_list(allowed)),
-                did_you_mean(s, allowed).map(|c| format!("did you mean \"{c}\"?")),
+                msg!("config-not-one-of", value = shown(s), allowed = quoted_list(allowed)),
+                did_you_mean(s, allowed).map(|c| msg!("config-did-you-mean-value", candidate = c)),
             );
         }
     }
 
     /// A key that is not in `allowed`.
-    fn unknown_key(&mut self, path: &str, key: &str, allowed: &[&str], section: &str) {
+    /// `section` names where the key was found: a message, or a key name
+    /// as it is (`"healthcheck"`).
+    fn unknown_key(&mut self, path: &str, key: &str, allowed: &[&str], section: impl Into<Arg>) {
+        let section: Arg = section.into();
         let suggestion = match did_you_mean(key, allowed) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!("the fields of {section} are: {}", allowed.join(", ")),
+            Some(close) => msg!("config-did-you-mean-key", candidate = close),
+            None => msg!(
+                "config-fields-are",
+                section = section.clone(),
+                fields = allowed.join(", ")
+            ),
         };
-        self.error_hint(
+        self.error_msg(
             path,
-            format!("unknown field `{}` in {section}", shown(key)),
+            msg!("config-unknown-field", key = shown(key), section = section),
             Some(suggestion),
         );
     }
@@ -456,7 +477,12 @@ fn check_keys(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>) 
                 format!("`{key}` is not a field of {section} (it belongs to {owner} workloads)"),
                 Some(format!("remove `{key}`, or add the workload with --kind {owner}")),
             ),
-            None => report.unknown_key(key, key, &allowed, &section),
+            None => report.unknown_key(
+                key,
+                key,
+                &allowed,
+                msg!("config-section-workload", kind = kind.as_str()),
+            ),
         }
     }
 }
@@ -476,15 +502,15 @@ fn check_route(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>)
         }
         // A static site's server listens on 80; other kinds must say.
         None if kind != Kind::Static && (has_domains || has_healthcheck) => {
-            let because = match (has_domains, has_healthcheck) {
-                (true, true) => "`domains` and `healthcheck` are set",
-                (true, false) => "`domains` is set",
-                _ => "`healthcheck` is set",
+            let id = match (has_domains, has_healthcheck) {
+                (true, true) => "config-port-required-domains-healthcheck",
+                (true, false) => "config-port-required-domains",
+                _ => "config-port-required-healthcheck",
             };
-            report.error_hint(
+            report.error_msg(
                 "port",
-                format!("is required because {because}: the container port the route and the probe use"),
-                Some("add e.g. \"port\": 8080".to_owned()),
+                Msg::new(id),
+                Some(msg!("config-add-example", example = "\"port\": 8080")),
             );
         }
         None => {}
@@ -655,10 +681,10 @@ fn check_healthcheck(report: &mut Report<'_>, value: &Value) {
 
 fn check_probe_path(report: &mut Report<'_>, path: &str) {
     if !path.starts_with('/') {
-        report.error_hint(
+        report.error_msg(
             "healthcheck.path",
-            format!("`{}` must start with `/`", shown(path)),
-            Some(format!("use \"/{}\"", shown(path))),
+            msg!("config-path-must-start-with-slash", path = shown(path)),
+            Some(msg!("config-use", value = format!("\"/{}\"", shown(path)))),
         );
     } else if path.chars().any(|c| c.is_whitespace() || c.is_control()) {
         report.error(
@@ -683,14 +709,69 @@ fn check_env(report: &mut Report<'_>, config: &Map<String, Value>) {
         if let Some(why) = env_name_problem(key) {
             report.error(&path, why);
         }
-        if !value.is_string() {
-            report.error(
-                &path,
-                format!(
-                    "the value must be a string, got {} (quote numbers and booleans)",
-                    json_type(value)
-                ),
+        check_secret_value(report, &path, value);
+    }
+}
+
+/// The keys a secret reference may have: exactly one of them.
+const SECRET_REF_KEYS: &[&str] = &["from_env", "from_file"];
+
+/// An `env` or `build_args` value: a string, or a reference
+/// `{"from_env": "VAR"}` / `{"from_file": "/absolute/path"}` (DESIGN §9).
+/// Only the shape is checked here: the variable or file must exist where
+/// the deploy runs, which `resolve_secrets` checks then.
+fn check_secret_value(report: &mut Report<'_>, path: &str, value: &Value) {
+    let like = "\"value\", {\"from_env\": \"VAR\"} or {\"from_file\": \"/run/secrets/name\"}";
+    let reference = match value {
+        Value::String(_) => return,
+        Value::Object(reference) => reference,
+        other => {
+            report.error_msg(
+                path,
+                msg!("secret-value-type", got = json_type_msg(other)),
+                Some(msg!("secret-value-type-hint", like = like)),
             );
+            return;
+        }
+    };
+    for key in reference.keys().filter(|k| !SECRET_REF_KEYS.contains(&k.as_str())) {
+        report.unknown_key(
+            &format!("{path}.{key}"),
+            key,
+            SECRET_REF_KEYS,
+            msg!("config-section-secret-reference"),
+        );
+    }
+    let present: Vec<&str> = SECRET_REF_KEYS
+        .iter()
+        .copied()
+        .filter(|k| reference.contains_key(*k))
+        .collect();
+    match present.as_slice() {
+        [] if reference.is_empty() => report.error_msg(
+            path,
+            msg!("secret-empty-ref"),
+            Some(msg!("secret-write-as", like = like)),
+        ),
+        [] => {}
+        [_, _, ..] => report.error_msg(path, msg!("secret-both-sources"), Some(msg!("secret-keep-one"))),
+        ["from_env"] => {
+            let key_path = format!("{path}.from_env");
+            if let Some(Some(why)) = report.string(&key_path, &reference["from_env"]).map(env_name_problem) {
+                report.error_hint(&key_path, why, Some(msg!("secret-name-the-variable").english()));
+            }
+        }
+        [_] => {
+            let key_path = format!("{path}.from_file");
+            if let Some(file) = report.non_empty_string(&key_path, &reference["from_file"])
+                && !Path::new(file).is_absolute()
+            {
+                report.error_msg(
+                    &key_path,
+                    msg!("secret-file-not-absolute", file = shown(file)),
+                    Some(msg!("secret-file-example")),
+                );
+            }
         }
     }
 }
@@ -1113,15 +1194,7 @@ fn check_build_args(report: &mut Report<'_>, value: &Value) {
         if key.is_empty() || key.contains(['=', '\0']) {
             report.error(&path, "a build argument name must be non-empty, without `=` or NUL");
         }
-        if !value.is_string() {
-            report.error(
-                &path,
-                format!(
-                    "the value must be a string, got {} (quote numbers and booleans)",
-                    json_type(value)
-                ),
-            );
-        }
+        check_secret_value(report, &path, value);
     }
 }
 
@@ -1266,6 +1339,18 @@ pub(super) fn json_type(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
+}
+
+/// [`json_type`] as a translatable message, for messages that show it.
+fn json_type_msg(value: &Value) -> Msg {
+    Msg::new(match value {
+        Value::Null => "json-null",
+        Value::Bool(_) => "json-boolean",
+        Value::Number(_) => "json-number",
+        Value::String(_) => "json-string",
+        Value::Array(_) => "json-array",
+        Value::Object(_) => "json-object",
+    })
 }
 
 fn a_kind(kind: Kind) -> &'static str {

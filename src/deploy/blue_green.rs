@@ -40,12 +40,13 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<ContainerInfo> {
         d.name(),
         &d.store_id,
         d.config,
+        d.secrets,
         &d.artifact.image_id,
         &green_name,
         d.deploy_id,
         d.strategy,
     );
-    d.status(&format!("starting green {green_name}"));
+    d.status(&crate::t!("deploy-starting-green", container = &green_name));
     let green_id = d.interruptible(docker.create_container(&spec)).await?;
     fault_point("after_green_create");
 
@@ -58,9 +59,9 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<ContainerInfo> {
     fault_point("after_green_start");
     d.record_phase("start", t);
     let t = Instant::now();
-    d.status("gate: waiting for green to be ready");
+    d.status(&crate::t!("deploy-gate-waiting-green"));
     match d.interruptible(d.gate(&green_id)).await {
-        Ok(why) => d.status(&format!("gate passed: {why}")),
+        Ok(why) => d.status(&crate::t!("deploy-gate-passed", why = why)),
         Err(e) if is_interrupt(&e) => {
             d.remove_new_container(&green_id).await;
             return Err(e);
@@ -164,9 +165,10 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
     // window); if green fails, go back to blue. Then stop and remove blue.
     if let Some(blue) = d.blue.clone() {
         let t = Instant::now();
-        d.status(&format!(
-            "draining blue {} for {} ms, watching green",
-            blue.name, d.config.common.drain_ms
+        d.status(&crate::t!(
+            "deploy-draining-blue",
+            container = &blue.name,
+            ms = d.config.common.drain_ms
         ));
         let window = std::time::Duration::from_millis(d.config.common.drain_ms);
         let watched = gate::watch(&d.env.docker, &green, d.config, window).await;

@@ -112,7 +112,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     let mut cmd = Command::new(program);
     cmd.args(base)
         .args(["-p", &project, "-f", &cfg.file, "up", "-d", "--remove-orphans"])
-        .envs(&d.config.common.env)
+        .envs(&d.secrets.env)
         .stdin(Stdio::null())
         .kill_on_drop(true);
     if let Some(dir) = std::path::Path::new(&cfg.file).parent() {
@@ -156,7 +156,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
             return Err(record_replacement(d, &container, e).await);
         }
     };
-    d.status(&format!("gate passed: {why}"));
+    d.status(&crate::t!("deploy-gate-passed", why = why));
     d.record_phase("gate", t);
 
     let t = Instant::now();

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::config::{KindConfig, SourceConfig, Strategy, green_name};
+use crate::config::{KindConfig, ResolvedSecrets, SourceConfig, Strategy, green_name};
 use crate::docker::{ContainerSpec, labels};
 
 /// The container name for a new container of `workload`: the stable name
@@ -35,6 +35,7 @@ pub fn container_spec(
     workload: &str,
     store_id: &str,
     config: &SourceConfig,
+    secrets: &ResolvedSecrets,
     image_id: &str,
     name: &str,
     deploy_id: i64,
@@ -53,7 +54,7 @@ pub fn container_spec(
     ContainerSpec {
         name: name.to_owned(),
         image: image_id.to_owned(),
-        env: common.env.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+        env: secrets.env.iter().map(|(k, v)| format!("{k}={v}")).collect(),
         command: common.command.clone(),
         labels: all_labels,
         network: common.network.clone(),

@@ -167,7 +167,7 @@ impl DaemonLock {
                 continue;
             }
             if !wait {
-                return Err(BerthError::Locked(busy_message(workload, &name, holder.as_ref(), &me)).into());
+                return Err(BerthError::Locked(busy_message(workload, &name, holder.as_ref(), &me).into()).into());
             }
             tokio::select! {
                 e = cancel.cancelled() => return Err(e.into()),

@@ -21,7 +21,7 @@ use std::time::Instant;
 use anyhow::{Result, anyhow};
 use serde::Serialize;
 
-use crate::config::{KindConfig, SourceConfig, Strategy, effective_strategy};
+use crate::config::{KindConfig, ResolvedSecrets, SourceConfig, Strategy, effective_strategy, resolve_secrets};
 use crate::docker::{ContainerInfo, Docker};
 use crate::error::BerthError;
 use crate::events::{DeployEventContext, Severity, emit_deploy_event};
@@ -110,6 +110,8 @@ pub(crate) struct Deployment<'a> {
     pub store_id: String,
     pub workload: &'a Workload,
     pub config: &'a SourceConfig,
+    /// `env` and `build_args` with every reference resolved (memory only).
+    pub secrets: &'a ResolvedSecrets,
     pub strategy: Strategy,
     pub deploy_id: i64,
     pub artifact: Artifact,
@@ -363,7 +365,11 @@ pub async fn drain(config: &SourceConfig, what: &str, status: impl Fn(&str)) {
     if drain.is_zero() {
         return;
     }
-    status(&format!("draining {what} for {} ms", drain.as_millis()));
+    status(&crate::t!(
+        "deploy-draining",
+        container = what,
+        ms = config.common.drain_ms
+    ));
     tokio::time::sleep(drain).await;
 }
 
@@ -397,6 +403,9 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
     let workload = store.workload(name)?;
     let validated = workload.validate().map_err(BerthError::invalid_config)?;
     let config = validated.config;
+    // References resolve now, before any lock is taken or container
+    // touched: a missing CI secret costs nothing (exit 3).
+    let secrets = resolve_secrets(name, &config).map_err(BerthError::invalid_config)?;
     let effective = effective_strategy(&config);
     if effective.forced {
         env.printer.warn(&format!("{name}: {}", effective.reason));
@@ -429,7 +438,10 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
     if let Some(note) = daemon_lock.takeover_note() {
         env.printer.warn(&format!("{name}: {note}"));
     }
-    let outcome = deploy_locked(env, &store, &workload, &config, &effective, &store_id, &opts, started).await;
+    let outcome = deploy_locked(
+        env, &store, &workload, &config, &secrets, &effective, &store_id, &opts, started,
+    )
+    .await;
     daemon_lock.release().await;
     outcome
 }
@@ -441,6 +453,7 @@ async fn deploy_locked(
     store: &Store,
     workload: &Workload,
     config: &SourceConfig,
+    secrets: &ResolvedSecrets,
     effective: &crate::config::EffectiveStrategy,
     store_id: &str,
     opts: &DeployOptions,
@@ -472,6 +485,7 @@ async fn deploy_locked(
         store,
         workload,
         config,
+        secrets,
         effective.strategy,
         deploy_id,
         &mut events,
@@ -518,6 +532,7 @@ async fn run(
     store: &Store,
     workload: &Workload,
     config: &SourceConfig,
+    secrets: &ResolvedSecrets,
     strategy: Strategy,
     deploy_id: i64,
     events: &mut DeployEventContext,
@@ -573,7 +588,7 @@ async fn run(
         let artifact = tokio::select! {
             biased;
             e = env.cancel.cancelled() => return Err(e.into()),
-            r = prepare_or_reuse(env, name, config, deploy_id, rollback) => r?,
+            r = prepare_or_reuse(env, name, config, secrets, deploy_id, rollback) => r?,
         };
         store.set_deploy_artifact(deploy_id, &artifact.image_id, &artifact.reference, None)?;
         phases.push(Phase {
@@ -594,6 +609,7 @@ async fn run(
         store,
         workload,
         config,
+        secrets,
         strategy,
         deploy_id,
         store_id: store_id.to_owned(),
@@ -671,11 +687,12 @@ async fn prepare_or_reuse(
     env: &DeployEnv,
     name: &str,
     config: &SourceConfig,
+    secrets: &ResolvedSecrets,
     deploy_id: i64,
     rollback: Option<&Artifact>,
 ) -> Result<Artifact> {
     match rollback {
-        None => source::prepare(&env.docker, &env.printer, name, config, deploy_id).await,
+        None => source::prepare(&env.docker, &env.printer, name, config, secrets, deploy_id).await,
         Some(artifact) => {
             if env.docker.image_id(&artifact.image_id).await?.is_none() {
                 return Err(anyhow!(

@@ -5,7 +5,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::container::new_container_name;
-use crate::config::{self, KindConfig, PullPolicy, Strategy, effective_strategy};
+use crate::config::{self, KindConfig, PullPolicy, SecretRef, SecretValue, Strategy, effective_strategy};
 use crate::error::BerthError;
 use crate::proxy::npm::{ForwardBy, NpmSettings};
 use crate::store::Store;
@@ -37,6 +37,9 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
     let workload = store.workload(name)?;
     let validated = workload.validate().map_err(BerthError::invalid_config)?;
     let cfg = validated.config;
+    // A reference the real deploy could not resolve fails the plan the
+    // same way (exit 3); the values themselves are dropped at once.
+    config::resolve_secrets(name, &cfg).map_err(BerthError::invalid_config)?;
     let eff = effective_strategy(&cfg);
     let state = store.runtime_state(workload.id)?;
     let current = state.as_ref().map(|s| s.container_name.clone());
@@ -60,9 +63,17 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
         proxy_host_id: state.as_ref().and_then(|s| s.route_id),
     });
 
-    let mut steps = vec![format!(
+    let mut steps = Vec::new();
+    let references = secret_references(&cfg);
+    if !references.is_empty() {
+        steps.push(format!(
+            "resolve the secret references (checked now: all resolve): {}",
+            references.join(", ")
+        ));
+    }
+    steps.push(format!(
         "reconcile `{name}` under its deploy lock (this store's and the Docker daemon's)"
-    )];
+    ));
     if !matches!(cfg.source, KindConfig::Compose(_)) {
         steps.push(format!(
             "if the daemon runs `{name}` from another store and this one has no record of it, adopt that container \
@@ -163,4 +174,25 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
         route,
         steps,
     })
+}
+
+/// `env.DB_PASSWORD <- $DB_PASSWORD`, `build_args.TOKEN <- /run/secrets/token`:
+/// where each reference of `cfg` comes from (never a value).
+fn secret_references(cfg: &config::SourceConfig) -> Vec<String> {
+    let build_args = match &cfg.source {
+        KindConfig::Dockerfile(d) => Some(&d.build_args),
+        _ => None,
+    };
+    let sections = [("env", Some(&cfg.common.env)), ("build_args", build_args)];
+    let mut out = Vec::new();
+    for (section, values) in sections {
+        for (key, value) in values.into_iter().flatten() {
+            match value {
+                SecretValue::Ref(SecretRef::FromEnv(var)) => out.push(format!("{section}.{key} <- ${var}")),
+                SecretValue::Ref(SecretRef::FromFile(file)) => out.push(format!("{section}.{key} <- {file}")),
+                SecretValue::Plain(_) => {}
+            }
+        }
+    }
+    out
 }

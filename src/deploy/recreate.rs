@@ -72,7 +72,7 @@ async fn replace_and_gate(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>) 
     // 4. Stop blue with its grace period and park it under another name.
     let t = Instant::now();
     if let Some(blue) = blue {
-        d.status(&format!("stopping {}", blue.name));
+        d.status(&crate::t!("deploy-stopping", container = &blue.name));
         // Not cut short by a signal: Docker's SIGTERM is already on its way,
         // and starting blue again mid-grace would be a no-op that leaves it
         // exiting. The stop is bounded by `stop_timeout_s`.
@@ -91,21 +91,22 @@ async fn replace_and_gate(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>) 
         d.name(),
         &d.store_id,
         d.config,
+        d.secrets,
         &d.artifact.image_id,
         &name,
         d.deploy_id,
         d.strategy,
     );
-    d.status(&format!("starting {name}"));
+    d.status(&crate::t!("deploy-starting", container = &name));
     let new_id = d.interruptible(docker.create_container(&spec)).await?;
     fault_point("after_new_create");
     d.interruptible(docker.start(&new_id)).await?;
     fault_point("after_new_start");
     d.record_phase("start", t);
     let t = Instant::now();
-    d.status("gate: waiting for the new container to be ready");
+    d.status(&crate::t!("deploy-gate-waiting-new"));
     match d.interruptible(d.gate(&new_id)).await {
-        Ok(why) => d.status(&format!("gate passed: {why}")),
+        Ok(why) => d.status(&crate::t!("deploy-gate-passed", why = why)),
         Err(e) if super::cancel::is_interrupt(&e) => return Err(e),
         Err(e) if gate::is_not_ready(&e) => {
             d.show_logs(&new_id).await;

@@ -24,7 +24,14 @@ pub struct EventView {
 
 impl EventView {
     /// The human table's columns, in order.
-    pub const COLUMNS: [&'static str; 5] = ["TIME", "WORKLOAD", "SEVERITY", "ACTION", "STATUS"];
+    /// The table's column headers, as message ids.
+    pub const COLUMNS: [&'static str; 5] = [
+        "column-time",
+        "column-workload",
+        "column-severity",
+        "column-action",
+        "column-status",
+    ];
 
     pub fn table_row(&self) -> Vec<String> {
         vec![

@@ -4,12 +4,12 @@
 
 mod static_site;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
-use crate::config::{DockerfileConfig, ImageConfig, KindConfig, PullPolicy, SourceConfig};
+use crate::config::{DockerfileConfig, ImageConfig, KindConfig, PullPolicy, ResolvedSecrets, SourceConfig};
 use crate::docker::{BuildRequest, Docker, build_image, labels};
 use crate::error::RedactedFailure;
 use crate::output::Printer;
@@ -29,11 +29,14 @@ pub async fn prepare(
     printer: &Printer,
     workload: &str,
     config: &SourceConfig,
+    secrets: &ResolvedSecrets,
     deploy_id: i64,
 ) -> Result<Artifact> {
     match &config.source {
         KindConfig::Image(image) => pull_image(docker, printer, workload, image).await,
-        KindConfig::Dockerfile(df) => build_dockerfile(docker, printer, workload, df, deploy_id).await,
+        KindConfig::Dockerfile(df) => {
+            build_dockerfile(docker, printer, workload, df, &secrets.build_args, deploy_id).await
+        }
         KindConfig::Static(site) => static_site::package(docker, printer, workload, site).await,
         KindConfig::Compose(_) => bail!("compose workloads are deployed by their own flow"),
     }
@@ -90,6 +93,7 @@ async fn build_dockerfile(
     printer: &Printer,
     workload: &str,
     cfg: &DockerfileConfig,
+    build_args: &BTreeMap<String, String>,
     deploy_id: i64,
 ) -> Result<Artifact> {
     let tag = format!("berth/{workload}:{deploy_id}");
@@ -102,7 +106,7 @@ async fn build_dockerfile(
         extra_files: Vec::new(),
         dockerfile: &cfg.dockerfile,
         tag: &tag,
-        build_args: &cfg.build_args,
+        build_args,
         target: cfg.target.as_deref(),
         labels: HashMap::from([(labels::WORKLOAD.to_owned(), workload.to_owned())]),
     };

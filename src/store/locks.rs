@@ -43,11 +43,13 @@ impl Store {
     pub fn lock_deploy(&self, workload_id: i64, workload: &str, wait: bool) -> Result<LockGuard> {
         let key = rusqlite::types::Value::Integer(workload_id);
         self.lock("deploy_locks", "workload_id", key, wait, |holder| {
-            format!(
-                "workload `{workload}` is being deployed by another berth (pid {}, since {}); wait for it, or \
-                 pass --wait to queue behind it",
-                holder.pid, holder.since
+            crate::msg!(
+                "lock-deploy-busy",
+                workload = workload,
+                pid = holder.pid,
+                since = &holder.since
             )
+            .into()
         })
     }
 
@@ -55,7 +57,7 @@ impl Store {
     pub fn lock_named(&self, name: &str) -> Result<LockGuard> {
         let key = rusqlite::types::Value::Text(name.to_owned());
         self.lock("named_locks", "name", key, true, |h| {
-            format!("lock `{name}` held by pid {}", h.pid)
+            format!("lock `{name}` held by pid {}", h.pid).into()
         })
     }
 
@@ -65,7 +67,7 @@ impl Store {
         key_column: &'static str,
         key: rusqlite::types::Value,
         wait: bool,
-        busy_message: impl Fn(&LockHolder) -> String,
+        busy_message: impl Fn(&LockHolder) -> crate::error::Text,
     ) -> Result<LockGuard> {
         let conn = lock_connection(self.path())?;
         let (pid, start) = current_process();

@@ -72,7 +72,9 @@ impl Store {
     pub fn remove_webhook(&self, id: i64) -> Result<()> {
         let n = self.conn().execute("DELETE FROM webhooks WHERE id = ?1", [id])?;
         if n == 0 {
-            return Err(BerthError::NotFound(format!("no webhook with id {id} (see `berth webhook list`)")).into());
+            return Err(
+                BerthError::NotFound(format!("no webhook with id {id} (see `berth webhook list`)").into()).into(),
+            );
         }
         Ok(())
     }

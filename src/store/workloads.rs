@@ -30,6 +30,7 @@ impl Workload {
     pub fn validate(&self) -> Result<Validated, Vec<ConfigIssue>> {
         if let Some(err) = &self.config_error {
             return Err(vec![ConfigIssue {
+                text: None,
                 workload: self.name.clone(),
                 path: String::new(),
                 message: format!(
@@ -85,9 +86,8 @@ impl Store {
 
     /// The workload called `name`, or a not-found error (exit 4).
     pub fn workload(&self, name: &str) -> Result<Workload> {
-        self.find_workload(name)?.ok_or_else(|| {
-            BerthError::NotFound(format!("no workload named `{name}` (see `berth workload list`)")).into()
-        })
+        self.find_workload(name)?
+            .ok_or_else(|| BerthError::NotFound(crate::msg!("no-such-workload", workload = name).into()).into())
     }
 
     pub fn find_workload(&self, name: &str) -> Result<Option<Workload>> {
@@ -117,7 +117,7 @@ impl Store {
             params![name, config.to_string(), now_rfc3339()],
         )?;
         if n == 0 {
-            return Err(BerthError::NotFound(format!("no workload named `{name}`")).into());
+            return Err(BerthError::NotFound(format!("no workload named `{name}`").into()).into());
         }
         Ok(())
     }
@@ -125,7 +125,7 @@ impl Store {
     pub fn delete_workload(&self, name: &str) -> Result<()> {
         let n = self.conn().execute("DELETE FROM workloads WHERE name = ?1", [name])?;
         if n == 0 {
-            return Err(BerthError::NotFound(format!("no workload named `{name}`")).into());
+            return Err(BerthError::NotFound(format!("no workload named `{name}`").into()).into());
         }
         Ok(())
     }

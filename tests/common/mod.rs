@@ -124,6 +124,12 @@ impl TestContext {
             .env("NO_COLOR", "1")
             .env_remove("VISUAL")
             .env_remove("EDITOR")
+            // English unless a test asks otherwise (berth speaks Russian
+            // under a Russian locale).
+            .env_remove("BERTH_LANG")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8")
             .stdin(Stdio::null());
         for (k, v) in &self.envs {
             cmd.env(k, v);

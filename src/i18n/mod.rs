@@ -1,0 +1,244 @@
+//! Human output in English or Russian (Fluent). Only what people read is
+//! translated: JSON, event actions and stored statuses, exit codes and
+//! error codes stay English, so pipelines never see a translation.
+//!
+//! Every translated message is a [`Msg`]: an id of `en.ftl`/`ru.ftl` and
+//! its arguments. [`Msg::english`] is the text for JSON and the store,
+//! [`Msg::localized`] the text for a person. The `t!` macro builds and
+//! localizes one in place; `msg!` builds one to keep.
+//!
+//! The language: `BERTH_LANG`, then `LC_ALL`, `LC_MESSAGES`, `LANG` (the
+//! first one set and non-empty); `ru*` means Russian, anything else
+//! (`C`, `POSIX`, unknown) English. Russian also needs a UTF-8 terminal:
+//! the character set (`LC_ALL`, `LC_CTYPE`, `LANG`) must name UTF-8, or
+//! Cyrillic would reach the terminal as mojibake.
+
+use std::sync::OnceLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+/// The English messages, the reference every other language must match.
+pub const EN_FTL: &str = include_str!("en.ftl");
+/// The Russian messages.
+pub const RU_FTL: &str = include_str!("ru.ftl");
+
+/// A language berth speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Ru,
+}
+
+static LANG: OnceLock<Lang> = OnceLock::new();
+
+/// Picks the language from the process environment, once; later calls
+/// keep the first choice.
+pub fn init() -> Lang {
+    *LANG.get_or_init(|| detect(|name| std::env::var(name).ok()))
+}
+
+/// The language of human output ([`init`] decides; English before it).
+pub fn lang() -> Lang {
+    LANG.get().copied().unwrap_or(Lang::En)
+}
+
+/// The language the variables `var` gives (see the module docs).
+pub fn detect(var: impl Fn(&str) -> Option<String>) -> Lang {
+    let get = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+    let explicit = get("BERTH_LANG");
+    let Some(chosen) = explicit
+        .clone()
+        .or_else(|| ["LC_ALL", "LC_MESSAGES", "LANG"].into_iter().find_map(get))
+    else {
+        return Lang::En;
+    };
+    let language = chosen.trim().to_ascii_lowercase();
+    if language.split(['_', '-', '.', '@']).next() != Some("ru") {
+        return Lang::En;
+    }
+    let charset = ["LC_ALL", "LC_CTYPE", "LANG"].into_iter().find_map(get);
+    let utf8 = match (charset, explicit.is_some()) {
+        (Some(ctype), _) => names_utf8(&ctype),
+        // `BERTH_LANG=ru` with no locale at all: the operator asked.
+        (None, true) => true,
+        (None, false) => names_utf8(&chosen),
+    };
+    if utf8 { Lang::Ru } else { Lang::En }
+}
+
+/// Whether a locale name (`ru_RU.UTF-8`, `en_US.utf8@euro`, `C.UTF-8`)
+/// names the UTF-8 character set.
+fn names_utf8(locale: &str) -> bool {
+    let lower = locale.to_ascii_lowercase();
+    let codeset = lower
+        .split_once('.')
+        .map(|(_, rest)| rest.split('@').next().unwrap_or(rest));
+    matches!(codeset, Some("utf-8" | "utf8"))
+}
+
+/// One argument of a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Str(String),
+    Num(i64),
+    /// A message of its own, formatted in the same language (`a number`).
+    Msg(Box<Msg>),
+}
+
+impl From<Msg> for Arg {
+    fn from(m: Msg) -> Self {
+        Arg::Msg(Box::new(m))
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Self {
+        Arg::Str(s.to_owned())
+    }
+}
+impl From<String> for Arg {
+    fn from(s: String) -> Self {
+        Arg::Str(s)
+    }
+}
+impl From<&String> for Arg {
+    fn from(s: &String) -> Self {
+        Arg::Str(s.clone())
+    }
+}
+impl From<usize> for Arg {
+    fn from(n: usize) -> Self {
+        Arg::Num(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+impl From<u64> for Arg {
+    fn from(n: u64) -> Self {
+        Arg::Num(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+impl From<i32> for Arg {
+    fn from(n: i32) -> Self {
+        Arg::Num(i64::from(n))
+    }
+}
+impl From<i64> for Arg {
+    fn from(n: i64) -> Self {
+        Arg::Num(n)
+    }
+}
+
+/// A message to show a person: its id and arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Msg {
+    id: &'static str,
+    args: Vec<(&'static str, Arg)>,
+}
+
+impl Msg {
+    pub fn new(id: &'static str) -> Msg {
+        Msg { id, args: Vec::new() }
+    }
+
+    /// The message with one more argument.
+    pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Msg {
+        self.args.push((name, value.into()));
+        self
+    }
+
+    pub fn id(&self) -> &'static str {
+        self.id
+    }
+
+    /// The English text: for JSON, events and the store.
+    pub fn english(&self) -> String {
+        self.format(Lang::En)
+    }
+
+    /// The text in the language of human output.
+    pub fn localized(&self) -> String {
+        self.format(lang())
+    }
+
+    /// The text in `lang`; English where `lang` lacks the message, and the
+    /// id itself only if English lacks it too (a test rules that out).
+    pub fn format(&self, lang: Lang) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in &self.args {
+            match value {
+                Arg::Str(s) => args.set(*name, FluentValue::from(s.as_str())),
+                Arg::Num(n) => args.set(*name, FluentValue::from(*n)),
+                Arg::Msg(m) => args.set(*name, FluentValue::from(m.format(lang))),
+            }
+        }
+        [lang, Lang::En]
+            .into_iter()
+            .find_map(|l| render(bundle(l), self.id, &args))
+            .unwrap_or_else(|| self.id.to_owned())
+    }
+}
+
+impl std::fmt::Display for Msg {
+    /// English: Display feeds logs, JSON and `anyhow` chains.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english())
+    }
+}
+
+/// Builds a [`Msg`]: `msg!("deploy-summary", workload = name, ms = 12)`.
+#[macro_export]
+macro_rules! msg {
+    ($id:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::i18n::Msg::new($id)$(.arg(stringify!($name), $value))*
+    };
+}
+
+/// Builds a [`Msg`] and localizes it: the text for a person.
+#[macro_export]
+macro_rules! t {
+    ($($tokens:tt)*) => {
+        $crate::msg!($($tokens)*).localized()
+    };
+}
+
+fn render(bundle: &FluentBundle<FluentResource>, id: &str, args: &FluentArgs<'_>) -> Option<String> {
+    let pattern = bundle.get_message(id)?.value()?;
+    let mut errors = Vec::new();
+    let text = bundle.format_pattern(pattern, Some(args), &mut errors);
+    errors.is_empty().then(|| text.into_owned())
+}
+
+fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
+    static EN: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();
+    static RU: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();
+    let (cell, tag, source) = match lang {
+        Lang::En => (&EN, "en", EN_FTL),
+        Lang::Ru => (&RU, "ru", RU_FTL),
+    };
+    cell.get_or_init(|| {
+        let langid: unic_langid::LanguageIdentifier = tag.parse().unwrap_or_default();
+        let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+        // No Unicode isolation marks: terminals print them as garbage.
+        bundle.set_use_isolating(false);
+        // A resource that does not parse keeps the messages that do; the
+        // tests below fail on any parse error.
+        let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(partial, _)| partial);
+        let _ = bundle.add_resource(resource);
+        bundle
+    })
+}
+
+/// The message ids of a Fluent source.
+pub fn message_ids(source: &str) -> Result<Vec<String>, String> {
+    let resource = FluentResource::try_new(source.to_owned()).map_err(|(_, errors)| format!("{errors:?}"))?;
+    Ok(resource
+        .entries()
+        .filter_map(|entry| match entry {
+            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
+            _ => None,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests;
