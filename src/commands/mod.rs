@@ -22,8 +22,10 @@ use crate::deploy::DeployEnv;
 use crate::deploy::cancel::Cancel;
 use crate::docker::Docker;
 use crate::output::Printer;
+use crate::proxy::caddy::{CaddyRouter, CaddySettings};
+use crate::proxy::nginx::{NginxRouter, NginxSettings};
 use crate::proxy::npm::{NpmRouter, NpmSettings};
-use crate::proxy::{NoRouter, Router};
+use crate::proxy::{NoRouter, Router, RouterKind};
 use crate::store::Store;
 
 /// What every command gets: how to print, and where the store is.
@@ -62,9 +64,13 @@ impl Ctx {
         let db_path = self.db_path()?;
         // Open once so a broken or newer store fails before Docker is touched.
         let store = Store::open(&db_path)?;
-        let router: Arc<dyn Router> = match NpmRouter::new(&NpmSettings::load(&store)?, db_path.clone())? {
-            Some(npm) => Arc::new(npm),
-            None => Arc::new(NoRouter),
+        let router: Arc<dyn Router> = match RouterKind::load(&store)?.0 {
+            RouterKind::Npm => match NpmRouter::new(&NpmSettings::load(&store)?, db_path.clone())? {
+                Some(npm) => Arc::new(npm),
+                None => Arc::new(NoRouter),
+            },
+            RouterKind::Nginx => Arc::new(NginxRouter::new(&NginxSettings::load(&store)?, db_path.clone())?),
+            RouterKind::Caddy => Arc::new(CaddyRouter::new(&CaddySettings::load(&store)?, db_path.clone())?),
         };
         Ok(DeployEnv {
             docker: Docker::connect().await?,

@@ -14,7 +14,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 use tokio::sync::Mutex;
 
-use super::{NeverSent, Pointed, RoutePlan, RouteTarget, Router};
+pub use super::Source;
+use super::{NeverSent, Pointed, RoutePlan, RouteTarget, Router, setting};
 use crate::store::Store;
 
 /// How berth reaches the workload from NPM's nginx.
@@ -25,16 +26,6 @@ pub enum ForwardBy {
     Name,
     /// The container's IP on its network: NPM on the host, or no resolver.
     Ip,
-}
-
-/// Where the settings came from, for `proxy show`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Source {
-    Env,
-    Store,
-    Default,
-    Unset,
 }
 
 #[derive(Debug, Clone)]
@@ -54,12 +45,7 @@ pub const FORWARD_BY_KEY: &str = "npm.forward_by";
 impl NpmSettings {
     /// Environment over store (DESIGN §5); `berth proxy set` writes the store.
     pub fn load(store: &Store) -> Result<NpmSettings> {
-        let pick = |env: &str, key: &str| -> Result<Option<(String, Source)>> {
-            if let Some(v) = std::env::var(env).ok().filter(|v| !v.is_empty()) {
-                return Ok(Some((v, Source::Env)));
-            }
-            Ok(store.setting(key)?.map(|v| (v, Source::Store)))
-        };
+        let pick = |env: &str, key: &str| setting(store, env, key);
         let forward_by = match pick("BERTH_NPM_FORWARD_BY", FORWARD_BY_KEY)? {
             Some((v, src)) => (parse_forward_by(&v)?, src),
             None => (ForwardBy::Name, Source::Default),
@@ -522,5 +508,13 @@ impl Router for NpmRouter {
 
     fn forwards_by_ip(&self) -> bool {
         self.forward_by == ForwardBy::Ip
+    }
+
+    fn name(&self) -> Option<&'static str> {
+        Some("npm")
+    }
+
+    fn route_name(&self, _workload: &str, plan: &RoutePlan) -> Option<String> {
+        plan.route_id.map(|id| format!("proxy host #{id}"))
     }
 }
