@@ -357,15 +357,16 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 // ----------------------------------------------------------------- nginx ---
 
+/// A real nginx master the tests started (`daemon off`: their child).
 #[derive(Debug)]
-struct Nginx {
-    bin: PathBuf,
-    prefix: PathBuf,
-    conf: PathBuf,
+pub struct Nginx {
+    pub bin: PathBuf,
+    pub prefix: PathBuf,
+    pub conf: PathBuf,
     hosts_dir: PathBuf,
-    error_log: PathBuf,
-    data_port: u16,
-    master_pid: u32,
+    pub error_log: PathBuf,
+    pub data_port: u16,
+    pub master_pid: u32,
 }
 
 impl Nginx {
@@ -400,7 +401,7 @@ impl Nginx {
     }
 }
 
-fn signal(pid: u32, sig: &str) -> Result<(), String> {
+pub fn signal(pid: u32, sig: &str) -> Result<(), String> {
     let out = Command::new("kill")
         .arg(format!("-{sig}"))
         .arg(pid.to_string())
@@ -418,7 +419,7 @@ fn signal(pid: u32, sig: &str) -> Result<(), String> {
 }
 
 /// Direct children of `ppid` (nginx workers of a master).
-fn child_pids(ppid: u32) -> Vec<u32> {
+pub fn child_pids(ppid: u32) -> Vec<u32> {
     let mut pids = Vec::new();
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return pids;
@@ -443,7 +444,7 @@ fn child_pids(ppid: u32) -> Vec<u32> {
 }
 
 /// The nginx binary: `$BERTH_TEST_NGINX`, `/usr/sbin/nginx`, or `nginx` on PATH.
-fn find_nginx() -> PathBuf {
+pub fn find_nginx() -> PathBuf {
     if let Some(p) = std::env::var_os("BERTH_TEST_NGINX") {
         return PathBuf::from(p);
     }
@@ -465,7 +466,7 @@ fn find_nginx() -> PathBuf {
     );
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     StdTcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -1397,7 +1398,7 @@ impl FakeNpm {
         for sub in ["conf/proxy_host", "logs", "temp"] {
             std::fs::create_dir_all(prefix.join(sub)).expect("fake NPM: mkdir");
         }
-        let (child, nginx) = start_nginx(&bin, &prefix);
+        let (child, nginx) = start_nginx(&bin, &prefix, &main_conf);
         let inner = Arc::new(Inner {
             opts,
             state: Mutex::new(State::default()),
@@ -1712,24 +1713,29 @@ impl FakeNpm {
     pub fn stop(self) {}
 
     fn stop_nginx(&self) {
-        let Some(mut child) = lock(&self.nginx_child).take() else {
-            return;
-        };
-        let pid = child.id();
-        let _ = signal(pid, "QUIT");
-        if wait_exit(&mut child, Duration::from_secs(3)) {
-            return;
-        }
-        let workers = child_pids(pid);
-        let _ = child.kill();
-        let _ = child.wait();
-        for w in workers {
-            let _ = signal(w, "KILL");
+        if let Some(child) = lock(&self.nginx_child).take() {
+            stop_nginx_child(child);
         }
     }
 }
 
-fn wait_exit(child: &mut Child, within: Duration) -> bool {
+/// Stops an nginx master the test started: a graceful quit, then KILL for
+/// it and its workers after 3 s.
+pub fn stop_nginx_child(mut child: Child) {
+    let pid = child.id();
+    let _ = signal(pid, "QUIT");
+    if wait_exit(&mut child, Duration::from_secs(3)) {
+        return;
+    }
+    let workers = child_pids(pid);
+    let _ = child.kill();
+    let _ = child.wait();
+    for w in workers {
+        let _ = signal(w, "KILL");
+    }
+}
+
+pub fn wait_exit(child: &mut Child, within: Duration) -> bool {
     let deadline = Instant::now() + within;
     loop {
         match child.try_wait() {
@@ -1756,7 +1762,9 @@ impl Drop for FakeNpm {
 
 /// Starts the nginx master (`daemon off`, so it is our child) on a free
 /// port, retrying when another process grabbed the port meanwhile.
-fn start_nginx(bin: &Path, prefix: &Path) -> (Child, Nginx) {
+/// `render(prefix, port, as_root)` is the main config, written to
+/// `<prefix>/conf/nginx.conf`.
+pub fn start_nginx(bin: &Path, prefix: &Path, render: &dyn Fn(&Path, u16, bool) -> String) -> (Child, Nginx) {
     let conf = prefix.join("conf/nginx.conf");
     let error_log = prefix.join("logs/error.log");
     let pid_file = prefix.join("logs/nginx.pid");
@@ -1766,7 +1774,7 @@ fn start_nginx(bin: &Path, prefix: &Path) -> (Child, Nginx) {
     let mut last_error = String::new();
     for _attempt in 0..5 {
         let port = free_port();
-        std::fs::write(&conf, main_conf(prefix, port, as_root)).expect("fake NPM: write nginx.conf");
+        std::fs::write(&conf, render(prefix, port, as_root)).expect("fake NPM: write nginx.conf");
         let _ = std::fs::remove_file(&pid_file);
         let stderr = std::fs::File::create(prefix.join("logs/stderr.log")).expect("fake NPM: nginx stderr file");
         let mut child = Command::new(bin)

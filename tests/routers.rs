@@ -1,0 +1,604 @@
+//! The routers beyond NPM (issue 14), end to end: the real `berth` binary,
+//! the real Docker daemon, and a REAL nginx or Caddy the test starts on
+//! loopback (`tests/common/proxies.rs`). The same scenarios run against
+//! every router: first deploy, three blue-green swaps under load with 0
+//! failed requests, a refused route that keeps blue, a crash between route
+//! write and persist repaired by `berth reconcile` under load. Then each
+//! router's own pitfalls.
+//!
+//!   cargo test --test routers -- --test-threads=1
+//!   cargo test --release --test routers -- --ignored router_zero_drop_benchmark --nocapture
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::docker::{Case, only_container, state_row, workload_containers};
+use common::fake_npm::routed;
+use common::load::{Load, LoadSpec, LoadStats, TEST_LOAD, VALID_BODIES};
+use common::proxies::{CaddyProxy, NginxProxy, Proxy, assert_through, fetch};
+use common::wait_until;
+use serde_json::{Value, json};
+
+// ---- set-up ------------------------------------------------------------------------
+
+fn setup(test: &str, proxy: &dyn Proxy) -> Case {
+    let mut c = Case::new(test);
+    for (k, v) in proxy.berth_env() {
+        c.t.env(&k, &v);
+    }
+    c
+}
+
+fn domain(prefix: &str) -> String {
+    common::fake_npm::new_domain(prefix)
+}
+
+/// `IP:8080` of the workload's one container.
+fn address_of(container: &common::docker::Container) -> String {
+    let ip = container
+        .ip
+        .clone()
+        .unwrap_or_else(|| panic!("{} has no IP on the workload network", container.name));
+    format!("{ip}:8080")
+}
+
+/// Adds the workload, deploys v1 and checks the route: its container.
+fn deploy_v1(c: &Case, proxy: &dyn Proxy, name: &str, domain: &str) -> common::docker::Container {
+    c.add(name, "image", routed("berth-test/app:v1", &[domain], 1500));
+    let result = c.run(&["--output", "json", "deploy", name]).success().json();
+    assert_eq!(
+        result["router"],
+        proxy.router(),
+        "the result names the router: {result}"
+    );
+    assert!(result["route"].is_string(), "the result names the route: {result}");
+    let blue = only_container(name);
+    assert_eq!(
+        proxy.route_target(name),
+        Some(address_of(&blue)),
+        "the route forwards to blue's literal address"
+    );
+    assert_through(proxy, domain, "v1\n");
+    blue
+}
+
+/// Sets the image and deploys (blue-green).
+fn redeploy(c: &Case, name: &str, domain: &str, image: &str) -> Value {
+    c.set(name, routed(image, &[domain], 1500));
+    c.run(&["--output", "json", "deploy", name]).success().json()
+}
+
+/// The newest event of the workload, as `berth events --output json` shows it.
+fn newest_event(c: &Case, name: &str) -> Value {
+    let all = c
+        .run(&["--output", "json", "events", name, "--limit", "1"])
+        .success()
+        .json();
+    all["events"][0].clone()
+}
+
+#[track_caller]
+fn assert_zero_drop(stats: &LoadStats, what: &str) {
+    assert!(
+        !stats.bounded_out,
+        "{what}: the load stopped on its bound: {}",
+        stats.summary()
+    );
+    assert!(
+        stats.sent >= 100,
+        "{what}: too few requests to prove anything: {}",
+        stats.summary()
+    );
+    assert_eq!(
+        stats.failed,
+        0,
+        "{what}: no request may fail; failures: {:#?}\n{}",
+        stats.failures,
+        stats.summary()
+    );
+}
+
+// ---- the shared scenarios ------------------------------------------------------------
+
+fn first_deploy_routes_through_the_proxy(proxy: &dyn Proxy, test: &str) {
+    let mut c = setup(test, proxy);
+    let name = c.name(test);
+    let d = domain(test);
+    deploy_v1(&c, proxy, &name, &d);
+    let event = newest_event(&c, &name);
+    assert_eq!(event["action"], "deploy.succeeded", "{event}");
+    assert_eq!(
+        event["metadata"]["router"],
+        proxy.router(),
+        "the event names the router: {event}"
+    );
+    assert!(
+        event["metadata"]["route"].is_string(),
+        "the event names the route: {event}"
+    );
+}
+
+/// Three blue-green swaps under load: 0 failed requests, every version seen.
+fn swaps_under_load_drop_no_request(proxy: &dyn Proxy, test: &str) -> LoadStats {
+    let mut c = setup(test, proxy);
+    let name = c.name(test);
+    let d = domain(test);
+    deploy_v1(&c, proxy, &name, &d);
+    let load = Load::start(proxy.data_port(), &d, TEST_LOAD);
+    assert!(load.wait_for(50), "the load never got going");
+    let mut flowing = true;
+    for image in ["berth-test/app:v2", "berth-test/app:v3", "berth-test/app:v1"] {
+        let result = redeploy(&c, &name, &d, image);
+        assert_eq!(result["strategy"], "blue-green", "{result}");
+        flowing &= load.wait_for(50);
+        let live = only_container(&name);
+        assert_eq!(
+            proxy.route_target(&name),
+            Some(address_of(&live)),
+            "the route follows the live container"
+        );
+    }
+    let stats = load.finish();
+    assert!(flowing, "requests hung after a swap: {}", stats.summary());
+    eprintln!("zero-drop ({}): blue-green x3: {}", proxy.router(), stats.summary());
+    assert_zero_drop(&stats, "three blue-green swaps");
+    for v in VALID_BODIES {
+        assert!(
+            stats.versions.contains_key(*v),
+            "version {v:?} never answered: {}",
+            stats.summary()
+        );
+    }
+    stats
+}
+
+/// A crash between the route write and the persist leaves the route on
+/// green while the state names blue; `berth reconcile`, under load, puts
+/// the route back on blue, drains green and removes it: 0 failed requests.
+fn crash_after_route_write_is_repaired_by_reconcile(proxy: &dyn Proxy, test: &str) {
+    let mut c = setup(test, proxy);
+    let name = c.name(test);
+    let d = domain(test);
+    let blue = deploy_v1(&c, proxy, &name, &d);
+    let before = state_row(&c.t, &name);
+
+    c.set(&name, routed("berth-test/app:v2", &[&d], 1000));
+    c.run_until("after_route_write", &["deploy", &name]);
+    let all = workload_containers(&name);
+    assert_eq!(all.len(), 2, "blue and green: {all:?}");
+    let green = all.iter().find(|x| x.id != blue.id).expect("green").clone();
+    assert_eq!(
+        proxy.route_target(&name),
+        Some(address_of(&green)),
+        "the crash left the route on green"
+    );
+    assert_eq!(state_row(&c.t, &name), before, "while the state names blue");
+    assert_through(proxy, &d, "v2\n");
+
+    let load = Load::start(proxy.data_port(), &d, TEST_LOAD);
+    assert!(load.wait_for(20), "the load never got going");
+    let run = c.run(&["reconcile", &name]).success();
+    let flowing = load.wait_for(20);
+    let stats = load.finish();
+    eprintln!("reconcile under load ({}): {}", proxy.router(), stats.summary());
+    assert!(flowing, "requests hung after reconcile: {}", stats.summary());
+    assert_eq!(stats.failed, 0, "reconcile must drop no request: {:#?}", stats.failures);
+    assert!(
+        run.stderr.contains("draining"),
+        "reconcile drains green before removing it:\n{}",
+        run.stderr
+    );
+    assert_eq!(only_container(&name).id, blue.id, "green is gone, blue stays");
+    assert_eq!(
+        proxy.route_target(&name),
+        Some(address_of(&blue)),
+        "the route is back on blue"
+    );
+    assert_through(proxy, &d, "v1\n");
+}
+
+/// After a route the proxy refused: blue is the one container, the state
+/// and the route still name it, and it answers.
+#[track_caller]
+fn assert_blue_kept(c: &Case, proxy: &dyn Proxy, name: &str, domain: &str, blue: &common::docker::Container) {
+    assert_eq!(only_container(name).id, blue.id, "green is removed, blue stays");
+    assert_eq!(
+        state_row(&c.t, name).map(|s| s.0),
+        Some(blue.id.clone()),
+        "the state names blue"
+    );
+    assert_eq!(proxy.route_target(name), Some(address_of(blue)), "the route names blue");
+    assert_through(proxy, domain, "v1\n");
+}
+
+// ---- nginx ----------------------------------------------------------------------------
+
+#[test]
+fn nginx_first_deploy_routes_through_nginx() {
+    first_deploy_routes_through_the_proxy(&NginxProxy::start(), "ngx-first");
+}
+
+#[test]
+fn nginx_blue_green_swaps_under_load_drop_no_request() {
+    let proxy = NginxProxy::start();
+    let workers = proxy.workers();
+    swaps_under_load_drop_no_request(&proxy, "ngx-zd");
+    assert_ne!(proxy.workers(), workers, "the swaps reloaded nginx (new workers)");
+}
+
+#[test]
+fn nginx_crash_after_route_write_is_repaired_by_reconcile() {
+    crash_after_route_write_is_repaired_by_reconcile(&NginxProxy::start(), "ngx-crash");
+}
+
+#[test]
+fn nginx_failed_test_restores_the_file_byte_for_byte_and_keeps_blue() {
+    let proxy = NginxProxy::start();
+    let mut c = setup("ngx-badtest", &proxy);
+    let name = c.name("ngx-bad");
+    let d = domain("ngx-bad");
+    let blue = deploy_v1(&c, &proxy, &name, &d);
+    let file = proxy.berth_file(&name);
+    let before = std::fs::read(&file).expect("berth's server block");
+    let workers = proxy.workers();
+
+    // An operator's mistake that only the new file carries: a listen port
+    // nginx rejects. `nginx -T` fails after the write, before any reload.
+    c.set(&name, routed("berth-test/app:v2", &[&d], 1000));
+    let run =
+        c.t.command(&["deploy", &name])
+            .env("BERTH_NGINX_LISTEN", "127.0.0.1:99999")
+            .output()
+            .expect("run berth");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "the deploy fails:\n{stderr}");
+    assert!(
+        stderr.contains("nginx refused the new route"),
+        "says nginx refused it:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("previous file was restored"),
+        "says the file was restored:\n{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(&file).expect("berth's server block"),
+        before,
+        "restored byte for byte"
+    );
+    assert_eq!(proxy.workers(), workers, "nginx was not reloaded");
+    assert_blue_kept(&c, &proxy, &name, &d, &blue);
+    let leftovers: Vec<_> = std::fs::read_dir(proxy.berth_dir())
+        .expect("berth dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        leftovers,
+        vec![format!("berth-{name}.conf")],
+        "no temp file left behind"
+    );
+}
+
+#[test]
+fn nginx_a_reload_that_does_not_take_effect_keeps_blue() {
+    let proxy = NginxProxy::start();
+    let mut c = setup("ngx-reload", &proxy);
+    let name = c.name("ngx-rl");
+    let d = domain("ngx-rl");
+    let blue = deploy_v1(&c, &proxy, &name, &d);
+    let before = std::fs::read(proxy.berth_file(&name)).expect("berth's server block");
+
+    // `nginx -t` does not bind: a listen address another process holds
+    // passes the test and makes the master reject the reload.
+    let squatter = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a squatter");
+    let taken = squatter.local_addr().expect("addr");
+    c.set(&name, routed("berth-test/app:v2", &[&d], 1000));
+    let run =
+        c.t.command(&["deploy", &name])
+            .env("BERTH_NGINX_LISTEN", taken.to_string())
+            .output()
+            .expect("run berth");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "the deploy fails:\n{stderr}");
+    assert!(
+        stderr.contains("did not go live"),
+        "says the route did not go live:\n{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(proxy.berth_file(&name)).expect("file"),
+        before,
+        "the previous file is back"
+    );
+    assert_blue_kept(&c, &proxy, &name, &d, &blue);
+    drop(squatter);
+}
+
+#[test]
+fn nginx_a_domain_of_an_operator_server_block_is_refused_before_any_container_is_touched() {
+    let proxy = NginxProxy::start();
+    let mut c = setup("ngx-taken", &proxy);
+    let name = c.name("ngx-tk");
+    let d = domain("ngx-tk");
+    let theirs = proxy.operator_dir().join("site.conf");
+    let content = format!(
+        "server {{ listen 127.0.0.1:{}; server_name other.test {}; return 200 \"operator\\n\"; }}\n",
+        proxy.nginx.data_port,
+        d.to_uppercase()
+    );
+    std::fs::write(&theirs, &content).expect("operator's server block");
+    c.add(&name, "image", routed("berth-test/app:v1", &[&d], 1000));
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(
+        run.stderr.contains(&format!("domain {d} is already served")),
+        "names the domain:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("site.conf"),
+        "names the operator's file:\n{}",
+        run.stderr
+    );
+    assert!(workload_containers(&name).is_empty(), "no container was created");
+    assert!(!proxy.berth_file(&name).exists(), "berth wrote nothing");
+    assert_eq!(
+        std::fs::read_to_string(&theirs).expect("theirs"),
+        content,
+        "the operator's file is untouched"
+    );
+}
+
+#[test]
+fn nginx_a_file_berth_did_not_write_is_never_touched() {
+    let proxy = NginxProxy::start();
+    let mut c = setup("ngx-notours", &proxy);
+    let name = c.name("ngx-no");
+    let d = domain("ngx-no");
+    let content = "# hand-written\n";
+    std::fs::write(proxy.berth_file(&name), content).expect("a hand-written file");
+    c.add(&name, "image", routed("berth-test/app:v1", &[&d], 1000));
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(run.stderr.contains("berth did not write it"), "{}", run.stderr);
+    assert!(workload_containers(&name).is_empty(), "no container was created");
+    assert_eq!(std::fs::read_to_string(proxy.berth_file(&name)).expect("file"), content);
+}
+
+#[test]
+fn nginx_a_directory_nothing_includes_is_refused_before_any_container_is_touched() {
+    let proxy = NginxProxy::start();
+    let mut c = setup("ngx-noinc", &proxy);
+    let elsewhere = proxy.nginx.prefix.join("not-included");
+    std::fs::create_dir_all(&elsewhere).expect("mkdir");
+    c.t.env("BERTH_NGINX_DIR", &elsewhere.display().to_string());
+    let name = c.name("ngx-ni");
+    let d = domain("ngx-ni");
+    c.add(&name, "image", routed("berth-test/app:v1", &[&d], 1000));
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(run.stderr.contains("does not include"), "{}", run.stderr);
+    assert!(run.stderr.contains("include "), "says what to add:\n{}", run.stderr);
+    assert!(workload_containers(&name).is_empty(), "no container was created");
+}
+
+// ---- Caddy ------------------------------------------------------------------------------
+
+#[test]
+fn caddy_first_deploy_routes_through_caddy() {
+    let proxy = CaddyProxy::start();
+    first_deploy_routes_through_the_proxy(&proxy, "cdy-first");
+    assert_eq!(
+        fetch(proxy.data_port, "operator.test"),
+        Ok((200, "operator\n".into())),
+        "the operator's route serves"
+    );
+    assert_eq!(
+        proxy.routes_with_id("operator-site").len(),
+        1,
+        "the operator's route is kept"
+    );
+}
+
+#[test]
+fn caddy_blue_green_swaps_under_load_drop_no_request() {
+    let proxy = CaddyProxy::start();
+    swaps_under_load_drop_no_request(&proxy, "cdy-zd");
+    let writes = proxy.admin_writes();
+    assert!(
+        !writes.iter().any(|w| w.starts_with("POST")),
+        "no POST, ever: {writes:?}"
+    );
+    assert_eq!(
+        writes.iter().filter(|w| w.starts_with("PUT")).count(),
+        1,
+        "the route was added once (the first deploy), then replaced in place: {writes:?}"
+    );
+}
+
+#[test]
+fn caddy_crash_after_route_write_is_repaired_by_reconcile() {
+    crash_after_route_write_is_repaired_by_reconcile(&CaddyProxy::start(), "cdy-crash");
+}
+
+#[test]
+fn caddy_refusing_the_new_config_keeps_blue() {
+    let proxy = CaddyProxy::start();
+    let mut c = setup("cdy-refuse", &proxy);
+    let name = c.name("cdy-rf");
+    let d = domain("cdy-rf");
+    let blue = deploy_v1(&c, &proxy, &name, &d);
+
+    // The operator's config loads a certificate from files that are then
+    // removed: Caddy re-provisions the whole config on every change, so it
+    // refuses the next one and keeps running the current.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (cert, key) = (dir.path().join("c.pem"), dir.path().join("k.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ])
+        .args(["-subj", "/CN=operator.test", "-days", "1", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("run openssl");
+    assert!(
+        made.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let tls = json!({ "certificates": { "load_files": [{ "certificate": cert, "key": key }] } });
+    let (status, body) = proxy.admin("POST", "/config/apps/tls", Some(&tls));
+    assert_eq!(status, 200, "{body}");
+    std::fs::remove_file(&cert).expect("rm cert");
+
+    c.set(&name, routed("berth-test/app:v2", &[&d], 1000));
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(
+        run.stderr.contains("replacing route @id"),
+        "names the failed write:\n{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("route restored to blue"), "{}", run.stderr);
+    assert_blue_kept(&c, &proxy, &name, &d, &blue);
+}
+
+#[test]
+fn caddy_reconcile_writes_nothing_when_the_route_agrees_and_re_adds_a_vanished_route_once() {
+    let proxy = CaddyProxy::start();
+    let mut c = setup("cdy-vanish", &proxy);
+    let name = c.name("cdy-vn");
+    let d = domain("cdy-vn");
+    let blue = deploy_v1(&c, &proxy, &name, &d);
+    let id = format!("berth-{name}");
+
+    let writes = proxy.admin_writes().len();
+    c.run(&["reconcile", &name]).success();
+    c.run(&["reconcile", &name]).success();
+    assert_eq!(
+        proxy.admin_writes().len(),
+        writes,
+        "an agreeing route gets no admin write: {:?}",
+        proxy.admin_writes()
+    );
+
+    // Caddy restarted from the operator's config: berth's route is gone.
+    proxy.reload_initial();
+    assert!(proxy.routes_with_id(&id).is_empty(), "the route vanished");
+    assert_ne!(
+        fetch(proxy.data_port, &d).map(|r| r.1),
+        Ok("v1\n".into()),
+        "the domain no longer reaches blue"
+    );
+    let writes = proxy.admin_writes().len();
+    c.run(&["reconcile", &name]).success();
+    c.run(&["reconcile", &name]).success();
+    let added: Vec<String> = proxy.admin_writes().split_off(writes);
+    assert_eq!(added.len(), 1, "re-added exactly once: {added:?}");
+    assert!(added[0].starts_with("PUT "), "inserted, not POSTed: {added:?}");
+    assert_eq!(proxy.routes_with_id(&id).len(), 1, "one route for the workload");
+    assert_eq!(proxy.route_target(&name), Some(address_of(&blue)));
+    assert_through(&proxy, &d, "v1\n");
+    assert_eq!(proxy.routes()[0]["@id"], id.as_str(), "ahead of the operator's routes");
+    assert_eq!(
+        proxy.routes_with_id("operator-site").len(),
+        1,
+        "the operator's route is kept"
+    );
+}
+
+#[test]
+fn caddy_a_domain_of_an_operator_route_is_refused_before_any_container_is_touched() {
+    let proxy = CaddyProxy::start();
+    let mut c = setup("cdy-taken", &proxy);
+    let name = c.name("cdy-tk");
+    c.add(&name, "image", routed("berth-test/app:v1", &["Operator.test"], 1000));
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(
+        run.stderr.contains("domain Operator.test is already routed"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("operator-site"),
+        "names the route's @id:\n{}",
+        run.stderr
+    );
+    assert!(workload_containers(&name).is_empty(), "no container was created");
+    assert!(
+        proxy.admin_writes().is_empty(),
+        "no admin write: {:?}",
+        proxy.admin_writes()
+    );
+}
+
+// ---- the zero-drop table -------------------------------------------------------------------
+
+/// Not a timed test: prints the zero-drop row per router (BENCHMARKS.md).
+/// Env: BENCH_ROUNDS (6), BENCH_ROUTERS (nginx,caddy).
+#[test]
+#[ignore = "benchmark: cargo test --release --test routers -- --ignored router_zero_drop_benchmark --nocapture"]
+fn router_zero_drop_benchmark() {
+    let rounds: usize = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(6);
+    let routers = std::env::var("BENCH_ROUTERS").unwrap_or_else(|_| "nginx,caddy".into());
+    let spec = LoadSpec {
+        clients: 4,
+        max_per_client: 10_000_000,
+        max_time: Duration::from_secs(1800),
+        pause: Duration::from_millis(2),
+    };
+    let mut rows = Vec::new();
+    for router in routers.split(',') {
+        let proxy: Box<dyn Proxy> = match router {
+            "nginx" => Box::new(NginxProxy::start()),
+            "caddy" => Box::new(CaddyProxy::start()),
+            other => panic!("BENCH_ROUTERS: unknown router {other}"),
+        };
+        let mut c = setup("bench", proxy.as_ref());
+        let name = c.name("bench");
+        let d = domain("bench");
+        deploy_v1(&c, proxy.as_ref(), &name, &d);
+        let load = Load::start(proxy.data_port(), &d, spec);
+        assert!(load.wait_for(50), "the load never got going");
+        let t = Instant::now();
+        for round in 0..rounds {
+            redeploy(
+                &c,
+                &name,
+                &d,
+                ["berth-test/app:v2", "berth-test/app:v3", "berth-test/app:v1"][round % 3],
+            );
+            assert!(wait_until(Duration::from_secs(10), || load.done() > 0));
+        }
+        let took = t.elapsed();
+        rows.push((router.to_owned(), load.finish(), took));
+    }
+    println!("\n{rounds} blue-green swaps per router, 4 keep-alive clients (2 ms pause), drain_ms 1500");
+    println!(
+        "{:<8} {:>8} {:>7} {:>8} {:>8} {:>8} {:>8}",
+        "router", "sent", "failed", "retried", "p50 ms", "p99 ms", "max ms"
+    );
+    for (router, s, _) in &rows {
+        println!(
+            "{:<8} {:>8} {:>7} {:>8} {:>8.2} {:>8.2} {:>8.2}",
+            router,
+            s.sent,
+            s.failed,
+            s.retried,
+            s.quantile_ms(0.5),
+            s.quantile_ms(0.99),
+            s.quantile_ms(1.0)
+        );
+    }
+    for (router, s, _) in &rows {
+        assert_eq!(s.failed, 0, "{router} dropped requests: {:#?}", s.failures);
+    }
+}
