@@ -14,7 +14,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::docker::{Case, only_container, state_row, workload_containers};
-use common::fake_npm::routed;
+use common::fake_npm::{FakeNpm, routed};
 use common::load::{Load, LoadSpec, LoadStats, TEST_LOAD, VALID_BODIES};
 use common::proxies::{CaddyProxy, NginxProxy, Proxy, assert_through, fetch};
 use common::wait_until;
@@ -55,7 +55,7 @@ fn deploy_v1(c: &Case, proxy: &dyn Proxy, name: &str, domain: &str) -> common::d
     assert!(result["route"].is_string(), "the result names the route: {result}");
     let blue = only_container(name);
     assert_eq!(
-        proxy.route_target(name),
+        proxy.route_target(name, domain),
         Some(address_of(&blue)),
         "the route forwards to blue's literal address"
     );
@@ -134,7 +134,7 @@ fn swaps_under_load_drop_no_request(proxy: &dyn Proxy, test: &str) -> LoadStats 
         flowing &= load.wait_for(50);
         let live = only_container(&name);
         assert_eq!(
-            proxy.route_target(&name),
+            proxy.route_target(&name, &d),
             Some(address_of(&live)),
             "the route follows the live container"
         );
@@ -169,7 +169,7 @@ fn crash_after_route_write_is_repaired_by_reconcile(proxy: &dyn Proxy, test: &st
     assert_eq!(all.len(), 2, "blue and green: {all:?}");
     let green = all.iter().find(|x| x.id != blue.id).expect("green").clone();
     assert_eq!(
-        proxy.route_target(&name),
+        proxy.route_target(&name, &d),
         Some(address_of(&green)),
         "the crash left the route on green"
     );
@@ -191,7 +191,7 @@ fn crash_after_route_write_is_repaired_by_reconcile(proxy: &dyn Proxy, test: &st
     );
     assert_eq!(only_container(&name).id, blue.id, "green is gone, blue stays");
     assert_eq!(
-        proxy.route_target(&name),
+        proxy.route_target(&name, &d),
         Some(address_of(&blue)),
         "the route is back on blue"
     );
@@ -208,8 +208,50 @@ fn assert_blue_kept(c: &Case, proxy: &dyn Proxy, name: &str, domain: &str, blue:
         Some(blue.id.clone()),
         "the state names blue"
     );
-    assert_eq!(proxy.route_target(name), Some(address_of(blue)), "the route names blue");
+    assert_eq!(
+        proxy.route_target(name, domain),
+        Some(address_of(blue)),
+        "the route names blue"
+    );
     assert_through(proxy, domain, "v1\n");
+}
+
+// ---- Nginx Proxy Manager (the fake, with its real nginx data plane) -------------------------
+
+#[test]
+fn npm_first_deploy_routes_through_npm() {
+    first_deploy_routes_through_the_proxy(&FakeNpm::start_blocking(), "npm-first");
+}
+
+#[test]
+fn npm_blue_green_swaps_under_load_drop_no_request() {
+    swaps_under_load_drop_no_request(&FakeNpm::start_blocking(), "npm-zd");
+}
+
+#[test]
+fn npm_crash_after_route_write_is_repaired_by_reconcile() {
+    crash_after_route_write_is_repaired_by_reconcile(&FakeNpm::start_blocking(), "npm-crash");
+}
+
+#[test]
+fn npm_an_offline_route_after_the_write_keeps_blue() {
+    let proxy = FakeNpm::start_blocking();
+    let mut c = setup("npm-offline", &proxy);
+    let name = c.name("npm-off");
+    let d = domain("npm-off");
+    let blue = deploy_v1(&c, &proxy, &name, &d);
+    // NPM's `nginx -t` fails on the new config (an operator's broken
+    // advanced config): the write answers 200 with the host offline.
+    proxy.make_next_write_offline();
+    c.set(&name, routed("berth-test/app:v2", &[&d], 1000));
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(
+        run.stderr.contains("offline"),
+        "says the route went offline:\n{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("route restored to blue"), "{}", run.stderr);
+    assert_blue_kept(&c, &proxy, &name, &d, &blue);
 }
 
 // ---- nginx ----------------------------------------------------------------------------
@@ -502,7 +544,7 @@ fn caddy_reconcile_writes_nothing_when_the_route_agrees_and_re_adds_a_vanished_r
     assert_eq!(added.len(), 1, "re-added exactly once: {added:?}");
     assert!(added[0].starts_with("PUT "), "inserted, not POSTed: {added:?}");
     assert_eq!(proxy.routes_with_id(&id).len(), 1, "one route for the workload");
-    assert_eq!(proxy.route_target(&name), Some(address_of(&blue)));
+    assert_eq!(proxy.route_target(&name, &d), Some(address_of(&blue)));
     assert_through(&proxy, &d, "v1\n");
     assert_eq!(proxy.routes()[0]["@id"], id.as_str(), "ahead of the operator's routes");
     assert_eq!(
@@ -540,7 +582,8 @@ fn caddy_a_domain_of_an_operator_route_is_refused_before_any_container_is_touche
 // ---- the zero-drop table -------------------------------------------------------------------
 
 /// Not a timed test: prints the zero-drop row per router (BENCHMARKS.md).
-/// Env: BENCH_ROUNDS (6), BENCH_ROUTERS (nginx,caddy).
+/// Env: BENCH_ROUNDS (6), BENCH_ROUTERS (npm,nginx,caddy; npm is the fake
+/// NPM, whose data plane is a real nginx).
 #[test]
 #[ignore = "benchmark: cargo test --release --test routers -- --ignored router_zero_drop_benchmark --nocapture"]
 fn router_zero_drop_benchmark() {
@@ -548,7 +591,7 @@ fn router_zero_drop_benchmark() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(6);
-    let routers = std::env::var("BENCH_ROUTERS").unwrap_or_else(|_| "nginx,caddy".into());
+    let routers = std::env::var("BENCH_ROUTERS").unwrap_or_else(|_| "npm,nginx,caddy".into());
     let spec = LoadSpec {
         clients: 4,
         max_per_client: 10_000_000,
@@ -558,6 +601,7 @@ fn router_zero_drop_benchmark() {
     let mut rows = Vec::new();
     for router in routers.split(',') {
         let proxy: Box<dyn Proxy> = match router {
+            "npm" => Box::new(FakeNpm::start_blocking()),
             "nginx" => Box::new(NginxProxy::start()),
             "caddy" => Box::new(CaddyProxy::start()),
             other => panic!("BENCH_ROUTERS: unknown router {other}"),

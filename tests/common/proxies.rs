@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::fake_npm::{Nginx, find_nginx, free_port, start_nginx, stop_nginx_child};
+use super::fake_npm::{FakeNpm, Nginx, find_nginx, free_port, start_nginx, stop_nginx_child};
 use super::load::one_request;
 use super::wait_until;
 
@@ -30,9 +30,9 @@ pub trait Proxy {
     fn data_port(&self) -> u16;
     /// berth's settings for this proxy (BERTH_ROUTER and the router's own).
     fn berth_env(&self) -> Vec<(String, String)>;
-    /// Where the workload's route forwards (`IP:PORT`), as the proxy's
-    /// config says; None when there is no route.
-    fn route_target(&self, workload: &str) -> Option<String>;
+    /// Where the route of `workload` for `domain` forwards (`IP:PORT`), as
+    /// the proxy's config says; None when there is no route.
+    fn route_target(&self, workload: &str, domain: &str) -> Option<String>;
 }
 
 /// One `GET /` through the proxy with `Host: <domain>`: (status, body).
@@ -57,6 +57,44 @@ pub fn assert_through(proxy: &dyn Proxy, domain: &str, body: &str) {
         "{} should answer 200 {body:?} for {domain}; last answer {last}",
         proxy.router()
     );
+}
+
+// ------------------------------------------------------------- fake NPM ---
+
+/// The fake NPM (its data plane is a real nginx), forwarding by IP.
+impl Proxy for FakeNpm {
+    fn router(&self) -> &'static str {
+        "npm"
+    }
+
+    fn data_port(&self) -> u16 {
+        FakeNpm::data_port(self)
+    }
+
+    fn berth_env(&self) -> Vec<(String, String)> {
+        let mut env = FakeNpm::berth_env(self);
+        env.push(("BERTH_NPM_FORWARD_BY".into(), "ip".into()));
+        env
+    }
+
+    fn route_target(&self, _workload: &str, domain: &str) -> Option<String> {
+        let hosts: Vec<Value> = self
+            .hosts()
+            .into_iter()
+            .filter(|h| {
+                h["domain_names"]
+                    .as_array()
+                    .is_some_and(|d| d.iter().any(|x| x.as_str() == Some(domain)))
+            })
+            .collect();
+        assert!(hosts.len() <= 1, "one proxy host per domain: {hosts:?}");
+        let h = hosts.first()?;
+        Some(format!(
+            "{}:{}",
+            h["forward_host"].as_str()?,
+            h["forward_port"].as_i64()?
+        ))
+    }
 }
 
 // ---------------------------------------------------------------- nginx ---
@@ -165,7 +203,7 @@ impl Proxy for NginxProxy {
         ]
     }
 
-    fn route_target(&self, workload: &str) -> Option<String> {
+    fn route_target(&self, workload: &str, _domain: &str) -> Option<String> {
         let text = std::fs::read_to_string(self.berth_file(workload)).ok()?;
         let at = text.find("proxy_pass http://")? + "proxy_pass http://".len();
         Some(text[at..].split(';').next()?.to_owned())
@@ -381,7 +419,7 @@ impl Proxy for CaddyProxy {
         ]
     }
 
-    fn route_target(&self, workload: &str) -> Option<String> {
+    fn route_target(&self, workload: &str, _domain: &str) -> Option<String> {
         let routes = self.routes_with_id(&format!("berth-{workload}"));
         assert!(routes.len() <= 1, "one route per workload: {routes:?}");
         routes.first()?["handle"][0]["upstreams"][0]["dial"]
