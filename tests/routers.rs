@@ -78,6 +78,16 @@ fn newest_event(c: &Case, name: &str) -> Value {
     all["events"][0].clone()
 }
 
+/// `route_state` of `berth status NAME --output json`.
+fn route_state(c: &Case, name: &str) -> String {
+    let status = c.run(&["--output", "json", "status", name]).success().json();
+    let row = &status["workloads"][0];
+    row["route_state"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no route_state: {row}"))
+        .to_owned()
+}
+
 #[track_caller]
 fn assert_zero_drop(stats: &LoadStats, what: &str) {
     assert!(
@@ -106,6 +116,7 @@ fn first_deploy_routes_through_the_proxy(proxy: &dyn Proxy, test: &str) {
     let name = c.name(test);
     let d = domain(test);
     deploy_v1(&c, proxy, &name, &d);
+    assert_eq!(route_state(&c, &name), "ok", "status agrees with the route");
     let event = newest_event(&c, &name);
     assert_eq!(event["action"], "deploy.succeeded", "{event}");
     assert_eq!(
@@ -175,6 +186,11 @@ fn crash_after_route_write_is_repaired_by_reconcile(proxy: &dyn Proxy, test: &st
     );
     assert_eq!(state_row(&c.t, &name), before, "while the state names blue");
     assert_through(proxy, &d, "v2\n");
+    assert_eq!(
+        route_state(&c, &name),
+        "stale",
+        "status sees the route forwards elsewhere"
+    );
 
     let load = Load::start(proxy.data_port(), &d, TEST_LOAD);
     assert!(load.wait_for(20), "the load never got going");
@@ -532,6 +548,7 @@ fn caddy_reconcile_writes_nothing_when_the_route_agrees_and_re_adds_a_vanished_r
     // Caddy restarted from the operator's config: berth's route is gone.
     proxy.reload_initial();
     assert!(proxy.routes_with_id(&id).is_empty(), "the route vanished");
+    assert_eq!(route_state(&c, &name), "missing", "status sees the route vanished");
     assert_ne!(
         fetch(proxy.data_port, &d).map(|r| r.1),
         Ok("v1\n".into()),

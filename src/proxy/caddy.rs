@@ -315,6 +315,14 @@ impl Router for CaddyRouter {
         }
     }
 
+    async fn current_target(&self, workload: &str, _plan: &RoutePlan) -> Result<Option<String>> {
+        Ok(self.route(workload).await?.and_then(|r| {
+            r.pointer("/handle/0/upstreams/0/dial")
+                .and_then(Value::as_str)
+                .map(|d| d.trim_start_matches('[').replacen("]:", ":", 1))
+        }))
+    }
+
     fn forwards_by_ip(&self) -> bool {
         true
     }

@@ -88,6 +88,13 @@ pub trait Router: Send + Sync {
         None
     }
 
+    /// Where the workload's route forwards now, as the router's config says
+    /// (`HOST:PORT`); None when the router holds no route for it (never
+    /// created, or vanished). Reads only.
+    async fn current_target(&self, _workload: &str, _plan: &RoutePlan) -> Result<Option<String>> {
+        Ok(None)
+    }
+
     /// The workload's route as an operator finds it in the proxy, e.g.
     /// `proxy host #3`, `/etc/nginx/berth/berth-web.conf`, `@id berth-web`.
     fn route_name(&self, _workload: &str, _plan: &RoutePlan) -> Option<String> {

@@ -597,6 +597,18 @@ impl Router for NginxRouter {
         })
     }
 
+    async fn current_target(&self, workload: &str, _plan: &RoutePlan) -> Result<Option<String>> {
+        let Some(bytes) = self.read_own(workload, &self.file_for(workload))? else {
+            return Ok(None);
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        Ok(statements(&text).iter().find_map(|st| {
+            let target = st.strip_prefix("proxy_pass")?.trim();
+            let target = target.strip_prefix("http://").unwrap_or(target);
+            Some(target.trim_start_matches('[').replacen("]:", ":", 1))
+        }))
+    }
+
     fn forwards_by_ip(&self) -> bool {
         true
     }

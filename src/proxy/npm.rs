@@ -506,6 +506,21 @@ impl Router for NpmRouter {
         })
     }
 
+    async fn current_target(&self, _workload: &str, plan: &RoutePlan) -> Result<Option<String>> {
+        let host = match plan.route_id {
+            Some(id) => self.host(id).await?,
+            None => {
+                let wanted = wanted_set(&plan.domains);
+                self.hosts().await?.into_iter().find(|h| domain_set(h) == wanted)
+            }
+        };
+        Ok(host.and_then(|h| {
+            let fhost = h.get("forward_host").and_then(Value::as_str)?;
+            let port = h.get("forward_port").and_then(Value::as_i64)?;
+            Some(format!("{fhost}:{port}"))
+        }))
+    }
+
     fn forwards_by_ip(&self) -> bool {
         self.forward_by == ForwardBy::Ip
     }
