@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use common::docker::{Case, only_container, state_row, workload_containers};
 use common::fake_npm::{FakeNpm, routed};
 use common::load::{Load, LoadSpec, LoadStats, TEST_LOAD, VALID_BODIES};
-use common::proxies::{CaddyProxy, NginxProxy, Proxy, assert_through, fetch};
+use common::proxies::{CaddyProxy, NginxProxy, Proxy, RealNpm, assert_through, fetch};
 use common::wait_until;
 use serde_json::{Value, json};
 
@@ -268,6 +268,79 @@ fn npm_an_offline_route_after_the_write_keeps_blue() {
     );
     assert!(run.stderr.contains("route restored to blue"), "{}", run.stderr);
     assert_blue_kept(&c, &proxy, &name, &d, &blue);
+}
+
+// ---- the real Nginx Proxy Manager 2.15.1 (../shared/npm-real) --------------------------------
+
+#[test]
+fn real_npm_first_deploy_routes_through_npm() {
+    let Some(npm) = RealNpm::start() else { return };
+    first_deploy_routes_through_the_proxy(&npm, "rnpm-first");
+}
+
+#[test]
+fn real_npm_blue_green_swaps_under_load_drop_no_request_on_one_host() {
+    let Some(npm) = RealNpm::start() else { return };
+    swaps_under_load_drop_no_request(&npm, "rnpm-zd");
+    let hosts = npm.hosts();
+    assert_eq!(
+        hosts.len(),
+        1,
+        "one proxy host throughout (updated in place): {hosts:?}"
+    );
+    assert_eq!(
+        hosts[0]["id"], 1,
+        "the first host, never deleted and re-created: {hosts:?}"
+    );
+}
+
+#[test]
+fn real_npm_crash_after_route_write_is_repaired_by_reconcile() {
+    let Some(npm) = RealNpm::start() else { return };
+    crash_after_route_write_is_repaired_by_reconcile(&npm, "rnpm-crash");
+}
+
+/// An operator's existing host (its domain in other case) is adopted in
+/// place: the same id, and every setting berth does not own kept.
+#[test]
+fn real_npm_adopts_an_operators_host_in_place_keeping_its_settings() {
+    let Some(npm) = RealNpm::start() else { return };
+    let mut c = setup("rnpm-adopt", &npm);
+    let name = c.name("rnpm-ad");
+    let d = domain("rnpm-ad");
+    let advanced = "add_header X-Operator kept always;";
+    let (status, host) = npm.api(
+        "POST",
+        "/nginx/proxy-hosts",
+        Some(&json!({
+            "domain_names": [d.to_uppercase()],
+            "forward_scheme": "http",
+            "forward_host": "127.0.0.1",
+            "forward_port": 9,
+            "advanced_config": advanced,
+            "block_exploits": true,
+            "allow_websocket_upgrade": true,
+            "caching_enabled": true,
+            "meta": { "operator_note": "keep me" },
+        })),
+    );
+    assert_eq!(status, 201, "{host}");
+    let id = host["id"].as_i64().expect("host id");
+
+    c.add(&name, "image", routed("berth-test/app:v1", &[&d], 1500));
+    c.run(&["deploy", &name]).success();
+    assert_through(&npm, &d, "v1\n");
+    let hosts = npm.hosts();
+    assert_eq!(hosts.len(), 1, "adopted, not duplicated: {hosts:?}");
+    let h = &hosts[0];
+    assert_eq!(h["id"].as_i64(), Some(id), "the same host: {h}");
+    assert_eq!(h["advanced_config"], advanced, "{h}");
+    assert_eq!(h["block_exploits"], true, "{h}");
+    assert_eq!(h["allow_websocket_upgrade"], true, "{h}");
+    assert_eq!(h["caching_enabled"], true, "{h}");
+    assert_eq!(h["meta"]["nginx_online"], true, "{h}");
+    let blue = only_container(&name);
+    assert_eq!(npm.route_target(&name, &d), Some(address_of(&blue)));
 }
 
 // ---- nginx ----------------------------------------------------------------------------

@@ -356,14 +356,29 @@ impl CaddyProxy {
 
 /// A blocking HTTP/1.1 request to Caddy's admin API on 127.0.0.1:`port`.
 fn admin(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<(u16, String), String> {
+    http_json(port, method, path, None, body)
+}
+
+/// A blocking HTTP/1.1 JSON request to 127.0.0.1:`port` (with a bearer
+/// token when given): (status, body).
+pub fn http_json(
+    port: u16,
+    method: &str,
+    path: &str,
+    bearer: Option<&str>,
+    body: Option<&Value>,
+) -> Result<(u16, String), String> {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).map_err(|e| format!("connect: {e}"))?;
-    s.set_read_timeout(Some(Duration::from_secs(10)))
+    s.set_read_timeout(Some(Duration::from_secs(30)))
         .map_err(|e| e.to_string())?;
     let body = body.map(Value::to_string).unwrap_or_default();
+    let auth = bearer
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
     let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: \
-         {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{auth}Content-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     s.write_all(req.as_bytes()).map_err(|e| format!("write: {e}"))?;
@@ -437,5 +452,158 @@ impl Drop for CaddyProxy {
                 let _ = child.wait();
             }
         }
+    }
+}
+
+// ------------------------------------------------------------- real NPM ---
+
+/// The real Nginx Proxy Manager 2.15.1 (`../shared/npm-real`, built by
+/// `scripts/test` into `$BERTH_TEST_NPM_REAL`), started fresh (`RESET=1`)
+/// on free loopback ports, stopped when dropped.
+pub struct RealNpm {
+    home: PathBuf,
+    pub api_port: u16,
+    pub http_port: u16,
+    token: String,
+}
+
+pub const REAL_NPM_EMAIL: &str = "admin@example.com";
+pub const REAL_NPM_PASSWORD: &str = "changeme";
+
+impl RealNpm {
+    /// The build directory: `$BERTH_TEST_NPM_REAL`, else `npm-real` in the
+    /// cargo target directory of this test binary. Err(reason) when the
+    /// tests must be skipped (`BERTH_TEST_NPM_REAL=skip:<reason>`, set by
+    /// scripts/test on a machine that cannot build the kit).
+    fn home() -> Result<PathBuf, String> {
+        if let Ok(v) = std::env::var("BERTH_TEST_NPM_REAL") {
+            if let Some(reason) = v.strip_prefix("skip") {
+                return Err(reason.trim_start_matches(':').trim().to_owned());
+            }
+            return Ok(PathBuf::from(v));
+        }
+        // <target>/debug/deps/routers-*: the build sits in <target>/npm-real.
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let target = exe.ancestors().nth(3).ok_or("no target dir")?;
+        Ok(target.join("npm-real"))
+    }
+
+    /// Starts it; None (with a note on stderr) when this machine skips the
+    /// real-NPM tests. Panics naming scripts/test when it is not built.
+    pub fn start() -> Option<RealNpm> {
+        let home = match RealNpm::home() {
+            Ok(h) => h,
+            Err(reason) => {
+                eprintln!("SKIPPED: the real-NPM tests do not run on this machine: {reason}");
+                return None;
+            }
+        };
+        assert!(
+            home.join("start.sh").is_file(),
+            "the real NPM is not built at {} : run scripts/test (it builds ../shared/npm-real once), or set \
+             BERTH_TEST_NPM_REAL to a build directory",
+            home.display()
+        );
+        let _ = Command::new(home.join("stop.sh")).output();
+        let mut last = String::new();
+        for _attempt in 0..3 {
+            let (api_port, http_port, https_port) = (free_port(), free_port(), free_port());
+            let out = Command::new(home.join("start.sh"))
+                .env("RESET", "1")
+                .env("NPM_API_PORT", api_port.to_string())
+                .env("NPM_HTTP_PORT", http_port.to_string())
+                .env("NPM_HTTPS_PORT", https_port.to_string())
+                .env("NPM_ADMIN_EMAIL", REAL_NPM_EMAIL)
+                .env("NPM_ADMIN_PASSWORD", REAL_NPM_PASSWORD)
+                .stdin(Stdio::null())
+                .output()
+                .expect("run npm-real start.sh");
+            if out.status.success() {
+                let login = json!({ "identity": REAL_NPM_EMAIL, "secret": REAL_NPM_PASSWORD });
+                let (status, body) =
+                    http_json(api_port, "POST", "/api/tokens", None, Some(&login)).expect("real NPM: log in");
+                assert_eq!(status, 200, "real NPM login: {body}");
+                let token = serde_json::from_str::<Value>(&body)
+                    .ok()
+                    .and_then(|v| v["token"].as_str().map(str::to_owned));
+                return Some(RealNpm {
+                    home,
+                    api_port,
+                    http_port,
+                    token: token.expect("real NPM: a token"),
+                });
+            }
+            last = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let _ = Command::new(home.join("stop.sh")).output();
+        }
+        panic!("the real NPM did not start:\n{last}");
+    }
+
+    /// One API call with the admin's token: (status, JSON body).
+    pub fn api(&self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+        let (status, text) = http_json(self.api_port, method, &format!("/api{path}"), Some(&self.token), body)
+            .unwrap_or_else(|e| panic!("real NPM {method} {path}: {e}"));
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// Every proxy host.
+    pub fn hosts(&self) -> Vec<Value> {
+        let (status, body) = self.api("GET", "/nginx/proxy-hosts", None);
+        assert_eq!(status, 200, "{body}");
+        body.as_array().cloned().unwrap_or_default()
+    }
+
+    /// The proxy hosts that hold `domain` (case-insensitive).
+    pub fn hosts_with(&self, domain: &str) -> Vec<Value> {
+        self.hosts()
+            .into_iter()
+            .filter(|h| {
+                h["domain_names"].as_array().is_some_and(|d| {
+                    d.iter()
+                        .any(|x| x.as_str().is_some_and(|x| x.eq_ignore_ascii_case(domain)))
+                })
+            })
+            .collect()
+    }
+}
+
+impl Proxy for RealNpm {
+    fn router(&self) -> &'static str {
+        "npm"
+    }
+
+    fn data_port(&self) -> u16 {
+        self.http_port
+    }
+
+    fn berth_env(&self) -> Vec<(String, String)> {
+        vec![
+            ("BERTH_ROUTER".into(), "npm".into()),
+            ("BERTH_NPM_URL".into(), format!("http://127.0.0.1:{}", self.api_port)),
+            ("BERTH_NPM_EMAIL".into(), REAL_NPM_EMAIL.into()),
+            ("BERTH_NPM_PASSWORD".into(), REAL_NPM_PASSWORD.into()),
+            ("BERTH_NPM_FORWARD_BY".into(), "ip".into()),
+        ]
+    }
+
+    fn route_target(&self, _workload: &str, domain: &str) -> Option<String> {
+        let hosts = self.hosts_with(domain);
+        assert!(hosts.len() <= 1, "one proxy host per domain: {hosts:?}");
+        let h = hosts.first()?;
+        Some(format!(
+            "{}:{}",
+            h["forward_host"].as_str()?,
+            h["forward_port"].as_i64()?
+        ))
+    }
+}
+
+impl Drop for RealNpm {
+    fn drop(&mut self) {
+        let _ = Command::new(self.home.join("stop.sh")).output();
     }
 }
