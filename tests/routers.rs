@@ -350,6 +350,28 @@ fn nginx_first_deploy_routes_through_nginx() {
     first_deploy_routes_through_the_proxy(&NginxProxy::start(), "ngx-first");
 }
 
+/// berth confirms the reload took effect (new workers, and no old worker
+/// still accepting connections) before the deploy returns: the very first
+/// request after it reaches the new container, with no waiting.
+#[test]
+fn nginx_a_route_serves_the_moment_the_deploy_returns() {
+    let proxy = NginxProxy::start();
+    let mut c = setup("ngx-now", &proxy);
+    let name = c.name("ngx-now");
+    let d = domain("ngx-now");
+    c.add(&name, "image", routed("berth-test/app:v1", &[&d], 500));
+    for image in ["berth-test/app:v1", "berth-test/app:v2", "berth-test/app:v3"] {
+        c.set(&name, routed(image, &[&d], 500));
+        c.run(&["deploy", &name]).success();
+        let want = format!("{}\n", &image[image.len() - 2..]);
+        assert_eq!(
+            fetch(proxy.data_port(), &d),
+            Ok((200, want)),
+            "at once after deploying {image}"
+        );
+    }
+}
+
 #[test]
 fn nginx_blue_green_swaps_under_load_drop_no_request() {
     let proxy = NginxProxy::start();

@@ -139,6 +139,7 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
             "STRATEGY",
             "SINCE",
             "RUNNING FROM",
+            "ROUTE",
         ],
         rows.into_iter().map(|r: StatusRow| {
             vec![

@@ -264,13 +264,27 @@ impl NginxRouter {
         self.signal_reload().await?;
         let deadline = Instant::now() + RELOAD_DEADLINE;
         loop {
-            if child_pids(master).iter().any(|p| !before.contains(p)) {
+            // New workers run the new config; the route is live once no
+            // old worker accepts new connections any more: an old worker
+            // retitles itself "worker process is shutting down" as it
+            // closes its listening sockets (in-flight requests go on: the
+            // caller drains).
+            let now = child_pids(master);
+            if now.iter().any(|p| !before.contains(p))
+                && before.iter().all(|p| !now.contains(p) || !accepts_connections(*p))
+            {
                 return Ok(());
             }
             if !Path::new(&format!("/proc/{master}")).exists() {
                 bail!("the nginx master (pid {master}) exited during the reload");
             }
             if Instant::now() >= deadline {
+                if now.iter().any(|p| !before.contains(p)) {
+                    bail!(
+                        "nginx's old workers still accepted connections {} s after the reload",
+                        RELOAD_DEADLINE.as_secs()
+                    );
+                }
                 bail!(
                     "nginx did not start new workers within {} s of the reload: the master rejected the new \
                      config (see nginx's error log, e.g. a listen address already in use)",
@@ -354,6 +368,14 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
         anyhow!("writing {} (through {}): {e}", path.display(), tmp.display())
     })
+}
+
+/// Whether nginx process `pid` is a worker that still accepts connections
+/// (not one that is shutting down, nor a cache manager or loader).
+fn accepts_connections(pid: u32) -> bool {
+    let title = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    let title = String::from_utf8_lossy(&title);
+    title.contains("worker process") && !title.contains("shutting down")
 }
 
 /// Direct children of `ppid` (an nginx master's workers), from /proc.
