@@ -17,7 +17,6 @@ use common::docker::{Case, only_container, state_row, workload_containers};
 use common::fake_npm::{FakeNpm, routed};
 use common::load::{Load, LoadSpec, LoadStats, TEST_LOAD, VALID_BODIES};
 use common::proxies::{CaddyProxy, NginxProxy, Proxy, RealNpm, assert_through, fetch};
-use common::wait_until;
 use serde_json::{Value, json};
 
 // ---- set-up ------------------------------------------------------------------------
@@ -705,8 +704,9 @@ fn caddy_a_domain_of_an_operator_route_is_refused_before_any_container_is_touche
 // ---- the zero-drop table -------------------------------------------------------------------
 
 /// Not a timed test: prints the zero-drop row per router (BENCHMARKS.md).
-/// Env: BENCH_ROUNDS (6), BENCH_ROUTERS (npm,nginx,caddy; npm is the fake
-/// NPM, whose data plane is a real nginx).
+/// Env: BENCH_ROUNDS (6), BENCH_ROUTERS (npm-real,npm,nginx,caddy; npm is
+/// the fake NPM, whose data plane is a real nginx; npm-real the real NPM
+/// 2.15.1 of ../shared/npm-real).
 #[test]
 #[ignore = "benchmark: cargo test --release --test routers -- --ignored router_zero_drop_benchmark --nocapture"]
 fn router_zero_drop_benchmark() {
@@ -714,7 +714,7 @@ fn router_zero_drop_benchmark() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(6);
-    let routers = std::env::var("BENCH_ROUTERS").unwrap_or_else(|_| "npm,nginx,caddy".into());
+    let routers = std::env::var("BENCH_ROUTERS").unwrap_or_else(|_| "npm-real,npm,nginx,caddy".into());
     let spec = LoadSpec {
         clients: 4,
         max_per_client: 10_000_000,
@@ -725,6 +725,10 @@ fn router_zero_drop_benchmark() {
     for router in routers.split(',') {
         let proxy: Box<dyn Proxy> = match router {
             "npm" => Box::new(FakeNpm::start_blocking()),
+            "npm-real" => match RealNpm::start() {
+                Some(npm) => Box::new(npm),
+                None => continue,
+            },
             "nginx" => Box::new(NginxProxy::start()),
             "caddy" => Box::new(CaddyProxy::start()),
             other => panic!("BENCH_ROUTERS: unknown router {other}"),
@@ -735,28 +739,36 @@ fn router_zero_drop_benchmark() {
         deploy_v1(&c, proxy.as_ref(), &name, &d);
         let load = Load::start(proxy.data_port(), &d, spec);
         assert!(load.wait_for(50), "the load never got going");
-        let t = Instant::now();
+        let mut route_ms = Vec::new();
+        let mut deploy_s = Vec::new();
         for round in 0..rounds {
-            redeploy(
-                &c,
-                &name,
-                &d,
-                ["berth-test/app:v2", "berth-test/app:v3", "berth-test/app:v1"][round % 3],
-            );
-            assert!(wait_until(Duration::from_secs(10), || load.done() > 0));
+            let image = ["berth-test/app:v2", "berth-test/app:v3", "berth-test/app:v1"][round % 3];
+            let t = Instant::now();
+            let result = redeploy(&c, &name, &d, image);
+            deploy_s.push(t.elapsed().as_secs_f64());
+            let phases = result["phases"].as_array().cloned().unwrap_or_default();
+            let route = phases
+                .iter()
+                .find(|p| p["name"] == "route")
+                .and_then(|p| p["duration_ms"].as_u64());
+            route_ms.push(route.expect("a route phase") as f64);
+            assert!(load.wait_for(50), "requests hung after a swap");
         }
-        let took = t.elapsed();
-        rows.push((router.to_owned(), load.finish(), took));
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+        rows.push((router.to_owned(), load.finish(), mean(&route_ms), mean(&deploy_s)));
     }
-    println!("\n{rounds} blue-green swaps per router, 4 keep-alive clients (2 ms pause), drain_ms 1500");
     println!(
-        "{:<8} {:>8} {:>7} {:>8} {:>8} {:>8} {:>8}",
-        "router", "sent", "failed", "retried", "p50 ms", "p99 ms", "max ms"
+        "\n{rounds} blue-green swaps per router, {} keep-alive clients ({} ms pause), drain_ms 1500",
+        spec.clients,
+        spec.pause.as_millis()
     );
-    for (router, s, _) in &rows {
+    println!(
+        "| router | requests | failed | retried | p50 ms | p99 ms | max ms | route write ms (mean) | deploy s (mean) |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (router, s, route, deploy) in &rows {
         println!(
-            "{:<8} {:>8} {:>7} {:>8} {:>8.2} {:>8.2} {:>8.2}",
-            router,
+            "| {router} | {} | **{}** | {} | {:.2} | {:.2} | {:.2} | {route:.0} | {deploy:.2} |",
             s.sent,
             s.failed,
             s.retried,
@@ -765,7 +777,7 @@ fn router_zero_drop_benchmark() {
             s.quantile_ms(1.0)
         );
     }
-    for (router, s, _) in &rows {
+    for (router, s, _, _) in &rows {
         assert_eq!(s.failed, 0, "{router} dropped requests: {:#?}", s.failures);
     }
 }

@@ -77,8 +77,10 @@ pub fn set(ctx: &Ctx, args: &ProxySetArgs) -> Result<()> {
     if let Some(by) = args.forward_by {
         store.set_setting(FORWARD_BY_KEY, if by == ForwardBy::Ip { "ip" } else { "name" })?;
     }
-    ctx.printer
-        .status("saved (the password is never stored: export BERTH_NPM_PASSWORD, or BERTH_NPM_TOKEN)");
+    ctx.printer.status(match RouterKind::load(&store)?.0 {
+        RouterKind::Npm => "saved (the password is never stored: export BERTH_NPM_PASSWORD, or BERTH_NPM_TOKEN)",
+        RouterKind::Nginx | RouterKind::Caddy => "saved",
+    });
     show(ctx)
 }
 
