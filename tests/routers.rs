@@ -361,6 +361,52 @@ fn real_npm_adopts_an_operators_host_in_place_keeping_its_settings() {
     assert_eq!(npm.route_target(&name, &d), Some(address_of(&blue)));
 }
 
+/// The operator breaks the host's advanced config: the real NPM takes the
+/// host offline at once (and keeps it so on every write). The next deploy
+/// fails before any container is touched; once the operator fixes it, the
+/// deploy goes through on the same host.
+#[test]
+fn real_npm_a_broken_advanced_config_fails_the_deploy_before_any_container_is_touched() {
+    let Some(npm) = RealNpm::start() else { return };
+    let mut c = setup("rnpm-broken", &npm);
+    let name = c.name("rnpm-br");
+    let d = domain("rnpm-br");
+    let blue = deploy_v1(&c, &npm, &name, &d);
+    let id = npm.hosts_with(&d)[0]["id"].as_i64().expect("host id");
+    let (status, host) = npm.api(
+        "PUT",
+        &format!("/nginx/proxy-hosts/{id}"),
+        Some(&json!({ "advanced_config": "this_is_not_a_directive on;" })),
+    );
+    assert_eq!(status, 200, "{host}");
+    assert_eq!(host["meta"]["nginx_online"], false, "NPM took the host offline: {host}");
+
+    c.set(&name, routed("berth-test/app:v2", &[&d], 1000));
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(
+        run.stderr.contains("offline"),
+        "says the route is offline:\n{}",
+        run.stderr
+    );
+    assert_eq!(only_container(&name).id, blue.id, "no green was created; blue runs");
+    assert_eq!(
+        state_row(&c.t, &name).map(|s| s.0),
+        Some(blue.id.clone()),
+        "the state names blue"
+    );
+
+    let (status, host) = npm.api(
+        "PUT",
+        &format!("/nginx/proxy-hosts/{id}"),
+        Some(&json!({ "advanced_config": "" })),
+    );
+    assert_eq!(status, 200, "{host}");
+    assert_through(&npm, &d, "v1\n");
+    c.run(&["deploy", &name]).success();
+    assert_through(&npm, &d, "v2\n");
+    assert_eq!(npm.hosts().len(), 1, "the same host throughout");
+}
+
 // ---- nginx ----------------------------------------------------------------------------
 
 #[test]
