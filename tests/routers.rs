@@ -17,6 +17,7 @@ use common::docker::{Case, only_container, state_row, workload_containers};
 use common::fake_npm::{FakeNpm, routed};
 use common::load::{Load, LoadSpec, LoadStats, TEST_LOAD, VALID_BODIES};
 use common::proxies::{CaddyProxy, NginxProxy, Proxy, RealNpm, assert_through, fetch};
+use common::wait_until;
 use serde_json::{Value, json};
 
 // ---- set-up ------------------------------------------------------------------------
@@ -405,6 +406,61 @@ fn real_npm_a_broken_advanced_config_fails_the_deploy_before_any_container_is_to
     c.run(&["deploy", &name]).success();
     assert_through(&npm, &d, "v2\n");
     assert_eq!(npm.hosts().len(), 1, "the same host throughout");
+}
+
+/// A token given in BERTH_NPM_TOKEN that expired: with email and password
+/// berth logs in again and deploys; without, it fails before any container
+/// is touched, saying so.
+#[test]
+fn real_npm_an_expired_token_logs_in_again_or_fails_up_front() {
+    let Some(npm) = RealNpm::start() else { return };
+    let mut c = setup("rnpm-token", &npm);
+    let name = c.name("rnpm-tk");
+    let d = domain("rnpm-tk");
+    deploy_v1(&c, &npm, &name, &d);
+    let token = npm.short_token(1);
+    let expired = wait_until(Duration::from_secs(10), || {
+        let (status, body) = npm.api_with(&token, "GET", "/nginx/proxy-hosts");
+        status == 400 && body.to_string().contains("Token has expired")
+    });
+    assert!(expired, "the real NPM should answer 400 `Token has expired`");
+    c.t.env("BERTH_NPM_TOKEN", &token);
+
+    c.set(&name, routed("berth-test/app:v2", &[&d], 500));
+    c.run(&["deploy", &name]).success();
+    assert_through(&npm, &d, "v2\n");
+
+    c.t.env("BERTH_NPM_PASSWORD", "");
+    let before = only_container(&name);
+    c.set(&name, routed("berth-test/app:v3", &[&d], 500));
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(
+        run.stderr.contains("has expired"),
+        "says the token expired:\n{}",
+        run.stderr
+    );
+    assert_eq!(only_container(&name).id, before.id, "no container was touched");
+}
+
+/// NPM down before a deploy: the deploy fails before any container is
+/// touched; once NPM is back, it goes through on the same host.
+#[test]
+fn real_npm_stopped_before_a_deploy_fails_it_before_any_container_is_touched() {
+    let Some(npm) = RealNpm::start() else { return };
+    let mut c = setup("rnpm-down", &npm);
+    let name = c.name("rnpm-dn");
+    let d = domain("rnpm-dn");
+    let blue = deploy_v1(&c, &npm, &name, &d);
+    npm.stop();
+    c.set(&name, routed("berth-test/app:v2", &[&d], 500));
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(run.stderr.contains("Nginx Proxy Manager"), "names NPM:\n{}", run.stderr);
+    assert_eq!(only_container(&name).id, blue.id, "no container was touched");
+    npm.restart();
+    assert_through(&npm, &d, "v1\n");
+    c.run(&["deploy", &name]).success();
+    assert_through(&npm, &d, "v2\n");
+    assert_eq!(npm.hosts().len(), 1, "the same host");
 }
 
 // ---- nginx ----------------------------------------------------------------------------

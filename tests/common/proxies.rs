@@ -464,6 +464,7 @@ pub struct RealNpm {
     home: PathBuf,
     pub api_port: u16,
     pub http_port: u16,
+    https_port: u16,
     token: String,
 }
 
@@ -530,6 +531,7 @@ impl RealNpm {
                     home,
                     api_port,
                     http_port,
+                    https_port,
                     token: token.expect("real NPM: a token"),
                 });
             }
@@ -541,6 +543,50 @@ impl RealNpm {
             let _ = Command::new(home.join("stop.sh")).output();
         }
         panic!("the real NPM did not start:\n{last}");
+    }
+
+    /// Stops NPM and its nginx (data kept).
+    pub fn stop(&self) {
+        let out = Command::new(self.home.join("stop.sh"))
+            .output()
+            .expect("run npm-real stop.sh");
+        assert!(
+            out.status.success(),
+            "npm-real stop.sh: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Starts it again on the same ports, with its data.
+    pub fn restart(&self) {
+        let out = Command::new(self.home.join("start.sh"))
+            .env("NPM_API_PORT", self.api_port.to_string())
+            .env("NPM_HTTP_PORT", self.http_port.to_string())
+            .env("NPM_HTTPS_PORT", self.https_port.to_string())
+            .stdin(Stdio::null())
+            .output()
+            .expect("run npm-real start.sh");
+        assert!(
+            out.status.success(),
+            "npm-real start.sh: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// A token of the admin that expires in `secs` seconds
+    /// (`GET /api/tokens?expiry=<secs>s`).
+    pub fn short_token(&self, secs: u32) -> String {
+        let (status, body) = self.api("GET", &format!("/tokens?expiry={secs}s"), None);
+        assert_eq!(status, 200, "{body}");
+        body["token"].as_str().expect("a token").to_owned()
+    }
+
+    /// One API call with `token`: (status, JSON body).
+    pub fn api_with(&self, token: &str, method: &str, path: &str) -> (u16, Value) {
+        let (status, text) = http_json(self.api_port, method, &format!("/api{path}"), Some(token), None)
+            .unwrap_or_else(|e| panic!("real NPM {method} {path}: {e}"));
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
     /// One API call with the admin's token: (status, JSON body).
