@@ -463,6 +463,118 @@ fn real_npm_stopped_before_a_deploy_fails_it_before_any_container_is_touched() {
     assert_eq!(npm.hosts().len(), 1, "the same host");
 }
 
+// ---- NPM's API: the fake agrees with the real one --------------------------------------------
+
+/// The API facts berth relies on (NPM_API.md), checked against an NPM on
+/// 127.0.0.1:`port`; returns what was seen, one line per check, so two
+/// NPMs can be compared line by line.
+fn npm_api_shape(port: u16, email: &str, password: &str) -> Vec<String> {
+    use common::proxies::http_json;
+    let call = |method: &str, path: &str, token: Option<&str>, body: Option<Value>| -> (u16, Value) {
+        let (status, text) = http_json(port, method, &format!("/api{path}"), token, body.as_ref())
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    };
+    let message = |v: &Value| v["error"]["message"].as_str().unwrap_or_default().to_owned();
+    let mut seen = Vec::new();
+
+    let (status, root) = call("GET", "/", None, None);
+    seen.push(format!("GET / -> {status} {} {}", root["status"], root["version"]));
+    let (status, body) = call(
+        "POST",
+        "/tokens",
+        None,
+        Some(json!({ "identity": email, "secret": password, "expiry": "1h" })),
+    );
+    seen.push(format!(
+        "POST /tokens + expiry -> {status} additional: {}",
+        message(&body).contains("additional properties")
+    ));
+    let (status, body) = call(
+        "POST",
+        "/tokens",
+        None,
+        Some(json!({ "identity": email, "secret": "wrong" })),
+    );
+    seen.push(format!("POST /tokens wrong secret -> {status} {}", message(&body)));
+    let (status, body) = call(
+        "POST",
+        "/tokens",
+        None,
+        Some(json!({ "identity": email, "secret": password })),
+    );
+    seen.push(format!(
+        "POST /tokens -> {status} has token: {}",
+        body["token"].is_string()
+    ));
+    let token = body["token"].as_str().unwrap_or_default().to_owned();
+    let t = Some(token.as_str());
+    let (status, _) = call("GET", "/nginx/proxy-hosts", None, None);
+    seen.push(format!("GET proxy-hosts without token -> {status}"));
+
+    let d = domain("shape");
+    let host = json!({ "domain_names": [d], "forward_scheme": "http", "forward_host": "127.0.0.1", "forward_port": 9 });
+    let (status, created) = call("POST", "/nginx/proxy-hosts", t, Some(host.clone()));
+    seen.push(format!(
+        "POST proxy-hosts -> {status} nginx_online in answer: {}",
+        !created["meta"]["nginx_online"].is_null()
+    ));
+    let id = created["id"].as_i64().unwrap_or_default();
+    let path = format!("/nginx/proxy-hosts/{id}");
+    let (status, got) = call("GET", &path, t, None);
+    seen.push(format!(
+        "GET host -> {status} online {} enabled {}",
+        got["meta"]["nginx_online"], got["enabled"]
+    ));
+    let (status, body) = call("PUT", &path, t, Some(json!({})));
+    seen.push(format!("PUT {{}} -> {status} {}", message(&body)));
+    let (status, body) = call("PUT", &path, t, Some(json!({ "id": id, "forward_port": 10 })));
+    seen.push(format!(
+        "PUT with id -> {status} additional: {}",
+        message(&body).contains("additional properties")
+    ));
+    let (status, body) = call("PUT", &path, t, Some(json!({ "forward_port": "8080" })));
+    seen.push(format!(
+        "PUT forward_port string -> {status} {} online {}",
+        body["forward_port"], body["meta"]["nginx_online"]
+    ));
+    let (status, body) = call("POST", "/nginx/proxy-hosts", t, Some(host));
+    seen.push(format!(
+        "POST same domain -> {status} in use: {}",
+        message(&body).contains("is already in use")
+    ));
+    let (status, _) = call("GET", "/nginx/proxy-hosts/99999", t, None);
+    seen.push(format!("GET unknown host -> {status}"));
+    let (status, body) = call("DELETE", &path, t, None);
+    seen.push(format!("DELETE host -> {status} {body}"));
+    seen
+}
+
+#[test]
+fn the_fake_npm_answers_like_the_real_one() {
+    let fake = FakeNpm::start_blocking();
+    let fake_port: u16 = fake
+        .url()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("fake NPM port");
+    let fake_seen = npm_api_shape(fake_port, fake.email(), fake.password());
+    let Some(real) = RealNpm::start() else { return };
+    let real_seen = npm_api_shape(
+        real.api_port,
+        common::proxies::REAL_NPM_EMAIL,
+        common::proxies::REAL_NPM_PASSWORD,
+    );
+    for (f, r) in fake_seen.iter().zip(&real_seen) {
+        assert_eq!(
+            f, r,
+            "the fake NPM differs from the real one (the real one wins: fix the fake)"
+        );
+    }
+    assert_eq!(fake_seen.len(), real_seen.len());
+}
+
 // ---- nginx ----------------------------------------------------------------------------
 
 #[test]

@@ -610,8 +610,16 @@ fn validate_host_body(body: &Value, mode: Mode) -> Result<Map<String, Value>, Ap
             }
             "forward_scheme" => validate_scheme(v, &at)?,
             "forward_host" => validate_string(v, &at, 1, 255)?,
-            "forward_port" => validate_int(v, &at, 1, Some(65535))?,
-            "certificate_id" | "access_list_id" => validate_int(v, &at, 0, None)?,
+            // The real NPM coerces types (ajv `coerceTypes`): "8080" is
+            // stored as 8080.
+            "forward_port" => {
+                let n = validate_int(v, &at, 1, Some(65535))?;
+                out.insert(k.clone(), json!(n));
+            }
+            "certificate_id" | "access_list_id" => {
+                let n = validate_int(v, &at, 0, None)?;
+                out.insert(k.clone(), json!(n));
+            }
             "advanced_config" => validate_string(v, &at, 0, usize::MAX)?,
             "meta" if !v.is_object() => return Err(bad(format!("{at} must be object"))),
             "locations" => validate_locations(v)?,
@@ -678,8 +686,13 @@ fn validate_string(v: &Value, at: &str, min: usize, max: usize) -> Result<(), Ap
     Ok(())
 }
 
-fn validate_int(v: &Value, at: &str, min: i64, max: Option<i64>) -> Result<(), ApiError> {
-    let Some(n) = v.as_i64() else {
+/// An integer, or a string holding one (coerced, as the real NPM does).
+fn validate_int(v: &Value, at: &str, min: i64, max: Option<i64>) -> Result<i64, ApiError> {
+    let n = match v {
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        other => other.as_i64(),
+    };
+    let Some(n) = n else {
         return Err(bad(format!("{at} must be integer")));
     };
     if n < min {
@@ -690,7 +703,7 @@ fn validate_int(v: &Value, at: &str, min: i64, max: Option<i64>) -> Result<(), A
     {
         return Err(bad(format!("{at} must be <= {max}")));
     }
-    Ok(())
+    Ok(n)
 }
 
 fn validate_locations(v: &Value) -> Result<(), ApiError> {
@@ -961,13 +974,12 @@ impl Inner {
         Ok(self.issue_token())
     }
 
-    /// Bearer check. Missing token: 404 on a `/{id}` path, 500 elsewhere.
-    fn auth(&self, bearer: Option<&str>, id_path: Option<&str>) -> Result<(), ApiError> {
+    /// Bearer check. Missing token: 404 `Not Found - <what>`, as the real
+    /// NPM answers (`/nginx/proxy-hosts` for the list, the id on a `/{id}`
+    /// path), never a 401.
+    fn auth(&self, bearer: Option<&str>, what: &str) -> Result<(), ApiError> {
         match bearer {
-            None => Err(match id_path {
-                Some(id) => err(404, format!("Not Found - {id}")),
-                None => internal(),
-            }),
+            None => Err(err(404, format!("Not Found - {what}"))),
             Some(t) => self.state().token_status(t),
         }
     }
@@ -1035,8 +1047,12 @@ impl Inner {
             st.hosts.insert(id, host);
             id
         };
+        // The real NPM answers the row as read before nginx was set up:
+        // its `meta` is what was sent, with no `nginx_online` (NPM_API.md).
+        let mut answer = self.write_expanded(id)?;
+        answer["meta"] = body.get("meta").cloned().unwrap_or_else(|| json!({}));
         self.apply_nginx(id, true)?;
-        self.write_expanded(id)
+        Ok(answer)
     }
 
     fn update(&self, id: i64, body: &Value) -> Result<Value, ApiError> {
@@ -1182,17 +1198,17 @@ impl Inner {
             )),
             ("POST", ["api", "tokens"]) => Ok((200, self.login(&body()?)?)),
             ("GET", ["api", "tokens"]) => {
-                self.auth(bearer, None)?;
+                self.auth(bearer, "/tokens")?;
                 Ok((200, self.issue_token()))
             }
             ("GET", ["api", "nginx", "proxy-hosts"]) => {
-                self.auth(bearer, None)?;
+                self.auth(bearer, "/nginx/proxy-hosts")?;
                 Ok((200, self.list(query)?))
             }
             // Domains held by other host types (see `reserve_domain`) show up
             // as redirection hosts, as they would on a real NPM.
             ("GET", ["api", "nginx", "redirection-hosts"]) => {
-                self.auth(bearer, None)?;
+                self.auth(bearer, "/nginx/redirection-hosts")?;
                 let reserved = self.state().reserved.clone();
                 let hosts: Vec<Value> = reserved
                     .iter()
@@ -1212,11 +1228,11 @@ impl Inner {
                 Ok((200, Value::Array(hosts)))
             }
             ("GET", ["api", "nginx", "dead-hosts"]) => {
-                self.auth(bearer, None)?;
+                self.auth(bearer, "/nginx/dead-hosts")?;
                 Ok((200, json!([])))
             }
             ("POST", ["api", "nginx", "proxy-hosts"]) => {
-                self.auth(bearer, None)?;
+                self.auth(bearer, "/nginx/proxy-hosts")?;
                 let body = body()?;
                 let me = Arc::clone(self);
                 let v = blocking(move || me.create(&body)).await?;
@@ -1230,7 +1246,7 @@ impl Inner {
                     [a @ ("enable" | "disable")] if method == "POST" => Some(*a == "enable"),
                     _ => return Err(err(404, "Not Found")),
                 };
-                self.auth(bearer, Some(raw_id))?;
+                self.auth(bearer, raw_id)?;
                 let Ok(id) = raw_id.parse::<i64>() else {
                     return Err(bad("data/host_id must be integer"));
                 };
