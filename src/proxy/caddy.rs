@@ -250,18 +250,12 @@ impl Router for CaddyRouter {
     }
 
     async fn point(&self, workload: &str, plan: &RoutePlan, target: &RouteTarget) -> Result<Pointed> {
-        let unchanged = Pointed {
-            route_id: None,
-            written: false,
-        };
+        let unchanged = Pointed::unchanged(None);
         if !plan.is_routed() {
             return Ok(unchanged);
         }
         // Two berths must not interleave a read and a write of Caddy's config.
-        let db_path = self.db_path.clone();
-        let _lock = tokio::task::spawn_blocking(move || Store::open(&db_path)?.lock_named("caddy"))
-            .await
-            .map_err(|e| anyhow!("Caddy lock task failed: {e}"))??;
+        let _lock = super::lock_router(&self.db_path, "caddy").await?;
 
         let want = Self::wanted_route(workload, &plan.domains, target);
         let id = route_id(workload);

@@ -102,6 +102,26 @@ pub trait Router: Send + Sync {
     }
 }
 
+/// Takes the store's lock `name` (blocking until free): one berth process
+/// at a time writes a router's config, since neither NPM nor nginx nor
+/// Caddy orders concurrent writers. Held until the guard drops.
+pub(crate) async fn lock_router(db_path: &std::path::Path, name: &'static str) -> Result<crate::store::LockGuard> {
+    let db_path = db_path.to_path_buf();
+    tokio::task::spawn_blocking(move || crate::store::Store::open(&db_path)?.lock_named(name))
+        .await
+        .map_err(|e| anyhow::anyhow!("the {name} lock task failed: {e}"))?
+}
+
+impl Pointed {
+    /// Nothing was written.
+    pub fn unchanged(route_id: Option<i64>) -> Pointed {
+        Pointed {
+            route_id,
+            written: false,
+        }
+    }
+}
+
 /// No proxy configured: routes are skipped.
 pub struct NoRouter;
 

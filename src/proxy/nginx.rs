@@ -552,19 +552,13 @@ impl Router for NginxRouter {
     }
 
     async fn point(&self, workload: &str, plan: &RoutePlan, target: &RouteTarget) -> Result<Pointed> {
-        let unchanged = Pointed {
-            route_id: None,
-            written: false,
-        };
+        let unchanged = Pointed::unchanged(None);
         if !plan.is_routed() {
             return Ok(unchanged);
         }
         // One writer at a time: two berths must not interleave write, test
         // and reload of the same nginx.
-        let db_path = self.db_path.clone();
-        let _lock = tokio::task::spawn_blocking(move || Store::open(&db_path)?.lock_named("nginx"))
-            .await
-            .context("nginx lock task failed")??;
+        let _lock = super::lock_router(&self.db_path, "nginx").await?;
 
         let path = self.file_for(workload);
         let previous = self.read_own(workload, &path)?;

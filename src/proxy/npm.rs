@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use async_trait::async_trait;
 use reqwest::{Method, StatusCode};
 use serde_json::{Map, Value, json};
@@ -421,10 +421,7 @@ impl Router for NpmRouter {
             });
         }
         // NPM does not lock its config writes and reloads: one berth at a time.
-        let db_path = self.db_path.clone();
-        let _lock = tokio::task::spawn_blocking(move || Store::open(&db_path)?.lock_named("npm"))
-            .await
-            .context("NPM lock task failed")??;
+        let _lock = super::lock_router(&self.db_path, "npm").await?;
 
         let existing = match plan.route_id {
             Some(id) => self.host(id).await?,

@@ -61,6 +61,31 @@ pub fn assert_through(proxy: &dyn Proxy, domain: &str, body: &str) {
 
 // ------------------------------------------------------------- fake NPM ---
 
+/// The NPM proxy hosts among `hosts` that hold `domain` (case-insensitive).
+pub fn hosts_with_domain(hosts: Vec<Value>, domain: &str) -> Vec<Value> {
+    hosts
+        .into_iter()
+        .filter(|h| {
+            h["domain_names"].as_array().is_some_and(|d| {
+                d.iter()
+                    .any(|x| x.as_str().is_some_and(|x| x.eq_ignore_ascii_case(domain)))
+            })
+        })
+        .collect()
+}
+
+/// `forward_host:forward_port` of the one proxy host holding `domain`.
+fn forward_of_host_with(hosts: Vec<Value>, domain: &str) -> Option<String> {
+    let hosts = hosts_with_domain(hosts, domain);
+    assert!(hosts.len() <= 1, "one proxy host per domain: {hosts:?}");
+    let h = hosts.first()?;
+    Some(format!(
+        "{}:{}",
+        h["forward_host"].as_str()?,
+        h["forward_port"].as_i64()?
+    ))
+}
+
 /// The fake NPM (its data plane is a real nginx), forwarding by IP.
 impl Proxy for FakeNpm {
     fn router(&self) -> &'static str {
@@ -78,22 +103,7 @@ impl Proxy for FakeNpm {
     }
 
     fn route_target(&self, _workload: &str, domain: &str) -> Option<String> {
-        let hosts: Vec<Value> = self
-            .hosts()
-            .into_iter()
-            .filter(|h| {
-                h["domain_names"]
-                    .as_array()
-                    .is_some_and(|d| d.iter().any(|x| x.as_str() == Some(domain)))
-            })
-            .collect();
-        assert!(hosts.len() <= 1, "one proxy host per domain: {hosts:?}");
-        let h = hosts.first()?;
-        Some(format!(
-            "{}:{}",
-            h["forward_host"].as_str()?,
-            h["forward_port"].as_i64()?
-        ))
+        forward_of_host_with(self.hosts(), domain)
     }
 }
 
@@ -605,15 +615,7 @@ impl RealNpm {
 
     /// The proxy hosts that hold `domain` (case-insensitive).
     pub fn hosts_with(&self, domain: &str) -> Vec<Value> {
-        self.hosts()
-            .into_iter()
-            .filter(|h| {
-                h["domain_names"].as_array().is_some_and(|d| {
-                    d.iter()
-                        .any(|x| x.as_str().is_some_and(|x| x.eq_ignore_ascii_case(domain)))
-                })
-            })
-            .collect()
+        hosts_with_domain(self.hosts(), domain)
     }
 }
 
@@ -637,14 +639,7 @@ impl Proxy for RealNpm {
     }
 
     fn route_target(&self, _workload: &str, domain: &str) -> Option<String> {
-        let hosts = self.hosts_with(domain);
-        assert!(hosts.len() <= 1, "one proxy host per domain: {hosts:?}");
-        let h = hosts.first()?;
-        Some(format!(
-            "{}:{}",
-            h["forward_host"].as_str()?,
-            h["forward_port"].as_i64()?
-        ))
+        forward_of_host_with(self.hosts(), domain)
     }
 }
 
