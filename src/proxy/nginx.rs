@@ -680,6 +680,48 @@ mod tests {
     }
 
     #[test]
+    fn restore_puts_the_previous_bytes_back_or_removes_a_new_file() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("berth-web.conf");
+        let previous = b"# managed by berth: workload `web`.\nserver { listen 80; }\n\xff no newline";
+        write_atomic(&path, previous)?;
+        write_atomic(&path, b"# managed by berth: new\n")?;
+        NginxRouter::restore(&path, Some(previous))?;
+        assert_eq!(std::fs::read(&path)?, previous.to_vec(), "byte for byte");
+        NginxRouter::restore(&path, None)?;
+        assert!(!path.exists(), "a file that was not there before is removed");
+        NginxRouter::restore(&path, None)?;
+        let names: Vec<_> = std::fs::read_dir(dir.path())?
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert!(names.is_empty(), "no temp file left: {names:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_file_without_berths_first_line_is_never_taken_as_berths() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let settings = NginxSettings {
+            dir: Some((dir.path().display().to_string(), Source::Store)),
+            conf: None,
+            bin: ("nginx".into(), Source::Default),
+            reload: None,
+            listen: ("80".into(), Source::Default),
+        };
+        let router = NginxRouter::new(&settings, dir.path().join("berth.db"))?;
+        let path = router.file_for("web");
+        std::fs::write(&path, "server { server_name web.test; }\n")?;
+        let err = router
+            .read_own("web", &path)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("berth did not write it"), "{err}");
+        Ok(())
+    }
+
+    #[test]
     fn wildcard_server_names_cover_their_subdomains() {
         assert!(serves("*.example.com", "App.Example.com"));
         assert!(!serves("*.example.com", "example.com"));
