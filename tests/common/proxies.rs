@@ -471,6 +471,9 @@ impl Drop for CaddyProxy {
 /// `scripts/test` into `$BERTH_TEST_NPM_REAL`), started fresh (`RESET=1`)
 /// on free loopback ports, stopped when dropped.
 pub struct RealNpm {
+    /// One build directory runs one instance: the tests of a binary take
+    /// turns (the guard drops after `Drop` stopped it).
+    _one_at_a_time: std::sync::MutexGuard<'static, ()>,
     home: PathBuf,
     pub api_port: u16,
     pub http_port: u16,
@@ -502,6 +505,8 @@ impl RealNpm {
     /// Starts it; None (with a note on stderr) when this machine skips the
     /// real-NPM tests. Panics naming scripts/test when it is not built.
     pub fn start() -> Option<RealNpm> {
+        static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let guard = ONE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let home = match RealNpm::home() {
             Ok(h) => h,
             Err(reason) => {
@@ -538,6 +543,7 @@ impl RealNpm {
                     .ok()
                     .and_then(|v| v["token"].as_str().map(str::to_owned));
                 return Some(RealNpm {
+                    _one_at_a_time: guard,
                     home,
                     api_port,
                     http_port,
