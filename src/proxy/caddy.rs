@@ -46,6 +46,7 @@ impl CaddySettings {
     }
 }
 
+/// The Caddy router (see the module docs).
 pub struct CaddyRouter {
     http: reqwest::Client,
     admin: String,
@@ -59,6 +60,9 @@ pub fn route_id(workload: &str) -> String {
 }
 
 impl CaddyRouter {
+    /// A client of the admin API in `settings` (15 s timeout per call;
+    /// nothing is contacted yet). Errors only when the HTTP client cannot
+    /// be built.
     pub fn new(settings: &CaddySettings, db_path: std::path::PathBuf) -> Result<CaddyRouter> {
         Ok(CaddyRouter {
             http: crate::http::client(Duration::from_secs(15))?,

@@ -68,6 +68,7 @@ impl NginxSettings {
     }
 }
 
+/// The plain-nginx router (see the module docs).
 pub struct NginxRouter {
     dir: PathBuf,
     conf: Option<PathBuf>,

@@ -29,6 +29,7 @@ pub enum RouterKind {
 }
 
 impl RouterKind {
+    /// The name `proxy set --router` and BERTH_ROUTER take.
     pub fn as_str(self) -> &'static str {
         match self {
             RouterKind::Npm => "npm",
@@ -45,6 +46,7 @@ impl RouterKind {
         }
     }
 
+    /// `npm`, `nginx` or `caddy`; anything else is an error naming them.
     pub fn parse(v: &str) -> Result<RouterKind> {
         match v {
             "npm" => Ok(RouterKind::Npm),
