@@ -232,6 +232,28 @@ fn assert_blue_kept(c: &Case, proxy: &dyn Proxy, name: &str, domain: &str, blue:
     assert_through(proxy, domain, "v1\n");
 }
 
+/// A recreate deploy moves the route to the new container (blue stopped
+/// first: the outage is recreate's, not the router's).
+fn recreate_moves_the_route_to_the_new_container(proxy: &dyn Proxy, test: &str) {
+    let mut c = setup(test, proxy);
+    let name = c.name(test);
+    let d = domain(test);
+    let blue = deploy_v1(&c, proxy, &name, &d);
+    let mut config = routed("berth-test/app:v2", &[&d], 500);
+    config["deploy_strategy"] = json!("recreate");
+    c.set(&name, config);
+    let result = c.run(&["--output", "json", "deploy", &name]).success().json();
+    assert_eq!(result["strategy"], "recreate", "{result}");
+    let new = only_container(&name);
+    assert_ne!(new.id, blue.id, "a new container");
+    assert_eq!(
+        proxy.route_target(&name, &d),
+        Some(address_of(&new)),
+        "the route follows it"
+    );
+    assert_through(proxy, &d, "v2\n");
+}
+
 /// The first request after each deploy returns reaches the new container.
 /// (Not for NPM: it answers its write before nginx has reloaded.)
 fn route_serves_the_moment_the_deploy_returns(proxy: &dyn Proxy, test: &str) {
@@ -582,6 +604,11 @@ fn nginx_first_deploy_routes_through_nginx() {
     first_deploy_routes_through_the_proxy(&NginxProxy::start(), "ngx-first");
 }
 
+#[test]
+fn nginx_recreate_moves_the_route_to_the_new_container() {
+    recreate_moves_the_route_to_the_new_container(&NginxProxy::start(), "ngx-rc");
+}
+
 /// berth confirms the reload took effect (new workers, and no old worker
 /// still accepting connections) before the deploy returns: the very first
 /// request after it reaches the new container, with no waiting.
@@ -766,6 +793,11 @@ fn caddy_first_deploy_routes_through_caddy() {
         1,
         "the operator's route is kept"
     );
+}
+
+#[test]
+fn caddy_recreate_moves_the_route_to_the_new_container() {
+    recreate_moves_the_route_to_the_new_container(&CaddyProxy::start(), "cdy-rc");
 }
 
 /// Caddy answers an admin write once the new config runs.
