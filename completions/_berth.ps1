@@ -37,7 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
             [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Redeploy an earlier artifact with the current config')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what is deployed and whether it is running')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Repair what an interrupted deploy left behind')
-            [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'Configure the Nginx Proxy Manager that routes workload domains')
+            [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'Configure the router (Nginx Proxy Manager, nginx or Caddy) that routes workload domains')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Show the event history, newest first')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the live container''s logs (stdout and stderr kept apart; NDJSON with --output json)')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in the live container; its exit code becomes berth''s')
@@ -268,12 +268,20 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the NPM settings in effect and where each comes from')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Save the router and its settings in the store (never NPM''s password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the router and settings in effect and where each comes from')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'berth;proxy;set' {
+            [CompletionResult]::new('--router', '--router', [CompletionResultType]::ParameterName, 'Which proxy routes the domains: npm (Nginx Proxy Manager), nginx (plain nginx), caddy (admin API)')
+            [CompletionResult]::new('--nginx-dir', '--nginx-dir', [CompletionResultType]::ParameterName, 'nginx: the directory berth writes one server block per workload into (your config includes DIR/*.conf)')
+            [CompletionResult]::new('--nginx-conf', '--nginx-conf', [CompletionResultType]::ParameterName, 'nginx: your main config file, passed as `-c` to `nginx -T` and `nginx -s reload` [default: nginx''s own]')
+            [CompletionResult]::new('--nginx-bin', '--nginx-bin', [CompletionResultType]::ParameterName, 'nginx: the nginx binary [default: nginx]')
+            [CompletionResult]::new('--nginx-reload', '--nginx-reload', [CompletionResultType]::ParameterName, 'nginx: a shell command that reloads nginx, e.g. "systemctl reload nginx" [default: nginx -s reload]')
+            [CompletionResult]::new('--nginx-listen', '--nginx-listen', [CompletionResultType]::ParameterName, 'nginx: the `listen` parameters of berth''s server blocks [default: 80]')
+            [CompletionResult]::new('--caddy-admin', '--caddy-admin', [CompletionResultType]::ParameterName, 'caddy: the admin API address [default: http://127.0.0.1:2019]')
+            [CompletionResult]::new('--caddy-server', '--caddy-server', [CompletionResultType]::ParameterName, 'caddy: the HTTP server (apps.http.servers NAME) that gets berth''s routes [default: the only one]')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'NPM base URL, e.g. http://npm:81')
             [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'NPM login email')
             [CompletionResult]::new('--forward-by', '--forward-by', [CompletionResultType]::ParameterName, 'How NPM reaches containers: `name` (NPM in Docker on the workload network) or `ip`')
@@ -301,8 +309,8 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
             break
         }
         'berth;proxy;help' {
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the NPM settings in effect and where each comes from')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Save the router and its settings in the store (never NPM''s password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the router and settings in effect and where each comes from')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -473,7 +481,7 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
             [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Redeploy an earlier artifact with the current config')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what is deployed and whether it is running')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Repair what an interrupted deploy left behind')
-            [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'Configure the Nginx Proxy Manager that routes workload domains')
+            [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'Configure the router (Nginx Proxy Manager, nginx or Caddy) that routes workload domains')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Show the event history, newest first')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the live container''s logs (stdout and stderr kept apart; NDJSON with --output json)')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in the live container; its exit code becomes berth''s')
@@ -529,8 +537,8 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
             break
         }
         'berth;help;proxy' {
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the NPM settings in effect and where each comes from')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Save the router and its settings in the store (never NPM''s password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the router and settings in effect and where each comes from')
             break
         }
         'berth;help;proxy;set' {

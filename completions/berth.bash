@@ -910,12 +910,44 @@ _berth() {
             return 0
             ;;
         berth__subcmd__proxy__subcmd__set)
-            opts="-q -h -V --url --email --forward-by --db --output --quiet --no-color --help --version"
+            opts="-q -h -V --router --nginx-dir --nginx-conf --nginx-bin --nginx-reload --nginx-listen --caddy-admin --caddy-server --url --email --forward-by --db --output --quiet --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --router)
+                    COMPREPLY=($(compgen -W "npm nginx caddy" -- "${cur}"))
+                    return 0
+                    ;;
+                --nginx-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nginx-conf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nginx-bin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nginx-reload)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nginx-listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --caddy-admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --caddy-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -34,7 +34,7 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand rollback 'Redeploy an earlier artifact with the current config'
             cand status 'Show what is deployed and whether it is running'
             cand reconcile 'Repair what an interrupted deploy left behind'
-            cand proxy 'Configure the Nginx Proxy Manager that routes workload domains'
+            cand proxy 'Configure the router (Nginx Proxy Manager, nginx or Caddy) that routes workload domains'
             cand events 'Show the event history, newest first'
             cand logs 'Print the live container''s logs (stdout and stderr kept apart; NDJSON with --output json)'
             cand exec 'Run a command in the live container; its exit code becomes berth''s'
@@ -243,11 +243,19 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand set 'Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)'
-            cand show 'Show the NPM settings in effect and where each comes from'
+            cand set 'Save the router and its settings in the store (never NPM''s password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)'
+            cand show 'Show the router and settings in effect and where each comes from'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'berth;proxy;set'= {
+            cand --router 'Which proxy routes the domains: npm (Nginx Proxy Manager), nginx (plain nginx), caddy (admin API)'
+            cand --nginx-dir 'nginx: the directory berth writes one server block per workload into (your config includes DIR/*.conf)'
+            cand --nginx-conf 'nginx: your main config file, passed as `-c` to `nginx -T` and `nginx -s reload` [default: nginx''s own]'
+            cand --nginx-bin 'nginx: the nginx binary [default: nginx]'
+            cand --nginx-reload 'nginx: a shell command that reloads nginx, e.g. "systemctl reload nginx" [default: nginx -s reload]'
+            cand --nginx-listen 'nginx: the `listen` parameters of berth''s server blocks [default: 80]'
+            cand --caddy-admin 'caddy: the admin API address [default: http://127.0.0.1:2019]'
+            cand --caddy-server 'caddy: the HTTP server (apps.http.servers NAME) that gets berth''s routes [default: the only one]'
             cand --url 'NPM base URL, e.g. http://npm:81'
             cand --email 'NPM login email'
             cand --forward-by 'How NPM reaches containers: `name` (NPM in Docker on the workload network) or `ip`'
@@ -273,8 +281,8 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand --version 'Print version'
         }
         &'berth;proxy;help'= {
-            cand set 'Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)'
-            cand show 'Show the NPM settings in effect and where each comes from'
+            cand set 'Save the router and its settings in the store (never NPM''s password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)'
+            cand show 'Show the router and settings in effect and where each comes from'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'berth;proxy;help;set'= {
@@ -427,7 +435,7 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand rollback 'Redeploy an earlier artifact with the current config'
             cand status 'Show what is deployed and whether it is running'
             cand reconcile 'Repair what an interrupted deploy left behind'
-            cand proxy 'Configure the Nginx Proxy Manager that routes workload domains'
+            cand proxy 'Configure the router (Nginx Proxy Manager, nginx or Caddy) that routes workload domains'
             cand events 'Show the event history, newest first'
             cand logs 'Print the live container''s logs (stdout and stderr kept apart; NDJSON with --output json)'
             cand exec 'Run a command in the live container; its exit code becomes berth''s'
@@ -469,8 +477,8 @@ set edit:completion:arg-completer[berth] = {|@words|
         &'berth;help;reconcile'= {
         }
         &'berth;help;proxy'= {
-            cand set 'Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)'
-            cand show 'Show the NPM settings in effect and where each comes from'
+            cand set 'Save the router and its settings in the store (never NPM''s password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)'
+            cand show 'Show the router and settings in effect and where each comes from'
         }
         &'berth;help;proxy;set'= {
         }

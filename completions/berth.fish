@@ -38,7 +38,7 @@ complete -c berth -n "__fish_berth_needs_command" -f -a "history" -d 'List a wor
 complete -c berth -n "__fish_berth_needs_command" -f -a "rollback" -d 'Redeploy an earlier artifact with the current config'
 complete -c berth -n "__fish_berth_needs_command" -f -a "status" -d 'Show what is deployed and whether it is running'
 complete -c berth -n "__fish_berth_needs_command" -f -a "reconcile" -d 'Repair what an interrupted deploy left behind'
-complete -c berth -n "__fish_berth_needs_command" -f -a "proxy" -d 'Configure the Nginx Proxy Manager that routes workload domains'
+complete -c berth -n "__fish_berth_needs_command" -f -a "proxy" -d 'Configure the router (Nginx Proxy Manager, nginx or Caddy) that routes workload domains'
 complete -c berth -n "__fish_berth_needs_command" -f -a "events" -d 'Show the event history, newest first'
 complete -c berth -n "__fish_berth_needs_command" -f -a "logs" -d 'Print the live container\'s logs (stdout and stderr kept apart; NDJSON with --output json)'
 complete -c berth -n "__fish_berth_needs_command" -f -a "exec" -d 'Run a command in the live container; its exit code becomes berth\'s'
@@ -180,9 +180,19 @@ complete -c berth -n "__fish_berth_using_subcommand proxy; and not __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand proxy; and not __fish_seen_subcommand_from set show help" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
 complete -c berth -n "__fish_berth_using_subcommand proxy; and not __fish_seen_subcommand_from set show help" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand proxy; and not __fish_seen_subcommand_from set show help" -s V -l version -d 'Print version'
-complete -c berth -n "__fish_berth_using_subcommand proxy; and not __fish_seen_subcommand_from set show help" -f -a "set" -d 'Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)'
-complete -c berth -n "__fish_berth_using_subcommand proxy; and not __fish_seen_subcommand_from set show help" -f -a "show" -d 'Show the NPM settings in effect and where each comes from'
+complete -c berth -n "__fish_berth_using_subcommand proxy; and not __fish_seen_subcommand_from set show help" -f -a "set" -d 'Save the router and its settings in the store (never NPM\'s password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)'
+complete -c berth -n "__fish_berth_using_subcommand proxy; and not __fish_seen_subcommand_from set show help" -f -a "show" -d 'Show the router and settings in effect and where each comes from'
 complete -c berth -n "__fish_berth_using_subcommand proxy; and not __fish_seen_subcommand_from set show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from set" -l router -d 'Which proxy routes the domains: npm (Nginx Proxy Manager), nginx (plain nginx), caddy (admin API)' -r -f -a "npm\t'Nginx Proxy Manager, through its API (the default)'
+nginx\t'Plain nginx: one berth-written server block per workload'
+caddy\t'Caddy 2, through its admin API: one route per workload'"
+complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from set" -l nginx-dir -d 'nginx: the directory berth writes one server block per workload into (your config includes DIR/*.conf)' -r
+complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from set" -l nginx-conf -d 'nginx: your main config file, passed as `-c` to `nginx -T` and `nginx -s reload` [default: nginx\'s own]' -r
+complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from set" -l nginx-bin -d 'nginx: the nginx binary [default: nginx]' -r
+complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from set" -l nginx-reload -d 'nginx: a shell command that reloads nginx, e.g. "systemctl reload nginx" [default: nginx -s reload]' -r
+complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from set" -l nginx-listen -d 'nginx: the `listen` parameters of berth\'s server blocks [default: 80]' -r
+complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from set" -l caddy-admin -d 'caddy: the admin API address [default: http://127.0.0.1:2019]' -r
+complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from set" -l caddy-server -d 'caddy: the HTTP server (apps.http.servers NAME) that gets berth\'s routes [default: the only one]' -r
 complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from set" -l url -d 'NPM base URL, e.g. http://npm:81' -r
 complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from set" -l email -d 'NPM login email' -r
 complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from set" -l forward-by -d 'How NPM reaches containers: `name` (NPM in Docker on the workload network) or `ip`' -r -f -a "name\t'The container name: NPM runs in Docker on the workload\'s network'
@@ -201,8 +211,8 @@ complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subco
 complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from show" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
 complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from help" -f -a "set" -d 'Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)'
-complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the NPM settings in effect and where each comes from'
+complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from help" -f -a "set" -d 'Save the router and its settings in the store (never NPM\'s password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)'
+complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the router and settings in effect and where each comes from'
 complete -c berth -n "__fish_berth_using_subcommand proxy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c berth -n "__fish_berth_using_subcommand events" -l severity -d 'Which events to show' -r -f -a "all\t''
 errors\t''"
@@ -298,7 +308,7 @@ complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_su
 complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy history rollback status reconcile proxy events logs exec webhook completions man help" -f -a "rollback" -d 'Redeploy an earlier artifact with the current config'
 complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy history rollback status reconcile proxy events logs exec webhook completions man help" -f -a "status" -d 'Show what is deployed and whether it is running'
 complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy history rollback status reconcile proxy events logs exec webhook completions man help" -f -a "reconcile" -d 'Repair what an interrupted deploy left behind'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy history rollback status reconcile proxy events logs exec webhook completions man help" -f -a "proxy" -d 'Configure the Nginx Proxy Manager that routes workload domains'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy history rollback status reconcile proxy events logs exec webhook completions man help" -f -a "proxy" -d 'Configure the router (Nginx Proxy Manager, nginx or Caddy) that routes workload domains'
 complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy history rollback status reconcile proxy events logs exec webhook completions man help" -f -a "events" -d 'Show the event history, newest first'
 complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy history rollback status reconcile proxy events logs exec webhook completions man help" -f -a "logs" -d 'Print the live container\'s logs (stdout and stderr kept apart; NDJSON with --output json)'
 complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from workload validate deploy history rollback status reconcile proxy events logs exec webhook completions man help" -f -a "exec" -d 'Run a command in the live container; its exit code becomes berth\'s'
@@ -312,8 +322,8 @@ complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcom
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from workload" -f -a "list" -d 'List workloads'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from workload" -f -a "show" -d 'Show one workload (env and build_args values are masked)'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from workload" -f -a "rm" -d 'Remove a workload'
-complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from proxy" -f -a "set" -d 'Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)'
-complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from proxy" -f -a "show" -d 'Show the NPM settings in effect and where each comes from'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from proxy" -f -a "set" -d 'Save the router and its settings in the store (never NPM\'s password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from proxy" -f -a "show" -d 'Show the router and settings in effect and where each comes from'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from webhook" -f -a "add" -d 'Add a webhook: matching events are POSTed as JSON'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from webhook" -f -a "list" -d 'List webhooks (credentials in URLs are masked)'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from webhook" -f -a "rm" -d 'Remove a webhook'

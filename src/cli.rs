@@ -116,7 +116,7 @@ pub enum Command {
     /// Repair what an interrupted deploy left behind
     Reconcile(ReconcileArgs),
 
-    /// Configure the Nginx Proxy Manager that routes workload domains
+    /// Configure the router (Nginx Proxy Manager, nginx or Caddy) that routes workload domains
     #[command(subcommand)]
     Proxy(ProxyCommand),
 
@@ -346,14 +346,38 @@ pub enum SeverityFilter {
 
 #[derive(Debug, Subcommand)]
 pub enum ProxyCommand {
-    /// Save NPM settings in the store (never the password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)
-    Set(ProxySetArgs),
-    /// Show the NPM settings in effect and where each comes from
+    /// Save the router and its settings in the store (never NPM's password: use BERTH_NPM_PASSWORD or BERTH_NPM_TOKEN)
+    Set(Box<ProxySetArgs>),
+    /// Show the router and settings in effect and where each comes from
     Show,
 }
 
 #[derive(Debug, Args)]
 pub struct ProxySetArgs {
+    /// Which proxy routes the domains: npm (Nginx Proxy Manager), nginx (plain nginx), caddy (admin API)
+    #[arg(long, value_enum, value_name = "ROUTER")]
+    pub router: Option<crate::proxy::RouterKind>,
+    /// nginx: the directory berth writes one server block per workload into (your config includes DIR/*.conf)
+    #[arg(long, value_name = "DIR")]
+    pub nginx_dir: Option<String>,
+    /// nginx: your main config file, passed as `-c` to `nginx -T` and `nginx -s reload` [default: nginx's own]
+    #[arg(long, value_name = "FILE")]
+    pub nginx_conf: Option<String>,
+    /// nginx: the nginx binary [default: nginx]
+    #[arg(long, value_name = "PATH")]
+    pub nginx_bin: Option<String>,
+    /// nginx: a shell command that reloads nginx, e.g. "systemctl reload nginx" [default: nginx -s reload]
+    #[arg(long, value_name = "COMMAND")]
+    pub nginx_reload: Option<String>,
+    /// nginx: the `listen` parameters of berth's server blocks [default: 80]
+    #[arg(long, value_name = "LISTEN")]
+    pub nginx_listen: Option<String>,
+    /// caddy: the admin API address [default: http://127.0.0.1:2019]
+    #[arg(long, value_name = "URL")]
+    pub caddy_admin: Option<String>,
+    /// caddy: the HTTP server (apps.http.servers NAME) that gets berth's routes [default: the only one]
+    #[arg(long, value_name = "NAME")]
+    pub caddy_server: Option<String>,
     /// NPM base URL, e.g. http://npm:81
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,

@@ -24,8 +24,10 @@ use crate::deploy::DeployEnv;
 use crate::deploy::cancel::Cancel;
 use crate::docker::Docker;
 use crate::output::Printer;
+use crate::proxy::caddy::{CaddyRouter, CaddySettings};
+use crate::proxy::nginx::{NginxRouter, NginxSettings};
 use crate::proxy::npm::{NpmRouter, NpmSettings};
-use crate::proxy::{NoRouter, Router};
+use crate::proxy::{NoRouter, Router, RouterKind};
 use crate::store::Store;
 
 /// What every command gets: how to print, and where the store is.
@@ -64,10 +66,7 @@ impl Ctx {
         let db_path = self.db_path()?;
         // Open once so a broken or newer store fails before Docker is touched.
         let store = Store::open(&db_path)?;
-        let router: Arc<dyn Router> = match NpmRouter::new(&NpmSettings::load(&store)?, db_path.clone())? {
-            Some(npm) => Arc::new(npm),
-            None => Arc::new(NoRouter),
-        };
+        let router = router(&store, &db_path)?;
         Ok(DeployEnv {
             docker: Docker::connect().await?,
             router,
@@ -77,6 +76,19 @@ impl Ctx {
             progress: self.printer.show_progress().then(indicatif::MultiProgress::new),
         })
     }
+}
+
+/// The router the settings choose (`npm` without a URL: no router).
+pub fn router(store: &Store, db_path: &std::path::Path) -> Result<Arc<dyn Router>> {
+    let db_path = db_path.to_path_buf();
+    Ok(match RouterKind::load(store)?.0 {
+        RouterKind::Npm => match NpmRouter::new(&NpmSettings::load(store)?, db_path)? {
+            Some(npm) => Arc::new(npm),
+            None => Arc::new(NoRouter),
+        },
+        RouterKind::Nginx => Arc::new(NginxRouter::new(&NginxSettings::load(store)?, db_path)?),
+        RouterKind::Caddy => Arc::new(CaddyRouter::new(&CaddySettings::load(store)?, db_path)?),
+    })
 }
 
 pub async fn run(cli: Cli, printer: Printer) -> Result<()> {

@@ -1,4 +1,5 @@
-//! `berth proxy set|show`: where Nginx Proxy Manager is and how to log in.
+//! `berth proxy set|show`: which router routes the domains, and its
+//! settings (for NPM: where it is and how to log in).
 
 use anyhow::Result;
 use serde_json::json;
@@ -6,13 +7,56 @@ use serde_json::json;
 use super::Ctx;
 use crate::cli::ProxySetArgs;
 use crate::error::BerthError;
+use crate::proxy::caddy::{self, CaddySettings};
+use crate::proxy::nginx::{self, NginxSettings};
 use crate::proxy::npm::{EMAIL_KEY, FORWARD_BY_KEY, ForwardBy, NpmSettings, Source, URL_KEY};
+use crate::proxy::{ROUTER_KEY, RouterKind};
 
 pub fn set(ctx: &Ctx, args: &ProxySetArgs) -> Result<()> {
-    if args.url.is_none() && args.email.is_none() && args.forward_by.is_none() {
-        return Err(BerthError::Usage("nothing to set: pass --url, --email and/or --forward-by".into()).into());
+    let plain = [
+        (&args.nginx_dir, nginx::DIR_KEY, "--nginx-dir"),
+        (&args.nginx_conf, nginx::CONF_KEY, "--nginx-conf"),
+        (&args.nginx_bin, nginx::BIN_KEY, "--nginx-bin"),
+        (&args.nginx_reload, nginx::RELOAD_KEY, "--nginx-reload"),
+        (&args.nginx_listen, nginx::LISTEN_KEY, "--nginx-listen"),
+        (&args.caddy_admin, caddy::ADMIN_KEY, "--caddy-admin"),
+        (&args.caddy_server, caddy::SERVER_KEY, "--caddy-server"),
+    ];
+    if args.url.is_none()
+        && args.email.is_none()
+        && args.forward_by.is_none()
+        && args.router.is_none()
+        && plain.iter().all(|(v, _, _)| v.is_none())
+    {
+        return Err(BerthError::Usage(
+            "nothing to set: pass --router and/or its settings (--url, --email, --forward-by for npm; --nginx-* for \
+             nginx; --caddy-* for caddy)"
+                .into(),
+        )
+        .into());
+    }
+    if let Some(dir) = &args.nginx_dir
+        && !std::path::Path::new(dir).is_absolute()
+    {
+        return Err(BerthError::Usage(format!("--nginx-dir `{dir}` must be an absolute path")).into());
+    }
+    if let Some(url) = &args.caddy_admin
+        && !(url.starts_with("http://") || url.starts_with("https://"))
+    {
+        return Err(BerthError::Usage(format!(
+            "--caddy-admin `{url}` must be an http:// URL, e.g. http://127.0.0.1:2019"
+        ))
+        .into());
     }
     let store = ctx.store()?;
+    if let Some(router) = args.router {
+        store.set_setting(ROUTER_KEY, router.as_str())?;
+    }
+    for (value, key, _) in plain {
+        if let Some(v) = value {
+            store.set_setting(key, v.trim_end_matches('/'))?;
+        }
+    }
     if let Some(url) = &args.url {
         let parsed = reqwest::Url::parse(url)
             .map_err(|e| BerthError::Usage(format!("--url `{url}` is not a URL ({e}); e.g. http://npm:81")))?;
@@ -33,13 +77,18 @@ pub fn set(ctx: &Ctx, args: &ProxySetArgs) -> Result<()> {
     if let Some(by) = args.forward_by {
         store.set_setting(FORWARD_BY_KEY, if by == ForwardBy::Ip { "ip" } else { "name" })?;
     }
-    ctx.printer
-        .status("saved (the password is never stored: export BERTH_NPM_PASSWORD, or BERTH_NPM_TOKEN)");
+    ctx.printer.status(match RouterKind::load(&store)?.0 {
+        RouterKind::Npm => "saved (the password is never stored: export BERTH_NPM_PASSWORD, or BERTH_NPM_TOKEN)",
+        RouterKind::Nginx | RouterKind::Caddy => "saved",
+    });
     show(ctx)
 }
 
 pub fn show(ctx: &Ctx) -> Result<()> {
     let store = ctx.store()?;
+    let (router, router_source) = RouterKind::load(&store)?;
+    let ngx = NginxSettings::load(&store)?;
+    let cdy = CaddySettings::load(&store)?;
     let s = NpmSettings::load(&store)?;
     let value = |v: &Option<(String, Source)>| v.as_ref().map(|(v, _)| v.clone());
     let source = |v: &Option<(String, Source)>| v.as_ref().map_or(Source::Unset, |(_, s)| *s);
@@ -55,6 +104,18 @@ pub fn show(ctx: &Ctx) -> Result<()> {
     };
     if ctx.printer.is_json() {
         ctx.printer.json(&json!({
+            "router": router, "router_source": router_source,
+            "nginx": {
+                "dir": value(&ngx.dir), "dir_source": source(&ngx.dir),
+                "conf": value(&ngx.conf), "conf_source": source(&ngx.conf),
+                "bin": ngx.bin.0, "bin_source": ngx.bin.1,
+                "reload": value(&ngx.reload), "reload_source": source(&ngx.reload),
+                "listen": ngx.listen.0, "listen_source": ngx.listen.1,
+            },
+            "caddy": {
+                "admin": cdy.admin.0, "admin_source": cdy.admin.1,
+                "server": value(&cdy.server), "server_source": source(&cdy.server),
+            },
             "url": value(&s.url), "url_source": source(&s.url),
             "email": value(&s.email), "email_source": source(&s.email),
             "forward_by": s.forward_by.0, "forward_by_source": s.forward_by.1,
@@ -68,6 +129,27 @@ pub fn show(ctx: &Ctx) -> Result<()> {
         None => "not set".to_owned(),
     };
     let p = &ctx.printer;
+    let fixed = |v: &(String, Source)| format!("{} ({})", v.0, source_name(v.1));
+    p.data(&format!(
+        "router:     {}",
+        fixed(&(router.as_str().to_owned(), router_source))
+    ));
+    match router {
+        RouterKind::Nginx => {
+            p.data(&format!("dir:        {}", show(&ngx.dir)));
+            p.data(&format!("conf:       {}", show(&ngx.conf)));
+            p.data(&format!("bin:        {}", fixed(&ngx.bin)));
+            p.data(&format!("reload:     {}", show(&ngx.reload)));
+            p.data(&format!("listen:     {}", fixed(&ngx.listen)));
+            return Ok(());
+        }
+        RouterKind::Caddy => {
+            p.data(&format!("admin:      {}", fixed(&cdy.admin)));
+            p.data(&format!("server:     {}", show(&cdy.server)));
+            return Ok(());
+        }
+        RouterKind::Npm => {}
+    }
     p.data(&format!("url:        {}", show(&s.url)));
     p.data(&format!("email:      {}", show(&s.email)));
     p.data(&format!(

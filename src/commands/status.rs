@@ -33,6 +33,17 @@ struct StatusRow {
     running_container: Option<String>,
     /// The id of the store that created it; null for an older berth or `none`.
     running_store: Option<String>,
+    /// The router of a workload with domains (`npm`, `nginx`, `caddy`).
+    router: Option<&'static str>,
+    /// The route in it (`proxy host #3`, a file, `@id berth-web`).
+    route: Option<String>,
+    /// Whether the route agrees with the state: `ok`, `missing` (it
+    /// vanished: `berth reconcile` adds it again), `stale` (it forwards
+    /// elsewhere: `berth reconcile` repoints it), `unknown` (the router
+    /// could not be read, or nothing is deployed).
+    route_state: Option<&'static str>,
+    /// Where the route forwards now, when it exists.
+    route_target: Option<String>,
 }
 
 #[derive(Serialize, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +70,13 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
         }
     };
     let store_id = store.store_id()?;
+    let router = match super::router(&store, &ctx.db_path()?) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            ctx.printer.warn(&format!("{e:#}; routes are not checked"));
+            None
+        }
+    };
     let mut rows = Vec::new();
     for w in workloads {
         let state = store.runtime_state(w.id)?;
@@ -78,6 +96,10 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
             owner: Owner::Unknown,
             running_container: None,
             running_store: None,
+            router: None,
+            route: None,
+            route_state: None,
+            route_target: None,
         };
         if let Some(d) = &docker {
             running_owner(d, &store_id, &w, state.as_ref(), &mut row).await?;
@@ -94,6 +116,9 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
             });
             row.health = info.as_ref().and_then(|i| i.health.clone());
             row.image_id = info.as_ref().map(|i| i.image.clone()).filter(|id| !id.is_empty());
+            if let Some(router) = &router {
+                check_route(router.as_ref(), &w, &s, info.as_ref(), &mut row).await;
+            }
             row.container = Some(s.container_name);
             row.container_id = Some(s.container_id);
             row.image = Some(s.image_ref);
@@ -119,6 +144,7 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
             "column-strategy",
             "column-since",
             "column-running-from",
+            "column-route",
         ],
         rows.into_iter().map(|r: StatusRow| {
             vec![
@@ -135,10 +161,51 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
                 r.strategy.unwrap_or_else(dash),
                 r.since.unwrap_or_else(dash),
                 owner_text(r.owner, r.running_container.as_deref(), r.running_store.as_deref()),
+                match (r.route_state, r.route_target) {
+                    (Some("stale"), Some(t)) => format!("stale (forwards to {t})"),
+                    (Some(state), _) => state.to_owned(),
+                    (None, _) => dash(),
+                },
             ]
         }),
     );
     Ok(())
+}
+
+/// Fills the route fields of a routed workload: where its route forwards,
+/// and whether that is the state's container. A failure to read the
+/// router only marks the route `unknown` (status never fails on it).
+async fn check_route(
+    router: &dyn crate::proxy::Router,
+    w: &crate::store::Workload,
+    s: &crate::store::RuntimeState,
+    info: Option<&crate::docker::ContainerInfo>,
+    row: &mut StatusRow,
+) {
+    let Ok(validated) = w.validate() else { return };
+    let config = validated.config;
+    if config.common.domains.is_empty() {
+        return;
+    }
+    let plan = crate::proxy::RoutePlan {
+        domains: config.common.domains.clone(),
+        route_id: s.route_id,
+    };
+    row.router = router.name();
+    row.route = router.route_name(&w.name, &plan);
+    let current = router.current_target(&w.name, &plan).await;
+    let expected = info.map(|i| {
+        let mut i = i.clone();
+        i.name.clone_from(&s.container_name);
+        crate::deploy::route_target(router, &w.name, &config, &i)
+    });
+    row.route_state = Some(match (&current, expected) {
+        (Err(_), _) | (_, None) | (_, Some(Err(_))) => "unknown",
+        (Ok(None), _) => "missing",
+        (Ok(Some(now)), Some(Ok(want))) if *now == format!("{}:{}", want.host, want.port) => "ok",
+        (Ok(Some(_)), _) => "stale",
+    });
+    row.route_target = current.ok().flatten();
 }
 
 /// Fills `owner`: which running container serves the workload on the

@@ -108,8 +108,9 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
     let t = Instant::now();
     if let Err(e) = d.point_route(&green).await {
         if crate::proxy::never_sent(&e) {
-            // Nothing reached the proxy: the route is where it was, and
-            // green never served. A clean failure.
+            // The switch provably never took effect (the proxy was
+            // unreachable, or refused the new route before applying it):
+            // the route is where it was, and green never served.
             let removed = if d.remove_new_container(&green_id).await {
                 "green removed"
             } else {
@@ -121,7 +122,7 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
                 "nothing was routed"
             };
             return Err(e.context(format!(
-                "the proxy was unreachable at the route switch, so the route was not changed; {removed}; {kept}"
+                "the route switch never took effect, so the route was not changed; {removed}; {kept}"
             )));
         }
         let Some(blue) = d.blue.clone() else {

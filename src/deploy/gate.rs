@@ -233,11 +233,11 @@ impl Watch {
         }
         let restarts = info.restart_count - self.restarts_at_start;
         if restarts > 0 {
-            // Docker resets the exit code once the restart ran.
-            let code = if info.running || info.exit_code == 0 {
-                String::new()
-            } else {
-                format!(" (last exit code {})", info.exit_code)
+            // Docker resets the exit code once the restart ran (0 then).
+            let code = match info.exit_code {
+                0 => String::new(),
+                137 => " (last exit code 137: killed by SIGKILL, as the kernel's OOM killer does)".to_owned(),
+                c => format!(" (last exit code {c})"),
             };
             not_ready!(
                 "the container restarted {restarts} time{}{code}: it crashes after starting",

@@ -100,6 +100,12 @@ pub struct DeployResult {
     /// The container of another store (or an older berth) this deploy took
     /// over as blue and replaced; null when there was none.
     pub adopted: Option<adopt::Adopted>,
+    /// The router that routes the workload's domains (`npm`, `nginx`,
+    /// `caddy`); null without domains.
+    pub router: Option<&'static str>,
+    /// The route in that router (`proxy host #3`, the server block's file,
+    /// `@id berth-web`); null without domains.
+    pub route: Option<String>,
 }
 
 /// One deploy in progress: what the flows read and the phases they record.
@@ -493,12 +499,14 @@ async fn deploy_locked(
         opts,
     )
     .await;
+    let (router, route) = route_names(env, store, workload, config)?;
+    let route_meta = router.map(|r| serde_json::json!({ "router": r, "route": route }));
     match outcome {
         Ok((container, image, phases, adopted)) => {
             store.finish_deploy(deploy_id, "succeeded", None)?;
             events.container = Some(container.clone());
             let status = format!("deployed {} ({})", container, effective.strategy);
-            emit_deploy_event(store, &events, "deploy.succeeded", Severity::Info, &status, None)?;
+            emit_deploy_event(store, &events, "deploy.succeeded", Severity::Info, &status, route_meta)?;
             prune_artifacts(env, store, workload, config.common.keep_artifacts).await;
             Ok(DeployResult {
                 workload: workload.name.clone(),
@@ -511,6 +519,8 @@ async fn deploy_locked(
                 duration_ms: ms(started),
                 phases,
                 adopted,
+                router,
+                route,
             })
         }
         Err(err) => {
@@ -519,11 +529,33 @@ async fn deploy_locked(
             let reason = format!("{err:#}");
             let capped = crate::events::cap_status(&reason);
             store.finish_deploy(deploy_id, "failed", Some(&capped))?;
-            let extra = is_rolled_back(&err).then(|| serde_json::json!({ "rolled_back": true }));
+            let mut extra = route_meta;
+            if is_rolled_back(&err) {
+                let meta = extra.get_or_insert_with(|| serde_json::json!({}));
+                meta["rolled_back"] = serde_json::json!(true);
+            }
             emit_deploy_event(store, &events, "deploy.failed", Severity::Error, &reason, extra)?;
             Err(err)
         }
     }
+}
+
+/// The router and the route a routed workload's events and result name;
+/// (None, None) without domains.
+fn route_names(
+    env: &DeployEnv,
+    store: &Store,
+    workload: &Workload,
+    config: &SourceConfig,
+) -> Result<(Option<&'static str>, Option<String>)> {
+    if config.common.domains.is_empty() {
+        return Ok((None, None));
+    }
+    let plan = RoutePlan {
+        domains: config.common.domains.clone(),
+        route_id: store.runtime_state(workload.id)?.and_then(|s| s.route_id),
+    };
+    Ok((env.router.name(), env.router.route_name(&workload.name, &plan)))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::container::new_container_name;
 use crate::config::{self, KindConfig, PullPolicy, SecretRef, SecretValue, Strategy, effective_strategy};
 use crate::error::BerthError;
+use crate::proxy::RouterKind;
 use crate::proxy::npm::{ForwardBy, NpmSettings};
 use crate::store::Store;
 
@@ -27,6 +28,8 @@ pub struct DeployPlan {
 
 #[derive(Debug, Serialize)]
 pub struct RoutePlanView {
+    /// `npm`, `nginx` or `caddy`.
+    pub router: RouterKind,
     pub domains: Vec<String>,
     pub forward_host: String,
     pub forward_port: Option<u16>,
@@ -52,8 +55,14 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
         ),
         _ => new_container_name(name, eff.strategy),
     };
-    let forward_by = NpmSettings::load(store)?.forward_by.0;
+    let router = RouterKind::load(store)?.0;
+    // nginx and Caddy always forward to the container's literal IP.
+    let forward_by = match router {
+        RouterKind::Npm => NpmSettings::load(store)?.forward_by.0,
+        RouterKind::Nginx | RouterKind::Caddy => ForwardBy::Ip,
+    };
     let route = (!cfg.common.domains.is_empty()).then(|| RoutePlanView {
+        router,
         domains: cfg.common.domains.clone(),
         forward_host: match forward_by {
             ForwardBy::Name => container_name.clone(),
@@ -81,11 +90,21 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
         ));
     }
     if let Some(r) = &route {
-        steps.push(format!(
-            "route pre-flight: log in to NPM, find the proxy host for {}{}",
-            r.domains.join(", "),
-            r.proxy_host_id.map(|id| format!(" (#{id})")).unwrap_or_default()
-        ));
+        let domains = r.domains.join(", ");
+        steps.push(match r.router {
+            RouterKind::Npm => format!(
+                "route pre-flight: log in to NPM, find the proxy host for {domains}{}",
+                r.proxy_host_id.map(|id| format!(" (#{id})")).unwrap_or_default()
+            ),
+            RouterKind::Nginx => format!(
+                "route pre-flight: `nginx -T` passes and includes berth-{name}.conf; no other server block \
+                 serves {domains}; nginx runs"
+            ),
+            RouterKind::Caddy => format!(
+                "route pre-flight: Caddy's admin API answers; no other route matches {domains}; at most one \
+                 route has @id berth-{name}"
+            ),
+        });
     }
     steps.push(match &cfg.source {
         KindConfig::Image(i) => match i.pull {
@@ -118,16 +137,18 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
         ),
     };
     let route_step = route.as_ref().map(|r| {
+        let how = match r.router {
+            RouterKind::Npm if r.proxy_host_id.is_some() => "PUT in place",
+            RouterKind::Npm => "PUT in place, or POST a new proxy host",
+            RouterKind::Nginx => "write berth-<name>.conf atomically, nginx -T, reload, confirm new workers",
+            RouterKind::Caddy => "PATCH the @id route in place, or insert it once; read it back",
+        };
         format!(
-            "point the route for {} at {}:{} (PUT in place{})",
+            "point the route for {} at {}:{} ({})",
             r.domains.join(", "),
             r.forward_host,
             r.forward_port.unwrap_or(0),
-            if r.proxy_host_id.is_some() {
-                ""
-            } else {
-                ", or POST a new proxy host"
-            }
+            how.replace("<name>", name)
         )
     });
     if let KindConfig::Compose(_) = cfg.source {

@@ -1,11 +1,17 @@
 //! Routes: the proxy host that forwards a workload's domains to its live
 //! container. Behind the [`Router`] trait so the deploy flows do not care
-//! whether Nginx Proxy Manager is configured.
+//! which proxy routes (Nginx Proxy Manager, plain nginx, Caddy) or whether
+//! one is configured at all.
 
+pub mod caddy;
+pub mod nginx;
 pub mod npm;
+mod settings;
 
 use anyhow::{Result, bail};
 use async_trait::async_trait;
+
+pub use settings::{ROUTER_KEY, RouterKind, Source, setting};
 
 /// Where a route should forward to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,11 +76,50 @@ pub trait Router: Send + Sync {
     /// DESIGN §3 step 2: check the proxy is reachable and find the host.
     async fn preflight(&self, workload: &str, domains: &[String], remembered: Option<i64>) -> Result<RoutePlan>;
 
-    /// Points the route at `target` in place and confirms it is online.
+    /// Points the route at `target` in place and confirms it is live.
     async fn point(&self, workload: &str, plan: &RoutePlan, target: &RouteTarget) -> Result<Pointed>;
 
     /// Whether the route is configured to forward by container IP.
     fn forwards_by_ip(&self) -> bool;
+
+    /// The router's name for events and JSON: `npm`, `nginx`, `caddy`
+    /// (None without a router).
+    fn name(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Where the workload's route forwards now, as the router's config says
+    /// (`HOST:PORT`); None when the router holds no route for it (never
+    /// created, or vanished). Reads only.
+    async fn current_target(&self, _workload: &str, _plan: &RoutePlan) -> Result<Option<String>> {
+        Ok(None)
+    }
+
+    /// The workload's route as an operator finds it in the proxy, e.g.
+    /// `proxy host #3`, `/etc/nginx/berth/berth-web.conf`, `@id berth-web`.
+    fn route_name(&self, _workload: &str, _plan: &RoutePlan) -> Option<String> {
+        None
+    }
+}
+
+/// Takes the store's lock `name` (blocking until free): one berth process
+/// at a time writes a router's config, since neither NPM nor nginx nor
+/// Caddy orders concurrent writers. Held until the guard drops.
+pub(crate) async fn lock_router(db_path: &std::path::Path, name: &'static str) -> Result<crate::store::LockGuard> {
+    let db_path = db_path.to_path_buf();
+    tokio::task::spawn_blocking(move || crate::store::Store::open(&db_path)?.lock_named(name))
+        .await
+        .map_err(|e| anyhow::anyhow!("the {name} lock task failed: {e}"))?
+}
+
+impl Pointed {
+    /// Nothing was written.
+    pub fn unchanged(route_id: Option<i64>) -> Pointed {
+        Pointed {
+            route_id,
+            written: false,
+        }
+    }
 }
 
 /// No proxy configured: routes are skipped.
@@ -87,6 +132,7 @@ impl Router for NoRouter {
             bail!(
                 "workload `{workload}` has domains ({}) but no Nginx Proxy Manager is configured: run `berth proxy \
                  set --url http://npm:81 --email EMAIL` and export BERTH_NPM_PASSWORD (or BERTH_NPM_TOKEN), or \
+                 choose another router (`berth proxy set --router nginx --nginx-dir DIR`, or `--router caddy`), or \
                  remove `domains`",
                 domains.join(", ")
             );

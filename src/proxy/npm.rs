@@ -8,13 +8,14 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use async_trait::async_trait;
 use reqwest::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 use tokio::sync::Mutex;
 
-use super::{NeverSent, Pointed, RoutePlan, RouteTarget, Router};
+pub use super::Source;
+use super::{NeverSent, Pointed, RoutePlan, RouteTarget, Router, setting};
 use crate::store::Store;
 
 /// How berth reaches the workload from NPM's nginx.
@@ -25,16 +26,6 @@ pub enum ForwardBy {
     Name,
     /// The container's IP on its network: NPM on the host, or no resolver.
     Ip,
-}
-
-/// Where the settings came from, for `proxy show`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Source {
-    Env,
-    Store,
-    Default,
-    Unset,
 }
 
 #[derive(Debug, Clone)]
@@ -54,12 +45,7 @@ pub const FORWARD_BY_KEY: &str = "npm.forward_by";
 impl NpmSettings {
     /// Environment over store (DESIGN §5); `berth proxy set` writes the store.
     pub fn load(store: &Store) -> Result<NpmSettings> {
-        let pick = |env: &str, key: &str| -> Result<Option<(String, Source)>> {
-            if let Some(v) = std::env::var(env).ok().filter(|v| !v.is_empty()) {
-                return Ok(Some((v, Source::Env)));
-            }
-            Ok(store.setting(key)?.map(|v| (v, Source::Store)))
-        };
+        let pick = |env: &str, key: &str| setting(store, env, key);
         let forward_by = match pick("BERTH_NPM_FORWARD_BY", FORWARD_BY_KEY)? {
             Some((v, src)) => (parse_forward_by(&v)?, src),
             None => (ForwardBy::Name, Source::Default),
@@ -435,10 +421,7 @@ impl Router for NpmRouter {
             });
         }
         // NPM does not lock its config writes and reloads: one berth at a time.
-        let db_path = self.db_path.clone();
-        let _lock = tokio::task::spawn_blocking(move || Store::open(&db_path)?.lock_named("npm"))
-            .await
-            .context("NPM lock task failed")??;
+        let _lock = super::lock_router(&self.db_path, "npm").await?;
 
         let existing = match plan.route_id {
             Some(id) => self.host(id).await?,
@@ -520,7 +503,30 @@ impl Router for NpmRouter {
         })
     }
 
+    async fn current_target(&self, _workload: &str, plan: &RoutePlan) -> Result<Option<String>> {
+        let host = match plan.route_id {
+            Some(id) => self.host(id).await?,
+            None => {
+                let wanted = wanted_set(&plan.domains);
+                self.hosts().await?.into_iter().find(|h| domain_set(h) == wanted)
+            }
+        };
+        Ok(host.and_then(|h| {
+            let fhost = h.get("forward_host").and_then(Value::as_str)?;
+            let port = h.get("forward_port").and_then(Value::as_i64)?;
+            Some(format!("{fhost}:{port}"))
+        }))
+    }
+
     fn forwards_by_ip(&self) -> bool {
         self.forward_by == ForwardBy::Ip
+    }
+
+    fn name(&self) -> Option<&'static str> {
+        Some("npm")
+    }
+
+    fn route_name(&self, _workload: &str, plan: &RoutePlan) -> Option<String> {
+        plan.route_id.map(|id| format!("proxy host #{id}"))
     }
 }

@@ -357,15 +357,16 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 // ----------------------------------------------------------------- nginx ---
 
+/// A real nginx master the tests started (`daemon off`: their child).
 #[derive(Debug)]
-struct Nginx {
-    bin: PathBuf,
-    prefix: PathBuf,
-    conf: PathBuf,
+pub struct Nginx {
+    pub bin: PathBuf,
+    pub prefix: PathBuf,
+    pub conf: PathBuf,
     hosts_dir: PathBuf,
-    error_log: PathBuf,
-    data_port: u16,
-    master_pid: u32,
+    pub error_log: PathBuf,
+    pub data_port: u16,
+    pub master_pid: u32,
 }
 
 impl Nginx {
@@ -400,7 +401,7 @@ impl Nginx {
     }
 }
 
-fn signal(pid: u32, sig: &str) -> Result<(), String> {
+pub fn signal(pid: u32, sig: &str) -> Result<(), String> {
     let out = Command::new("kill")
         .arg(format!("-{sig}"))
         .arg(pid.to_string())
@@ -418,7 +419,7 @@ fn signal(pid: u32, sig: &str) -> Result<(), String> {
 }
 
 /// Direct children of `ppid` (nginx workers of a master).
-fn child_pids(ppid: u32) -> Vec<u32> {
+pub fn child_pids(ppid: u32) -> Vec<u32> {
     let mut pids = Vec::new();
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return pids;
@@ -443,7 +444,7 @@ fn child_pids(ppid: u32) -> Vec<u32> {
 }
 
 /// The nginx binary: `$BERTH_TEST_NGINX`, `/usr/sbin/nginx`, or `nginx` on PATH.
-fn find_nginx() -> PathBuf {
+pub fn find_nginx() -> PathBuf {
     if let Some(p) = std::env::var_os("BERTH_TEST_NGINX") {
         return PathBuf::from(p);
     }
@@ -465,7 +466,7 @@ fn find_nginx() -> PathBuf {
     );
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     StdTcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -609,8 +610,16 @@ fn validate_host_body(body: &Value, mode: Mode) -> Result<Map<String, Value>, Ap
             }
             "forward_scheme" => validate_scheme(v, &at)?,
             "forward_host" => validate_string(v, &at, 1, 255)?,
-            "forward_port" => validate_int(v, &at, 1, Some(65535))?,
-            "certificate_id" | "access_list_id" => validate_int(v, &at, 0, None)?,
+            // The real NPM coerces types (ajv `coerceTypes`): "8080" is
+            // stored as 8080.
+            "forward_port" => {
+                let n = validate_int(v, &at, 1, Some(65535))?;
+                out.insert(k.clone(), json!(n));
+            }
+            "certificate_id" | "access_list_id" => {
+                let n = validate_int(v, &at, 0, None)?;
+                out.insert(k.clone(), json!(n));
+            }
             "advanced_config" => validate_string(v, &at, 0, usize::MAX)?,
             "meta" if !v.is_object() => return Err(bad(format!("{at} must be object"))),
             "locations" => validate_locations(v)?,
@@ -677,8 +686,13 @@ fn validate_string(v: &Value, at: &str, min: usize, max: usize) -> Result<(), Ap
     Ok(())
 }
 
-fn validate_int(v: &Value, at: &str, min: i64, max: Option<i64>) -> Result<(), ApiError> {
-    let Some(n) = v.as_i64() else {
+/// An integer, or a string holding one (coerced, as the real NPM does).
+fn validate_int(v: &Value, at: &str, min: i64, max: Option<i64>) -> Result<i64, ApiError> {
+    let n = match v {
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        other => other.as_i64(),
+    };
+    let Some(n) = n else {
         return Err(bad(format!("{at} must be integer")));
     };
     if n < min {
@@ -689,7 +703,7 @@ fn validate_int(v: &Value, at: &str, min: i64, max: Option<i64>) -> Result<(), A
     {
         return Err(bad(format!("{at} must be <= {max}")));
     }
-    Ok(())
+    Ok(n)
 }
 
 fn validate_locations(v: &Value) -> Result<(), ApiError> {
@@ -960,13 +974,12 @@ impl Inner {
         Ok(self.issue_token())
     }
 
-    /// Bearer check. Missing token: 404 on a `/{id}` path, 500 elsewhere.
-    fn auth(&self, bearer: Option<&str>, id_path: Option<&str>) -> Result<(), ApiError> {
+    /// Bearer check. Missing token: 404 `Not Found - <what>`, as the real
+    /// NPM answers (`/nginx/proxy-hosts` for the list, the id on a `/{id}`
+    /// path), never a 401.
+    fn auth(&self, bearer: Option<&str>, what: &str) -> Result<(), ApiError> {
         match bearer {
-            None => Err(match id_path {
-                Some(id) => err(404, format!("Not Found - {id}")),
-                None => internal(),
-            }),
+            None => Err(err(404, format!("Not Found - {what}"))),
             Some(t) => self.state().token_status(t),
         }
     }
@@ -1034,8 +1047,12 @@ impl Inner {
             st.hosts.insert(id, host);
             id
         };
+        // The real NPM answers the row as read before nginx was set up:
+        // its `meta` is what was sent, with no `nginx_online` (NPM_API.md).
+        let mut answer = self.write_expanded(id)?;
+        answer["meta"] = body.get("meta").cloned().unwrap_or_else(|| json!({}));
         self.apply_nginx(id, true)?;
-        self.write_expanded(id)
+        Ok(answer)
     }
 
     fn update(&self, id: i64, body: &Value) -> Result<Value, ApiError> {
@@ -1181,17 +1198,17 @@ impl Inner {
             )),
             ("POST", ["api", "tokens"]) => Ok((200, self.login(&body()?)?)),
             ("GET", ["api", "tokens"]) => {
-                self.auth(bearer, None)?;
+                self.auth(bearer, "/tokens")?;
                 Ok((200, self.issue_token()))
             }
             ("GET", ["api", "nginx", "proxy-hosts"]) => {
-                self.auth(bearer, None)?;
+                self.auth(bearer, "/nginx/proxy-hosts")?;
                 Ok((200, self.list(query)?))
             }
             // Domains held by other host types (see `reserve_domain`) show up
             // as redirection hosts, as they would on a real NPM.
             ("GET", ["api", "nginx", "redirection-hosts"]) => {
-                self.auth(bearer, None)?;
+                self.auth(bearer, "/nginx/redirection-hosts")?;
                 let reserved = self.state().reserved.clone();
                 let hosts: Vec<Value> = reserved
                     .iter()
@@ -1211,11 +1228,11 @@ impl Inner {
                 Ok((200, Value::Array(hosts)))
             }
             ("GET", ["api", "nginx", "dead-hosts"]) => {
-                self.auth(bearer, None)?;
+                self.auth(bearer, "/nginx/dead-hosts")?;
                 Ok((200, json!([])))
             }
             ("POST", ["api", "nginx", "proxy-hosts"]) => {
-                self.auth(bearer, None)?;
+                self.auth(bearer, "/nginx/proxy-hosts")?;
                 let body = body()?;
                 let me = Arc::clone(self);
                 let v = blocking(move || me.create(&body)).await?;
@@ -1229,7 +1246,7 @@ impl Inner {
                     [a @ ("enable" | "disable")] if method == "POST" => Some(*a == "enable"),
                     _ => return Err(err(404, "Not Found")),
                 };
-                self.auth(bearer, Some(raw_id))?;
+                self.auth(bearer, raw_id)?;
                 let Ok(id) = raw_id.parse::<i64>() else {
                     return Err(bad("data/host_id must be integer"));
                 };
@@ -1397,7 +1414,7 @@ impl FakeNpm {
         for sub in ["conf/proxy_host", "logs", "temp"] {
             std::fs::create_dir_all(prefix.join(sub)).expect("fake NPM: mkdir");
         }
-        let (child, nginx) = start_nginx(&bin, &prefix);
+        let (child, nginx) = start_nginx(&bin, &prefix, &main_conf);
         let inner = Arc::new(Inner {
             opts,
             state: Mutex::new(State::default()),
@@ -1712,24 +1729,29 @@ impl FakeNpm {
     pub fn stop(self) {}
 
     fn stop_nginx(&self) {
-        let Some(mut child) = lock(&self.nginx_child).take() else {
-            return;
-        };
-        let pid = child.id();
-        let _ = signal(pid, "QUIT");
-        if wait_exit(&mut child, Duration::from_secs(3)) {
-            return;
-        }
-        let workers = child_pids(pid);
-        let _ = child.kill();
-        let _ = child.wait();
-        for w in workers {
-            let _ = signal(w, "KILL");
+        if let Some(child) = lock(&self.nginx_child).take() {
+            stop_nginx_child(child);
         }
     }
 }
 
-fn wait_exit(child: &mut Child, within: Duration) -> bool {
+/// Stops an nginx master the test started: a graceful quit, then KILL for
+/// it and its workers after 3 s.
+pub fn stop_nginx_child(mut child: Child) {
+    let pid = child.id();
+    let _ = signal(pid, "QUIT");
+    if wait_exit(&mut child, Duration::from_secs(3)) {
+        return;
+    }
+    let workers = child_pids(pid);
+    let _ = child.kill();
+    let _ = child.wait();
+    for w in workers {
+        let _ = signal(w, "KILL");
+    }
+}
+
+pub fn wait_exit(child: &mut Child, within: Duration) -> bool {
     let deadline = Instant::now() + within;
     loop {
         match child.try_wait() {
@@ -1756,7 +1778,9 @@ impl Drop for FakeNpm {
 
 /// Starts the nginx master (`daemon off`, so it is our child) on a free
 /// port, retrying when another process grabbed the port meanwhile.
-fn start_nginx(bin: &Path, prefix: &Path) -> (Child, Nginx) {
+/// `render(prefix, port, as_root)` is the main config, written to
+/// `<prefix>/conf/nginx.conf`.
+pub fn start_nginx(bin: &Path, prefix: &Path, render: &dyn Fn(&Path, u16, bool) -> String) -> (Child, Nginx) {
     let conf = prefix.join("conf/nginx.conf");
     let error_log = prefix.join("logs/error.log");
     let pid_file = prefix.join("logs/nginx.pid");
@@ -1766,7 +1790,7 @@ fn start_nginx(bin: &Path, prefix: &Path) -> (Child, Nginx) {
     let mut last_error = String::new();
     for _attempt in 0..5 {
         let port = free_port();
-        std::fs::write(&conf, main_conf(prefix, port, as_root)).expect("fake NPM: write nginx.conf");
+        std::fs::write(&conf, render(prefix, port, as_root)).expect("fake NPM: write nginx.conf");
         let _ = std::fs::remove_file(&pid_file);
         let stderr = std::fs::File::create(prefix.join("logs/stderr.log")).expect("fake NPM: nginx stderr file");
         let mut child = Command::new(bin)

@@ -5,6 +5,8 @@ pub mod fake_npm;
 
 pub mod load;
 
+pub mod proxies;
+
 pub mod docker;
 
 pub mod receiver;
