@@ -424,3 +424,37 @@ fn a_port_that_closes_again_after_the_gate_is_rolled_back_during_the_drain() {
     blue_kept(&c, &name, &blue, &state);
     assert_rolled_back_event(&c, &name);
 }
+
+#[test]
+fn validate_warns_when_the_images_health_interval_exceeds_the_gate_deadline() {
+    let mut c = Case::new("rd-val-interval");
+    let tag = format!("berth-test/health60:{}", common::docker::random_suffix());
+    let dir = c.t.write(
+        "health60/Dockerfile",
+        "FROM berth-test/app:v1\nHEALTHCHECK --interval=60s CMD [\"test\", \"-f\", \"/www/healthz\"]\n",
+    );
+    let out = std::process::Command::new("docker")
+        .args(["build", "-q", "--label", "berth-test=1", "-t", &tag])
+        .arg(dir.parent().expect("the Dockerfile's folder"))
+        .env("DOCKER_BUILDKIT", "0")
+        .output()
+        .expect("run docker build");
+    assert!(
+        out.status.success(),
+        "docker build: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    c.tags.push(tag.clone());
+    let name = c.name("rd-vi");
+    c.add(
+        &name,
+        "image",
+        json!({ "image": tag, "pull": "missing", "healthcheck": { "mode": "docker", "deadline_ms": 3000 } }),
+    );
+    let run = c.run(&["validate", &name]).success();
+    assert!(
+        run.stderr.contains("60000 ms") && run.stderr.contains("3000 ms"),
+        "validate warns that the 60 s interval exceeds the 3 s deadline:\n{}",
+        run.stderr
+    );
+}

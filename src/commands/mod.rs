@@ -127,7 +127,7 @@ async fn dispatch(cli: Cli, printer: Printer) -> Result<()> {
         Command::Events(args) => events::exec(&ctx, &args).await,
         Command::Logs(args) => logs::exec(&ctx, &args).await,
         Command::Exec(args) => exec::exec(&ctx, &args).await,
-        Command::Validate(args) => validate::exec(&ctx, &args),
+        Command::Validate(args) => validate::exec(&ctx, &args).await,
         Command::Completions(args) => completions::completions(&ctx, args.shell),
         Command::Man => completions::man(&ctx),
     }

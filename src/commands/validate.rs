@@ -17,7 +17,7 @@ struct Checked {
     outcome: Result<config::Validated, Vec<ConfigIssue>>,
 }
 
-pub fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
+pub async fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
     let checked = match (&args.file, args.kind) {
         (Some(file), Some(kind)) => {
             if args.names.len() > 1 {
@@ -74,6 +74,11 @@ pub fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
     for w in &warnings {
         ctx.printer.warn(&w.to_string());
     }
+    for c in &checked {
+        if let Ok(v) = &c.outcome {
+            health_interval_warning(ctx, &c.name, &v.config).await;
+        }
+    }
     if !errors.is_empty() {
         let invalid = checked.iter().filter(|c| c.outcome.is_err()).count();
         let message = format!(
@@ -120,4 +125,33 @@ pub fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Warns when the image's own Docker health check probes less often than
+/// the readiness gate waits for it (issue: a 60 s interval against a 60 s
+/// deadline fails before Docker probes once). Looks only at images already
+/// present on a reachable daemon: `validate` never pulls, and works offline.
+async fn health_interval_warning(ctx: &Ctx, name: &str, config: &config::SourceConfig) {
+    let config::KindConfig::Image(image) = &config.source else {
+        return;
+    };
+    let deadline_ms = match &config.common.healthcheck {
+        None => config::Healthcheck::default().deadline_ms,
+        Some(hc) if hc.mode == config::HealthMode::Docker => hc.deadline_ms.max(hc.start_period_ms),
+        Some(_) => return, // berth's HTTP probe decides, not the image's check
+    };
+    let Ok(docker) = crate::docker::Docker::connect().await else {
+        return;
+    };
+    let Ok(Some(check)) = docker.image_health_check(&image.image).await else {
+        return;
+    };
+    if check.interval_ms > deadline_ms {
+        ctx.printer.warn(&format!(
+            "workload `{name}`: image `{}` runs its Docker health check every {} ms, longer than the gate's {} ms \
+             deadline, so the gate can fail before Docker probes once: set `healthcheck: {{\"mode\": \"docker\", \
+             \"deadline_ms\": N}}` above the interval, or shorten the image's HEALTHCHECK --interval",
+            image.image, check.interval_ms, deadline_ms
+        ));
+    }
 }

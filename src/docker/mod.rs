@@ -187,19 +187,19 @@ impl Docker {
         }
     }
 
-    /// Whether the image defines a Docker HEALTHCHECK (and does not disable it).
-    pub async fn image_has_healthcheck(&self, reference: &str) -> Result<bool> {
-        let img = self
-            .api
-            .inspect_image(reference)
-            .await
-            .map_err(|e| docker_error(e, &format!("could not inspect image `{reference}`")))?;
-        let test = img
+    /// The image's own Docker HEALTHCHECK, None when it has none, disables
+    /// it, or the image is not present locally. Errors: the daemon failed.
+    pub async fn image_health_check(&self, reference: &str) -> Result<Option<HealthCheck>> {
+        let img = match self.api.inspect_image(reference).await {
+            Ok(img) => img,
+            Err(e) if status_of(&e) == Some(404) => return Ok(None),
+            Err(e) => return Err(docker_error(e, &format!("could not inspect image `{reference}`"))),
+        };
+        Ok(img
             .config
             .and_then(|c| c.healthcheck)
-            .and_then(|h| h.test)
-            .unwrap_or_default();
-        Ok(!test.is_empty() && test.first().map(String::as_str) != Some("NONE"))
+            .as_ref()
+            .and_then(HealthCheck::from_config))
     }
 
     /// Pulls one tag (never all tags) and returns the local image id.
