@@ -23,7 +23,7 @@ use common::docker::{
     random_suffix, state_row, workload_containers,
 };
 use common::fake_npm::{FakeNpm, FakeNpmOptions, LoggedRequest, assert_through_nginx, new_domain, routed};
-use common::load::{Load, LoadSpec, LoadStats, TEST_LOAD, VALID_BODIES, quantile_ms};
+use common::load::{Load, LoadSpec, LoadStats, TEST_LOAD, VALID_BODIES, quantile_ms, slow_app};
 use common::wait_until;
 use serde_json::{Value, json};
 
@@ -230,6 +230,93 @@ fn blue_green_redeploys_drop_no_requests_through_nginx() {
     assert_no_delete(&npm);
 }
 
+/// An app (`berth-test/app:sh` + [`slow_app`]) answering `$VERSION` on `/`
+/// and on `/cgi-bin/slow?ms=N` after N ms, on `domain`, with the default
+/// drain (no `drain_ms`: until idle, at most 30 s).
+fn slow_app_config(domain: &str, version: &str) -> Value {
+    let mut config = routed("berth-test/app:sh", &[domain], 0);
+    let fields = config.as_object_mut().expect("routed() is an object");
+    fields.remove("drain_ms");
+    fields.insert("command".to_owned(), slow_app());
+    fields.insert("env".to_owned(), json!({ "VERSION": version }));
+    config
+}
+
+/// The `drain` phase of a deploy's JSON result.
+#[track_caller]
+fn drain_phase(result: &Value) -> Value {
+    result["phases"]
+        .as_array()
+        .and_then(|p| p.iter().find(|ph| ph["name"] == "drain"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no drain phase: {result}"))
+}
+
+#[test]
+fn slow_requests_in_flight_across_a_swap_are_answered_and_the_drain_ends_when_blue_is_idle() {
+    let (mut c, npm) = setup("rt-slowdrain");
+    let name = c.name("rt-sd");
+    let domain = new_domain("sd");
+    c.add(&name, "image", slow_app_config(&domain, "v1"));
+    c.run(&["deploy", &name]).success();
+    assert_through_nginx(&npm, &domain, "v1\n");
+
+    // Fast clients on `/`, and slow ones that always have a 1.5 s request
+    // in flight, so some are on blue whenever the route switches.
+    let fast = Load::start(npm.data_port(), &domain, TEST_LOAD);
+    let slow = Load::start(
+        npm.data_port(),
+        &domain,
+        LoadSpec {
+            clients: 4,
+            slow_ms: 1500,
+            ..TEST_LOAD
+        },
+    );
+    assert!(fast.wait_for(50) && slow.wait_for(4), "the load never got going");
+    let mut in_flight_at_switch = 0;
+    let mut flowing = true;
+    for version in ["v2", "v3", "v1"] {
+        c.set(&name, slow_app_config(&domain, version));
+        let result = c.run(&["--output", "json", "deploy", &name]).success().json();
+        let drain = drain_phase(&result);
+        assert_eq!(
+            drain["ended"], "idle",
+            "the drain should end when blue is idle: {result}"
+        );
+        assert_eq!(drain["open_at_end"], 0, "{result}");
+        in_flight_at_switch += drain["open_at_start"].as_u64().unwrap_or_else(|| panic!("{result}"));
+        flowing &= fast.wait_for(50) && slow.wait_for(4);
+    }
+    let (fast, slow) = (fast.finish(), slow.finish());
+    eprintln!("drain: fast clients: {}", fast.summary());
+    eprintln!("drain: slow clients: {}", slow.summary());
+    assert!(flowing, "requests hung after a swap");
+    assert!(!fast.bounded_out && !slow.bounded_out, "a load stopped on its bound");
+    assert!(
+        in_flight_at_switch > 0,
+        "no request was in flight on blue at any switch: the test proves nothing"
+    );
+    assert_eq!(fast.failed, 0, "fast requests dropped: {:#?}", fast.failures);
+    assert_eq!(slow.failed, 0, "slow requests cut: {:#?}", slow.failures);
+    for v in VALID_BODIES {
+        assert!(
+            slow.versions.contains_key(*v),
+            "no slow request answered {v:?}: {}",
+            slow.summary()
+        );
+    }
+
+    // The success event says how the drain ended.
+    let events = c.run(&["--output", "json", "events", &name]).success().json();
+    let succeeded = events["events"]
+        .as_array()
+        .and_then(|e| e.iter().find(|ev| ev["action"] == "deploy.succeeded"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no deploy.succeeded event: {events}"));
+    assert_eq!(succeeded["metadata"]["drain"]["ended"], "idle", "{succeeded}");
+}
+
 /// Not a timed test: `bench/zero-drop.sh` runs it (release build) and
 /// prints requests sent, failed and p50/p99 latency through nginx for
 /// blue-green vs recreate redeploys. Env: BENCH_ROUNDS (5), BENCH_CLIENTS
@@ -244,6 +331,7 @@ fn zero_drop_benchmark() {
         max_per_client: 10_000_000,
         max_time: Duration::from_secs(1800),
         pause: Duration::from_millis(env_u64("BENCH_PAUSE_MS", 2)),
+        slow_ms: 0,
     };
     let drain = env_u64("BENCH_DRAIN_MS", 1500);
     let (mut c, npm) = setup("rt-bench");
@@ -332,6 +420,124 @@ fn zero_drop_benchmark() {
         "blue-green dropped requests: {:#?}",
         results[0].2.failures
     );
+}
+
+/// Not a timed test: `bench/drain.sh` runs it (release build) and prints,
+/// through the fake NPM's nginx, failed requests and the mean deploy wall
+/// time of BENCH_ROUNDS (5) blue-green swaps with the drain until idle vs
+/// the old fixed 2 s drain, once with fast clients only and once with slow
+/// ones mixed in. Env: BENCH_ROUNDS (5), BENCH_CLIENTS (32), BENCH_SLOW
+/// (8 of them slow: `/cgi-bin/slow?ms=` 1000, 2500 and 5000 in turn),
+/// BENCH_PAUSE_MS (10).
+#[test]
+#[ignore = "benchmark: bench/drain.sh"]
+fn drain_benchmark() {
+    let env_u64 = |k: &str, d: u64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+    let rounds = env_u64("BENCH_ROUNDS", 5);
+    let clients = env_u64("BENCH_CLIENTS", 32);
+    let slow_clients = env_u64("BENCH_SLOW", 8).min(clients);
+    let base = LoadSpec {
+        clients: 1,
+        max_per_client: 10_000_000,
+        max_time: Duration::from_secs(1800),
+        pause: Duration::from_millis(env_u64("BENCH_PAUSE_MS", 10)),
+        slow_ms: 0,
+    };
+    let (mut c, npm) = setup("rt-drain-bench");
+    let name = c.name("rt-drain-bench");
+    let domain = new_domain("drainbench");
+    c.add(&name, "image", slow_app_config(&domain, "v1"));
+    c.run(&["deploy", &name]).success();
+    assert_through_nginx(&npm, &domain, "v1\n");
+
+    let mut rows = Vec::new();
+    let mut round = 0usize;
+    for (mix, slow) in [("fast only", 0), ("fast + slow", slow_clients)] {
+        for drain in ["until idle", "fixed 2 s"] {
+            let mut loads = vec![Load::start(
+                npm.data_port(),
+                &domain,
+                LoadSpec {
+                    clients: usize::try_from(clients - slow).unwrap_or(1),
+                    ..base
+                },
+            )];
+            for i in 0..slow {
+                loads.push(Load::start(
+                    npm.data_port(),
+                    &domain,
+                    LoadSpec {
+                        slow_ms: [1000, 2500, 5000][usize::try_from(i % 3).unwrap_or(0)],
+                        ..base
+                    },
+                ));
+            }
+            thread::sleep(Duration::from_millis(500));
+            let mut times = Vec::new();
+            let mut ends: BTreeMap<String, u64> = BTreeMap::new();
+            let mut drains = Vec::new();
+            for _ in 0..rounds {
+                round += 1;
+                let mut config = slow_app_config(&domain, ["v1", "v2", "v3"][round % 3]);
+                if drain == "fixed 2 s" {
+                    config["drain_ms"] = json!(2000);
+                    config["drain_until_idle"] = json!(false);
+                }
+                c.set(&name, config);
+                let t = Instant::now();
+                let result = c.run(&["--output", "json", "deploy", &name]).success().json();
+                times.push(t.elapsed());
+                let phase = drain_phase(&result);
+                *ends
+                    .entry(phase["ended"].as_str().unwrap_or("?").to_owned())
+                    .or_default() += 1;
+                drains.push(phase["duration_ms"].as_u64().unwrap_or(0));
+                thread::sleep(Duration::from_millis(300));
+            }
+            let mut stats = LoadStats::default();
+            for l in loads {
+                stats.merge(l.finish());
+            }
+            let mean = times.iter().map(Duration::as_secs_f64).sum::<f64>() / times.len().max(1) as f64;
+            let drain_mean = drains.iter().sum::<u64>() / drains.len().max(1) as u64;
+            rows.push((mix, drain, stats, mean, drain_mean, ends));
+        }
+    }
+
+    println!();
+    println!(
+        "drain benchmark: {rounds} blue-green swaps per row, {clients} keep-alive clients ({} ms pause; with \
+         slow ones: {slow_clients} of them on /cgi-bin/slow?ms=1000|2500|5000), through nginx ({})",
+        base.pause.as_millis(),
+        npm.data_url()
+    );
+    println!(
+        "{:<12} {:<11} {:>7} {:>7} {:>8} {:>10} {:>9}  drain ended",
+        "load", "drain", "sent", "failed", "p99 ms", "deploy s", "drain ms"
+    );
+    for (mix, drain, s, mean, drain_mean, ends) in &rows {
+        println!(
+            "{:<12} {:<11} {:>7} {:>7} {:>8.0} {:>10.2} {:>9}  {:?}",
+            mix,
+            drain,
+            s.sent,
+            s.failed,
+            s.quantile_ms(0.99),
+            mean,
+            drain_mean,
+            ends
+        );
+    }
+    for (mix, drain, s, ..) in &rows {
+        if s.failed > 0 {
+            println!("{mix}, {drain}: failures by kind {:?}", s.kinds);
+        }
+    }
+    for (mix, drain, s, ..) in &rows {
+        if *drain == "until idle" {
+            assert_eq!(s.failed, 0, "{mix}: the idle drain dropped requests: {:#?}", s.failures);
+        }
+    }
 }
 
 /// nginx's error-log lines about upstreams, counted by cause, e.g.

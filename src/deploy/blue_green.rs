@@ -3,12 +3,13 @@
 //! drained and removed. At every step a crash leaves blue serving or green
 //! recorded, never a route or state naming a removed container.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow};
 
 use super::cancel::is_interrupt;
 use super::container::{container_spec, new_container_name};
+use super::drain::{self, Drained};
 use super::faults::fault_point;
 use super::{Deployment, RolledBack, gate};
 use crate::docker::ContainerInfo;
@@ -133,7 +134,7 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
             Ok(()) => {
                 // The failed write may have landed and moved traffic to
                 // green: drain it before it goes.
-                d.drain_before_removing(&format!("green {green_name}")).await;
+                d.drain(&green).await;
                 d.remove_new_container(&green_id).await;
                 Err(e.context("route switch to green failed; route restored to blue, green removed"))
             }
@@ -159,16 +160,11 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
     // window); if green fails, go back to blue. Then stop and remove blue.
     if let Some(blue) = d.blue.clone() {
         let t = Instant::now();
-        d.status(&format!(
-            "draining blue {} for {} ms, watching green",
-            blue.name, d.config.common.drain_ms
-        ));
-        let window = std::time::Duration::from_millis(d.config.common.drain_ms);
-        let watched = gate::watch(&d.env.docker, &green, d.config, window).await;
-        if let Err(why) = watched {
-            return Err(roll_back(d, &green, &blue, blue_state, why).await);
-        }
-        d.record_phase("drain", t);
+        let drained = match drain_and_watch(d, &blue, &green).await {
+            Ok(drained) => drained,
+            Err(why) => return Err(roll_back(d, &green, &blue, blue_state, why).await),
+        };
+        d.record_drain(t, drained);
         fault_point("after_drain");
         let t = Instant::now();
         d.reap(&blue, true).await;
@@ -176,6 +172,35 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
         fault_point("after_blue_remove");
     }
     Ok(green.name)
+}
+
+/// Drains blue (see [`Deployment::drain`]) while green is watched
+/// ([`gate::watch`]) for as long as the drain lasts, and at least
+/// [`drain::QUIET`] (or `drain_ms`, when smaller) even when blue went idle
+/// at once. Err: green's watch failed, blue still runs.
+async fn drain_and_watch(d: &Deployment<'_>, blue: &ContainerInfo, green: &ContainerInfo) -> Result<Drained> {
+    let t = Instant::now();
+    let common = &d.config.common;
+    let window = Duration::from_millis(common.drain_bound_ms().max(common.drain_fixed_ms()));
+    let watch = gate::watch(&d.env.docker, green, d.config, window);
+    let drain = d.drain(blue);
+    tokio::pin!(watch, drain);
+    let (drained, watched) = tokio::select! {
+        watched = &mut watch => {
+            watched?;
+            ((&mut drain).await, true)
+        }
+        drained = &mut drain => (drained, false),
+    };
+    let least = drain::QUIET.min(window);
+    let left = least.saturating_sub(t.elapsed());
+    if !watched
+        && !left.is_zero()
+        && let Ok(Err(why)) = tokio::time::timeout(left, &mut watch).await
+    {
+        return Err(why);
+    }
+    Ok(drained)
 }
 
 /// Green failed during the drain while blue still runs: write blue back
@@ -209,7 +234,7 @@ async fn roll_back(
         ));
     }
     fault_point("after_rollback_route");
-    d.drain_before_removing(&format!("green {}", green.name)).await;
+    d.drain(green).await;
     let removed = if d.remove_new_container(&green.id).await {
         "removed it"
     } else {
