@@ -9,7 +9,7 @@ use anyhow::{Result, anyhow};
 
 use super::cancel::is_interrupt;
 use super::container::{container_spec, new_container_name};
-use super::drain::{self, Drained};
+use super::drain::Drained;
 use super::faults::fault_point;
 use super::{Deployment, RolledBack, gate};
 use crate::docker::ContainerInfo;
@@ -160,11 +160,15 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
     // window); if green fails, go back to blue. Then stop and remove blue.
     if let Some(blue) = d.blue.clone() {
         let t = Instant::now();
-        let drained = match drain_and_watch(d, &blue, &green).await {
-            Ok(drained) => drained,
+        let (drained, drain_took) = match drain_and_watch(d, &blue, &green).await {
+            Ok(done) => done,
             Err(why) => return Err(roll_back(d, &green, &blue, blue_state, why).await),
         };
-        d.record_drain(t, drained);
+        d.record_drain(drain_took, drained);
+        let watched_on = t.elapsed().saturating_sub(drain_took);
+        if !watched_on.is_zero() {
+            d.phases.push(super::Phase::new("watch", super::ms_of(watched_on)));
+        }
         fault_point("after_drain");
         let t = Instant::now();
         d.reap(&blue, true).await;
@@ -174,11 +178,23 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
     Ok(green.name)
 }
 
+/// The shortest watch of green after the switch, whatever the drain
+/// decides (unless `drain_ms` is smaller): a green that passed its gate
+/// must survive its first second of real traffic while blue can still take
+/// the route back. An idle blue's drain ends after [`drain::QUIET`]; the
+/// watch then goes on alone (the `watch` phase).
+const WATCH_AT_LEAST: Duration = Duration::from_secs(1);
+
 /// Drains blue (see [`Deployment::drain`]) while green is watched
 /// ([`gate::watch`]) for as long as the drain lasts, and at least
-/// [`drain::QUIET`] (or `drain_ms`, when smaller) even when blue went idle
-/// at once. Err: green's watch failed, blue still runs.
-async fn drain_and_watch(d: &Deployment<'_>, blue: &ContainerInfo, green: &ContainerInfo) -> Result<Drained> {
+/// [`WATCH_AT_LEAST`] (or `drain_ms`, when smaller). Ok: how the drain
+/// ended and how long it took (the watch may have gone on after it). Err:
+/// green's watch failed, blue still runs.
+async fn drain_and_watch(
+    d: &Deployment<'_>,
+    blue: &ContainerInfo,
+    green: &ContainerInfo,
+) -> Result<(Drained, Duration)> {
     let t = Instant::now();
     let common = &d.config.common;
     let window = Duration::from_millis(common.drain_bound_ms().max(common.drain_fixed_ms()));
@@ -192,7 +208,8 @@ async fn drain_and_watch(d: &Deployment<'_>, blue: &ContainerInfo, green: &Conta
         }
         drained = &mut drain => (drained, false),
     };
-    let least = drain::QUIET.min(window);
+    let drain_took = t.elapsed();
+    let least = WATCH_AT_LEAST.min(window);
     let left = least.saturating_sub(t.elapsed());
     if !watched
         && !left.is_zero()
@@ -200,7 +217,7 @@ async fn drain_and_watch(d: &Deployment<'_>, blue: &ContainerInfo, green: &Conta
     {
         return Err(why);
     }
-    Ok(drained)
+    Ok((drained, drain_took))
 }
 
 /// Green failed during the drain while blue still runs: write blue back

@@ -172,8 +172,7 @@ impl Deployment<'_> {
     }
 
     pub fn record_phase(&mut self, name: &'static str, since: Instant) {
-        let duration_ms = u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX);
-        self.phases.push(Phase::new(name, duration_ms));
+        self.phases.push(Phase::new(name, ms(since)));
     }
 
     /// Where the route should forward for `container`: its name, or its IP
@@ -286,13 +285,13 @@ impl Deployment<'_> {
         drained
     }
 
-    /// Records the `drain` phase, begun at `since`, and why it ended.
-    pub fn record_drain(&mut self, since: Instant, drained: Drained) {
+    /// Records the `drain` phase, `took` long, and why it ended.
+    pub fn record_drain(&mut self, took: std::time::Duration, drained: Drained) {
         self.phases.push(Phase {
             ended: Some(drained.ended),
             open_at_start: drained.open_at_start,
             open_at_end: drained.open_at_end,
-            ..Phase::new("drain", ms(since))
+            ..Phase::new("drain", ms_of(took))
         });
     }
 
@@ -759,5 +758,10 @@ async fn prepare_or_reuse(
 }
 
 fn ms(since: Instant) -> u64 {
-    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+    ms_of(since.elapsed())
+}
+
+/// `d` in whole milliseconds (saturating).
+fn ms_of(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
