@@ -252,6 +252,17 @@ fn drain_phase(result: &Value) -> Value {
         .unwrap_or_else(|| panic!("no drain phase: {result}"))
 }
 
+/// The newest `deploy.succeeded` event of `name`.
+#[track_caller]
+fn last_succeeded_event(c: &Case, name: &str) -> Value {
+    let events = c.run(&["--output", "json", "events", name]).success().json();
+    events["events"]
+        .as_array()
+        .and_then(|e| e.iter().find(|ev| ev["action"] == "deploy.succeeded"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no deploy.succeeded event: {events}"))
+}
+
 #[test]
 fn slow_requests_in_flight_across_a_swap_are_answered_and_the_drain_ends_when_blue_is_idle() {
     let (mut c, npm) = setup("rt-slowdrain");
@@ -308,13 +319,42 @@ fn slow_requests_in_flight_across_a_swap_are_answered_and_the_drain_ends_when_bl
     }
 
     // The success event says how the drain ended.
-    let events = c.run(&["--output", "json", "events", &name]).success().json();
-    let succeeded = events["events"]
-        .as_array()
-        .and_then(|e| e.iter().find(|ev| ev["action"] == "deploy.succeeded"))
-        .cloned()
-        .unwrap_or_else(|| panic!("no deploy.succeeded event: {events}"));
+    let succeeded = last_succeeded_event(&c, &name);
     assert_eq!(succeeded["metadata"]["drain"]["ended"], "idle", "{succeeded}");
+}
+
+/// A connection pinned to blue that never closes (a WebSocket, an SSE
+/// stream) cannot hold the drain past `drain_ms`: it ends on `deadline`,
+/// and the JSON phase, the event and stderr say it was still open.
+#[test]
+fn a_connection_held_open_on_blue_ends_the_drain_at_drain_ms_and_is_reported() {
+    let (mut c, npm) = setup("rt-heldopen");
+    let name = c.name("rt-ho");
+    let domain = new_domain("ho");
+    let (blue, _) = deploy_v1(&c, &npm, &name, &domain);
+    let held = std::net::TcpStream::connect((ip_of(&blue).as_str(), 8080)).expect("connect to blue");
+
+    c.set(&name, routed("berth-test/app:v2", &[&domain], 1500));
+    let run = c.run(&["--output", "json", "deploy", &name]).success();
+    let result = run.json();
+    let drain = drain_phase(&result);
+    assert_eq!(drain["ended"], "deadline", "{result}");
+    assert!(drain["open_at_end"].as_u64() >= Some(1), "{result}");
+    assert!(
+        run.stderr
+            .contains("open connection(s) when the drain reached drain_ms"),
+        "stderr says what was cut:\n{}",
+        run.stderr
+    );
+    let succeeded = last_succeeded_event(&c, &name);
+    assert_eq!(succeeded["metadata"]["drain"]["ended"], "deadline", "{succeeded}");
+    assert!(
+        succeeded["metadata"]["drain"]["open_at_end"].as_u64() >= Some(1),
+        "{succeeded}"
+    );
+    assert!(inspect(&blue.id).is_none(), "blue is removed at the bound");
+    assert_through_nginx(&npm, &domain, "v2\n");
+    drop(held);
 }
 
 /// Not a timed test: `bench/zero-drop.sh` runs it (release build) and

@@ -106,7 +106,12 @@ impl Connections {
     /// Err says why not (a remote daemon, no pid, another pid namespace,
     /// no permission, nothing listening on the port).
     pub fn of(docker: &Docker, container: &ContainerInfo, port: u16) -> Result<Connections, String> {
-        if !docker.is_local() {
+        Connections::on_host(docker.is_local(), container, port)
+    }
+
+    /// [`Connections::of`], for a daemon on this host when `local`.
+    fn on_host(local: bool, container: &ContainerInfo, port: u16) -> Result<Connections, String> {
+        if !local {
             return Err("the Docker daemon is remote (DOCKER_HOST)".to_owned());
         }
         if container.pid == 0 {
@@ -307,6 +312,39 @@ mod tests {
         let drained = until_idle(None, Duration::from_secs(30), Duration::from_millis(20)).await;
         assert_eq!(drained, Drained::FIXED);
         assert!(t.elapsed() >= Duration::from_millis(20));
+    }
+
+    fn container(id: &str, pid: u32) -> ContainerInfo {
+        ContainerInfo {
+            id: id.to_owned(),
+            name: "web-abc123".to_owned(),
+            image: String::new(),
+            running: true,
+            restarting: false,
+            status: "running".to_owned(),
+            exit_code: 0,
+            error: String::new(),
+            health: None,
+            health_check: None,
+            restart_count: 0,
+            oom_killed: false,
+            pid,
+            started_at: String::new(),
+            labels: Default::default(),
+            ips: Default::default(),
+        }
+    }
+
+    #[test]
+    fn connections_are_not_read_where_they_would_be_wrong() {
+        let err = |r: Result<Connections, String>| r.err().unwrap_or_else(|| panic!("should fall back"));
+        let id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        assert!(err(Connections::on_host(false, &container(id, 1), 80)).contains("remote"));
+        assert!(err(Connections::on_host(true, &container(id, 0), 80)).contains("pid 0"));
+        // This test process is no container's: its pid would be a remote
+        // or foreign pid namespace's guess.
+        let mine = container(id, std::process::id());
+        assert!(err(Connections::on_host(true, &mine, 80)).contains("not the container's process"));
     }
 
     /// The drain against this test process's own network namespace: an
