@@ -263,7 +263,8 @@ impl Deployment<'_> {
             Err(why) => {
                 drain::say_once(
                     &format!(
-                        "cannot see the connections of `{}`: {why}; draining for the fixed drain_ms ({} ms) instead                          of until it is idle",
+                        "cannot see the connections of `{}`: {why}; draining for the fixed drain_ms ({} ms) instead of \
+                         until it is idle",
                         old.name,
                         fixed.as_millis()
                     ),
@@ -276,7 +277,8 @@ impl Deployment<'_> {
         let drained = drain::until_idle(conns.as_ref(), bound, fixed).await;
         if let Some(open) = drained.open_at_end.filter(|n| *n > 0) {
             self.env.printer.warn(&format!(
-                "{}: `{}` still had {open} open connection(s) when the drain reached drain_ms ({} ms): stopping it                  cuts them (long requests, WebSocket or SSE streams; clients reconnect to the new container)",
+                "{}: `{}` still had {open} open connection(s) when the drain reached drain_ms ({} ms): stopping it \
+                 cuts them (long requests, WebSocket or SSE streams; clients reconnect to the new container)",
                 self.name(),
                 old.name,
                 bound.as_millis()
