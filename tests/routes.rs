@@ -466,9 +466,11 @@ fn zero_drop_benchmark() {
 /// through the fake NPM's nginx, failed requests and the mean deploy wall
 /// time of BENCH_ROUNDS (5) blue-green swaps with the drain until idle vs
 /// the old fixed 2 s drain, once with fast clients only and once with slow
-/// ones mixed in. Env: BENCH_ROUNDS (5), BENCH_CLIENTS (32), BENCH_SLOW
-/// (8 of them slow: `/cgi-bin/slow?ms=` 1000, 2500 and 5000 in turn),
-/// BENCH_PAUSE_MS (10).
+/// ones mixed in; then the same swap scripted with the docker CLI
+/// ([`docker_cli_swap`]) on the mixed load. Env: BENCH_ROUNDS (5),
+/// BENCH_CLIENTS (32), BENCH_SLOW (8 of them slow: `/cgi-bin/slow?ms=`
+/// 1000, 2500 and 5000 in turn), BENCH_PAUSE_MS (10), BENCH_CLI_LINGER_MS
+/// (5500: the CLI script's sleep before it removes blue).
 #[test]
 #[ignore = "benchmark: bench/drain.sh"]
 fn drain_benchmark() {
@@ -490,28 +492,33 @@ fn drain_benchmark() {
     c.run(&["deploy", &name]).success();
     assert_through_nginx(&npm, &domain, "v1\n");
 
+    // `slow` of the clients on /cgi-bin/slow (1000, 2500, 5000 ms in turn).
+    let start_loads = |slow: u64| {
+        let mut loads = vec![Load::start(
+            npm.data_port(),
+            &domain,
+            LoadSpec {
+                clients: usize::try_from(clients - slow).unwrap_or(1),
+                ..base
+            },
+        )];
+        for i in 0..slow {
+            loads.push(Load::start(
+                npm.data_port(),
+                &domain,
+                LoadSpec {
+                    slow_ms: [1000, 2500, 5000][usize::try_from(i % 3).unwrap_or(0)],
+                    ..base
+                },
+            ));
+        }
+        loads
+    };
     let mut rows = Vec::new();
     let mut round = 0usize;
     for (mix, slow) in [("fast only", 0), ("fast + slow", slow_clients)] {
         for drain in ["until idle", "fixed 2 s"] {
-            let mut loads = vec![Load::start(
-                npm.data_port(),
-                &domain,
-                LoadSpec {
-                    clients: usize::try_from(clients - slow).unwrap_or(1),
-                    ..base
-                },
-            )];
-            for i in 0..slow {
-                loads.push(Load::start(
-                    npm.data_port(),
-                    &domain,
-                    LoadSpec {
-                        slow_ms: [1000, 2500, 5000][usize::try_from(i % 3).unwrap_or(0)],
-                        ..base
-                    },
-                ));
-            }
+            let loads = start_loads(slow);
             thread::sleep(Duration::from_millis(500));
             let mut times = Vec::new();
             let mut ends: BTreeMap<String, u64> = BTreeMap::new();
@@ -544,6 +551,29 @@ fn drain_benchmark() {
         }
     }
 
+    // The docker CLI's swap on the fast + slow load, sleeping long enough
+    // for the slowest request (5 s) plus nginx's reload.
+    let linger = Duration::from_millis(env_u64("BENCH_CLI_LINGER_MS", 5500));
+    let mut blue = only_container(&name).id;
+    let route = host_id(&host_with(&npm, &domain));
+    let loads = start_loads(slow_clients);
+    thread::sleep(Duration::from_millis(500));
+    let mut times = Vec::new();
+    for _ in 0..rounds {
+        round += 1;
+        let t = Instant::now();
+        blue = docker_cli_swap(&c, &npm, route, &blue, ["v1", "v2", "v3"][round % 3], linger);
+        times.push(t.elapsed());
+        thread::sleep(Duration::from_millis(300));
+    }
+    let mut stats = LoadStats::default();
+    for l in loads {
+        stats.merge(l.finish());
+    }
+    let mean = times.iter().map(Duration::as_secs_f64).sum::<f64>() / times.len().max(1) as f64;
+    let linger_ms = u64::try_from(linger.as_millis()).unwrap_or(u64::MAX);
+    rows.push(("fast + slow", "docker CLI", stats, mean, linger_ms, BTreeMap::new()));
+
     println!();
     println!(
         "drain benchmark: {rounds} blue-green swaps per row, {clients} keep-alive clients ({} ms pause; with \
@@ -568,6 +598,17 @@ fn drain_benchmark() {
             ends
         );
     }
+    let mean_of = |mix: &str, drain: &str| rows.iter().find(|r| r.0 == mix && r.1 == drain).map(|r| r.3);
+    if let (Some(berth), Some(cli)) = (
+        mean_of("fast + slow", "until idle"),
+        mean_of("fast + slow", "docker CLI"),
+    ) {
+        println!(
+            "fast + slow: mean deploy wall time, berth (drain until idle) / docker CLI (sleep {linger_ms} ms): \
+             {berth:.2} s / {cli:.2} s = {:.2}",
+            berth / cli
+        );
+    }
     for (mix, drain, s, ..) in &rows {
         if s.failed > 0 {
             println!("{mix}, {drain}: failures by kind {:?}", s.kinds);
@@ -578,6 +619,66 @@ fn drain_benchmark() {
             assert_eq!(s.failed, 0, "{mix}: the idle drain dropped requests: {:#?}", s.failures);
         }
     }
+}
+
+/// The operator's swap with the docker CLI, the baseline of issue 17: run
+/// green, poll its /healthz, PUT the route's `forward_host` through the NPM
+/// API, sleep `linger` (long enough for the slowest request), remove blue.
+/// Returns green's container id.
+fn docker_cli_swap(c: &Case, npm: &FakeNpm, route: i64, blue: &str, version: &str, linger: Duration) -> String {
+    let script = slow_app()[0]
+        .as_str()
+        .map(str::to_owned)
+        .expect("slow_app() is one script");
+    let green = docker(&[
+        "run",
+        "-d",
+        "--init",
+        "--network",
+        NETWORK,
+        "--label",
+        &format!("{TEST_LABEL}={}", c.id),
+        "-e",
+        &format!("VERSION={version}"),
+        "berth-test/app:sh",
+        &script,
+    ]);
+    let ip = docker(&[
+        "inspect",
+        "-f",
+        &format!("{{{{(index .NetworkSettings.Networks \"{NETWORK}\").IPAddress}}}}"),
+        &green,
+    ]);
+    let healthz = format!("http://{ip}:8080/healthz");
+    let healthy = wait_until(Duration::from_secs(30), || {
+        std::process::Command::new("curl")
+            .args(["-fsS", "-o", "/dev/null", "--max-time", "1", &healthz])
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    assert!(healthy, "the CLI's green never answered {healthz}");
+    let put = std::process::Command::new("curl")
+        .args([
+            "-fsS",
+            "-o",
+            "/dev/null",
+            "-X",
+            "PUT",
+            "-H",
+            &format!("Authorization: Bearer {}", npm.issue_token()),
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            &json!({ "forward_host": ip }).to_string(),
+            &format!("{}{HOSTS_API}/{route}", npm.url()),
+        ])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(put, "the CLI's route PUT failed");
+    thread::sleep(linger);
+    docker(&["stop", "-t", "2", blue]);
+    docker(&["rm", blue]);
+    green
 }
 
 /// nginx's error-log lines about upstreams, counted by cause, e.g.
