@@ -515,6 +515,7 @@ fn drain_benchmark() {
         loads
     };
     let mut rows = Vec::new();
+    let mut phase_means = Vec::new();
     let mut round = 0usize;
     for (mix, slow) in [("fast only", 0), ("fast + slow", slow_clients)] {
         for drain in ["until idle", "fixed 2 s"] {
@@ -523,6 +524,8 @@ fn drain_benchmark() {
             let mut times = Vec::new();
             let mut ends: BTreeMap<String, u64> = BTreeMap::new();
             let mut drains = Vec::new();
+            // Phase name -> total ms, in the order the phases ran.
+            let mut phase_totals: Vec<(String, u64)> = Vec::new();
             for _ in 0..rounds {
                 round += 1;
                 let mut config = slow_app_config(&domain, ["v1", "v2", "v3"][round % 3]);
@@ -539,6 +542,16 @@ fn drain_benchmark() {
                     .entry(phase["ended"].as_str().unwrap_or("?").to_owned())
                     .or_default() += 1;
                 drains.push(phase["duration_ms"].as_u64().unwrap_or(0));
+                for ph in result["phases"].as_array().into_iter().flatten() {
+                    let (name, ms) = (
+                        ph["name"].as_str().unwrap_or("?"),
+                        ph["duration_ms"].as_u64().unwrap_or(0),
+                    );
+                    match phase_totals.iter_mut().find(|(n, _)| n == name) {
+                        Some((_, total)) => *total += ms,
+                        None => phase_totals.push((name.to_owned(), ms)),
+                    }
+                }
                 thread::sleep(Duration::from_millis(300));
             }
             let mut stats = LoadStats::default();
@@ -548,6 +561,11 @@ fn drain_benchmark() {
             let mean = times.iter().map(Duration::as_secs_f64).sum::<f64>() / times.len().max(1) as f64;
             let drain_mean = drains.iter().sum::<u64>() / drains.len().max(1) as u64;
             rows.push((mix, drain, stats, mean, drain_mean, ends));
+            let timeline: Vec<String> = phase_totals
+                .iter()
+                .map(|(n, total)| format!("{n} {}", total / rounds.max(1)))
+                .collect();
+            phase_means.push(format!("{mix}, {drain}: {}", timeline.join(" · ")));
         }
     }
 
@@ -597,6 +615,10 @@ fn drain_benchmark() {
             drain_mean,
             ends
         );
+    }
+    println!("mean phases of berth's deploys (ms):");
+    for line in &phase_means {
+        println!("  {line}");
     }
     let mean_of = |mix: &str, drain: &str| rows.iter().find(|r| r.0 == mix && r.1 == drain).map(|r| r.3);
     if let (Some(berth), Some(cli)) = (
