@@ -560,7 +560,7 @@ fn signal_after_persist(test: &str, sig: &str, code: i32) {
     let (name, domain, blue_id) = deployed_v1(&mut c, &npm, "sig", BLUE_GREEN);
 
     // A fixed drain: an idle blue would end a connection-aware one after
-    // 500 ms, and this test needs berth still draining when it signals.
+    // 1 s, and this test needs berth still draining when it signals.
     let mut config = app_config("v2", BLUE_GREEN, Some(&domain));
     config["drain_ms"] = json!(4000);
     config["drain_until_idle"] = json!(false);

@@ -616,6 +616,10 @@ fn drain_benchmark() {
             ends
         );
     }
+    println!(
+        "nginx upstream errors (whole run): {:?}",
+        upstream_errors(&npm.nginx_error_log())
+    );
     println!("mean phases of berth's deploys (ms):");
     for line in &phase_means {
         println!("  {line}");

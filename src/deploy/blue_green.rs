@@ -181,8 +181,9 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
 /// The shortest watch of green after the switch, whatever the drain
 /// decides (unless `drain_ms` is smaller): a green that passed its gate
 /// must survive its first second of real traffic while blue can still take
-/// the route back. An idle blue's drain ends after [`drain::QUIET`]; the
-/// watch then goes on alone (the `watch` phase).
+/// the route back. A drain until idle lasts at least [`super::drain::QUIET`]
+/// (as long); the watch goes on alone (the `watch` phase) only after a
+/// drain that ended sooner (blue's process went away).
 const WATCH_AT_LEAST: Duration = Duration::from_secs(1);
 
 /// Drains blue (see [`Deployment::drain`]) while green is watched

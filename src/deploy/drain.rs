@@ -34,9 +34,13 @@ use serde::Serialize;
 use crate::docker::{ContainerInfo, Docker};
 
 /// How long the old container must have been without connections for the
-/// drain to end early. Also the shortest drain (it starts with the drain),
-/// and so the shortest watch of green, unless `drain_ms` is smaller.
-pub const QUIET: Duration = Duration::from_millis(500);
+/// drain to end early; also the shortest drain (it starts with the drain),
+/// unless `drain_ms` is smaller. nginx's old workers stop taking requests
+/// ~100 ms after a reload, but on a saturated host they can be scheduled
+/// late: a 500 ms quiet period let one request through to a stopped blue
+/// under 32 clients on 2 CPUs (BENCHMARKS.md). 1 s costs nothing in the
+/// common case, since green's watch lasts 1 s anyway.
+pub const QUIET: Duration = Duration::from_secs(1);
 
 /// Between two looks at the old container's connections.
 const POLL: Duration = Duration::from_millis(50);
