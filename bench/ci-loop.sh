@@ -17,11 +17,6 @@
 # profile (debug berth) is used: what is measured is failed requests, not
 # speed.
 set -euo pipefail
-
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-case ":$PATH:" in *":$HOME/.cargo/bin:"*) ;; *) PATH=$HOME/.cargo/bin:$PATH ;; esac
-
-echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
-echo "nginx:   $(nginx -v 2>&1 | sed 's/^nginx version: //'), docker $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?')"
-echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+# shellcheck source=bench/nginx-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/nginx-common.sh"
 exec cargo test --test stores -- ci_style_loop --nocapture --test-threads=1

@@ -559,8 +559,11 @@ fn signal_after_persist(test: &str, sig: &str, code: i32) {
     let mut c = npm_case(test, &npm);
     let (name, domain, blue_id) = deployed_v1(&mut c, &npm, "sig", BLUE_GREEN);
 
+    // A fixed drain: an idle blue would end a connection-aware one after
+    // 1 s, and this test needs berth still draining when it signals.
     let mut config = app_config("v2", BLUE_GREEN, Some(&domain));
     config["drain_ms"] = json!(4000);
+    config["drain_until_idle"] = json!(false);
     c.set(&name, config);
     let mut bg = Bg::spawn(&c.t, &["deploy", &name], &[]);
     let persisted = wait_until(Duration::from_secs(20), || {
@@ -994,6 +997,7 @@ const CONFIG_KEYS: &[&str] = &[
     "liveness_window_ms",
     "network",
     "drain_ms",
+    "drain_until_idle",
     "stop_timeout_s",
     "init",
     "command",

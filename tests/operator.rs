@@ -125,8 +125,13 @@ fn timeline(stderr: &str) -> Vec<(String, u64)> {
         .unwrap_or_else(|| panic!("no phase timeline in the human deploy output:\n{stderr}"));
     line.split(" · ")
         .map(|part| {
+            // A phase may end with a note: `drain 612ms (idle)`.
+            let part = part.trim();
+            let part = match part.rsplit_once(" (") {
+                Some((head, note)) if note.ends_with(')') => head,
+                _ => part,
+            };
             let (name, ms) = part
-                .trim()
                 .rsplit_once(' ')
                 .unwrap_or_else(|| panic!("timeline entry without a duration: {part:?} in {line:?}"));
             let ms = ms

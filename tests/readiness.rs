@@ -25,12 +25,14 @@ fn scripted(script: &str) -> Value {
 }
 
 /// Serves /healthz in the background, then dies after 1 s: the first probe
-/// passes, the restart policy brings it back, again and again. The 3 s drain
-/// (its watch window) sees it restart.
+/// passes, the restart policy brings it back, again and again. The fixed
+/// 3 s drain (its watch window; an idle blue would end a drain until idle,
+/// and the watch, after 1 s) sees it restart.
 fn crash_looping() -> Value {
     let mut config = scripted("httpd -p 8080 -h /www; sleep 1; exit 1");
     config["healthcheck"] = json!({ "path": "/healthz", "interval_ms": 100, "deadline_ms": 5000 });
     config["drain_ms"] = json!(3000);
+    config["drain_until_idle"] = json!(false);
     config
 }
 

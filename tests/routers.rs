@@ -966,6 +966,7 @@ fn router_zero_drop_benchmark() {
         max_per_client: 10_000_000,
         max_time: Duration::from_secs(1800),
         pause: Duration::from_millis(2),
+        slow_ms: 0,
     };
     let mut rows = Vec::new();
     for router in routers.split(',') {

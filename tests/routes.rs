@@ -23,7 +23,7 @@ use common::docker::{
     random_suffix, state_row, workload_containers,
 };
 use common::fake_npm::{FakeNpm, FakeNpmOptions, LoggedRequest, assert_through_nginx, new_domain, routed};
-use common::load::{Load, LoadSpec, LoadStats, TEST_LOAD, VALID_BODIES, quantile_ms};
+use common::load::{Load, LoadSpec, LoadStats, TEST_LOAD, VALID_BODIES, quantile_ms, slow_app};
 use common::wait_until;
 use serde_json::{Value, json};
 
@@ -230,6 +230,133 @@ fn blue_green_redeploys_drop_no_requests_through_nginx() {
     assert_no_delete(&npm);
 }
 
+/// An app (`berth-test/app:sh` + [`slow_app`]) answering `$VERSION` on `/`
+/// and on `/cgi-bin/slow?ms=N` after N ms, on `domain`, with the default
+/// drain (no `drain_ms`: until idle, at most 30 s).
+fn slow_app_config(domain: &str, version: &str) -> Value {
+    let mut config = routed("berth-test/app:sh", &[domain], 0);
+    let fields = config.as_object_mut().expect("routed() is an object");
+    fields.remove("drain_ms");
+    fields.insert("command".to_owned(), slow_app());
+    fields.insert("env".to_owned(), json!({ "VERSION": version }));
+    config
+}
+
+/// The `drain` phase of a deploy's JSON result.
+#[track_caller]
+fn drain_phase(result: &Value) -> Value {
+    result["phases"]
+        .as_array()
+        .and_then(|p| p.iter().find(|ph| ph["name"] == "drain"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no drain phase: {result}"))
+}
+
+/// The newest `deploy.succeeded` event of `name`.
+#[track_caller]
+fn last_succeeded_event(c: &Case, name: &str) -> Value {
+    let events = c.run(&["--output", "json", "events", name]).success().json();
+    events["events"]
+        .as_array()
+        .and_then(|e| e.iter().find(|ev| ev["action"] == "deploy.succeeded"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no deploy.succeeded event: {events}"))
+}
+
+#[test]
+fn slow_requests_in_flight_across_a_swap_are_answered_and_the_drain_ends_when_blue_is_idle() {
+    let (mut c, npm) = setup("rt-slowdrain");
+    let name = c.name("rt-sd");
+    let domain = new_domain("sd");
+    c.add(&name, "image", slow_app_config(&domain, "v1"));
+    c.run(&["deploy", &name]).success();
+    assert_through_nginx(&npm, &domain, "v1\n");
+
+    // Fast clients on `/`, and slow ones that always have a 1.5 s request
+    // in flight, so some are on blue whenever the route switches.
+    let fast = Load::start(npm.data_port(), &domain, TEST_LOAD);
+    let slow = Load::start(
+        npm.data_port(),
+        &domain,
+        LoadSpec {
+            clients: 4,
+            slow_ms: 1500,
+            ..TEST_LOAD
+        },
+    );
+    assert!(fast.wait_for(50) && slow.wait_for(4), "the load never got going");
+    let mut in_flight_at_switch = 0;
+    let mut flowing = true;
+    for version in ["v2", "v3", "v1"] {
+        c.set(&name, slow_app_config(&domain, version));
+        let result = c.run(&["--output", "json", "deploy", &name]).success().json();
+        let drain = drain_phase(&result);
+        assert_eq!(
+            drain["ended"], "idle",
+            "the drain should end when blue is idle: {result}"
+        );
+        assert_eq!(drain["open_at_end"], 0, "{result}");
+        in_flight_at_switch += drain["open_at_start"].as_u64().unwrap_or_else(|| panic!("{result}"));
+        flowing &= fast.wait_for(50) && slow.wait_for(4);
+    }
+    let (fast, slow) = (fast.finish(), slow.finish());
+    eprintln!("drain: fast clients: {}", fast.summary());
+    eprintln!("drain: slow clients: {}", slow.summary());
+    assert!(flowing, "requests hung after a swap");
+    assert!(!fast.bounded_out && !slow.bounded_out, "a load stopped on its bound");
+    assert!(
+        in_flight_at_switch > 0,
+        "no request was in flight on blue at any switch: the test proves nothing"
+    );
+    assert_eq!(fast.failed, 0, "fast requests dropped: {:#?}", fast.failures);
+    assert_eq!(slow.failed, 0, "slow requests cut: {:#?}", slow.failures);
+    for v in VALID_BODIES {
+        assert!(
+            slow.versions.contains_key(*v),
+            "no slow request answered {v:?}: {}",
+            slow.summary()
+        );
+    }
+
+    // The success event says how the drain ended.
+    let succeeded = last_succeeded_event(&c, &name);
+    assert_eq!(succeeded["metadata"]["drain"]["ended"], "idle", "{succeeded}");
+}
+
+/// A connection pinned to blue that never closes (a WebSocket, an SSE
+/// stream) cannot hold the drain past `drain_ms`: it ends on `deadline`,
+/// and the JSON phase, the event and stderr say it was still open.
+#[test]
+fn a_connection_held_open_on_blue_ends_the_drain_at_drain_ms_and_is_reported() {
+    let (mut c, npm) = setup("rt-heldopen");
+    let name = c.name("rt-ho");
+    let domain = new_domain("ho");
+    let (blue, _) = deploy_v1(&c, &npm, &name, &domain);
+    let held = std::net::TcpStream::connect((ip_of(&blue).as_str(), 8080)).expect("connect to blue");
+
+    c.set(&name, routed("berth-test/app:v2", &[&domain], 1500));
+    let run = c.run(&["--output", "json", "deploy", &name]).success();
+    let result = run.json();
+    let drain = drain_phase(&result);
+    assert_eq!(drain["ended"], "deadline", "{result}");
+    assert!(drain["open_at_end"].as_u64() >= Some(1), "{result}");
+    assert!(
+        run.stderr
+            .contains("open connection(s) when the drain reached drain_ms"),
+        "stderr says what was cut:\n{}",
+        run.stderr
+    );
+    let succeeded = last_succeeded_event(&c, &name);
+    assert_eq!(succeeded["metadata"]["drain"]["ended"], "deadline", "{succeeded}");
+    assert!(
+        succeeded["metadata"]["drain"]["open_at_end"].as_u64() >= Some(1),
+        "{succeeded}"
+    );
+    assert!(inspect(&blue.id).is_none(), "blue is removed at the bound");
+    assert_through_nginx(&npm, &domain, "v2\n");
+    drop(held);
+}
+
 /// Not a timed test: `bench/zero-drop.sh` runs it (release build) and
 /// prints requests sent, failed and p50/p99 latency through nginx for
 /// blue-green vs recreate redeploys. Env: BENCH_ROUNDS (5), BENCH_CLIENTS
@@ -244,6 +371,7 @@ fn zero_drop_benchmark() {
         max_per_client: 10_000_000,
         max_time: Duration::from_secs(1800),
         pause: Duration::from_millis(env_u64("BENCH_PAUSE_MS", 2)),
+        slow_ms: 0,
     };
     let drain = env_u64("BENCH_DRAIN_MS", 1500);
     let (mut c, npm) = setup("rt-bench");
@@ -332,6 +460,251 @@ fn zero_drop_benchmark() {
         "blue-green dropped requests: {:#?}",
         results[0].2.failures
     );
+}
+
+/// Not a timed test: `bench/drain.sh` runs it (release build) and prints,
+/// through the fake NPM's nginx, failed requests and the mean deploy wall
+/// time of BENCH_ROUNDS (5) blue-green swaps with the drain until idle vs
+/// the old fixed 2 s drain, once with fast clients only and once with slow
+/// ones mixed in; then the same swap scripted with the docker CLI
+/// ([`docker_cli_swap`]) on the mixed load. Env: BENCH_ROUNDS (5),
+/// BENCH_CLIENTS (32), BENCH_SLOW (8 of them slow: `/cgi-bin/slow?ms=`
+/// 1000, 2500 and 5000 in turn), BENCH_PAUSE_MS (10), BENCH_CLI_LINGER_MS
+/// (5500: the CLI script's sleep before it removes blue).
+#[test]
+#[ignore = "benchmark: bench/drain.sh"]
+fn drain_benchmark() {
+    let env_u64 = |k: &str, d: u64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+    let rounds = env_u64("BENCH_ROUNDS", 5);
+    let clients = env_u64("BENCH_CLIENTS", 32);
+    let slow_clients = env_u64("BENCH_SLOW", 8).min(clients);
+    let base = LoadSpec {
+        clients: 1,
+        max_per_client: 10_000_000,
+        max_time: Duration::from_secs(1800),
+        pause: Duration::from_millis(env_u64("BENCH_PAUSE_MS", 10)),
+        slow_ms: 0,
+    };
+    let (mut c, npm) = setup("rt-drain-bench");
+    let name = c.name("rt-drain-bench");
+    let domain = new_domain("drainbench");
+    c.add(&name, "image", slow_app_config(&domain, "v1"));
+    c.run(&["deploy", &name]).success();
+    assert_through_nginx(&npm, &domain, "v1\n");
+
+    // `slow` of the clients on /cgi-bin/slow (1000, 2500, 5000 ms in turn).
+    let start_loads = |slow: u64| {
+        let mut loads = vec![Load::start(
+            npm.data_port(),
+            &domain,
+            LoadSpec {
+                clients: usize::try_from(clients - slow).unwrap_or(1),
+                ..base
+            },
+        )];
+        for i in 0..slow {
+            loads.push(Load::start(
+                npm.data_port(),
+                &domain,
+                LoadSpec {
+                    slow_ms: [1000, 2500, 5000][usize::try_from(i % 3).unwrap_or(0)],
+                    ..base
+                },
+            ));
+        }
+        loads
+    };
+    let mut rows = Vec::new();
+    let mut phase_means = Vec::new();
+    let mut round = 0usize;
+    for (mix, slow) in [("fast only", 0), ("fast + slow", slow_clients)] {
+        for drain in ["until idle", "fixed 2 s"] {
+            let loads = start_loads(slow);
+            thread::sleep(Duration::from_millis(500));
+            let mut times = Vec::new();
+            let mut ends: BTreeMap<String, u64> = BTreeMap::new();
+            let mut drains = Vec::new();
+            // Phase name -> total ms, in the order the phases ran.
+            let mut phase_totals: Vec<(String, u64)> = Vec::new();
+            for _ in 0..rounds {
+                round += 1;
+                let mut config = slow_app_config(&domain, ["v1", "v2", "v3"][round % 3]);
+                if drain == "fixed 2 s" {
+                    config["drain_ms"] = json!(2000);
+                    config["drain_until_idle"] = json!(false);
+                }
+                c.set(&name, config);
+                let t = Instant::now();
+                let result = c.run(&["--output", "json", "deploy", &name]).success().json();
+                times.push(t.elapsed());
+                let phase = drain_phase(&result);
+                *ends
+                    .entry(phase["ended"].as_str().unwrap_or("?").to_owned())
+                    .or_default() += 1;
+                drains.push(phase["duration_ms"].as_u64().unwrap_or(0));
+                for ph in result["phases"].as_array().into_iter().flatten() {
+                    let (name, ms) = (
+                        ph["name"].as_str().unwrap_or("?"),
+                        ph["duration_ms"].as_u64().unwrap_or(0),
+                    );
+                    match phase_totals.iter_mut().find(|(n, _)| n == name) {
+                        Some((_, total)) => *total += ms,
+                        None => phase_totals.push((name.to_owned(), ms)),
+                    }
+                }
+                thread::sleep(Duration::from_millis(300));
+            }
+            let mut stats = LoadStats::default();
+            for l in loads {
+                stats.merge(l.finish());
+            }
+            let mean = times.iter().map(Duration::as_secs_f64).sum::<f64>() / times.len().max(1) as f64;
+            let drain_mean = drains.iter().sum::<u64>() / drains.len().max(1) as u64;
+            rows.push((mix, drain, stats, mean, drain_mean, ends));
+            let timeline: Vec<String> = phase_totals
+                .iter()
+                .map(|(n, total)| format!("{n} {}", total / rounds.max(1)))
+                .collect();
+            phase_means.push(format!("{mix}, {drain}: {}", timeline.join(" · ")));
+        }
+    }
+
+    // The docker CLI's swap on the fast + slow load, sleeping long enough
+    // for the slowest request (5 s) plus nginx's reload.
+    let linger = Duration::from_millis(env_u64("BENCH_CLI_LINGER_MS", 5500));
+    let mut blue = only_container(&name).id;
+    let route = host_id(&host_with(&npm, &domain));
+    let loads = start_loads(slow_clients);
+    thread::sleep(Duration::from_millis(500));
+    let mut times = Vec::new();
+    for _ in 0..rounds {
+        round += 1;
+        let t = Instant::now();
+        blue = docker_cli_swap(&c, &npm, route, &blue, ["v1", "v2", "v3"][round % 3], linger);
+        times.push(t.elapsed());
+        thread::sleep(Duration::from_millis(300));
+    }
+    let mut stats = LoadStats::default();
+    for l in loads {
+        stats.merge(l.finish());
+    }
+    let mean = times.iter().map(Duration::as_secs_f64).sum::<f64>() / times.len().max(1) as f64;
+    let linger_ms = u64::try_from(linger.as_millis()).unwrap_or(u64::MAX);
+    rows.push(("fast + slow", "docker CLI", stats, mean, linger_ms, BTreeMap::new()));
+
+    println!();
+    println!(
+        "drain benchmark: {rounds} blue-green swaps per row, {clients} keep-alive clients ({} ms pause; with \
+         slow ones: {slow_clients} of them on /cgi-bin/slow?ms=1000|2500|5000), through nginx ({})",
+        base.pause.as_millis(),
+        npm.data_url()
+    );
+    println!(
+        "{:<12} {:<11} {:>7} {:>7} {:>8} {:>10} {:>9}  drain ended",
+        "load", "drain", "sent", "failed", "p99 ms", "deploy s", "drain ms"
+    );
+    for (mix, drain, s, mean, drain_mean, ends) in &rows {
+        println!(
+            "{:<12} {:<11} {:>7} {:>7} {:>8.0} {:>10.2} {:>9}  {:?}",
+            mix,
+            drain,
+            s.sent,
+            s.failed,
+            s.quantile_ms(0.99),
+            mean,
+            drain_mean,
+            ends
+        );
+    }
+    println!(
+        "nginx upstream errors (whole run): {:?}",
+        upstream_errors(&npm.nginx_error_log())
+    );
+    println!("mean phases of berth's deploys (ms):");
+    for line in &phase_means {
+        println!("  {line}");
+    }
+    let mean_of = |mix: &str, drain: &str| rows.iter().find(|r| r.0 == mix && r.1 == drain).map(|r| r.3);
+    if let (Some(berth), Some(cli)) = (
+        mean_of("fast + slow", "until idle"),
+        mean_of("fast + slow", "docker CLI"),
+    ) {
+        println!(
+            "fast + slow: mean deploy wall time, berth (drain until idle) / docker CLI (sleep {linger_ms} ms): \
+             {berth:.2} s / {cli:.2} s = {:.2}",
+            berth / cli
+        );
+    }
+    for (mix, drain, s, ..) in &rows {
+        if s.failed > 0 {
+            println!("{mix}, {drain}: failures by kind {:?}", s.kinds);
+        }
+    }
+    for (mix, drain, s, ..) in &rows {
+        if *drain == "until idle" {
+            assert_eq!(s.failed, 0, "{mix}: the idle drain dropped requests: {:#?}", s.failures);
+        }
+    }
+}
+
+/// The operator's swap with the docker CLI, the baseline of issue 17: run
+/// green, poll its /healthz, PUT the route's `forward_host` through the NPM
+/// API, sleep `linger` (long enough for the slowest request), remove blue.
+/// Returns green's container id.
+fn docker_cli_swap(c: &Case, npm: &FakeNpm, route: i64, blue: &str, version: &str, linger: Duration) -> String {
+    let script = slow_app()[0]
+        .as_str()
+        .map(str::to_owned)
+        .expect("slow_app() is one script");
+    let green = docker(&[
+        "run",
+        "-d",
+        "--init",
+        "--network",
+        NETWORK,
+        "--label",
+        &format!("{TEST_LABEL}={}", c.id),
+        "-e",
+        &format!("VERSION={version}"),
+        "berth-test/app:sh",
+        &script,
+    ]);
+    let ip = docker(&[
+        "inspect",
+        "-f",
+        &format!("{{{{(index .NetworkSettings.Networks \"{NETWORK}\").IPAddress}}}}"),
+        &green,
+    ]);
+    let healthz = format!("http://{ip}:8080/healthz");
+    let healthy = wait_until(Duration::from_secs(30), || {
+        std::process::Command::new("curl")
+            .args(["-fsS", "-o", "/dev/null", "--max-time", "1", &healthz])
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    assert!(healthy, "the CLI's green never answered {healthz}");
+    let put = std::process::Command::new("curl")
+        .args([
+            "-fsS",
+            "-o",
+            "/dev/null",
+            "-X",
+            "PUT",
+            "-H",
+            &format!("Authorization: Bearer {}", npm.issue_token()),
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            &json!({ "forward_host": ip }).to_string(),
+            &format!("{}{HOSTS_API}/{route}", npm.url()),
+        ])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(put, "the CLI's route PUT failed");
+    thread::sleep(linger);
+    docker(&["stop", "-t", "2", blue]);
+    docker(&["rm", blue]);
+    green
 }
 
 /// nginx's error-log lines about upstreams, counted by cause, e.g.

@@ -176,7 +176,13 @@ pub fn print_result(ctx: &Ctx, r: &DeployResult) {
     let timeline: Vec<String> = r
         .phases
         .iter()
-        .map(|ph| format!("{} {}ms", ph.name, ph.duration_ms))
+        .map(|ph| match (ph.ended, ph.open_at_end) {
+            (Some(ended), Some(open)) if open > 0 => {
+                format!("{} {}ms ({}, {open} open)", ph.name, ph.duration_ms, ended.as_str())
+            }
+            (Some(ended), _) => format!("{} {}ms ({})", ph.name, ph.duration_ms, ended.as_str()),
+            (None, _) => format!("{} {}ms", ph.name, ph.duration_ms),
+        })
         .collect();
     p.status(&format!("  {}", p.paint(&timeline.join(" · "), Style::Dim)));
 }

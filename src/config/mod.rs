@@ -183,7 +183,12 @@ pub struct CommonConfig {
     pub healthcheck: Option<Healthcheck>,
     pub liveness_window_ms: u64,
     pub network: String,
-    pub drain_ms: u64,
+    /// Milliseconds; None: the defaults of [`CommonConfig::drain_bound_ms`]
+    /// and [`CommonConfig::drain_fixed_ms`]. Read through those two.
+    pub drain_ms: Option<u64>,
+    /// false: always the fixed drain (`drain_ms`, [2000]), even where the
+    /// old container's connections can be seen.
+    pub drain_until_idle: bool,
     pub stop_timeout_s: u64,
     pub init: bool,
     pub command: Option<Vec<String>>,
@@ -207,7 +212,8 @@ impl Default for CommonConfig {
             healthcheck: None,
             liveness_window_ms: 5000,
             network: "berth".to_owned(),
-            drain_ms: 2000,
+            drain_ms: None,
+            drain_until_idle: true,
             stop_timeout_s: 10,
             init: true,
             command: None,
@@ -217,6 +223,32 @@ impl Default for CommonConfig {
             restart: "unless-stopped".to_owned(),
             keep_artifacts: 3,
         }
+    }
+}
+
+/// The upper bound of a connection-aware drain when `drain_ms` is not
+/// set, milliseconds: long enough for slow requests (kamal-proxy's drain
+/// timeout is 30 s too); an idle old container is stopped long before.
+pub const DEFAULT_DRAIN_BOUND_MS: u64 = 30_000;
+
+/// The fixed drain when `drain_ms` is not set and the old container's
+/// connections cannot be seen, milliseconds (berth's drain before the
+/// connection-aware one, so a remote daemon's deploys keep their timing).
+pub const DEFAULT_DRAIN_FIXED_MS: u64 = 2_000;
+
+impl CommonConfig {
+    /// The longest a drain waits for the old container to go idle after
+    /// the route moved off it, milliseconds: `drain_ms`, else
+    /// [`DEFAULT_DRAIN_BOUND_MS`]. 0: no drain.
+    pub fn drain_bound_ms(&self) -> u64 {
+        self.drain_ms.unwrap_or(DEFAULT_DRAIN_BOUND_MS)
+    }
+
+    /// The drain where connections cannot be seen (a remote daemon, no
+    /// permission), and recreate's watch of the new container,
+    /// milliseconds: `drain_ms`, else [`DEFAULT_DRAIN_FIXED_MS`].
+    pub fn drain_fixed_ms(&self) -> u64 {
+        self.drain_ms.unwrap_or(DEFAULT_DRAIN_FIXED_MS)
     }
 }
 

@@ -175,6 +175,7 @@ fn a_full_config_of_every_field_deserializes_into_the_typed_config() {
             "liveness_window_ms": 0,
             "network": "edge.net",
             "drain_ms": 0,
+            "drain_until_idle": false,
             "stop_timeout_s": 3600,
             "init": false,
             "command": ["bin/server", "--port", "8080"],
@@ -620,6 +621,7 @@ fn container_fields_are_checked() {
         ("restart", json!("on-failure:")),
         ("liveness_window_ms", json!(-1)),
         ("drain_ms", json!("2s")),
+        ("drain_until_idle", json!("no")),
         ("stop_timeout_s", json!(3601)),
         ("keep_artifacts", json!(101)),
     ];

@@ -38,6 +38,7 @@ const COMMON_KEYS: &[&str] = &[
     "liveness_window_ms",
     "network",
     "drain_ms",
+    "drain_until_idle",
     "stop_timeout_s",
     "init",
     "command",
@@ -965,6 +966,9 @@ fn check_timings(report: &mut Report<'_>, config: &Map<String, Value>) {
         if let Some(v) = config.get(key) {
             report.integer(key, v, 0, max);
         }
+    }
+    if let Some(v) = config.get("drain_until_idle") {
+        report.boolean("drain_until_idle", v);
     }
 }
 

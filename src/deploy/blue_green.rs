@@ -3,12 +3,13 @@
 //! drained and removed. At every step a crash leaves blue serving or green
 //! recorded, never a route or state naming a removed container.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow};
 
 use super::cancel::is_interrupt;
 use super::container::{container_spec, new_container_name};
+use super::drain::Drained;
 use super::faults::fault_point;
 use super::{Deployment, RolledBack, gate};
 use crate::docker::ContainerInfo;
@@ -140,7 +141,7 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
             Ok(()) => {
                 // The failed write may have landed and moved traffic to
                 // green: drain it before it goes.
-                d.drain_before_removing(&format!("green {green_name}")).await;
+                d.drain(&green).await;
                 d.remove_new_container(&green_id).await;
                 Err(e.context("route switch to green failed; route restored to blue, green removed"))
             }
@@ -166,17 +167,15 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
     // window); if green fails, go back to blue. Then stop and remove blue.
     if let Some(blue) = d.blue.clone() {
         let t = Instant::now();
-        d.status(&crate::t!(
-            "deploy-draining-blue",
-            container = &blue.name,
-            ms = d.config.common.drain_ms
-        ));
-        let window = std::time::Duration::from_millis(d.config.common.drain_ms);
-        let watched = gate::watch(&d.env.docker, &green, d.config, window).await;
-        if let Err(why) = watched {
-            return Err(roll_back(d, &green, &blue, blue_state, why).await);
+        let (drained, drain_took) = match drain_and_watch(d, &blue, &green).await {
+            Ok(done) => done,
+            Err(why) => return Err(roll_back(d, &green, &blue, blue_state, why).await),
+        };
+        d.record_drain(drain_took, drained);
+        let watched_on = t.elapsed().saturating_sub(drain_took);
+        if !watched_on.is_zero() {
+            d.phases.push(super::Phase::new("watch", super::ms_of(watched_on)));
         }
-        d.record_phase("drain", t);
         fault_point("after_drain");
         let t = Instant::now();
         d.reap(&blue, true).await;
@@ -184,6 +183,49 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
         fault_point("after_blue_remove");
     }
     Ok(green.name)
+}
+
+/// The shortest watch of green after the switch, whatever the drain
+/// decides (unless `drain_ms` is smaller): a green that passed its gate
+/// must survive its first second of real traffic while blue can still take
+/// the route back. A drain until idle lasts at least [`super::drain::QUIET`]
+/// (as long); the watch goes on alone (the `watch` phase) only after a
+/// drain that ended sooner (blue's process went away).
+const WATCH_AT_LEAST: Duration = Duration::from_secs(1);
+
+/// Drains blue (see [`Deployment::drain`]) while green is watched
+/// ([`gate::watch`]) for as long as the drain lasts, and at least
+/// [`WATCH_AT_LEAST`] (or `drain_ms`, when smaller). Ok: how the drain
+/// ended and how long it took (the watch may have gone on after it). Err:
+/// green's watch failed, blue still runs.
+async fn drain_and_watch(
+    d: &Deployment<'_>,
+    blue: &ContainerInfo,
+    green: &ContainerInfo,
+) -> Result<(Drained, Duration)> {
+    let t = Instant::now();
+    let common = &d.config.common;
+    let window = Duration::from_millis(common.drain_bound_ms().max(common.drain_fixed_ms()));
+    let watch = gate::watch(&d.env.docker, green, d.config, window);
+    let drain = d.drain(blue);
+    tokio::pin!(watch, drain);
+    let (drained, watched) = tokio::select! {
+        watched = &mut watch => {
+            watched?;
+            ((&mut drain).await, true)
+        }
+        drained = &mut drain => (drained, false),
+    };
+    let drain_took = t.elapsed();
+    let least = WATCH_AT_LEAST.min(window);
+    let left = least.saturating_sub(t.elapsed());
+    if !watched
+        && !left.is_zero()
+        && let Ok(Err(why)) = tokio::time::timeout(left, &mut watch).await
+    {
+        return Err(why);
+    }
+    Ok((drained, drain_took))
 }
 
 /// Green failed during the drain while blue still runs: write blue back
@@ -217,7 +259,7 @@ async fn roll_back(
         ));
     }
     fault_point("after_rollback_route");
-    d.drain_before_removing(&format!("green {}", green.name)).await;
+    d.drain(green).await;
     let removed = if d.remove_new_container(&green.id).await {
         "removed it"
     } else {

@@ -8,6 +8,7 @@ pub mod cancel;
 pub mod compose;
 mod container;
 pub mod daemon_lock;
+pub mod drain;
 pub mod faults;
 mod gate;
 mod plan;
@@ -31,6 +32,7 @@ use crate::source::{self, Artifact};
 use crate::store::{RuntimeState, Store, Workload, now_rfc3339};
 use cancel::Cancel;
 use daemon_lock::DaemonLock;
+use drain::{DrainEnd, Drained};
 use faults::fault_point;
 pub use plan::{DeployPlan, plan};
 
@@ -83,6 +85,41 @@ pub struct DeployOptions {
 pub struct Phase {
     pub name: &'static str,
     pub duration_ms: u64,
+    /// The drain phase only: why it ended (`idle`, `deadline`, `fixed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended: Option<DrainEnd>,
+    /// The drain phase only: connections to the old container open when
+    /// the drain began (absent when they could not be seen).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_at_start: Option<u32>,
+    /// The drain phase only: connections still open when it ended, cut
+    /// when the old container stopped (absent when they could not be seen).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_at_end: Option<u32>,
+}
+
+impl Phase {
+    pub fn new(name: &'static str, duration_ms: u64) -> Phase {
+        Phase {
+            name,
+            duration_ms,
+            ended: None,
+            open_at_start: None,
+            open_at_end: None,
+        }
+    }
+
+    /// The deploy event's `drain` metadata: how long the drain waited, why
+    /// it ended and what was still open; None for other phases.
+    pub fn drain_metadata(&self) -> Option<serde_json::Value> {
+        let ended = self.ended?;
+        Some(serde_json::json!({
+            "waited_ms": self.duration_ms,
+            "ended": ended,
+            "open_at_start": self.open_at_start,
+            "open_at_end": self.open_at_end,
+        }))
+    }
 }
 
 /// The result object of DESIGN §8.
@@ -143,8 +180,7 @@ impl Deployment<'_> {
     }
 
     pub fn record_phase(&mut self, name: &'static str, since: Instant) {
-        let duration_ms = u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX);
-        self.phases.push(Phase { name, duration_ms });
+        self.phases.push(Phase::new(name, ms(since)));
     }
 
     /// Where the route should forward for `container`: its name, or its IP
@@ -193,7 +229,10 @@ impl Deployment<'_> {
         // takes the route. With a blue, the drain is the watch window.
         if self.blue.is_none() {
             let window = std::time::Duration::from_millis(
-                self.config.common.liveness_window_ms.min(self.config.common.drain_ms),
+                self.config
+                    .common
+                    .liveness_window_ms
+                    .min(self.config.common.drain_fixed_ms()),
             );
             if !window.is_zero() {
                 let info = self
@@ -231,11 +270,71 @@ impl Deployment<'_> {
         Ok(())
     }
 
-    /// Waits `drain_ms` after the route moved off a container that is about
-    /// to be removed: the proxy may still send it requests until its reload
-    /// completes (see [`Pointed::written`]).
-    pub async fn drain_before_removing(&self, what: &str) {
-        drain(self.config, what, |msg| self.status(msg)).await;
+    /// Drains `old` after the route moved off it (see [`drain`]): until it
+    /// has been idle for [`drain::QUIET`], at most `drain_ms`; the fixed
+    /// `drain_ms` where its connections cannot be seen (said once). The
+    /// proxy may still send it requests until its reload completes (see
+    /// [`Pointed::written`]). Warns when connections were still open at the
+    /// bound (they are cut when `old` stops).
+    pub async fn drain(&self, old: &ContainerInfo) -> Drained {
+        let common = &self.config.common;
+        let bound = std::time::Duration::from_millis(common.drain_bound_ms());
+        let fixed = std::time::Duration::from_millis(common.drain_fixed_ms());
+        if !common.drain_until_idle || bound.is_zero() {
+            if !fixed.is_zero() {
+                self.status(&format!("draining {} for {} ms", old.name, fixed.as_millis()));
+            }
+            return drain::until_idle(None, bound, fixed).await;
+        }
+        let seen = match self.config.port() {
+            Some(port) => drain::Connections::of(&self.env.docker, old, port),
+            None => Err("the workload has no `port`".to_owned()),
+        };
+        let conns = match seen {
+            Ok(conns) => {
+                self.status(&format!(
+                    "draining {} until it is idle for {} ms (at most {} ms)",
+                    old.name,
+                    drain::QUIET.as_millis(),
+                    bound.as_millis()
+                ));
+                Some(conns)
+            }
+            Err(why) => {
+                drain::say_once(
+                    &format!(
+                        "cannot see the connections of `{}`: {why}; draining for the fixed drain_ms ({} ms) instead of \
+                         until it is idle",
+                        old.name,
+                        fixed.as_millis()
+                    ),
+                    |msg| self.env.printer.warn(&format!("{}: {msg}", self.name())),
+                );
+                self.status(&format!("draining {} for {} ms", old.name, fixed.as_millis()));
+                None
+            }
+        };
+        let drained = drain::until_idle(conns.as_ref(), bound, fixed).await;
+        if let Some(open) = drained.open_at_end.filter(|n| *n > 0) {
+            self.env.printer.warn(&format!(
+                "{}: `{}` still had {open} open connection(s) when the drain reached drain_ms ({} ms): stopping it \
+                 cuts them (long requests, WebSocket or SSE streams; clients reconnect to the new container)",
+                self.name(),
+                old.name,
+                bound.as_millis()
+            ));
+        }
+        drained
+    }
+
+    /// Records the `drain` phase, `took` long, and why it ended.
+    pub fn record_drain(&mut self, took: std::time::Duration, drained: Drained) {
+        self.phases.push(Phase {
+            ended: Some(drained.ended),
+            open_at_start: drained.open_at_start,
+            open_at_end: drained.open_at_end,
+            ..Phase::new("drain", ms_of(took))
+        });
     }
 
     /// Names `container` in the runtime-state row. Every flow calls this
@@ -362,19 +461,20 @@ pub fn is_rolled_back(err: &anyhow::Error) -> bool {
     err.chain().any(|c| c.is::<RolledBack>())
 }
 
-/// Sleeps the workload's `drain_ms` (milliseconds; 0 skips it) after its
-/// route moved off `what`, so the requests the proxy still sends there
-/// finish before it is stopped or removed (DESIGN §3, the drain of a swap).
-/// `status` gets one progress line.
-pub async fn drain(config: &SourceConfig, what: &str, status: impl Fn(&str)) {
-    let drain = std::time::Duration::from_millis(config.common.drain_ms);
+/// Sleeps the workload's fixed drain (`drain_ms`, [2000]; 0 skips it)
+/// after its route moved off `what`, so the requests the proxy still sends
+/// there finish before it is stopped or removed. Reconcile's drain, where
+/// several containers may be left; a deploy drains by connections
+/// ([`Deployment::drain`]). `status` gets one progress line.
+pub async fn drain_fixed(config: &SourceConfig, what: &str, status: impl Fn(&str)) {
+    let drain = std::time::Duration::from_millis(config.common.drain_fixed_ms());
     if drain.is_zero() {
         return;
     }
     status(&crate::t!(
         "deploy-draining",
         container = what,
-        ms = config.common.drain_ms
+        ms = drain.as_millis() as u64
     ));
     tokio::time::sleep(drain).await;
 }
@@ -506,7 +606,18 @@ async fn deploy_locked(
             store.finish_deploy(deploy_id, "succeeded", None)?;
             events.container = Some(container.clone());
             let status = format!("deployed {} ({})", container, effective.strategy);
-            emit_deploy_event(store, &events, "deploy.succeeded", Severity::Info, &status, route_meta)?;
+            let drain = phases.iter().find_map(Phase::drain_metadata);
+            let extra = match (route_meta, drain) {
+                (None, None) => None,
+                (route, drain) => {
+                    let mut meta = route.unwrap_or_else(|| serde_json::json!({}));
+                    if let (Some(obj), Some(d)) = (meta.as_object_mut(), drain) {
+                        obj.insert("drain".to_owned(), d);
+                    }
+                    Some(meta)
+                }
+            };
+            emit_deploy_event(store, &events, "deploy.succeeded", Severity::Info, &status, extra)?;
             prune_artifacts(env, store, workload, config.common.keep_artifacts).await;
             Ok(DeployResult {
                 workload: workload.name.clone(),
@@ -577,10 +688,7 @@ async fn run(
     // own deploy row names a live process, so it is not taken as abandoned.
     let t = Instant::now();
     reconcile::reconcile_locked(env, store, workload, config).await?;
-    let mut phases = vec![Phase {
-        name: "reconcile",
-        duration_ms: ms(t),
-    }];
+    let mut phases = vec![Phase::new("reconcile", ms(t))];
 
     // The workload runs on the daemon, but not from this store (a fresh CI
     // store, or another machine deployed since): adopt that container as
@@ -623,10 +731,7 @@ async fn run(
             r = prepare_or_reuse(env, name, config, secrets, deploy_id, rollback) => r?,
         };
         store.set_deploy_artifact(deploy_id, &artifact.image_id, &artifact.reference, None)?;
-        phases.push(Phase {
-            name: "prepare",
-            duration_ms: ms(t),
-        });
+        phases.push(Phase::new("prepare", ms(t)));
         fault_point("after_prepare");
         artifact
     };
@@ -745,5 +850,10 @@ async fn prepare_or_reuse(
 }
 
 fn ms(since: Instant) -> u64 {
-    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+    ms_of(since.elapsed())
+}
+
+/// `d` in whole milliseconds (saturating).
+fn ms_of(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }

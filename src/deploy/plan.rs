@@ -165,8 +165,12 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
         steps.push(format!("persist `{container_name}` as the live container"));
         if let Some(c) = &current {
             steps.push(format!(
-                "drain {} ms, stop `{c}` ({} s grace), remove it",
-                cfg.common.drain_ms, cfg.common.stop_timeout_s
+                "drain `{c}` until it is idle for {} ms (at most {} ms; a fixed {} ms where its connections cannot \
+                 be seen), stop it ({} s grace), remove it",
+                super::drain::QUIET.as_millis(),
+                cfg.common.drain_bound_ms(),
+                cfg.common.drain_fixed_ms(),
+                cfg.common.stop_timeout_s
             ));
         }
     } else {

@@ -142,7 +142,7 @@ pub async fn reconcile_locked(
             store.set_route_id(workload.id, pointed.route_id)?;
         }
         if pointed.written && has_leftovers(env, &store_id, name, id).await? {
-            super::drain(config, "the containers the route moved off", |msg| {
+            super::drain_fixed(config, "the containers the route moved off", |msg| {
                 env.printer.status(&format!("{name}: {msg}"));
             })
             .await;

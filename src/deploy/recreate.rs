@@ -48,9 +48,11 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
         let t = Instant::now();
         d.status(&format!(
             "watching {} for {} ms before removing {}",
-            new.name, d.config.common.drain_ms, blue.name
+            new.name,
+            d.config.common.drain_fixed_ms(),
+            blue.name
         ));
-        let window = std::time::Duration::from_millis(d.config.common.drain_ms);
+        let window = std::time::Duration::from_millis(d.config.common.drain_fixed_ms());
         if let Err(why) = gate::watch(&d.env.docker, &new, d.config, window).await {
             return Err(roll_back(d, &new, blue, blue_state, why).await);
         }

@@ -25,6 +25,9 @@ pub use build::{BuildRequest, build_image};
 #[derive(Clone)]
 pub struct Docker {
     api: bollard::Docker,
+    /// Whether the daemon is reached over a local unix socket, so its
+    /// containers' pids are this host's (see [`Docker::is_local`]).
+    local: bool,
 }
 
 /// What berth needs to know about a container.
@@ -47,6 +50,10 @@ pub struct ContainerInfo {
     pub restart_count: i64,
     /// Whether the kernel's OOM killer ended the container's last run.
     pub oom_killed: bool,
+    /// The host pid of the container's first process (Docker's `State.Pid`),
+    /// 0 when it is not running. Only meaningful on a local daemon
+    /// ([`Docker::is_local`]): a remote daemon's pids are another host's.
+    pub pid: u32,
     pub started_at: String,
     pub labels: HashMap<String, String>,
     /// IP address per attached network.
@@ -144,7 +151,15 @@ impl Docker {
             .await
             .map_err(|e| unreachable_daemon(&host, &e))?;
         api.ping().await.map_err(|e| unreachable_daemon(&host, &e))?;
-        Ok(Docker { api })
+        let local = host.starts_with("unix://") || host.starts_with('/');
+        Ok(Docker { api, local })
+    }
+
+    /// Whether the daemon runs on this host (a unix socket): only then can
+    /// berth look at a container's process, e.g. its connections in
+    /// `/proc/<pid>/net/tcp`. A tcp or ssh `DOCKER_HOST` is another host's.
+    pub fn is_local(&self) -> bool {
+        self.local
     }
 
     pub fn api(&self) -> &bollard::Docker {
@@ -384,6 +399,7 @@ impl Docker {
             health_check: config.healthcheck.as_ref().and_then(HealthCheck::from_config),
             restart_count: resp.restart_count.unwrap_or(0),
             oom_killed: state.oom_killed.unwrap_or(false),
+            pid: state.pid.and_then(|p| u32::try_from(p).ok()).unwrap_or(0),
             started_at: state.started_at.unwrap_or_default(),
             labels: config.labels.unwrap_or_default(),
             ips,

@@ -118,6 +118,34 @@ pub struct LoadSpec {
     pub max_time: Duration,
     /// Pause between two requests of one client.
     pub pause: Duration,
+    /// 0: `GET /`; else `GET /cgi-bin/slow?ms=<slow_ms>`, answered after
+    /// that many milliseconds by [`slow_app`]'s containers.
+    pub slow_ms: u64,
+}
+
+impl LoadSpec {
+    fn path(&self) -> String {
+        if self.slow_ms == 0 {
+            "/".to_owned()
+        } else {
+            format!("/cgi-bin/slow?ms={}", self.slow_ms)
+        }
+    }
+}
+
+/// A workload `command` for `berth-test/app:sh`: busybox httpd answering
+/// `GET /` and `GET /cgi-bin/slow?ms=N` (after N ms) with `$VERSION\n`, so
+/// slow requests can be in flight across a swap.
+pub fn slow_app() -> serde_json::Value {
+    let script = r#"printf '%s\n' "$VERSION" > /www/index.html
+cat > /www/cgi-bin/slow <<'EOF'
+#!/bin/sh
+usleep $((${QUERY_STRING#ms=} * 1000))
+printf 'Content-Type: text/plain\r\n\r\n%s\n' "$VERSION"
+EOF
+chmod 0755 /www/cgi-bin/slow
+exec httpd -f -p 8080 -h /www"#;
+    serde_json::json!([script])
 }
 
 /// Several clients, each on its own keep-alive HTTP/1.1 connection to nginx.
@@ -196,9 +224,9 @@ pub fn is_timeout(e: &std::io::Error) -> bool {
     matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
 }
 
-/// `GET /` on `conn`: (status, body, whether the server closes the connection).
-pub fn request(conn: &mut Conn, domain: &str) -> Result<(u16, String, bool), ReqError> {
-    let req = format!("GET / HTTP/1.1\r\nHost: {domain}\r\nUser-Agent: berth-zero-drop\r\nAccept: */*\r\n\r\n");
+/// `GET <path>` on `conn`: (status, body, whether the server closes the connection).
+pub fn request(conn: &mut Conn, domain: &str, path: &str) -> Result<(u16, String, bool), ReqError> {
+    let req = format!("GET {path} HTTP/1.1\r\nHost: {domain}\r\nUser-Agent: berth-zero-drop\r\nAccept: */*\r\n\r\n");
     if let Err(e) = conn.reader.get_mut().write_all(req.as_bytes()) {
         return Err(if is_timeout(&e) {
             ReqError::Other(format!("write timed out: {e}"))
@@ -285,7 +313,7 @@ pub fn client_loop(port: u16, domain: &str, spec: LoadSpec, stop: &AtomicBool, d
         }
         stats.sent += 1;
         let t = Instant::now();
-        let outcome = one_request(&mut conn, port, domain);
+        let outcome = one_request(&mut conn, port, domain, &spec.path());
         done.fetch_add(1, Ordering::SeqCst);
         let us = u64::try_from(t.elapsed().as_micros()).unwrap_or(u64::MAX);
         stats.latencies_us.push(us);
@@ -314,14 +342,19 @@ pub fn client_loop(port: u16, domain: &str, spec: LoadSpec, stop: &AtomicBool, d
 /// One logical request: on a reused connection that failed before any
 /// response byte, one immediate retry on a new connection (what HTTP clients
 /// do for idempotent requests). Ok: (status, body, retried).
-pub fn one_request(conn: &mut Option<Conn>, port: u16, domain: &str) -> Result<(u16, String, bool), String> {
+pub fn one_request(
+    conn: &mut Option<Conn>,
+    port: u16,
+    domain: &str,
+    path: &str,
+) -> Result<(u16, String, bool), String> {
     let mut retried = false;
     loop {
         let mut c = match conn.take() {
             Some(c) => c,
             None => connect(port)?,
         };
-        match request(&mut c, domain) {
+        match request(&mut c, domain, path) {
             Ok((status, body, close)) => {
                 c.used = true;
                 if !close {
@@ -344,4 +377,5 @@ pub const TEST_LOAD: LoadSpec = LoadSpec {
     max_per_client: 20_000,
     max_time: Duration::from_secs(60),
     pause: Duration::from_millis(5),
+    slow_ms: 0,
 };

@@ -38,7 +38,7 @@ pub trait Proxy {
 /// One `GET /` through the proxy with `Host: <domain>`: (status, body).
 pub fn fetch(port: u16, domain: &str) -> Result<(u16, String), String> {
     let mut conn = None;
-    one_request(&mut conn, port, domain).map(|(status, body, _)| (status, body))
+    one_request(&mut conn, port, domain, "/").map(|(status, body, _)| (status, body))
 }
 
 /// Waits (5 s at most) until the proxy answers 200 `body` for `domain`.
