@@ -415,7 +415,10 @@ fn a_port_that_closes_again_after_the_gate_is_rolled_back_during_the_drain() {
     // keeps running.
     let mut config = scripted("httpd -p 8080 -h /www; sleep 1; killall httpd; exec sleep 1000");
     config["liveness_window_ms"] = json!(500);
+    // A fixed 3 s drain: the watch window outlasts the port's closing (an
+    // idle drain could end before it).
     config["drain_ms"] = json!(3000);
+    config["drain_until_idle"] = json!(false);
     c.set(&name, config);
     let run = c.run(&["deploy", &name]).code(1);
     assert!(
@@ -459,4 +462,22 @@ fn validate_warns_when_the_images_health_interval_exceeds_the_gate_deadline() {
         "validate warns that the 60 s interval exceeds the 3 s deadline:\n{}",
         run.stderr
     );
+}
+
+#[test]
+fn with_the_default_drain_a_crash_looping_green_is_still_rolled_back() {
+    let mut c = Case::new("rd-loop-default");
+    let (name, blue, state) = with_blue(&mut c, "rd-lpd");
+    // Issue 12's first case as a user writes it: no drain settings, so the
+    // drain ends when blue is idle; green's watch still outlasts its crash.
+    let mut config = scripted("httpd -p 8080 -h /www; sleep 1; exit 1");
+    config["healthcheck"] = json!({ "path": "/healthz" });
+    if let Some(obj) = config.as_object_mut() {
+        obj.remove("drain_ms");
+    }
+    c.set(&name, config);
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(run.stderr.contains("rolled back"), "{}", run.stderr);
+    blue_kept(&c, &name, &blue, &state);
+    assert_rolled_back_event(&c, &name);
 }

@@ -187,11 +187,13 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
 
 /// The shortest watch of green after the switch, whatever the drain
 /// decides (unless `drain_ms` is smaller): a green that passed its gate
-/// must survive its first second of real traffic while blue can still take
-/// the route back. A drain until idle lasts at least [`super::drain::QUIET`]
-/// (as long); the watch goes on alone (the `watch` phase) only after a
-/// drain that ended sooner (blue's process went away).
-const WATCH_AT_LEAST: Duration = Duration::from_secs(1);
+/// must survive its first two seconds of real traffic while blue can still
+/// take the route back. Two, not one: an app that answers its first probe
+/// and dies a second later (a crash loop, issue 12's first case) is seen
+/// only once Docker restarted it, a little after. A drain until idle lasts
+/// at least [`super::drain::QUIET`]; the watch goes on alone (the `watch`
+/// phase) after a drain that ended sooner.
+const WATCH_AT_LEAST: Duration = Duration::from_secs(2);
 
 /// Drains blue (see [`Deployment::drain`]) while green is watched
 /// ([`gate::watch`]) for as long as the drain lasts, and at least

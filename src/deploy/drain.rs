@@ -39,7 +39,7 @@ use crate::docker::{ContainerInfo, Docker};
 /// ~100 ms after a reload, but on a saturated host they can be scheduled
 /// late: a 500 ms quiet period let one request through to a stopped blue
 /// under 32 clients on 2 CPUs (BENCHMARKS.md). 1 s costs nothing in the
-/// common case, since green's watch lasts 1 s anyway.
+/// common case, since green's watch lasts 2 s anyway.
 pub const QUIET: Duration = Duration::from_secs(1);
 
 /// Between two looks at the old container's connections.
