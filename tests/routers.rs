@@ -13,7 +13,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::docker::{Case, only_container, state_row, workload_containers};
+use common::docker::{Case, containers_created_since, docker_now, only_container, state_row, workload_containers};
 use common::fake_npm::{FakeNpm, routed};
 use common::load::{Load, LoadSpec, LoadStats, TEST_LOAD, VALID_BODIES};
 use common::proxies::{CaddyProxy, NginxProxy, Proxy, RealNpm, assert_through, fetch};
@@ -483,6 +483,107 @@ fn real_npm_stopped_before_a_deploy_fails_it_before_any_container_is_touched() {
     c.run(&["deploy", &name]).success();
     assert_through(&npm, &d, "v2\n");
     assert_eq!(npm.hosts().len(), 1, "the same host");
+}
+
+/// Issue 12, case 5, on the real NPM: an operator disabled the proxy host
+/// (`/disable`: NPM stops rendering it, the domain serves NPM's default
+/// page, yet PUTs still answer 200). The deploy fails before any container
+/// is touched, naming the host and how to enable it; once enabled, the
+/// deploy goes through on the same host.
+#[test]
+fn real_npm_a_disabled_host_fails_the_deploy_before_any_container_is_touched() {
+    let Some(npm) = RealNpm::start() else { return };
+    let mut c = setup("rnpm-disabled", &npm);
+    let name = c.name("rnpm-dis");
+    let d = domain("rnpm-dis");
+    let blue = deploy_v1(&c, &npm, &name, &d);
+    let id = npm.hosts_with(&d)[0]["id"].as_i64().expect("host id");
+    let (status, body) = npm.api("POST", &format!("/nginx/proxy-hosts/{id}/disable"), None);
+    assert_eq!(status, 200, "the real NPM disables the host: {body}");
+
+    c.set(&name, routed("berth-test/app:v2", &[&d], 500));
+    let since = docker_now();
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(
+        run.stderr.contains("disabled") && run.stderr.contains(&format!("#{id}")) && run.stderr.contains("enable"),
+        "the error names the disabled host and how to enable it:\n{}",
+        run.stderr
+    );
+    assert_eq!(containers_created_since(&name, &since), 0, "no green was created");
+    let now = only_container(&name);
+    assert!(now.id == blue.id && now.running, "blue runs, alone");
+    assert_eq!(
+        state_row(&c.t, &name).map(|s| s.0),
+        Some(blue.id.clone()),
+        "the state names blue"
+    );
+    let host = &npm.hosts_with(&d)[0];
+    assert_eq!(
+        host["enabled"], false,
+        "berth does not enable an operator's host behind their back: {host}"
+    );
+    assert_eq!(
+        npm.route_target(&name, &d),
+        Some(address_of(&blue)),
+        "the host still forwards to blue"
+    );
+
+    let (status, body) = npm.api("POST", &format!("/nginx/proxy-hosts/{id}/enable"), None);
+    assert_eq!(status, 200, "the real NPM enables the host: {body}");
+    assert_through(&npm, &d, "v1\n");
+    c.run(&["deploy", &name]).success();
+    assert_through(&npm, &d, "v2\n");
+    assert_eq!(npm.hosts().len(), 1, "the same host throughout");
+}
+
+/// Issue 12, case 6, on the real NPM: NPM goes away (connection refused)
+/// after the pre-flight, while green starts. A refused connection proves
+/// the write never landed: berth removes green, keeps blue and its state,
+/// and exits 1; once NPM is back the route still serves blue, and the next
+/// deploy goes through.
+#[test]
+fn real_npm_refusing_connections_at_the_switch_is_a_clean_failure() {
+    let Some(npm) = RealNpm::start() else { return };
+    let mut c = setup("rnpm-refused", &npm);
+    let name = c.name("rnpm-ref");
+    let d = domain("rnpm-ref");
+    let blue = deploy_v1(&c, &npm, &name, &d);
+
+    // Green listens only after 4 s: time to stop NPM after the pre-flight.
+    let mut config = routed("berth-test/app:sh", &[&d], 500);
+    config["command"] = json!(["sleep 4; exec httpd -f -p 8080 -h /www"]);
+    c.set(&name, config);
+    let child = c.deploy_until_green(&name);
+    npm.stop();
+    let out = child.wait_with_output().expect("wait for berth");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "exit 1:\n{stderr}");
+    assert!(
+        stderr.contains("unreachable") && stderr.contains("green removed"),
+        "the error says NPM was unreachable and green is gone:\n{stderr}"
+    );
+    let now = only_container(&name);
+    assert!(
+        now.id == blue.id && now.running,
+        "only blue is left, running: no green kept 'in case the write landed'"
+    );
+    assert_eq!(
+        state_row(&c.t, &name).map(|s| s.0),
+        Some(blue.id.clone()),
+        "the state names blue"
+    );
+
+    npm.restart();
+    assert_eq!(
+        npm.route_target(&name, &d),
+        Some(address_of(&blue)),
+        "the host forwards to blue"
+    );
+    assert_through(&npm, &d, "v1\n");
+    c.set(&name, routed("berth-test/app:v2", &[&d], 500));
+    c.run(&["deploy", &name]).success();
+    assert_through(&npm, &d, "v2\n");
+    assert_eq!(npm.hosts().len(), 1, "the same host throughout");
 }
 
 // ---- NPM's API: the fake agrees with the real one --------------------------------------------

@@ -19,8 +19,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::docker::{
-    Case, NETWORK, TEST_LABEL, db, docker, docker_output, inspect, is_green_name, must_inspect, only_container,
-    random_suffix, state_row, workload_containers,
+    Case, NETWORK, TEST_LABEL, containers_created_since, db, docker, docker_now, docker_output, inspect, is_green_name,
+    must_inspect, only_container, random_suffix, state_row, workload_containers,
 };
 use common::fake_npm::{FakeNpm, FakeNpmOptions, LoggedRequest, assert_through_nginx, new_domain, routed};
 use common::load::{Load, LoadSpec, LoadStats, TEST_LOAD, VALID_BODIES, quantile_ms, slow_app};
@@ -902,34 +902,6 @@ fn another_host_holding_a_domain_fails_before_any_container_is_touched() {
     assert!(state_row(&c.t, &name).is_none());
 }
 
-/// Containers created for `workload` since `since` (a `docker events`
-/// timestamp), so a test sees a container that was created and removed again.
-fn containers_created_since(workload: &str, since: &str) -> usize {
-    let until = docker(&["system", "info", "--format", "{{.SystemTime}}"]);
-    let out = docker(&[
-        "events",
-        "--since",
-        since,
-        "--until",
-        until.trim(),
-        "--filter",
-        "type=container",
-        "--filter",
-        "event=create",
-        "--filter",
-        &format!("label=berth.workload={workload}"),
-        "--format",
-        "{{.ID}}",
-    ]);
-    out.lines().filter(|l| !l.trim().is_empty()).count()
-}
-
-fn docker_now() -> String {
-    docker(&["system", "info", "--format", "{{.SystemTime}}"])
-        .trim()
-        .to_owned()
-}
-
 /// KNOWN GAP (fails today): NPM refuses a domain held by a redirection or
 /// 404 host too (NPM_API.md), but berth's pre-flight only lists proxy
 /// hosts, so it creates and gates green before the POST answers 400 `... is
@@ -1468,16 +1440,7 @@ fn npm_refusing_connections_at_the_switch_is_a_clean_failure() {
     let mut config = routed("berth-test/app:sh", &[&domain], 200);
     config["command"] = json!(["sleep 2; exec httpd -f -p 8080 -h /www"]);
     c.set(&name, config);
-    let child =
-        c.t.command(&["deploy", &name])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("spawn berth");
-    assert!(
-        wait_until(Duration::from_secs(20), || workload_containers(&name).len() == 2),
-        "green never appeared"
-    );
+    let child = c.deploy_until_green(&name);
     npm.set_unreachable(true);
     let out = child.wait_with_output().expect("wait for berth");
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -309,6 +309,35 @@ pub fn last_deploy(t: &TestContext, workload: &str) -> (i64, String) {
         .expect("read deploys")
 }
 
+/// Containers created for `workload` since `since` (a `docker events`
+/// timestamp), so a test sees a container that was created and removed again.
+pub fn containers_created_since(workload: &str, since: &str) -> usize {
+    let until = docker(&["system", "info", "--format", "{{.SystemTime}}"]);
+    let out = docker(&[
+        "events",
+        "--since",
+        since,
+        "--until",
+        until.trim(),
+        "--filter",
+        "type=container",
+        "--filter",
+        "event=create",
+        "--filter",
+        &format!("label=berth.workload={workload}"),
+        "--format",
+        "{{.ID}}",
+    ]);
+    out.lines().filter(|l| !l.trim().is_empty()).count()
+}
+
+/// The daemon's clock now, for `docker events --since`.
+pub fn docker_now() -> String {
+    docker(&["system", "info", "--format", "{{.SystemTime}}"])
+        .trim()
+        .to_owned()
+}
+
 // ---- one test case: names, labels, cleanup ----------------------------------------
 
 pub fn random_suffix() -> String {
@@ -385,6 +414,25 @@ impl Case {
 
     pub fn run(&self, args: &[&str]) -> Run {
         self.t.run(args)
+    }
+
+    /// Starts `berth deploy NAME` in the background (stdout and stderr
+    /// piped) and returns once its green container exists (20 s deadline):
+    /// the moment a test takes something away mid-deploy.
+    #[track_caller]
+    pub fn deploy_until_green(&self, name: &str) -> std::process::Child {
+        let child = self
+            .t
+            .command(&["deploy", name])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn berth");
+        assert!(
+            super::wait_until(Duration::from_secs(20), || workload_containers(name).len() == 2),
+            "green of {name} never appeared"
+        );
+        child
     }
 
     /// Runs berth with `BERTH_FAULT_POINT=point`, which must kill it with SIGABRT.
