@@ -24,6 +24,10 @@
 # + start, gate = probing until ready, reap = stop + remove of blue), taken
 # from the deploy's `--output json` phases. Every container carries the label
 # berth-bench=<run id> and is removed at the end.
+# No proxy, no load, drain 0: this measures the container work alone. The
+# comparison under load (32 clients, fast and slow requests up to 5 s, through
+# the real NPM, nginx or Caddy, the CLI script sleeping long enough for 0
+# failed requests) is bench/drain.sh (issue 17).
 # shellcheck source=bench/deploys-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/deploys-common.sh"
 

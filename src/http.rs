@@ -12,14 +12,28 @@ pub fn init_tls() {
 /// A client that never goes through an environment proxy (probes target
 /// container addresses) and does not follow redirects (a 3xx is an answer).
 pub fn client(timeout: Duration) -> Result<reqwest::Client> {
+    builder(timeout).build().context("could not build an HTTP client")
+}
+
+/// [`client`], opening a new connection for every request: for a server
+/// that closes its idle keep-alive connections at moments a client cannot
+/// see (Caddy restarts its admin endpoint when it loads a config that has
+/// an `admin` section), where a reused connection would fail a request
+/// that never reached it.
+pub fn client_without_keepalive(timeout: Duration) -> Result<reqwest::Client> {
+    builder(timeout)
+        .pool_max_idle_per_host(0)
+        .build()
+        .context("could not build an HTTP client")
+}
+
+fn builder(timeout: Duration) -> reqwest::ClientBuilder {
     init_tls();
     reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout)
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .context("could not build an HTTP client")
 }
 
 /// A short cause for a failed request: "connection refused", "timed out".

@@ -11,11 +11,15 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use common::docker::{Case, containers_created_since, docker_now, only_container, state_row, workload_containers};
+use common::docker::{
+    Case, NETWORK, TEST_LABEL, containers_created_since, docker, docker_now, drain_phase, last_succeeded_event,
+    only_container, state_row, workload_containers,
+};
 use common::fake_npm::{FakeNpm, routed};
-use common::load::{Load, LoadSpec, LoadStats, TEST_LOAD, VALID_BODIES};
+use common::load::{Load, LoadSpec, LoadStats, TEST_LOAD, VALID_BODIES, slow_app, slow_app_config};
 use common::proxies::{CaddyProxy, NginxProxy, Proxy, RealNpm, assert_through, fetch};
 use common::wait_until;
 use serde_json::{Value, json};
@@ -164,6 +168,65 @@ fn swaps_under_load_drop_no_request(proxy: &dyn Proxy, test: &str) -> LoadStats 
     stats
 }
 
+/// Slow requests (1.5 s) always in flight beside fast ones across three
+/// swaps with the default drain (until idle): every request is answered,
+/// slow ones included (counts, not times), some slow ones were on blue at a
+/// switch, and every drain ended `idle` with nothing left open.
+fn slow_requests_in_flight_across_swaps_are_answered(proxy: &dyn Proxy, test: &str) {
+    let mut c = setup(test, proxy);
+    let name = c.name(test);
+    let d = domain(test);
+    c.add(&name, "image", slow_app_config(&d, "v1"));
+    c.run(&["deploy", &name]).success();
+    assert_through(proxy, &d, "v1\n");
+
+    let fast = Load::start(proxy.data_port(), &d, TEST_LOAD);
+    let slow = Load::start(
+        proxy.data_port(),
+        &d,
+        LoadSpec {
+            clients: 4,
+            slow_ms: 1500,
+            ..TEST_LOAD
+        },
+    );
+    assert!(fast.wait_for(50) && slow.wait_for(4), "the load never got going");
+    let mut in_flight_at_switch = 0;
+    let mut flowing = true;
+    for version in ["v2", "v3", "v1"] {
+        c.set(&name, slow_app_config(&d, version));
+        let result = c.run(&["--output", "json", "deploy", &name]).success().json();
+        let drain = drain_phase(&result);
+        assert_eq!(
+            drain["ended"], "idle",
+            "the drain should end when blue is idle: {result}"
+        );
+        assert_eq!(drain["open_at_end"], 0, "{result}");
+        in_flight_at_switch += drain["open_at_start"].as_u64().unwrap_or_else(|| panic!("{result}"));
+        flowing &= fast.wait_for(50) && slow.wait_for(4);
+    }
+    let (fast, slow) = (fast.finish(), slow.finish());
+    eprintln!("drain ({}): fast clients: {}", proxy.router(), fast.summary());
+    eprintln!("drain ({}): slow clients: {}", proxy.router(), slow.summary());
+    assert!(flowing, "requests hung after a swap");
+    assert!(
+        in_flight_at_switch > 0,
+        "no request was in flight on blue at any switch: the test proves nothing"
+    );
+    assert_zero_drop(&fast, "fast requests across three swaps");
+    assert!(!slow.bounded_out, "the slow load stopped on its bound");
+    assert_eq!(slow.failed, 0, "slow requests cut: {:#?}", slow.failures);
+    for v in VALID_BODIES {
+        assert!(
+            slow.versions.contains_key(*v),
+            "no slow request answered {v:?}: {}",
+            slow.summary()
+        );
+    }
+    let succeeded = last_succeeded_event(&c, &name);
+    assert_eq!(succeeded["metadata"]["drain"]["ended"], "idle", "{succeeded}");
+}
+
 /// A crash between the route write and the persist leaves the route on
 /// green while the state names blue; `berth reconcile`, under load, puts
 /// the route back on blue, drains green and removes it: 0 failed requests.
@@ -291,6 +354,11 @@ fn npm_crash_after_route_write_is_repaired_by_reconcile() {
 }
 
 #[test]
+fn npm_slow_requests_in_flight_across_swaps_are_answered_and_each_drain_ends_idle() {
+    slow_requests_in_flight_across_swaps_are_answered(&FakeNpm::start_blocking(), "npm-slow");
+}
+
+#[test]
 fn npm_an_offline_route_after_the_write_keeps_blue() {
     let proxy = FakeNpm::start_blocking();
     let mut c = setup("npm-offline", &proxy);
@@ -339,6 +407,12 @@ fn real_npm_blue_green_swaps_under_load_drop_no_request_on_one_host() {
 fn real_npm_crash_after_route_write_is_repaired_by_reconcile() {
     let Some(npm) = RealNpm::start() else { return };
     crash_after_route_write_is_repaired_by_reconcile(&npm, "rnpm-crash");
+}
+
+#[test]
+fn real_npm_slow_requests_in_flight_across_swaps_are_answered_and_each_drain_ends_idle() {
+    let Some(npm) = RealNpm::start() else { return };
+    slow_requests_in_flight_across_swaps_are_answered(&npm, "rnpm-slow");
 }
 
 /// An operator's existing host (its domain in other case) is adopted in
@@ -727,6 +801,11 @@ fn nginx_blue_green_swaps_under_load_drop_no_request() {
 }
 
 #[test]
+fn nginx_slow_requests_in_flight_across_swaps_are_answered_and_each_drain_ends_idle() {
+    slow_requests_in_flight_across_swaps_are_answered(&NginxProxy::start(), "ngx-slow");
+}
+
+#[test]
 fn nginx_crash_after_route_write_is_repaired_by_reconcile() {
     crash_after_route_write_is_repaired_by_reconcile(&NginxProxy::start(), "ngx-crash");
 }
@@ -924,6 +1003,11 @@ fn caddy_blue_green_swaps_under_load_drop_no_request() {
 }
 
 #[test]
+fn caddy_slow_requests_in_flight_across_swaps_are_answered_and_each_drain_ends_idle() {
+    slow_requests_in_flight_across_swaps_are_answered(&CaddyProxy::start(), "cdy-slow");
+}
+
+#[test]
 fn caddy_crash_after_route_write_is_repaired_by_reconcile() {
     crash_after_route_write_is_repaired_by_reconcile(&CaddyProxy::start(), "cdy-crash");
 }
@@ -1048,6 +1132,21 @@ fn caddy_a_domain_of_an_operator_route_is_refused_before_any_container_is_touche
     );
 }
 
+// ---- benchmarks -----------------------------------------------------------------------------
+
+/// A benchmark's proxy by its BENCH_ROUTERS name: `npm-real` (the real NPM
+/// 2.15.1 of ../shared/npm-real; None when this machine skips it), `npm`
+/// (the fake NPM, whose data plane is a real nginx), `nginx`, `caddy`.
+fn bench_proxy(router: &str) -> Option<Box<dyn Proxy>> {
+    Some(match router {
+        "npm" => Box::new(FakeNpm::start_blocking()),
+        "npm-real" => Box::new(RealNpm::start()?),
+        "nginx" => Box::new(NginxProxy::start()),
+        "caddy" => Box::new(CaddyProxy::start()),
+        other => panic!("BENCH_ROUTERS: unknown router {other}"),
+    })
+}
+
 // ---- the zero-drop table -------------------------------------------------------------------
 
 /// Not a timed test: prints the zero-drop row per router (BENCHMARKS.md).
@@ -1071,16 +1170,7 @@ fn router_zero_drop_benchmark() {
     };
     let mut rows = Vec::new();
     for router in routers.split(',') {
-        let proxy: Box<dyn Proxy> = match router {
-            "npm" => Box::new(FakeNpm::start_blocking()),
-            "npm-real" => match RealNpm::start() {
-                Some(npm) => Box::new(npm),
-                None => continue,
-            },
-            "nginx" => Box::new(NginxProxy::start()),
-            "caddy" => Box::new(CaddyProxy::start()),
-            other => panic!("BENCH_ROUTERS: unknown router {other}"),
-        };
+        let Some(proxy) = bench_proxy(router) else { continue };
         let mut c = setup("bench", proxy.as_ref());
         let name = c.name("bench");
         let d = domain("bench");
@@ -1128,4 +1218,290 @@ fn router_zero_drop_benchmark() {
     for (router, s, _, _) in &rows {
         assert_eq!(s.failed, 0, "{router} dropped requests: {:#?}", s.failures);
     }
+}
+
+// ---- the drain table -------------------------------------------------------------------------
+
+/// One row of the drain benchmark: a load, how blue was drained, what the
+/// clients saw and what the swaps cost.
+struct DrainRow {
+    load: &'static str,
+    drain: &'static str,
+    stats: LoadStats,
+    /// Wall time of each swap (`berth deploy` as a process, or the script).
+    deploy_s: Vec<f64>,
+    /// The `drain` phase of each swap (the script: its sleep).
+    drain_ms: Vec<f64>,
+    /// How the drains ended: `idle`, `deadline`, `fixed` -> count.
+    ended: BTreeMap<String, u64>,
+    /// Phase name -> total ms over the row's swaps, in the order they ran.
+    phases: Vec<(String, u64)>,
+}
+
+impl DrainRow {
+    fn new(load: &'static str, drain: &'static str) -> DrainRow {
+        DrainRow {
+            load,
+            drain,
+            stats: LoadStats::default(),
+            deploy_s: Vec::new(),
+            drain_ms: Vec::new(),
+            ended: BTreeMap::new(),
+            phases: Vec::new(),
+        }
+    }
+
+    /// Adds one `berth deploy` that took `took`, from its JSON result.
+    fn add_deploy(&mut self, took: Duration, result: &Value) {
+        self.deploy_s.push(took.as_secs_f64());
+        let drain = drain_phase(result);
+        *self
+            .ended
+            .entry(drain["ended"].as_str().unwrap_or("?").to_owned())
+            .or_default() += 1;
+        self.drain_ms.push(drain["duration_ms"].as_f64().unwrap_or(0.0));
+        for ph in result["phases"].as_array().into_iter().flatten() {
+            let (name, ms) = (
+                ph["name"].as_str().unwrap_or("?"),
+                ph["duration_ms"].as_u64().unwrap_or(0),
+            );
+            match self.phases.iter_mut().find(|(n, _)| n == name) {
+                Some((_, total)) => *total += ms,
+                None => self.phases.push((name.to_owned(), ms)),
+            }
+        }
+    }
+
+    fn mean_deploy_s(&self) -> f64 {
+        mean(&self.deploy_s)
+    }
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len().max(1) as f64
+}
+
+/// `clients` keep-alive clients on `domain`, `slow` of them on
+/// `/cgi-bin/slow?ms=` 1000, 2500 and 5000 in turn, the rest on `/`.
+fn mixed_load(port: u16, domain: &str, base: LoadSpec, clients: usize, slow: usize) -> Vec<Load> {
+    let mut loads = vec![Load::start(
+        port,
+        domain,
+        LoadSpec {
+            clients: clients - slow,
+            ..base
+        },
+    )];
+    for i in 0..slow {
+        loads.push(Load::start(
+            port,
+            domain,
+            LoadSpec {
+                slow_ms: [1000, 2500, 5000][i % 3],
+                ..base
+            },
+        ));
+    }
+    loads
+}
+
+fn finish(loads: Vec<Load>) -> LoadStats {
+    let mut stats = LoadStats::default();
+    for l in loads {
+        stats.merge(l.finish());
+    }
+    stats
+}
+
+/// The operator's blue-green swap without berth, the baseline of issue 17:
+/// `docker run` green, poll its /healthz with curl, repoint the route by
+/// hand ([`Proxy::switch_by_hand`]), sleep `linger` (long enough for the
+/// slowest request), `docker stop -t 2` and `docker rm` blue. Returns
+/// green's container id.
+fn docker_cli_swap(
+    c: &Case,
+    proxy: &dyn Proxy,
+    workload: &str,
+    domain: &str,
+    blue: &str,
+    version: &str,
+    linger: Duration,
+) -> String {
+    let script = slow_app()[0]
+        .as_str()
+        .map(str::to_owned)
+        .expect("slow_app() is one script");
+    let green = docker(&[
+        "run",
+        "-d",
+        "--init",
+        "--network",
+        NETWORK,
+        "--label",
+        &format!("{TEST_LABEL}={}", c.id),
+        "-e",
+        &format!("VERSION={version}"),
+        "berth-test/app:sh",
+        &script,
+    ]);
+    let ip = docker(&[
+        "inspect",
+        "-f",
+        &format!("{{{{(index .NetworkSettings.Networks \"{NETWORK}\").IPAddress}}}}"),
+        &green,
+    ]);
+    let healthz = format!("http://{ip}:8080/healthz");
+    let healthy = wait_until(Duration::from_secs(30), || {
+        std::process::Command::new("curl")
+            .args(["-fsS", "-o", "/dev/null", "--max-time", "1", &healthz])
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    assert!(healthy, "the CLI's green never answered {healthz}");
+    proxy.switch_by_hand(workload, domain, &ip, 8080);
+    std::thread::sleep(linger);
+    docker(&["stop", "-t", "2", blue]);
+    docker(&["rm", blue]);
+    green
+}
+
+/// Not a timed test: `bench/drain.sh [ROUTER...]` runs it (release build).
+/// Per router, through the real proxy: BENCH_ROUNDS (5) blue-green swaps
+/// per row of the slow app ([`slow_app_config`]) under BENCH_CLIENTS (32)
+/// keep-alive clients, fast only or with BENCH_SLOW (8) of them on
+/// `/cgi-bin/slow?ms=` 1000, 2500, 5000; berth with the drain until idle
+/// (the default) or the old fixed 2 s drain; then the docker-CLI swap
+/// ([`docker_cli_swap`], sleeping BENCH_CLI_LINGER_MS, 5500) on the mixed
+/// load. Prints failed requests, mean deploy wall time, how each drain
+/// ended and the mean phases. Env: BENCH_ROUTERS (npm-real,nginx,caddy),
+/// BENCH_PAUSE_MS (10).
+#[test]
+#[ignore = "benchmark: bench/drain.sh [npm-real|npm|nginx|caddy ...]"]
+fn router_drain_benchmark() {
+    let env_u64 = |k: &str, d: u64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+    let rounds = env_u64("BENCH_ROUNDS", 5);
+    let clients = usize::try_from(env_u64("BENCH_CLIENTS", 32)).unwrap_or(32);
+    let slow_clients = usize::try_from(env_u64("BENCH_SLOW", 8)).unwrap_or(8).min(clients);
+    let linger = Duration::from_millis(env_u64("BENCH_CLI_LINGER_MS", 5500));
+    let base = LoadSpec {
+        clients: 1,
+        max_per_client: 10_000_000,
+        max_time: Duration::from_secs(1800),
+        pause: Duration::from_millis(env_u64("BENCH_PAUSE_MS", 10)),
+        slow_ms: 0,
+    };
+    let routers = std::env::var("BENCH_ROUTERS").unwrap_or_else(|_| "npm-real,nginx,caddy".into());
+    let mut failed_idle = Vec::new();
+    for router in routers.split(',') {
+        let Some(proxy) = bench_proxy(router) else { continue };
+        let proxy = proxy.as_ref();
+        let mut c = setup("bench-drain", proxy);
+        let name = c.name("bdrain");
+        let d = domain("bdrain");
+        c.add(&name, "image", slow_app_config(&d, "v1"));
+        c.run(&["deploy", &name]).success();
+        assert_through(proxy, &d, "v1\n");
+        let mut version = 0usize;
+        let mut rows = Vec::new();
+        for (load, slow) in [("fast only", 0), ("fast + slow", slow_clients)] {
+            for drain in ["until idle", "fixed 2 s"] {
+                let loads = mixed_load(proxy.data_port(), &d, base, clients, slow);
+                std::thread::sleep(Duration::from_millis(500));
+                let mut row = DrainRow::new(load, drain);
+                for _ in 0..rounds {
+                    version += 1;
+                    let mut config = slow_app_config(&d, ["v1", "v2", "v3"][version % 3]);
+                    if drain == "fixed 2 s" {
+                        config["drain_ms"] = json!(2000);
+                        config["drain_until_idle"] = json!(false);
+                    }
+                    c.set(&name, config);
+                    let t = Instant::now();
+                    let result = c.run(&["--output", "json", "deploy", &name]).success().json();
+                    row.add_deploy(t.elapsed(), &result);
+                    std::thread::sleep(Duration::from_millis(300));
+                }
+                row.stats = finish(loads);
+                rows.push(row);
+            }
+        }
+        let loads = mixed_load(proxy.data_port(), &d, base, clients, slow_clients);
+        std::thread::sleep(Duration::from_millis(500));
+        let mut cli = DrainRow::new("fast + slow", "docker CLI");
+        let mut blue = only_container(&name).id;
+        for _ in 0..rounds {
+            version += 1;
+            let t = Instant::now();
+            blue = docker_cli_swap(&c, proxy, &name, &d, &blue, ["v1", "v2", "v3"][version % 3], linger);
+            cli.deploy_s.push(t.elapsed().as_secs_f64());
+            cli.drain_ms.push(linger.as_secs_f64() * 1000.0);
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        cli.stats = finish(loads);
+        rows.push(cli);
+
+        println!(
+            "\n{router}: {rounds} blue-green swaps per row, {clients} keep-alive clients ({} ms pause; with slow \
+             ones: {slow_clients} of them on /cgi-bin/slow?ms=1000|2500|5000)",
+            base.pause.as_millis()
+        );
+        println!(
+            "| load | drain | requests | failed | retried | p99 ms | deploy s (mean) | drain ms (mean) | drain ended |"
+        );
+        println!("|---|---|---:|---:|---:|---:|---:|---:|---|");
+        for r in &rows {
+            let ended: Vec<String> = r.ended.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            println!(
+                "| {} | {} | {} | **{}** | {} | {:.0} | {:.2} | {:.0} | {} |",
+                r.load,
+                r.drain,
+                r.stats.sent,
+                r.stats.failed,
+                r.stats.retried,
+                r.stats.quantile_ms(0.99),
+                r.mean_deploy_s(),
+                mean(&r.drain_ms),
+                if ended.is_empty() {
+                    "-".to_owned()
+                } else {
+                    ended.join(", ")
+                }
+            );
+        }
+        println!("mean phases of berth's deploys (ms):");
+        for r in rows.iter().filter(|r| !r.phases.is_empty()) {
+            let per: Vec<String> = r
+                .phases
+                .iter()
+                .map(|(n, total)| format!("{n} {}", total / rounds.max(1)))
+                .collect();
+            println!("  {}, {}: {}", r.load, r.drain, per.join(" · "));
+        }
+        let mean_of = |load: &str, drain: &str| {
+            rows.iter()
+                .find(|r| r.load == load && r.drain == drain)
+                .map(DrainRow::mean_deploy_s)
+        };
+        if let (Some(berth), Some(cli)) = (
+            mean_of("fast + slow", "until idle"),
+            mean_of("fast + slow", "docker CLI"),
+        ) {
+            println!(
+                "fast + slow: mean deploy wall time, berth (until idle) / docker CLI (sleep {} ms): {berth:.2} s / \
+                 {cli:.2} s = {:.2}",
+                linger.as_millis(),
+                berth / cli
+            );
+        }
+        for r in rows.iter().filter(|r| r.stats.failed > 0) {
+            println!("{}, {}: failures by kind {:?}", r.load, r.drain, r.stats.kinds);
+        }
+        for r in rows.iter().filter(|r| r.drain == "until idle" && r.stats.failed > 0) {
+            failed_idle.push(format!("{router}, {}: {:#?}", r.load, r.stats.failures));
+        }
+    }
+    assert!(
+        failed_idle.is_empty(),
+        "the idle drain dropped requests: {failed_idle:#?}"
+    );
 }

@@ -15,8 +15,8 @@ use super::{Deployment, RolledBack, gate};
 use crate::docker::ContainerInfo;
 
 pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
-    let green = match start_and_gate_green(d).await {
-        Ok(green) => green,
+    let (green, started) = match start_and_gate_green(d).await {
+        Ok(started) => started,
         Err(e) => {
             // A signal may have cut a create request short: whatever this
             // deploy created goes, found by its label.
@@ -26,11 +26,12 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
             return Err(e);
         }
     };
-    switch_and_reap(d, green).await
+    switch_and_reap(d, green, started).await
 }
 
-/// Steps 4-5: until green passed its gate, a signal removes green.
-async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<ContainerInfo> {
+/// Steps 4-5: until green passed its gate, a signal removes green. Ok:
+/// green, and when it was started (its watch began with its gate).
+async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<(ContainerInfo, Instant)> {
     let env = d.env;
     let docker = &env.docker;
 
@@ -60,6 +61,7 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<ContainerInfo> {
     fault_point("after_green_start");
     d.record_phase("start", t);
     let t = Instant::now();
+    let started = t;
     d.status(&crate::t!("deploy-gate-waiting-green"));
     match d.interruptible(d.gate(&green_id)).await {
         Ok(why) => d.status(&crate::t!("deploy-gate-passed", why = why)),
@@ -93,14 +95,16 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<ContainerInfo> {
     d.record_phase("gate", t);
     fault_point("after_gate");
     d.check_cancelled()?;
-    docker
+    let green = docker
         .inspect(&green_id)
         .await?
-        .ok_or_else(|| anyhow!("green `{green_name}` disappeared after its gate"))
+        .ok_or_else(|| anyhow!("green `{green_name}` disappeared after its gate"))?;
+    Ok((green, started))
 }
 
 /// Steps 6-8: once the route switch begins, the deploy completes.
-async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result<String> {
+/// `started`: when green was started.
+async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo, started: Instant) -> Result<String> {
     let green_id = green.id.clone();
     let green_name = green.name.clone();
 
@@ -167,7 +171,7 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
     // window); if green fails, go back to blue. Then stop and remove blue.
     if let Some(blue) = d.blue.clone() {
         let t = Instant::now();
-        let (drained, drain_took) = match drain_and_watch(d, &blue, &green).await {
+        let (drained, drain_took) = match drain_and_watch(d, &blue, &green, started).await {
             Ok(done) => done,
             Err(why) => return Err(roll_back(d, &green, &blue, blue_state, why).await),
         };
@@ -185,25 +189,30 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo) -> Result
     Ok(green.name)
 }
 
-/// The shortest watch of green after the switch, whatever the drain
-/// decides (unless `drain_ms` is smaller): a green that passed its gate
-/// must survive its first two seconds of real traffic while blue can still
-/// take the route back. Two, not one: an app that answers its first probe
-/// and dies a second later (a crash loop, issue 12's first case) is seen
-/// only once Docker restarted it, a little after. A drain until idle lasts
-/// at least [`super::drain::QUIET`]; the watch goes on alone (the `watch`
-/// phase) after a drain that ended sooner.
+/// The shortest watch of green, counted from its start, whatever the drain
+/// decides (unless `drain_ms` is smaller): a green that passed its gate must
+/// survive its first two seconds while blue can still take the route back.
+/// Two, not one: an app that answers its first probe and dies a second
+/// after it started (a crash loop, issue 12's first case) is seen only once
+/// Docker restarted it, a little after. Counted from the start, not from the
+/// switch, because the gate already watched green (an exit or a restart
+/// fails it): what catches a crash loop is how long green has run, and a
+/// slow route write (the real NPM's ~0.7 s) is watched time too. After the
+/// switch green is watched at least as long as the drain, which waits at
+/// least [`super::drain::QUIET`] of real traffic; the watch goes on alone
+/// (the `watch` phase) after a drain that ended sooner.
 const WATCH_AT_LEAST: Duration = Duration::from_secs(2);
 
 /// Drains blue (see [`Deployment::drain`]) while green is watched
-/// ([`gate::watch`]) for as long as the drain lasts, and at least
-/// [`WATCH_AT_LEAST`] (or `drain_ms`, when smaller). Ok: how the drain
-/// ended and how long it took (the watch may have gone on after it). Err:
-/// green's watch failed, blue still runs.
+/// ([`gate::watch`]) for as long as the drain lasts, and until green has
+/// run [`WATCH_AT_LEAST`] since `started` (or `drain_ms`, when smaller).
+/// Ok: how the drain ended and how long it took (the watch may have gone
+/// on after it). Err: green's watch failed, blue still runs.
 async fn drain_and_watch(
     d: &Deployment<'_>,
     blue: &ContainerInfo,
     green: &ContainerInfo,
+    started: Instant,
 ) -> Result<(Drained, Duration)> {
     let t = Instant::now();
     let common = &d.config.common;
@@ -220,7 +229,7 @@ async fn drain_and_watch(
     };
     let drain_took = t.elapsed();
     let least = WATCH_AT_LEAST.min(window);
-    let left = least.saturating_sub(t.elapsed());
+    let left = least.saturating_sub(started.elapsed());
     if !watched
         && !left.is_zero()
         && let Ok(Err(why)) = tokio::time::timeout(left, &mut watch).await

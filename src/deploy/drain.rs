@@ -11,7 +11,11 @@
 //! Connections are read from the container's network namespace,
 //! `/proc/<State.Pid>/net/tcp` and `tcp6`, plus the namespace's TCP
 //! `PassiveOpens` counter (`/proc/<pid>/net/snmp`), which also catches a
-//! connection that opened and closed between two polls. That needs a local
+//! connection that opened and closed between two polls, and its TcpExt
+//! `ListenDrops` counter (`/proc/<pid>/net/netstat`): a connection attempt
+//! the app's full accept queue dropped leaves no socket behind, yet the
+//! proxy sends it again after its SYN retransmission timeout, so a drop keeps
+//! blue busy until that retry is due. That needs a local
 //! daemon and read access to `/proc/<pid>` (root); elsewhere the drain
 //! waits the fixed `drain_ms` (`fixed`) and says so once per process.
 //!
@@ -44,6 +48,14 @@ pub const QUIET: Duration = Duration::from_secs(1);
 
 /// Between two looks at the old container's connections.
 const POLL: Duration = Duration::from_millis(50);
+
+/// How long a dropped connection attempt keeps the old container busy:
+/// Linux's initial SYN retransmission timeout (`TCP_TIMEOUT_INIT`), after
+/// which the proxy's connect tries again. Under a load that overflows the
+/// app's accept queue, an old worker's connect to blue just before the
+/// switch can be dropped and land a second later; without this, the quiet
+/// period could end in between (one 502 in the Caddy benchmark).
+const SYN_RETRY: Duration = Duration::from_secs(1);
 
 /// Why a drain ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -97,6 +109,9 @@ struct Sample {
     listening: bool,
     /// The namespace's TCP PassiveOpens counter (connections accepted).
     accepted: u64,
+    /// The namespace's TcpExt ListenDrops counter (connection attempts
+    /// dropped by a full accept queue); 0 where the kernel does not say.
+    dropped: u64,
 }
 
 /// A container's connections on one port, seen from the host.
@@ -147,6 +162,7 @@ impl Connections {
             open: 0,
             listening: false,
             accepted: 0,
+            dropped: 0,
         };
         for table in ["tcp", "tcp6"] {
             match std::fs::read_to_string(format!("/proc/{pid}/net/{table}")) {
@@ -161,8 +177,12 @@ impl Connections {
             }
         }
         let snmp = std::fs::read_to_string(format!("/proc/{pid}/net/snmp"))?;
-        sample.accepted = passive_opens(&snmp)
+        sample.accepted = counter(&snmp, "Tcp:", "PassiveOpens")
             .ok_or_else(|| std::io::Error::other(format!("no Tcp PassiveOpens in /proc/{pid}/net/snmp")))?;
+        sample.dropped = std::fs::read_to_string(format!("/proc/{pid}/net/netstat"))
+            .ok()
+            .and_then(|netstat| counter(&netstat, "TcpExt:", "ListenDrops"))
+            .unwrap_or(0);
         Ok(sample)
     }
 }
@@ -190,10 +210,15 @@ pub async fn until_idle(conns: Option<&Connections>, bound: Duration, fixed: Dur
         };
         open_at_start = open_at_start.or(Some(now.open));
         if now.open > 0 || previous.is_some_and(|p| p.accepted != now.accepted) {
-            last_busy = Instant::now();
+            last_busy = last_busy.max(Instant::now());
+        }
+        if previous.is_some_and(|p| p.dropped != now.dropped) {
+            // A dropped attempt comes back after the SYN retransmission
+            // timeout: busy until then, then the quiet period.
+            last_busy = last_busy.max(Instant::now() + SYN_RETRY);
         }
         previous = Some(now);
-        if last_busy.elapsed() >= QUIET {
+        if Instant::now().saturating_duration_since(last_busy) >= QUIET {
             return Drained {
                 ended: DrainEnd::Idle,
                 open_at_start,
@@ -258,12 +283,14 @@ fn port_connections(table: &str, port: u16) -> (u32, bool) {
     (open, listening)
 }
 
-/// The `Tcp: ... PassiveOpens ...` counter of a `/proc/net/snmp` text.
-fn passive_opens(snmp: &str) -> Option<u64> {
-    let mut tcp = snmp.lines().filter(|l| l.starts_with("Tcp:"));
-    let names = tcp.next()?;
-    let values = tcp.next()?;
-    let at = names.split_whitespace().position(|n| n == "PassiveOpens")?;
+/// A counter of a `/proc/net/snmp` or `/proc/net/netstat` text, where a
+/// line of names (`Tcp: ... PassiveOpens ...`) is followed by a line of
+/// values with the same prefix.
+fn counter(text: &str, prefix: &str, name: &str) -> Option<u64> {
+    let mut lines = text.lines().filter(|l| l.starts_with(prefix));
+    let names = lines.next()?;
+    let values = lines.next()?;
+    let at = names.split_whitespace().position(|n| n == name)?;
     values.split_whitespace().nth(at)?.parse().ok()
 }
 
@@ -306,8 +333,15 @@ mod tests {
     fn reads_passive_opens_from_snmp() {
         let snmp = "Ip: Forwarding DefaultTTL\nIp: 1 64\nTcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens \
                     PassiveOpens AttemptFails\nTcp: 1 200 120000 -1 0 6 0\nUdp: InDatagrams\nUdp: 0\n";
-        assert_eq!(passive_opens(snmp), Some(6));
-        assert_eq!(passive_opens("Ip: Forwarding\nIp: 1\n"), None);
+        assert_eq!(counter(snmp, "Tcp:", "PassiveOpens"), Some(6));
+        assert_eq!(counter("Ip: Forwarding\nIp: 1\n", "Tcp:", "PassiveOpens"), None);
+    }
+
+    #[test]
+    fn reads_listen_drops_from_netstat() {
+        let netstat = "TcpExt: SyncookiesSent SyncookiesRecv ListenOverflows ListenDrops\nTcpExt: 0 0 7 9\n\
+                       IpExt: InNoRoutes\nIpExt: 0\n";
+        assert_eq!(counter(netstat, "TcpExt:", "ListenDrops"), Some(9));
     }
 
     #[tokio::test]

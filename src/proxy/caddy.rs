@@ -65,7 +65,10 @@ impl CaddyRouter {
     /// be built.
     pub fn new(settings: &CaddySettings, db_path: std::path::PathBuf) -> Result<CaddyRouter> {
         Ok(CaddyRouter {
-            http: crate::http::client(Duration::from_secs(15))?,
+            // A config load can restart Caddy's admin endpoint and close a
+            // kept-alive connection under the next call (the read-back after
+            // a route write failed so under load): one connection per call.
+            http: crate::http::client_without_keepalive(Duration::from_secs(15))?,
             admin: settings.admin.0.trim_end_matches('/').to_owned(),
             server: settings.server.as_ref().map(|(s, _)| s.clone()),
             db_path,

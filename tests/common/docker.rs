@@ -574,3 +574,24 @@ pub fn registry() -> String {
     })
     .clone()
 }
+
+/// The `drain` phase of a deploy's JSON result.
+#[track_caller]
+pub fn drain_phase(result: &Value) -> Value {
+    result["phases"]
+        .as_array()
+        .and_then(|p| p.iter().find(|ph| ph["name"] == "drain"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no drain phase: {result}"))
+}
+
+/// The newest `deploy.succeeded` event of `name`.
+#[track_caller]
+pub fn last_succeeded_event(c: &Case, name: &str) -> Value {
+    let events = c.run(&["--output", "json", "events", name]).success().json();
+    events["events"]
+        .as_array()
+        .and_then(|e| e.iter().find(|ev| ev["action"] == "deploy.succeeded"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no deploy.succeeded event: {events}"))
+}

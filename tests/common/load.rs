@@ -148,6 +148,19 @@ exec httpd -f -p 8080 -h /www"#;
     serde_json::json!([script])
 }
 
+/// A workload config for `berth-test/app:sh` + [`slow_app`] answering
+/// `$VERSION` (`version`) on `domain`, with the default drain (no
+/// `drain_ms`: until blue is idle, at most 30 s).
+pub fn slow_app_config(domain: &str, version: &str) -> serde_json::Value {
+    let mut config = super::fake_npm::routed("berth-test/app:sh", &[domain], 0);
+    if let Some(fields) = config.as_object_mut() {
+        fields.remove("drain_ms");
+        fields.insert("command".to_owned(), slow_app());
+        fields.insert("env".to_owned(), serde_json::json!({ "VERSION": version }));
+    }
+    config
+}
+
 /// Several clients, each on its own keep-alive HTTP/1.1 connection to nginx.
 pub struct Load {
     stop: Arc<AtomicBool>,

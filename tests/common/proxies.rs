@@ -33,6 +33,12 @@ pub trait Proxy {
     /// Where the route of `workload` for `domain` forwards (`IP:PORT`), as
     /// the proxy's config says; None when there is no route.
     fn route_target(&self, workload: &str, domain: &str) -> Option<String>;
+    /// Repoints the route of `workload` for `domain` at `ip:port` the way an
+    /// operator's script would without berth (the proxy's own API, or a
+    /// file edit and a reload), and returns once the proxy accepted it: the
+    /// route switch of the docker-CLI swap the drain benchmark compares
+    /// berth with.
+    fn switch_by_hand(&self, workload: &str, domain: &str, ip: &str, port: u16);
 }
 
 /// One `GET /` through the proxy with `Host: <domain>`: (status, body).
@@ -104,6 +110,23 @@ impl Proxy for FakeNpm {
 
     fn route_target(&self, _workload: &str, domain: &str) -> Option<String> {
         forward_of_host_with(self.hosts(), domain)
+    }
+
+    fn switch_by_hand(&self, _workload: &str, domain: &str, ip: &str, port: u16) {
+        let id = host_id_with(self.hosts(), domain);
+        self.update_host_by_hand(id, json!({ "forward_host": ip, "forward_port": port }));
+    }
+}
+
+/// The id of the one proxy host holding `domain`.
+#[track_caller]
+fn host_id_with(hosts: Vec<Value>, domain: &str) -> i64 {
+    let found = hosts_with_domain(hosts, domain);
+    match found.as_slice() {
+        [host] => host["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("a host without an id: {host}")),
+        other => panic!("want one proxy host for {domain}, found {}", other.len()),
     }
 }
 
@@ -217,6 +240,23 @@ impl Proxy for NginxProxy {
         let text = std::fs::read_to_string(self.berth_file(workload)).ok()?;
         let at = text.find("proxy_pass http://")? + "proxy_pass http://".len();
         Some(text[at..].split(';').next()?.to_owned())
+    }
+
+    /// Rewrites the `proxy_pass` of berth's file and signals a reload
+    /// (`nginx -s reload`: SIGHUP to the master), which returns before the
+    /// new workers serve, as it does for an operator.
+    fn switch_by_hand(&self, workload: &str, _domain: &str, ip: &str, port: u16) {
+        let path = self.berth_file(workload);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+        let old = self
+            .route_target(workload, "")
+            .unwrap_or_else(|| panic!("no proxy_pass in {}", path.display()));
+        let text = text.replace(
+            &format!("proxy_pass http://{old};"),
+            &format!("proxy_pass http://{ip}:{port};"),
+        );
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        super::fake_npm::signal(self.nginx.master_pid, "HUP").expect("nginx reload (SIGHUP)");
     }
 }
 
@@ -451,6 +491,14 @@ impl Proxy for CaddyProxy {
             .as_str()
             .map(str::to_owned)
     }
+
+    /// Replaces the upstream of berth's route in place through the admin
+    /// API (`PATCH /id/<route>/handle/0/upstreams/0/dial`).
+    fn switch_by_hand(&self, workload: &str, _domain: &str, ip: &str, port: u16) {
+        let path = format!("/id/berth-{workload}/handle/0/upstreams/0/dial");
+        let (status, body) = self.admin("PATCH", &path, Some(&json!(format!("{ip}:{port}"))));
+        assert_eq!(status, 200, "caddy PATCH {path}: {body}");
+    }
 }
 
 impl Drop for CaddyProxy {
@@ -646,6 +694,18 @@ impl Proxy for RealNpm {
 
     fn route_target(&self, _workload: &str, domain: &str) -> Option<String> {
         forward_of_host_with(self.hosts(), domain)
+    }
+
+    /// A PUT of the forward fields, as `curl -X PUT` from a script would
+    /// (NPM answers once it reloaded its nginx, before the new workers serve).
+    fn switch_by_hand(&self, _workload: &str, domain: &str, ip: &str, port: u16) {
+        let id = host_id_with(self.hosts(), domain);
+        let (status, body) = self.api(
+            "PUT",
+            &format!("/nginx/proxy-hosts/{id}"),
+            Some(&json!({ "forward_host": ip, "forward_port": port })),
+        );
+        assert_eq!(status, 200, "real NPM PUT: {body}");
     }
 }
 
