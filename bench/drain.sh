@@ -4,9 +4,9 @@
 #
 #   bench/drain.sh
 #
-# Runs the ignored test `drain_benchmark` of tests/routes.rs in a release
+# Runs the ignored test `drain_benchmark` of tests/it/routes.rs in a release
 # build: the real Docker daemon, the fake Nginx Proxy Manager of
-# tests/common/fake_npm.rs with its REAL nginx data plane, and keep-alive
+# tests/it/common/fake_npm.rs with its REAL nginx data plane, and keep-alive
 # HTTP/1.1 clients sending requests through nginx (`Host: <domain>`) to a
 # busybox app (berth-test/app:sh + a CGI script) answering `/` at once and
 # `/cgi-bin/slow?ms=N` after N ms. Four rows of BENCH_ROUNDS blue-green
@@ -23,4 +23,4 @@
 set -euo pipefail
 # shellcheck source=bench/nginx-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/nginx-common.sh"
-exec cargo test --release --test routes -- --ignored drain_benchmark --nocapture --test-threads=1
+exec cargo test --release --test it -- --ignored routes::drain_benchmark --nocapture --test-threads=1
