@@ -4,9 +4,9 @@
 #
 #   bench/zero-drop.sh
 #
-# Runs the ignored test `zero_drop_benchmark` of tests/routes.rs in a release
+# Runs the ignored test `zero_drop_benchmark` of tests/it/routes.rs in a release
 # build: the real Docker daemon, the fake Nginx Proxy Manager of
-# tests/common/fake_npm.rs with its REAL nginx data plane, and keep-alive
+# tests/it/common/fake_npm.rs with its REAL nginx data plane, and keep-alive
 # HTTP/1.1 clients sending `GET /` through nginx (`Host: <domain>`) while
 # berth redeploys the workload, first BENCH_ROUNDS times blue-green, then
 # BENCH_ROUNDS times recreate (images berth-test/app:v1|v2|v3). Prints, for a
@@ -22,4 +22,4 @@
 set -euo pipefail
 # shellcheck source=bench/nginx-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/nginx-common.sh"
-exec cargo test --release --test routes -- --ignored zero_drop_benchmark --nocapture --test-threads=1
+exec cargo test --release --test it -- --ignored routes::zero_drop_benchmark --nocapture --test-threads=1

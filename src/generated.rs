@@ -1,6 +1,6 @@
 //! The checked-in `completions/` and `man/` files, rendered from the clap
-//! definition. `tests/generated.rs` fails when the files in the repo differ;
-//! `BERTH_REGENERATE=1 cargo test --test generated` rewrites them.
+//! definition. `tests/it/generated.rs` fails when the files in the repo differ;
+//! `BERTH_REGENERATE=1 cargo test --test it generated::` rewrites them.
 
 use std::path::PathBuf;
 

@@ -389,7 +389,7 @@ mod tests {
     /// open connection on the port holds it to its bound; once closed, none
     /// is open at the end. (Whether it ends `idle` here depends on the
     /// whole host's TCP accepts, which the namespace counter also counts:
-    /// tests/routes.rs checks `idle` in a container's own namespace.)
+    /// tests/it/routes.rs checks `idle` in a container's own namespace.)
     #[tokio::test]
     async fn an_open_connection_holds_the_drain_and_its_close_ends_it() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");

@@ -6,9 +6,9 @@
 //! Needs a daemon and the local test images (`scripts/test`). Every test
 //! uses unique workload names and cleans up through [`Case`]'s guard.
 //!
-//! Run: `cargo test --test operate`.
+//! Run: `cargo test --test it operate::`.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Stdio};

@@ -2,7 +2,7 @@
 //! on the real daemon. The apps are `berth-test/app:sh` (busybox, entrypoint
 //! `/bin/sh -c`) scripted through the workload's `command`.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,8 +1,8 @@
-//! Self-test of the fake Nginx Proxy Manager (tests/common/fake_npm.rs):
+//! Self-test of the fake Nginx Proxy Manager (tests/it/common/fake_npm.rs):
 //! the API rules of shared/NPM_API.md and its real-nginx data plane.
 //! No Docker needed; nginx is (`apt-get install nginx-light`).
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -30,7 +30,7 @@ fn completions_and_man_pages_are_up_to_date() {
     }
     assert!(
         stale.is_empty(),
-        "generated files are stale: {stale:?}\nregenerate with: BERTH_REGENERATE=1 cargo test --test generated \
+        "generated files are stale: {stale:?}\nregenerate with: BERTH_REGENERATE=1 cargo test --test it generated:: \
          (and delete files listed as no longer generated)"
     );
 }

@@ -4,10 +4,10 @@
 //! cases the fake NPM's real nginx data plane, traffic sent with
 //! `Host: <domain>` the way a client sees a swap.
 //!
-//!   cargo test --test stores -- --test-threads=1
-//!   cargo test --release --test stores ci_style_loop -- --nocapture   (the BENCHMARKS.md figures)
+//!   cargo test --test it -- stores:: --test-threads=1
+//!   cargo test --release --test it stores::ci_style_loop -- --nocapture   (the BENCHMARKS.md figures)
 
-mod common;
+use crate::common;
 
 use std::process::{Child, Stdio};
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! Store schema upgrades and refusals.
 
-mod common;
+use crate::common;
 
 use berth::store::{SCHEMA_VERSION, Store, migrate_to};
 use common::TestContext;

@@ -9,9 +9,9 @@
 //! BERTH_TEST_REGISTRY, or `scripts/test-registry.sh start`), one at a time
 //! (`LOCK`), cleaning up with the [`Case`] guard.
 //!
-//! Run: `cargo test --test events -- --test-threads=1`.
+//! Run: `cargo test --test it -- events:: --test-threads=1`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};

@@ -1,15 +1,15 @@
 //! The routers beyond NPM (issue 14), end to end: the real `berth` binary,
 //! the real Docker daemon, and a REAL nginx or Caddy the test starts on
-//! loopback (`tests/common/proxies.rs`). The same scenarios run against
+//! loopback (`tests/it/common/proxies.rs`). The same scenarios run against
 //! every router: first deploy, three blue-green swaps under load with 0
 //! failed requests, a refused route that keeps blue, a crash between route
 //! write and persist repaired by `berth reconcile` under load. Then each
 //! router's own pitfalls.
 //!
-//!   cargo test --test routers -- --test-threads=1
-//!   cargo test --release --test routers -- --ignored router_zero_drop_benchmark --nocapture
+//!   cargo test --test it -- routers:: --test-threads=1
+//!   cargo test --release --test it -- --ignored routers::router_zero_drop_benchmark --nocapture
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -1154,7 +1154,7 @@ fn bench_proxy(router: &str) -> Option<Box<dyn Proxy>> {
 /// the fake NPM, whose data plane is a real nginx; npm-real the real NPM
 /// 2.15.1 of ../shared/npm-real).
 #[test]
-#[ignore = "benchmark: cargo test --release --test routers -- --ignored router_zero_drop_benchmark --nocapture"]
+#[ignore = "benchmark: cargo test --release --test it -- --ignored routers::router_zero_drop_benchmark --nocapture"]
 fn router_zero_drop_benchmark() {
     let rounds: usize = std::env::var("BENCH_ROUNDS")
         .ok()

@@ -13,10 +13,10 @@
 //!
 //! Needs a daemon on /var/run/docker.sock (`scripts/ensure-docker.sh`), the
 //! test images (`scripts/test-images.sh`) and nginx (for the fake NPM). Run
-//! with `cargo test --test crash -- --test-threads=1` (the docker tests take
+//! with `cargo test --test it -- crash:: --test-threads=1` (the docker tests take
 //! the shared `LOCK` anyway).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
@@ -983,7 +983,7 @@ fn no_space_left_on_create_fails_with_the_daemons_words_and_blue_untouched() {
 // ---- 5. the store: hostile JSON read back -------------------------------------------------
 //
 // A store written by a newer schema is refused untouched: covered by
-// tests/store.rs (`a_store_from_a_newer_berth_is_refused_untouched`).
+// tests/it/store.rs (`a_store_from_a_newer_berth_is_refused_untouched`).
 
 /// Every key the validator knows, at any level, so generated configs reach
 /// past the unknown-key check.

@@ -11,7 +11,7 @@
 //! registers its compose projects and volumes with its [`Case`], which
 //! removes it all at the end, pass or fail.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;

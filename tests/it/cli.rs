@@ -1,6 +1,6 @@
 //! The workload and validate commands, driven through the real binary.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::fake_npm::{FakeNpm, Nginx, find_nginx, free_port, start_nginx, stop_nginx_child};
+use super::fake_npm::{FakeNpm, Nginx, find_nginx, free_port, main_conf_prologue, start_nginx, stop_nginx_child};
 use super::load::one_request;
 use super::wait_until;
 
@@ -140,24 +140,9 @@ pub struct NginxProxy {
 
 fn nginx_conf(prefix: &Path, port: u16, as_root: bool) -> String {
     let p = prefix.display();
-    let user = if as_root { "user root root;\n" } else { "" };
     format!(
-        "# the operator's nginx (a berth router test)\n\
-         daemon off;\n\
-         master_process on;\n\
-         worker_processes 2;\n\
-         {user}\
-         pid {p}/logs/nginx.pid;\n\
-         error_log {p}/logs/error.log notice;\n\
-         worker_shutdown_timeout 10s;\n\
-         events {{ worker_connections 1024; }}\n\
-         http {{\n\
-         \x20   default_type text/plain;\n\
+        "{}\
          \x20   access_log off;\n\
-         \x20   client_body_temp_path {p}/temp/client_body;\n\
-         \x20   proxy_temp_path {p}/temp/proxy;\n\
-         \x20   server_names_hash_bucket_size 128;\n\
-         \x20   keepalive_timeout 75s;\n\
          \x20   server {{\n\
          \x20       listen 127.0.0.1:{port} default_server;\n\
          \x20       server_name _;\n\
@@ -165,7 +150,8 @@ fn nginx_conf(prefix: &Path, port: u16, as_root: bool) -> String {
          \x20   }}\n\
          \x20   include {p}/operator/*.conf;\n\
          \x20   include {p}/berth/*.conf;\n\
-         }}\n"
+         }}\n",
+        main_conf_prologue(prefix, as_root, "the operator's nginx (a berth router test)")
     )
 }
 

@@ -5,14 +5,14 @@
 //! `berth` binary.
 //!
 //! Needs a daemon on /var/run/docker.sock (`scripts/ensure-docker.sh`) and
-//! the local test images (`scripts/test-images.sh`). Like tests/deploy.rs,
+//! the local test images (`scripts/test-images.sh`). Like tests/it/deploy.rs,
 //! every test uses unique workload names, labels what it creates with
 //! `berth-test-case=<id>` and cleans up through [`Case`]'s guard, pass or
 //! fail; the tests run one at a time (`LOCK`).
 //!
-//! Run: `cargo test --test operator -- --test-threads=1`.
+//! Run: `cargo test --test it -- operator:: --test-threads=1`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -13,9 +13,9 @@
 //! Every test uses unique workload names and labels everything it creates
 //! with `berth-test-case=<id>`; a guard removes it all at the end, pass or
 //! fail. The tests share one daemon and run one at a time (`LOCK`). The
-//! shared helpers live in `tests/common/docker.rs`.
+//! shared helpers live in `tests/it/common/docker.rs`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Stdio;
@@ -478,7 +478,7 @@ fn reconcile_removes_a_planted_orphan_and_nothing_else() {
     };
     let orphan_name = format!("{name}-orphan");
     // This store's orphan: another store's container is never reconcile's
-    // to remove (tests/stores.rs).
+    // to remove (tests/it/stores.rs).
     let orphan = plant(
         &orphan_name,
         &[

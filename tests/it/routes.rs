@@ -1,6 +1,6 @@
 //! Routes through Nginx Proxy Manager (DESIGN §3 steps 2 and 6, §5; issue 5),
 //! end to end: the real `berth` binary, the real Docker daemon, the fake NPM
-//! of `tests/common/fake_npm.rs` and its REAL nginx data plane. Traffic is
+//! of `tests/it/common/fake_npm.rs` and its REAL nginx data plane. Traffic is
 //! sent to nginx with `Host: <domain>`, so a route swap is observed the way
 //! a client sees it.
 //!
@@ -9,10 +9,10 @@
 //! container IP here (`BERTH_NPM_FORWARD_BY=ip`): the host's nginx cannot
 //! resolve container names.
 //!
-//!   cargo test --test routes -- --test-threads=1
-//!   cargo test --release --test routes -- --ignored zero_drop_benchmark --nocapture   (bench/zero-drop.sh)
+//!   cargo test --test it -- routes:: --test-threads=1
+//!   cargo test --release --test it -- --ignored routes::zero_drop_benchmark --nocapture   (bench/zero-drop.sh)
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::thread;

@@ -1,7 +1,7 @@
 //! `build_image` against the real Docker daemon. No daemon is a failure
 //! (one line naming `scripts/test`), never a skip.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
