@@ -21,7 +21,7 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
     if args.dry_run {
         return dry_run(ctx, &names);
     }
-    let env = ctx.deploy_env().await?;
+    let env = ctx.session()?;
     env.cancel.listen();
     let opts = DeployOptions {
         wait: args.wait,
@@ -113,7 +113,7 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
 
 /// A signal that came after the state persist let the deploy complete; the
 /// process still exits 130/143, as an interrupted command does.
-pub fn completed_after_signal(ctx: &Ctx, env: &crate::deploy::DeployEnv) -> Result<()> {
+pub fn completed_after_signal(ctx: &Ctx, env: &crate::deploy::Session) -> Result<()> {
     match env.cancel.error() {
         Some(e) => {
             ctx.printer.warn(&format!(

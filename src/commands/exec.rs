@@ -15,7 +15,7 @@ pub async fn exec(ctx: &Ctx, args: &ExecArgs) -> Result<()> {
     let workload = store.workload(&args.name)?;
     let config = workload.validate().map_err(BerthError::invalid_config)?.config;
     let target = Target::of(&store, &workload, &config, args.service.as_deref())?;
-    let docker = Docker::connect().await?;
+    let docker = Docker::connect_to(&config.common.daemon()).await?;
     // A TTY only for a person typing: with pipes, a TTY would turn `\n`
     // into `\r\n` and merge stderr into stdout.
     let tty = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();

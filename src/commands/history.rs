@@ -142,7 +142,7 @@ pub async fn rollback(ctx: &Ctx, args: &RollbackArgs) -> Result<()> {
         );
     };
     drop(store);
-    let env = ctx.deploy_env().await?;
+    let env = ctx.session()?;
     env.cancel.listen();
     ctx.printer.status(&format!(
         "{}: rolling back to deploy {} ({reference})",

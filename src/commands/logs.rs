@@ -19,7 +19,7 @@ pub async fn exec(ctx: &Ctx, args: &LogsArgs) -> Result<()> {
     let workload = store.workload(&args.name)?;
     let config = workload.validate().map_err(BerthError::invalid_config)?.config;
     let target = Target::of(&store, &workload, &config, args.service.as_deref())?;
-    let docker = Docker::connect().await?;
+    let docker = Docker::connect_to(&config.common.daemon()).await?;
     let request = LogsRequest {
         follow: args.follow,
         since,

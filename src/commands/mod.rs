@@ -20,9 +20,9 @@ use std::sync::Arc;
 use anyhow::Result;
 
 use crate::cli::{Cli, Command, GlobalArgs, ProxyCommand, WebhookCommand, WorkloadCommand};
-use crate::deploy::DeployEnv;
+use crate::deploy::Session;
 use crate::deploy::cancel::Cancel;
-use crate::docker::Docker;
+use crate::docker::Daemons;
 use crate::output::Printer;
 use crate::proxy::caddy::{CaddyRouter, CaddySettings};
 use crate::proxy::nginx::{NginxRouter, NginxSettings};
@@ -60,15 +60,16 @@ impl Ctx {
         Store::open(&self.db_path()?)
     }
 
-    /// Connects to Docker and picks the router: what every command that
-    /// touches containers needs.
-    pub async fn deploy_env(&self) -> Result<DeployEnv> {
+    /// Picks the router and prepares the daemons (each connected when a
+    /// workload on it first needs it): what every command that touches
+    /// containers needs.
+    pub fn session(&self) -> Result<Session> {
         let db_path = self.db_path()?;
         // Open once so a broken or newer store fails before Docker is touched.
         let store = Store::open(&db_path)?;
         let router = router(&store, &db_path)?;
-        Ok(DeployEnv {
-            docker: Docker::connect().await?,
+        Ok(Session {
+            daemons: Daemons::new(),
             router,
             printer: self.printer,
             db_path,

@@ -15,11 +15,23 @@ pub async fn exec(ctx: &Ctx, args: &ReconcileArgs) -> Result<()> {
         Some(name) => vec![store.workload(name)?],
         None => store.workloads()?,
     };
-    let env = ctx.deploy_env().await?;
+    let session = ctx.session()?;
     let mut reports: Vec<ReconcileReport> = Vec::new();
+    let mut unreachable = Vec::new();
     for w in workloads {
         let validated = w.validate().map_err(BerthError::invalid_config)?;
         let _lock = store.lock_deploy(w.id, &w.name, false)?;
+        // Each workload on its own daemon; one that cannot be reached
+        // leaves the others' repairs to run.
+        let env = match session.on(&validated.config.common.daemon()).await {
+            Ok(env) => env,
+            Err(e) if args.name.is_none() => {
+                ctx.printer.warn(&format!("{}: not reconciled: {e:#}", w.name));
+                unreachable.push(w.name.clone());
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         // Another store's deploy in progress has a green this one must not
         // judge: reconcile under the daemon-wide lock too.
         let daemon_lock = DaemonLock::acquire(&env.docker, &w.name, &store.store_id()?, false, &env.cancel).await?;
@@ -44,7 +56,18 @@ pub async fn exec(ctx: &Ctx, args: &ReconcileArgs) -> Result<()> {
         reports.push(report);
     }
     if ctx.printer.is_json() {
-        ctx.printer.json(&serde_json::json!({ "workloads": reports }));
+        ctx.printer
+            .json(&serde_json::json!({ "workloads": reports, "unreachable": unreachable }));
+    }
+    if !unreachable.is_empty() {
+        if ctx.printer.is_json() {
+            return Err(BerthError::Exit(crate::error::exit::FAILED).into());
+        }
+        anyhow::bail!(
+            "{} workload(s) not reconciled, their daemon unreachable: {}",
+            unreachable.len(),
+            unreachable.join(", ")
+        );
     }
     Ok(())
 }

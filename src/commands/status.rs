@@ -12,6 +12,11 @@ use crate::docker::labels;
 struct StatusRow {
     workload: String,
     kind: String,
+    /// The daemon the workload runs on (`unix:///var/run/docker.sock`,
+    /// `ssh://deploy@web-1`, `... (context NAME)`); never credentials.
+    docker_host: String,
+    /// Whether that daemon answered (false: the row is the store's view).
+    reachable: bool,
     deployed: bool,
     container: Option<String>,
     container_id: Option<String>,
@@ -61,14 +66,10 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
         Some(name) => vec![store.workload(name)?],
         None => store.workloads()?,
     };
-    // Without a daemon, still show what the store says is deployed.
-    let docker = match crate::docker::Docker::connect().await {
-        Ok(d) => Some(d),
-        Err(e) => {
-            ctx.printer.warn(&format!("{e:#}; showing the store's view only"));
-            None
-        }
-    };
+    // Each workload on its own daemon, each daemon connected once; without
+    // one, still show what the store says is deployed there.
+    let daemons = crate::docker::Daemons::new();
+    let mut warned: Vec<crate::docker::DaemonRef> = Vec::new();
     let store_id = store.store_id()?;
     let router = match super::router(&store, &ctx.db_path()?) {
         Ok(r) => Some(r),
@@ -80,9 +81,29 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
     let mut rows = Vec::new();
     for w in workloads {
         let state = store.runtime_state(w.id)?;
+        let daemon = w
+            .validate()
+            .map(|v| v.config.common.daemon())
+            .unwrap_or(crate::docker::DaemonRef::Default);
+        let docker = match daemons.get(&daemon).await {
+            Ok(d) => Some(d),
+            Err(e) => {
+                if !warned.contains(&daemon) {
+                    ctx.printer
+                        .warn(&format!("{e:#}; showing the store's view of its workloads"));
+                    warned.push(daemon.clone());
+                }
+                None
+            }
+        };
         let mut row = StatusRow {
             workload: w.name.clone(),
             kind: w.kind.to_string(),
+            docker_host: match &docker {
+                Some(d) => d.host(),
+                None => daemon.shown(),
+            },
+            reachable: docker.is_some(),
             deployed: state.is_some(),
             container: None,
             container_id: None,
@@ -137,6 +158,7 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
         &[
             "column-workload",
             "column-kind",
+            "column-host",
             "column-container",
             "column-state",
             "column-health",
@@ -150,6 +172,7 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
             vec![
                 r.workload,
                 r.kind,
+                short_host(&r.docker_host, r.reachable),
                 r.container.unwrap_or_else(dash),
                 r.state.unwrap_or_else(|| crate::t!("status-not-deployed")),
                 r.health.unwrap_or_else(dash),
@@ -170,6 +193,21 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
         }),
     );
     Ok(())
+}
+
+/// The HOST column: `local` for the local socket, else the address;
+/// `(unreachable)` after one that did not answer.
+fn short_host(host: &str, reachable: bool) -> String {
+    let name = if host == crate::docker::endpoint::DEFAULT_HOST {
+        "local".to_owned()
+    } else {
+        host.to_owned()
+    };
+    if reachable {
+        name
+    } else {
+        format!("{name} ({})", crate::t!("status-host-unreachable"))
+    }
 }
 
 /// Fills the route fields of a routed workload: where its route forwards,

@@ -140,7 +140,13 @@ async fn health_interval_warning(ctx: &Ctx, name: &str, config: &config::SourceC
         Some(hc) if hc.mode == config::HealthMode::Docker => hc.deadline_ms.max(hc.start_period_ms),
         Some(_) => return, // berth's HTTP probe decides, not the image's check
     };
-    let Ok(docker) = crate::docker::Docker::connect().await else {
+    // The workload's own daemon, when it is this machine's: validate
+    // never waits on a remote host.
+    let daemon = config.common.daemon();
+    if !crate::docker::Endpoint::resolve(&daemon).is_ok_and(|ep| ep.is_local()) {
+        return;
+    }
+    let Ok(docker) = crate::docker::Docker::connect_to(&daemon).await else {
         return;
     };
     let Ok(Some(check)) = docker.image_health_check(&image.image).await else {

@@ -206,12 +206,16 @@ pub async fn rm(ctx: &Ctx, args: &WorkloadRmArgs) -> Result<()> {
     if args.purge {
         // Under the deploy lock, so a deploy in progress is not pulled from under.
         let _lock = store.lock_deploy(workload.id, &workload.name, false)?;
-        let env = ctx.deploy_env().await?;
+        let daemon = workload
+            .validate()
+            .map(|v| v.config.common.daemon())
+            .unwrap_or(crate::docker::DaemonRef::Default);
+        let env = ctx.session()?.on(&daemon).await?;
         if let Ok(validated) = workload.validate()
             && let crate::config::KindConfig::Compose(c) = &validated.config.source
         {
             // The stack is compose's: take it down the way it came up.
-            if let Err(e) = crate::deploy::compose::down(&workload.name, c).await {
+            if let Err(e) = crate::deploy::compose::down(&workload.name, c, env.docker.endpoint()).await {
                 if let Some(f) = e.downcast_ref::<crate::error::RedactedFailure>() {
                     ctx.printer.diagnostic(&format!("{}\n", f.detail.trim_end()));
                 }

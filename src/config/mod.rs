@@ -199,6 +199,11 @@ pub struct CommonConfig {
     pub cpus: Option<f64>,
     pub restart: String,
     pub keep_artifacts: u32,
+    /// The daemon this workload runs on, as a host URL (`ssh://...`,
+    /// `tcp://...`, `unix://...`); None: see [`CommonConfig::daemon`].
+    pub docker_host: Option<String>,
+    /// The daemon this workload runs on, as a docker CLI context name.
+    pub docker_context: Option<String>,
 }
 
 impl Default for CommonConfig {
@@ -222,6 +227,8 @@ impl Default for CommonConfig {
             cpus: None,
             restart: "unless-stopped".to_owned(),
             keep_artifacts: 3,
+            docker_host: None,
+            docker_context: None,
         }
     }
 }
@@ -237,6 +244,16 @@ pub const DEFAULT_DRAIN_BOUND_MS: u64 = 30_000;
 pub const DEFAULT_DRAIN_FIXED_MS: u64 = 2_000;
 
 impl CommonConfig {
+    /// The daemon the workload runs on: `docker_host`, else
+    /// `docker_context`, else the one the docker CLI would use.
+    pub fn daemon(&self) -> crate::docker::DaemonRef {
+        match (&self.docker_host, &self.docker_context) {
+            (Some(h), _) => crate::docker::DaemonRef::Host(h.clone()),
+            (None, Some(c)) => crate::docker::DaemonRef::Context(c.clone()),
+            (None, None) => crate::docker::DaemonRef::Default,
+        }
+    }
+
     /// The longest a drain waits for the old container to go idle after
     /// the route moved off it, milliseconds: `drain_ms`, else
     /// [`DEFAULT_DRAIN_BOUND_MS`]. 0: no drain.

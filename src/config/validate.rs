@@ -47,6 +47,8 @@ const COMMON_KEYS: &[&str] = &[
     "cpus",
     "restart",
     "keep_artifacts",
+    "docker_host",
+    "docker_context",
 ];
 
 const HEALTHCHECK_KEYS: &[&str] = &[
@@ -100,6 +102,7 @@ pub fn validate(workload: &str, kind: Kind, raw: &Value) -> Result<Validated, Ve
     check_route(&mut report, kind, config);
     check_env(&mut report, config);
     check_container(&mut report, config);
+    check_daemon(&mut report, config);
     check_timings(&mut report, config);
     match kind {
         Kind::Image => check_image(&mut report, config),
@@ -822,6 +825,41 @@ fn check_container(report: &mut Report<'_>, config: &Map<String, Value>) {
     }
     if let Some(v) = config.get("restart") {
         check_restart(report, v);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Daemon: docker_host | docker_context (DESIGN §8)
+
+fn check_daemon(report: &mut Report<'_>, config: &Map<String, Value>) {
+    let host = config.get("docker_host");
+    let context = config.get("docker_context");
+    if host.is_some() && context.is_some() {
+        report.error_hint(
+            "docker_context",
+            "`docker_host` and `docker_context` both name the daemon",
+            Some("keep one: a host URL (`ssh://deploy@web-1`) or a docker context name".to_owned()),
+        );
+    }
+    if let Some(v) = host
+        && let Some(url) = report.non_empty_string("docker_host", v)
+        && let Err(e) = crate::docker::endpoint::parse_host(url)
+    {
+        report.error_hint(
+            "docker_host",
+            format!("{e:#}"),
+            Some("e.g. \"ssh://deploy@web-1\", \"tcp://10.0.0.5:2376\" or \"unix:///var/run/docker.sock\"".to_owned()),
+        );
+    }
+    if let Some(v) = context
+        && let Some(name) = report.non_empty_string("docker_context", v)
+        && !is_docker_name(name)
+    {
+        report.error_hint(
+            "docker_context",
+            format!("`{}` is not a docker context name", shown(name)),
+            Some("use the name `docker context ls` shows (letters, digits, `_`, `.`, `-`)".to_owned()),
+        );
     }
 }
 

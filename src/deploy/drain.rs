@@ -30,7 +30,6 @@
 //! stream, holds the drain until `drain_ms`: the bound always applies, and
 //! the result says how many connections were still open.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -125,7 +124,13 @@ impl Connections {
     /// Err says why not (a remote daemon, no pid, another pid namespace,
     /// no permission, nothing listening on the port).
     pub fn of(docker: &Docker, container: &ContainerInfo, port: u16) -> Result<Connections, String> {
-        Connections::on_host(docker.is_local(), container, port)
+        if !docker.is_local() {
+            return Err(format!(
+                "the Docker daemon ({}) is another host's: its containers' connections cannot be read from here",
+                docker.host()
+            ));
+        }
+        Connections::on_host(true, container, port)
     }
 
     /// [`Connections::of`], for a daemon on this host when `local`.
@@ -237,11 +242,14 @@ pub async fn until_idle(conns: Option<&Connections>, bound: Duration, fixed: Dur
     }
 }
 
-/// Says `msg` (why connections cannot be seen) the first time only, so a
-/// fleet deploy to a remote daemon warns once, not once per workload.
-pub fn say_once(msg: &str, say: impl FnOnce(&str)) {
-    static SAID: AtomicBool = AtomicBool::new(false);
-    if !SAID.swap(true, Ordering::SeqCst) {
+/// Says `msg` (why connections cannot be seen) the first time only per
+/// daemon (`daemon`), so a fleet deploy to a remote host warns once, not
+/// once per workload, and each remote host is named once.
+pub fn say_once(daemon: &str, msg: &str, say: impl FnOnce(&str)) {
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let Ok(mut said) = SAID.lock() else { return };
+    if !said.iter().any(|d| d == daemon) {
+        said.push(daemon.to_owned());
         say(msg);
     }
 }

@@ -53,6 +53,9 @@ const POLL: Duration = Duration::from_millis(50);
 const NOT_LISTENING_POLL: Duration = Duration::from_millis(80);
 /// How long one TCP connect attempt may take.
 const TCP_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long a connection through an SSH tunnel must stay open to count as
+/// accepted (the tunnel closes at once when the far end refuses).
+const TUNNEL_SETTLE: Duration = Duration::from_millis(500);
 /// How often the watch after the gate inspects the container.
 const WATCH_POLL: Duration = Duration::from_millis(100);
 /// The longest pause between two HTTP probes of the watch.
@@ -133,6 +136,7 @@ pub async fn watch(docker: &Docker, target: &ContainerInfo, config: &SourceConfi
     let mut probe = match (http, config.port()) {
         (Some(hc), Some(port)) => Some((
             Probe::new(
+                docker,
                 &config.common.network,
                 port,
                 config.common.domains.first().map(String::as_str),
@@ -165,7 +169,7 @@ pub async fn watch(docker: &Docker, target: &ContainerInfo, config: &SourceConfi
                         .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
                 {
                     next_probe = Instant::now() + WATCH_PROBE_EVERY;
-                    if accepts(SocketAddr::new(ip, port)).await {
+                    if accepts(docker, SocketAddr::new(ip, port)).await {
                         failed_in_a_row = 0;
                     } else {
                         failed_in_a_row += 1;
@@ -263,7 +267,12 @@ impl Watch {
 /// wrong; whether the app does not listen yet) otherwise.
 pub struct Probe {
     client: reqwest::Client,
-    url: Option<String>,
+    /// The daemon: a remote one's containers are reached through it
+    /// ([`Docker::reach`]).
+    docker: Docker,
+    /// The URL people see (the container's address) and the one dialled
+    /// (the same, or a local tunnel to it).
+    url: Option<(String, String)>,
     host: Option<String>,
     port: u16,
     path: String,
@@ -271,9 +280,10 @@ pub struct Probe {
 }
 
 impl Probe {
-    pub fn new(network: &str, port: u16, host: Option<&str>, hc: &Healthcheck) -> Result<Probe> {
+    pub fn new(docker: &Docker, network: &str, port: u16, host: Option<&str>, hc: &Healthcheck) -> Result<Probe> {
         Ok(Probe {
             client: crate::http::client(Duration::from_millis(hc.timeout_ms))?,
+            docker: docker.clone(),
             url: None,
             host: host.map(str::to_owned),
             port,
@@ -284,12 +294,23 @@ impl Probe {
 
     /// Probes `info`'s address once.
     pub async fn once(&mut self, info: &ContainerInfo) -> std::result::Result<String, (String, bool)> {
-        if self.url.is_none() {
-            self.url = info
+        if self.url.is_none()
+            && let Some(addr) = info
                 .ip_on(&self.network)
-                .map(|ip| format!("http://{ip}:{}{}", self.port, self.path));
+                .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
+                .map(|ip| SocketAddr::new(ip, self.port))
+        {
+            let dial = self
+                .docker
+                .reach(addr)
+                .await
+                .map_err(|e| (format!("cannot reach {addr} on {}: {e:#}", self.docker.host()), true))?;
+            self.url = Some((
+                format!("http://{addr}{}", self.path),
+                format!("http://{dial}{}", self.path),
+            ));
         }
-        let Some(url) = &self.url else {
+        let Some((url, dial)) = &self.url else {
             return Err((
                 format!("the container has no address on network `{}`", self.network),
                 true,
@@ -297,18 +318,31 @@ impl Probe {
         };
         let mut req = self
             .client
-            .get(url)
+            .get(dial)
             .header(reqwest::header::USER_AGENT, probe_user_agent());
         if let Some(host) = &self.host {
             // Apps that check the Host header answer the probe as they
             // answer the route.
             req = req.header(reqwest::header::HOST, host.as_str());
+        } else if dial != url {
+            // Through a tunnel: the app sees the Host it would see direct.
+            let authority = url.trim_start_matches("http://").split('/').next().unwrap_or_default();
+            req = req.header(reqwest::header::HOST, authority);
         }
         match req.send().await {
             Ok(resp) if resp.status().is_success() || resp.status().is_redirection() => {
                 Ok(format!("{url} answered {}", resp.status().as_u16()))
             }
             Ok(resp) => Err((format!("{url} answered {}", resp.status().as_u16()), false)),
+            Err(e) if e.is_connect() && !self.docker.is_local() && self.docker.reaches_containers_directly() => Err((
+                format!(
+                    "{url}: {} (the daemon {} is remote over tcp: its containers are probed at their address from \
+                     this machine, which must route there; else use an ssh:// daemon or `healthcheck.mode: \"docker\"`)",
+                    crate::http::describe(&e),
+                    self.docker.host()
+                ),
+                true,
+            )),
             Err(e) => Err((format!("{url}: {}", crate::http::describe(&e)), e.is_connect())),
         }
     }
@@ -327,7 +361,7 @@ async fn http_probe(
 ) -> Result<String> {
     let started = Instant::now();
     let deadline = Duration::from_millis(hc.deadline_ms.max(hc.start_period_ms));
-    let mut probe = Probe::new(network, port, host, hc)?;
+    let mut probe = Probe::new(docker, network, port, host, hc)?;
     let max_interval = Duration::from_millis(hc.interval_ms);
     let mut wait = FIRST_RETRY.min(max_interval);
     let mut streak = 0u32;
@@ -455,7 +489,7 @@ async fn tcp_listening(
         };
         let addr = SocketAddr::new(ip, port);
         // Every round: a port that closes again is not ready either.
-        let listening = accepts(addr).await;
+        let listening = accepts(docker, addr).await;
         if listening && started.elapsed() >= window {
             return Ok(format!(
                 "{addr} accepts connections and the container ran for {} ms (liveness_window_ms)",
@@ -482,12 +516,26 @@ async fn tcp_listening(
     }
 }
 
-/// Whether `addr` accepts a TCP connection within [`TCP_CONNECT_TIMEOUT`].
-async fn accepts(addr: SocketAddr) -> bool {
-    matches!(
-        tokio::time::timeout(TCP_CONNECT_TIMEOUT, tokio::net::TcpStream::connect(addr)).await,
-        Ok(Ok(_))
-    )
+/// Whether `addr` (on the daemon's host) accepts a TCP connection within
+/// [`TCP_CONNECT_TIMEOUT`]. Through an SSH tunnel the local connect always
+/// succeeds: a far end that refused closes the tunnel at once, so the
+/// connection must also stay open for [`TUNNEL_SETTLE`].
+async fn accepts(docker: &Docker, addr: SocketAddr) -> bool {
+    let Ok(dial) = docker.reach(addr).await else {
+        return false;
+    };
+    let Ok(Ok(mut conn)) = tokio::time::timeout(TCP_CONNECT_TIMEOUT, tokio::net::TcpStream::connect(dial)).await else {
+        return false;
+    };
+    if !docker.tunnels() {
+        return true;
+    }
+    let mut byte = [0u8; 1];
+    match tokio::time::timeout(TUNNEL_SETTLE, tokio::io::AsyncReadExt::read(&mut conn, &mut byte)).await {
+        // Still open (silent, as a server waiting for a request is), or it spoke first.
+        Err(_) | Ok(Ok(1..)) => true,
+        Ok(_) => false,
+    }
 }
 
 async fn liveness_window(docker: &Docker, watch: &Watch, id: &str, window: Duration) -> Result<String> {

@@ -23,7 +23,7 @@ use anyhow::{Result, anyhow};
 use serde::Serialize;
 
 use crate::config::{KindConfig, ResolvedSecrets, SourceConfig, Strategy, effective_strategy, resolve_secrets};
-use crate::docker::{ContainerInfo, Docker};
+use crate::docker::{ContainerInfo, DaemonRef, Daemons, Docker};
 use crate::error::BerthError;
 use crate::events::{DeployEventContext, Severity, emit_deploy_event};
 use crate::output::Printer;
@@ -36,15 +36,43 @@ use drain::{DrainEnd, Drained};
 use faults::fault_point;
 pub use plan::{DeployPlan, plan};
 
-/// What a deploy needs from the outside world.
-pub struct DeployEnv {
-    pub docker: Docker,
+/// What the deploys of one command share: the daemons (connected on first
+/// use, once each), the router, how to print, the store, the signals.
+#[derive(Clone)]
+pub struct Session {
+    pub daemons: Daemons,
     pub router: Arc<dyn Router>,
     pub printer: Printer,
     pub db_path: PathBuf,
     pub cancel: Arc<Cancel>,
     /// One spinner line per deploy, on a terminal only.
     pub progress: Option<indicatif::MultiProgress>,
+}
+
+impl Session {
+    /// What a deploy on `daemon` needs. Errors: the daemon cannot be
+    /// reached (the error names it; other daemons are unaffected).
+    pub async fn on(&self, daemon: &DaemonRef) -> Result<DeployEnv> {
+        Ok(DeployEnv {
+            docker: self.daemons.get(daemon).await?,
+            session: self.clone(),
+        })
+    }
+}
+
+/// What a deploy of one workload needs from the outside world: its
+/// daemon, and (through `Deref`) the [`Session`]'s shared parts.
+pub struct DeployEnv {
+    pub docker: Docker,
+    session: Session,
+}
+
+impl std::ops::Deref for DeployEnv {
+    type Target = Session;
+
+    fn deref(&self) -> &Session {
+        &self.session
+    }
 }
 
 /// A deploy's spinner line: the step it is at, cleared when it ends (the
@@ -143,6 +171,9 @@ pub struct DeployResult {
     /// The route in that router (`proxy host #3`, the server block's file,
     /// `@id berth-web`); null without domains.
     pub route: Option<String>,
+    /// The daemon the workload runs on (`unix:///var/run/docker.sock`,
+    /// `ssh://deploy@web-1`, `... (context NAME)`).
+    pub docker_host: String,
 }
 
 /// One deploy in progress: what the flows read and the phases they record.
@@ -302,6 +333,7 @@ impl Deployment<'_> {
             }
             Err(why) => {
                 drain::say_once(
+                    &self.env.docker.host(),
                     &format!(
                         "cannot see the connections of `{}`: {why}; draining for the fixed drain_ms ({} ms) instead of \
                          until it is idle",
@@ -502,10 +534,13 @@ pub fn route_target(
     Ok(RouteTarget { host, port })
 }
 
-/// Deploys one workload.
-pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<DeployResult> {
+/// Deploys one workload on its daemon (`docker_host`/`docker_context`,
+/// else the docker CLI's). Errors: invalid config (exit 3), locked (5),
+/// the daemon unreachable (recorded as a failed deploy naming the host),
+/// and every failure of the deploy itself.
+pub async fn deploy(session: &Session, name: &str, opts: DeployOptions) -> Result<DeployResult> {
     let started = Instant::now();
-    let store = Store::open(&env.db_path)?;
+    let store = Store::open(&session.db_path)?;
     let workload = store.workload(name)?;
     let validated = workload.validate().map_err(BerthError::invalid_config)?;
     let config = validated.config;
@@ -514,7 +549,7 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
     let secrets = resolve_secrets(name, &config).map_err(BerthError::invalid_config)?;
     let effective = effective_strategy(&config);
     if effective.forced {
-        env.printer.warn(&format!("{name}: {}", effective.reason));
+        session.printer.warn(&format!("{name}: {}", effective.reason));
     }
 
     if opts.artifact.is_some() && workload.kind == crate::config::Kind::Compose {
@@ -530,13 +565,23 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
             // of this process (a fleet runs them on one task).
             Err(e) if opts.wait && matches!(e.downcast_ref::<BerthError>(), Some(BerthError::Locked(_))) => {
                 tokio::select! {
-                    e = env.cancel.cancelled() => return Err(e.into()),
+                    e = session.cancel.cancelled() => return Err(e.into()),
                     () = tokio::time::sleep(std::time::Duration::from_millis(200)) => {}
                 }
             }
             Err(e) => return Err(e),
         }
     };
+    let daemon = config.common.daemon();
+    let env = match session.on(&daemon).await {
+        Ok(env) => env,
+        Err(e) => {
+            let e = e.context(format!("workload `{name}` was not deployed"));
+            record_unreachable(&store, &workload, &effective, &daemon, &e, started)?;
+            return Err(e);
+        }
+    };
+    let env = &env;
     // The SQLite lock orders this store's processes; the daemon lock orders
     // every store deploying to this daemon. Released on every path below.
     let store_id = store.store_id()?;
@@ -550,6 +595,47 @@ pub async fn deploy(env: &DeployEnv, name: &str, opts: DeployOptions) -> Result<
     .await;
     daemon_lock.release().await;
     outcome
+}
+
+/// Records a deploy that could not start because its daemon could not be
+/// reached: a failed deploy row and a `deploy.failed` event naming the host.
+fn record_unreachable(
+    store: &Store,
+    workload: &Workload,
+    effective: &crate::config::EffectiveStrategy,
+    daemon: &DaemonRef,
+    err: &anyhow::Error,
+    started: Instant,
+) -> Result<()> {
+    let deploy_id = store.start_deploy(workload.id, effective.strategy.as_str())?;
+    let reason = format!("{err:#}");
+    store.finish_deploy(deploy_id, "failed", Some(&crate::events::cap_status(&reason)))?;
+    let events = event_context(workload, deploy_id, effective, daemon.shown(), started);
+    emit_deploy_event(store, &events, "deploy.failed", Severity::Error, &reason, None)?;
+    Ok(())
+}
+
+/// What every event of deploy `deploy_id` carries, before it knows its
+/// image and container.
+fn event_context(
+    workload: &Workload,
+    deploy_id: i64,
+    effective: &crate::config::EffectiveStrategy,
+    docker_host: String,
+    started: Instant,
+) -> DeployEventContext {
+    DeployEventContext {
+        workload_id: workload.id,
+        workload: workload.name.clone(),
+        deploy_id,
+        kind: workload.kind,
+        strategy: effective.strategy.as_str().to_owned(),
+        strategy_forced: effective.forced,
+        image: None,
+        container: None,
+        docker_host,
+        started,
+    }
 }
 
 /// Deploys one workload whose locks (store and daemon) the caller holds.
@@ -566,17 +652,7 @@ async fn deploy_locked(
     started: Instant,
 ) -> Result<DeployResult> {
     let deploy_id = store.start_deploy(workload.id, effective.strategy.as_str())?;
-    let mut events = DeployEventContext {
-        workload_id: workload.id,
-        workload: workload.name.clone(),
-        deploy_id,
-        kind: workload.kind,
-        strategy: effective.strategy.as_str().to_owned(),
-        strategy_forced: effective.forced,
-        image: None,
-        container: None,
-        started,
-    };
+    let mut events = event_context(workload, deploy_id, effective, env.docker.host(), started);
     emit_deploy_event(
         store,
         &events,
@@ -632,6 +708,7 @@ async fn deploy_locked(
                 adopted,
                 router,
                 route,
+                docker_host: env.docker.host(),
             })
         }
         Err(err) => {

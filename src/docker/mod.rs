@@ -1,9 +1,13 @@
-//! The Docker operations berth needs, on bollard. Connects to `DOCKER_HOST`
-//! (default the local unix socket), negotiates the API version (Debian's
-//! engine speaks 1.41) and turns daemon errors into one-line causes.
+//! The Docker operations berth needs, on bollard. Connects to the daemon
+//! the docker CLI would use, or the one a workload names ([`endpoint`]:
+//! unix, tcp with TLS, ssh), negotiates the API version (Debian's engine
+//! speaks 1.41) and turns daemon errors into one-line causes.
 
 mod build;
+mod daemons;
+pub mod endpoint;
 pub mod labels;
+pub mod ssh;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -20,14 +24,19 @@ use bollard::query_parameters::{
 use futures_util::StreamExt;
 
 pub use build::{BuildRequest, build_image};
+pub use daemons::Daemons;
+pub use endpoint::{DaemonRef, Endpoint};
+
+/// How long connecting to a daemon (and its first answer) may take.
+const CONNECT_DEADLINE: Duration = Duration::from_secs(30);
 
 /// A connected, version-negotiated Docker client.
 #[derive(Clone)]
 pub struct Docker {
     api: bollard::Docker,
-    /// Whether the daemon is reached over a local unix socket, so its
-    /// containers' pids are this host's (see [`Docker::is_local`]).
-    local: bool,
+    endpoint: Endpoint,
+    /// The SSH connection of an `ssh://` daemon (its probe tunnels ride on it).
+    ssh: Option<std::sync::Arc<ssh::SshTransport>>,
 }
 
 /// What berth needs to know about a container.
@@ -139,27 +148,113 @@ pub struct ContainerSpec {
 }
 
 impl Docker {
-    /// Connects to `DOCKER_HOST` (or the local socket) and pings it, so a
-    /// missing daemon is one clear line instead of a failure mid-deploy.
+    /// Connects to the daemon the docker CLI would use (`DOCKER_HOST`,
+    /// `DOCKER_CONTEXT`, the CLI's current context, the local socket) and
+    /// pings it, so a missing daemon is one clear line instead of a
+    /// failure mid-deploy.
     pub async fn connect() -> Result<Docker> {
-        let host = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".to_owned());
-        let api = bollard::Docker::connect_with_defaults()
-            .map_err(|e| anyhow!("cannot use DOCKER_HOST `{host}`: {e}"))?
-            .with_timeout(Duration::from_secs(600));
-        let api = api
-            .negotiate_version()
-            .await
-            .map_err(|e| unreachable_daemon(&host, &e))?;
-        api.ping().await.map_err(|e| unreachable_daemon(&host, &e))?;
-        let local = host.starts_with("unix://") || host.starts_with('/');
-        Ok(Docker { api, local })
+        Docker::connect_to(&DaemonRef::Default).await
+    }
+
+    /// Connects to `daemon` and pings it. Errors name the daemon (never
+    /// credentials): unknown context, malformed address, unreachable host,
+    /// refused host key, no `docker` on a remote PATH, a silent daemon
+    /// (after [`CONNECT_DEADLINE`]).
+    pub async fn connect_to(daemon: &DaemonRef) -> Result<Docker> {
+        let endpoint = Endpoint::resolve(daemon)?;
+        let shown = endpoint.display();
+        match tokio::time::timeout(CONNECT_DEADLINE, Docker::connect_endpoint(endpoint)).await {
+            Ok(r) => r,
+            Err(_) => Err(anyhow!(
+                "cannot reach the Docker daemon at {shown}: no answer within {} s",
+                CONNECT_DEADLINE.as_secs()
+            )),
+        }
+    }
+
+    async fn connect_endpoint(endpoint: Endpoint) -> Result<Docker> {
+        let shown = endpoint.display();
+        let timeout = 600;
+        let version = bollard::API_DEFAULT_VERSION;
+        let mut transport = None;
+        let api = match endpoint.scheme()? {
+            endpoint::Scheme::Unix(path) => bollard::Docker::connect_with_unix(&path, timeout, version),
+            endpoint::Scheme::Tcp(addr) => match &endpoint.tls {
+                Some(tls) => {
+                    for f in [&tls.ca, &tls.cert, &tls.key] {
+                        if !f.is_file() {
+                            return Err(anyhow!(
+                                "the Docker daemon at {shown} needs TLS, but {} is missing (DOCKER_CERT_PATH, or the \
+                                 context's TLS material)",
+                                f.display()
+                            ));
+                        }
+                    }
+                    bollard::Docker::connect_with_ssl(&addr, &tls.key, &tls.cert, &tls.ca, timeout, version)
+                }
+                None => bollard::Docker::connect_with_http(&addr, timeout, version),
+            },
+            endpoint::Scheme::Ssh(target) => {
+                let t = ssh::SshTransport::connect(&target, &shown).await?;
+                let api = t.docker_client(timeout)?;
+                transport = Some(t);
+                Ok(api)
+            }
+        }
+        .map_err(|e| anyhow!("cannot use the Docker daemon address {shown}: {e}"))?;
+        let why = |e: &bollard::errors::Error| match transport.as_ref().and_then(|t| t.last_failure()) {
+            Some(cause) => anyhow!("cannot reach the Docker daemon at {shown}: {cause}"),
+            None => unreachable_daemon(&shown, endpoint.is_local(), e),
+        };
+        let api = api.negotiate_version().await.map_err(|e| why(&e))?;
+        api.ping().await.map_err(|e| why(&e))?;
+        Ok(Docker {
+            api,
+            endpoint,
+            ssh: transport,
+        })
+    }
+
+    /// The daemon, as people see it (`ssh://deploy@web-1`, `unix:///...`;
+    /// `... (context NAME)` when a context named it). Never credentials.
+    pub fn host(&self) -> String {
+        self.endpoint.display()
+    }
+
+    /// The resolved endpoint (for a `docker` CLI subprocess: [`Endpoint::cli_env`]).
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
     }
 
     /// Whether the daemon runs on this host (a unix socket): only then can
     /// berth look at a container's process, e.g. its connections in
-    /// `/proc/<pid>/net/tcp`. A tcp or ssh `DOCKER_HOST` is another host's.
+    /// `/proc/<pid>/net/tcp`. A tcp or ssh daemon is another host's.
     pub fn is_local(&self) -> bool {
-        self.local
+        self.endpoint.is_local()
+    }
+
+    /// Where berth connects to reach `addr` (an address on the daemon's
+    /// host, such as a container's): itself for a local daemon; a local
+    /// tunnel through the SSH connection for an ssh daemon; itself for a
+    /// tcp daemon, where the address must be routable from this machine
+    /// ([`Docker::reaches_containers_directly`] says which).
+    pub async fn reach(&self, addr: std::net::SocketAddr) -> Result<std::net::SocketAddr> {
+        match &self.ssh {
+            Some(t) => t.tunnel(addr).await,
+            None => Ok(addr),
+        }
+    }
+
+    /// Whether a container's address is dialled from this machine as is
+    /// (local and tcp daemons) rather than through a tunnel (ssh).
+    pub fn reaches_containers_directly(&self) -> bool {
+        self.ssh.is_none()
+    }
+
+    /// Whether a connection made through [`Docker::reach`] is a tunnel:
+    /// it is accepted locally even when nothing listens at the far end.
+    pub fn tunnels(&self) -> bool {
+        self.ssh.is_some()
     }
 
     pub fn api(&self) -> &bollard::Docker {
@@ -554,10 +649,12 @@ pub fn docker_error(e: bollard::errors::Error, doing: &str) -> anyhow::Error {
     }
 }
 
-fn unreachable_daemon(host: &str, e: &bollard::errors::Error) -> anyhow::Error {
+fn unreachable_daemon(host: &str, local: bool, e: &bollard::errors::Error) -> anyhow::Error {
     let text = e.to_string();
     let lower = text.to_lowercase();
-    if lower.contains("permission denied") {
+    if !local {
+        anyhow!("cannot reach the Docker daemon at {host}: {text}")
+    } else if lower.contains("permission denied") {
         anyhow!(
             "permission denied on the Docker socket ({host}): run berth as root or add your user to the `docker` group"
         )

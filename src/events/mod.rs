@@ -92,6 +92,9 @@ pub struct DeployEventContext {
     pub strategy_forced: bool,
     pub image: Option<String>,
     pub container: Option<String>,
+    /// The daemon the deploy runs on, as [`crate::docker::Docker::host`]
+    /// shows it (never credentials).
+    pub docker_host: String,
     pub started: Instant,
 }
 
@@ -105,6 +108,7 @@ impl DeployEventContext {
         meta.insert("strategy_forced".into(), json!(self.strategy_forced));
         meta.insert("image".into(), json!(self.image));
         meta.insert("container".into(), json!(self.container));
+        meta.insert("docker_host".into(), json!(self.docker_host));
         meta.insert(
             "duration_ms".into(),
             json!(u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)),

@@ -617,6 +617,7 @@ fn a_thousand_emoji_reason_is_capped_at_256_chars_of_valid_utf8() {
         strategy_forced: false,
         image: Some("berth-test/app:v1".into()),
         container: None,
+        docker_host: "unix:///var/run/docker.sock".into(),
         started: Instant::now(),
     };
     let id2 = berth::events::emit_deploy_event(&store, &ctx, "deploy.failed", Severity::Error, &reason, None)

@@ -544,6 +544,24 @@ pub fn is_green_name(workload: &str, name: &str) -> bool {
         .is_some_and(|s| s.len() == 6 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
+/// Runs `scripts/<script> start` (idempotent set-up of a test service)
+/// and returns what it printed; ends the test process with a one-line
+/// note naming `what` when it fails.
+pub fn setup_script(script: &str, what: &str) -> String {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts").join(script);
+    let out = Command::new(&script)
+        .arg("start")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("could not run {}: {e}", script.display()));
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let last = stderr.lines().rfind(|l| !l.trim().is_empty()).unwrap_or_default();
+        super::missing_test_env(&format!("{what} did not start ({last})"));
+    }
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// The local registry's address: BERTH_TEST_REGISTRY, or the one
 /// `scripts/test-registry.sh start` starts (idempotent) and prints last.
 pub fn registry() -> String {
@@ -554,21 +572,10 @@ pub fn registry() -> String {
         {
             return addr.trim().to_owned();
         }
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test-registry.sh");
-        let out = Command::new(&script)
-            .arg("start")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap_or_else(|e| panic!("could not run {}: {e}", script.display()));
-        if !out.status.success() {
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            let last = stderr.lines().rfind(|l| !l.trim().is_empty()).unwrap_or_default();
-            super::missing_test_env(&format!("the local test registry did not start ({last})"));
-        }
-        String::from_utf8_lossy(&out.stdout)
+        setup_script("test-registry.sh", "the local test registry")
             .lines()
             .rfind(|l| !l.trim().is_empty())
-            .unwrap_or_else(|| panic!("{} start printed no address", script.display()))
+            .unwrap_or_else(|| panic!("scripts/test-registry.sh start printed no address"))
             .trim()
             .to_owned()
     })
