@@ -19,6 +19,7 @@ mod generated;
 mod operate;
 mod operator;
 mod readiness;
+mod remote;
 mod routers;
 mod routes;
 mod static_compose;

@@ -8,7 +8,7 @@
 //! tell either from another host: it treats them as remote (no /proc
 //! drain, probes through the SSH connection).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
