@@ -5,7 +5,7 @@
 #   bench/drain.sh                     the real NPM, plain nginx and Caddy, one after the other
 #   bench/drain.sh nginx               one router: npm-real | npm (the fake NPM) | nginx | caddy
 #
-# Runs the ignored test `router_drain_benchmark` of tests/it/routers.rs in a
+# Runs the benchmark `drain` of bench/proxies.rs (bench/drain.rs) in a
 # release build, through each router as a real proxy on loopback (the real
 # Nginx Proxy Manager 2.15.1 of ../shared/npm-real, built here into
 # <target dir>/npm-real when missing; nginx 1.22; Caddy 2.6), with the real
@@ -41,4 +41,4 @@ case ",$BENCH_ROUTERS," in
         ../shared/npm-real/build.sh "$target/npm-real" >&2
         ;;
 esac
-exec cargo test --release --test it -- --ignored routers::router_drain_benchmark --nocapture --test-threads=1
+exec cargo bench --bench proxies -- drain

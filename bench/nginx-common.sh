@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared start of the benchmarks that run an ignored test through the fake
+# Shared start of the benchmarks (bench/proxies.rs) that run through the fake
 # NPM's nginx (bench/zero-drop.sh, bench/ci-loop.sh, bench/drain.sh);
 # sourced, not run. Moves to the repository root, puts cargo on PATH and
 # prints the machine, nginx and Docker versions, the date, load and commit, so a recorded

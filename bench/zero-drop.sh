@@ -4,7 +4,7 @@
 #
 #   bench/zero-drop.sh
 #
-# Runs the ignored test `zero_drop_benchmark` of tests/it/routes.rs in a release
+# Runs the benchmark `zero-drop` of bench/proxies.rs (bench/zero_drop.rs) in a release
 # build: the real Docker daemon, the fake Nginx Proxy Manager of
 # tests/it/common/fake_npm.rs with its REAL nginx data plane, and keep-alive
 # HTTP/1.1 clients sending `GET /` through nginx (`Host: <domain>`) while
@@ -22,4 +22,4 @@
 set -euo pipefail
 # shellcheck source=bench/nginx-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/nginx-common.sh"
-exec cargo test --release --test it -- --ignored routes::zero_drop_benchmark --nocapture --test-threads=1
+exec cargo bench --bench proxies -- zero-drop

@@ -11,6 +11,8 @@ pub mod docker;
 
 pub mod receiver;
 
+pub mod routed;
+
 pub mod sockproxy;
 
 use std::io::Write;
