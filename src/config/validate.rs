@@ -1346,7 +1346,7 @@ pub(super) fn json_type(value: &Value) -> &'static str {
 }
 
 /// [`json_type`] as a translatable message, for messages that show it.
-fn json_type_msg(value: &Value) -> Msg {
+pub(super) fn json_type_msg(value: &Value) -> Msg {
     Msg::new(match value {
         Value::Null => "json-null",
         Value::Bool(_) => "json-boolean",

@@ -167,3 +167,380 @@ help-exec = Run a command in the live container; its exit code becomes berth's
 help-webhook = POST matching events to a URL
 help-completions = Print a shell completion script
 help-man = Print the berth(1) man page
+
+## Commands: deploy, history, rollback, proxy, reconcile
+
+deploy-interrupted = deploy interrupted (SIGINT)
+deploy-terminated = deploy terminated (SIGTERM)
+deploy-completed-after-signal = { $signal } after the new container was recorded: the deploy completed
+dry-run-plan = { $workload }: { $strategy } deploy ({ $reason })
+dry-run-plan-forced = { $workload }: { $strategy } deploy ({ $reason }, forced)
+usage-invalid-duration = invalid duration `{ $text }`: use a number with s, m, h or d, like 30s, 15m, 2h, 7d
+history-not-deployed-yet = `{ $workload }` has not been deployed yet
+rollback-no-such-deploy = `{ $workload }` has no deploy { $id } (see `berth history { $workload }`)
+rollback-deploy-did-not-succeed = deploy { $id } of `{ $workload }` did not succeed ({ $status }); roll back to a successful one
+rollback-nothing-earlier = `{ $workload }` has no earlier successful deploy with another artifact to roll back to
+rollback-no-artifact = deploy { $id } of `{ $workload }` recorded no artifact to roll back to
+rollback-rolling-back = { $workload }: rolling back to deploy { $id } ({ $image })
+proxy-nothing-to-set = nothing to set: pass --router and/or its settings (--url, --email, --forward-by for npm; --nginx-* for nginx; --caddy-* for caddy)
+proxy-nginx-dir-not-absolute = --nginx-dir `{ $dir }` must be an absolute path
+proxy-caddy-admin-not-http = --caddy-admin `{ $url }` must be an http:// URL, e.g. http://127.0.0.1:2019
+proxy-url-invalid = --url `{ $url }` is not a URL ({ $reason }); e.g. http://npm:81
+proxy-url-not-http = --url `{ $url }` must be http:// or https://
+proxy-url-credentials = --url must not carry credentials: use --email and BERTH_NPM_PASSWORD
+proxy-saved-npm = saved (the password is never stored: export BERTH_NPM_PASSWORD, or BERTH_NPM_TOKEN)
+proxy-saved = saved
+proxy-set-from = set ({ $var })
+proxy-not-set = not set
+proxy-source-env = environment
+proxy-source-store = store
+proxy-source-default = default
+proxy-source-unset = unset
+reconcile-nothing = { $workload }: nothing to repair
+reconcile-marked-abandoned = { $workload }: marked deploy { $id } abandoned
+reconcile-started-again = { $workload }: started { $container } again
+reconcile-removed-leftover = { $workload }: removed leftover container { $container }
+
+## Validate and webhooks
+
+validate-invalid-configs = { $configs ->
+    [one] 1 invalid config
+   *[other] { $configs } invalid configs
+} ({ $count ->
+    [one] 1 error
+   *[other] { $count } errors
+})
+validate-file-one-name = with --file, give at most one NAME (the workload name used in messages)
+validate-nothing = no workloads to validate
+validate-ok = ok
+validate-valid = ({ $kind }, strategy { $strategy }: { $reason })
+validate-health-interval-too-long = workload `{ $workload }`: image `{ $image }` runs its Docker health check every { $interval } ms, longer than the gate's { $deadline } ms deadline, so the gate can fail before Docker probes once: set `healthcheck: {"{"}"mode": "docker", "deadline_ms": N{"}"}` above the interval, or shorten the image's HEALTHCHECK --interval
+webhook-not-a-url = `{ $url }` is not a URL: { $reason }
+webhook-not-http = webhook URLs must be http:// or https://, not { $scheme }://
+webhook-secret-env-not-a-name = --secret-env takes the NAME of an environment variable (like WEBHOOK_SECRET), not `{ $var }`
+webhook-failed-never-delivered = `{ $action }` events are never delivered (a failing hook would feed itself)
+webhook-unknown-action = unknown action `{ $action }` for --on: one of { $allowed }
+webhook-added = added webhook { $id } -> { $url }
+webhook-unsigned = no
+webhook-signed-with = yes (${ $var })
+webhook-removed = removed webhook { $id }
+
+## Workloads: add, set, edit, show, rm
+
+workload-invalid-name = invalid workload name `{ $workload }`: { $reason }
+workload-nothing-to-change = nothing to change: pass --config FILE and/or --strategy ""|recreate|blue-green (or edit interactively with `berth workload edit { $workload }`)
+workload-edit-tempfile-create = could not create a temporary file to edit
+workload-edit-tempfile-write = could not write the temporary file to edit
+workload-edit-read = could not read the edited file
+workload-unchanged = workload `{ $workload }` unchanged
+workload-edit-header = berth: this config is invalid and was not saved. Fix it, or
+    empty the file to cancel. Lines starting with // are ignored.
+workload-edit-cancelled = edit of `{ $workload }` cancelled; config unchanged
+workload-edit-reopening = the edited config is invalid; reopening the editor
+workload-edit-not-saved = edit of `{ $workload }` not saved; the stored config is unchanged
+workload-rm-deployed = workload `{ $workload }` is deployed; `berth workload rm { $workload } --purge` also removes its containers and runtime state (berth never deletes an NPM proxy host: remove that by hand if you want it gone)
+workload-not-removed = workload `{ $workload }` was not removed
+workload-compose-down = took compose project { $project } down
+workload-kept-foreign-container = { $workload }: kept `{ $container }`: another berth store created it
+workload-show-name = name
+workload-show-kind = kind
+workload-show-strategy = strategy
+workload-show-updated = updated
+workload-show-config = config
+cwd-unreadable = could not read the current directory
+workload-config-stdin-unreadable = could not read the config from stdin
+workload-config-file-unreadable = could not read config file { $file }: { $reason }
+config-not-json = not valid JSON (line { $line }, column { $column }): { $reason }
+workload-no-editor = no editor: set VISUAL or EDITOR, or use `berth workload set NAME --config FILE`
+workload-editor-empty = empty editor command
+workload-editor-not-started = could not start the editor `{ $editor }`
+workload-editor-failed = the editor `{ $editor }` exited with { $status }; the stored config is unchanged
+
+## Logs and exec, continued
+
+live-compose-needs-service = workload `{ $workload }` is a compose stack without a routed `service`: pass --service SERVICE
+live-service-not-compose = --service is for compose workloads; `{ $workload }` is a { $kind } workload
+live-no-container = workload `{ $workload }` has no container on this Docker daemon (deploy it with `berth deploy { $workload }`)
+exec-could-not-run = could not run the command in `{ $container }` (workload `{ $workload }`): { $reason }
+exec-detached = the daemon started the command detached
+exec-exit-code-unreadable = could not read the command's exit code
+exec-still-running = the command's output ended but the daemon still reports it running
+logs-unreadable = could not read the logs of container { $container }
+logs-stdout-unwritable = could not write to stdout
+
+## Store
+
+store-deploy-unrecorded = could not record the deploy in the store
+store-deploy-end-unrecorded = could not record the end of the deploy in the store
+store-deploy-unreadable = could not read the deploy from the store
+store-deploys-unreadable = could not read deploys
+lock-named-busy = lock `{ $name }` held by pid { $pid }
+store-unopenable = could not open the store { $path }
+store-id-unreadable = could not read the store id of { $path }
+store-too-new = the store { $path } was written by a newer berth (schema version { $version }; this berth knows up to { $known }); upgrade berth, or point --db at another store. The store was not changed.
+store-upgrade-failed = could not upgrade the store { $path }
+store-migration-failed = migration { $version } failed
+store-no-home = neither XDG_DATA_HOME nor HOME is set: pass --db PATH or set BERTH_DB
+store-dir-uncreatable = could not create the store directory { $path }
+store-not-a-store = { $path } is not a berth store (or is damaged)
+store-no-wal = could not switch the store { $path } to WAL mode (got { $mode })
+store-setting-unreadable = could not read setting `{ $key }`
+store-setting-unsaved = could not save setting `{ $key }`
+store-state-unreadable = could not read the runtime state from the store
+store-state-unwritten = could not write the runtime state to the store
+store-webhook-unsaved = could not save the webhook
+store-webhooks-unreadable = could not read webhooks
+webhook-not-found = no webhook with id { $id } (see `berth webhook list`)
+config-stored-unreadable = the stored config cannot be read ({ $reason }); replace it with `berth workload set { $workload } --config FILE`
+workload-exists = workload `{ $workload }` already exists: change it with `berth workload set { $workload } --config FILE` or `berth workload edit { $workload }`
+store-workload-unreadable = could not read workload `{ $workload }` from the store
+store-workloads-unreadable = could not read workloads from the store
+
+## Deploy: adoption, daemon lock, compose
+
+adopt-refused = workload `{ $workload }` already runs on this Docker daemon as container `{ $container }`, created by { $owner }; --no-adopt refuses to take it over: deploy from that store, or deploy without --no-adopt to replace it (blue-green: no downtime)
+adopt-adopting = { $workload }: adopting `{ $container }` (created by { $owner }) as the live container: this store had no record of it
+daemon-lock-failed = workload `{ $workload }`: could not take its deploy lock `{ $lock }` on the Docker daemon
+daemon-lock-took-over = took over the deploy lock of a berth that died holding it (store { $store }, host { $host }, pid { $pid }, since { $since })
+daemon-lock-foreign-container = workload `{ $workload }` cannot be locked on this Docker daemon: a container named `{ $lock }` exists that is not a berth lock; remove it (`docker rm { $lock }`) if nothing uses it
+daemon-lock-busy = workload `{ $workload }` is being deployed by another berth (store { $store }, host { $host }, pid { $pid }, since { $since }); wait for it, or pass --wait to queue behind it
+daemon-lock-busy-this-store = workload `{ $workload }` is being deployed by another berth (this store { $store }, host { $host }, pid { $pid }, since { $since }); wait for it, or pass --wait to queue behind it
+daemon-lock-busy-elsewhere = workload `{ $workload }` is being deployed by another berth (store { $store }, host { $host }, pid { $pid }, since { $since }); wait for it, or pass --wait to queue behind it. berth cannot see processes on another machine, so it never takes that lock over: if that berth is gone (its machine or CI job died), remove the lock with `docker rm { $lock }`
+daemon-lock-busy-this-store-elsewhere = workload `{ $workload }` is being deployed by another berth (this store { $store }, host { $host }, pid { $pid }, since { $since }); wait for it, or pass --wait to queue behind it. berth cannot see processes on another machine, so it never takes that lock over: if that berth is gone (its machine or CI job died), remove the lock with `docker rm { $lock }`
+compose-empty-command = empty compose command
+compose-could-not-run = could not run compose
+compose-failed = docker compose { $verb } failed (exit { $code })
+compose-not-installed = neither `docker compose` nor `docker-compose` is installed (Debian: apt-get install docker-compose)
+compose-not-compose = not a compose workload
+compose-service-not-ready = service `{ $service }` of stack `{ $project }` is not ready
+compose-replaced-unrecorded = compose replaced the old container, and recording the new one failed ({ $reason })
+compose-replaced-unrouted = compose replaced the old container; the state now names `{ $container }`, but the route could not be pointed at it ({ $reason }): run `berth reconcile { $workload }` once the proxy answers
+compose-replaced-not-ready = compose had already replaced the old container: the state and the route now name `{ $container }`, which is not ready; fix the stack and deploy again
+compose-no-service-container = stack `{ $project }` has no container for service `{ $service }`
+compose-service-container-gone = the container of service `{ $service }` disappeared
+
+## Owners (after "created by")
+
+owner-store = store { $store }
+owner-older-berth = an older berth (no store id)
+
+## Readiness gate
+
+gate-no-port = healthcheck set but no `port` to probe
+gate-deadline-configured = healthcheck.deadline_ms
+gate-deadline-default = the default deadline
+gate-docker-mode-without-health-check = `healthcheck.mode` is "docker" but the container has no Docker health check (none in the image, the compose file or the run options): add one, or probe over HTTP with `healthcheck.path`
+gate-unhealthy = the container's Docker health check reports unhealthy
+gate-port-stopped-accepting = port { $port } stopped accepting connections ({ $tries } tries in a row)
+gate-probes-failed = { $count ->
+    [one] 1 probe
+   *[other] { $count } probes
+} in a row failed: { $why }
+gate-container-disappeared = the container disappeared
+gate-container-disappeared-during = the container disappeared during the readiness gate
+gate-oom-killed = the container was killed for running out of memory (OOM, exit code { $code }): raise `memory` or fix the leak
+gate-restarted = the container restarted { $restarts ->
+    [one] once
+   *[other] { $restarts } times
+}: it crashes after starting
+gate-restarted-with-code = the container restarted { $restarts ->
+    [one] once
+   *[other] { $restarts } times
+} (last exit code { $code }): it crashes after starting
+gate-restarted-sigkill = the container restarted { $restarts ->
+    [one] once
+   *[other] { $restarts } times
+} (last exit code 137: killed by SIGKILL, as the kernel's OOM killer does): it crashes after starting
+gate-restarting = the container is restarting (last exit code { $code })
+gate-exited = the container exited with code { $code }
+gate-exited-with-error = the container exited with code { $code }: { $error }
+gate-no-address = the container has no address on network `{ $network }`
+gate-answered = { $url } answered { $status }
+gate-probe-error = { $url }: { $error }
+gate-http-deadline = not ready after { $ms } ms (healthcheck.deadline_ms): last probe: { $last }
+gate-progress-http = gate: { $last }, { $elapsed } s of { $total } s
+gate-health-interval-too-long = the container's Docker health check runs every { $interval } ms, longer than the gate's { $deadline } ms deadline ({ $from }): it can fail before Docker probes even once; set `healthcheck: {"{"}"mode": "docker", "deadline_ms": ...{"}"}` above the interval, or shorten the interval (HEALTHCHECK --interval, or --start-interval)
+gate-healthy = Docker's health check reports healthy
+gate-health-deadline = the container's Docker health check did not report healthy within { $ms } ms ({ $from }; still `{ $status }`)
+gate-progress-health = gate: health: { $status }, { $elapsed } s of { $total } s
+gate-no-address-port-unchecked = the container has no address on network `{ $network }`: port { $port } cannot be checked, only that it keeps running
+gate-tcp-ready = { $addr } accepts connections and the container ran for { $ms } ms (liveness_window_ms)
+gate-tcp-deadline = nothing listens on port { $port } ({ $addr }) after { $ms } ms: with no `healthcheck`, berth waits for the port to accept TCP connections; check `port`, or set `healthcheck`
+gate-progress-listening = gate: port { $port } listening, { $elapsed } s of { $total } s
+gate-progress-not-listening = gate: port { $port } not listening yet, { $elapsed } s of { $total } s
+gate-liveness-ready = running for { $ms } ms (liveness_window_ms)
+
+## Blue-green
+
+bg-green-gate-failed = green `{ $container }` failed its readiness gate; { $removed }; { $kept }
+bg-green-not-gated = green `{ $container }` could not be gated; { $removed }; { $kept }
+deploy-removed-it = removed it
+deploy-could-not-remove-it = could not remove it (the next deploy or `berth reconcile` does)
+bg-blue-keeps-serving = blue keeps serving
+bg-nothing-routed-to-it = nothing was routed to it
+bg-green-disappeared = green `{ $container }` disappeared after its gate
+bg-green-removed = green removed
+bg-green-not-removed = green could not be removed (the next deploy or `berth reconcile` does)
+bg-route-still-on-blue = the route and the state still name blue, which keeps serving
+bg-nothing-routed = nothing was routed
+bg-switch-never-took-effect = the route switch never took effect, so the route was not changed; { $removed }; { $kept }
+bg-first-route-failed = routing to `{ $container }` failed; there is no earlier container to route back to, so `{ $container }` is left running (not recorded) in case the route reached it: fix the proxy and deploy again
+bg-switch-failed-restored = route switch to green failed; route restored to blue, green removed
+bg-switch-failed-not-restored = route switch to green failed AND the route could not be confirmed back on blue ({ $reason }); green `{ $container }` is left running so the route never points at a removed container: fix the proxy, then run `berth reconcile { $workload }`
+bg-rolling-back = green { $container } failed during the drain ({ $reason }); rolling back to blue
+bg-rollback-state-failed = green `{ $container }` failed during the drain, and blue could not be written back into the state ({ $reason }); both run: run `berth reconcile { $workload }` or deploy again
+bg-rollback-route-failed = green `{ $container }` failed during the drain; the state names blue `{ $blue }` again, but the route could not be confirmed back on it ({ $reason }): fix the proxy, then run `berth reconcile { $workload }`
+bg-rolled-back = green `{ $container }` failed during the drain after the route switch: { $reason }; rolled back: blue `{ $blue }` serves again and the state names it; { $removed }
+
+## Recreate
+
+recreate-first-route-failed = route switch to `{ $container }` failed; there is no earlier container to route back to, so it is left running (not recorded): fix the proxy and deploy again
+recreate-route-failed = route switch failed
+recreate-watching = watching { $container } for { $ms } ms before removing { $old }
+recreate-gate-failed = `{ $container }` failed its readiness gate
+recreate-not-gated = `{ $container }` could not be gated
+recreate-disappeared = `{ $container }` disappeared after its gate
+recreate-rolling-back = { $container } failed after the switch ({ $reason }); bringing { $old } back
+recreate-rollback-state-failed = `{ $container }` failed after the switch, and `{ $old }` could not be written back into the state ({ $reason }); run `berth reconcile { $workload }` or deploy again
+recreate-failed-in-watch = `{ $container }` failed within its watch window after the switch: { $reason }; rolled back
+deploy-rolled-back = { $detail }
+recreate-could-not-stop-new = { $workload }: could not stop the new container `{ $container }`: { $reason }
+recreate-could-not-move-new = { $workload }: could not move the new container off the name `{ $container }`: { $reason }
+recreate-could-not-rename-old = { $workload }: could not rename the old container back to `{ $container }`: { $reason }
+recreate-old-started-route-unconfirmed = the old container `{ $container }` was started again, BUT the route could not be confirmed back on it ({ $reason }): it may still point at the new container, which is kept (stopped); fix the proxy, then run `berth reconcile { $workload }`
+recreate-old-started = the old container `{ $container }` was started again
+recreate-old-not-started = the old container `{ $container }` could not be started again ({ $reason }); run `berth reconcile { $workload }`
+
+## Deploy: drain, reap, rollback
+
+gate-container-disappeared-after = the container disappeared after its gate
+deploy-gate-passed-watching = gate passed ({ $why }); watching it for { $ms } ms: nothing to fall back to
+drain-no-port = the workload has no `port`
+deploy-draining-until-idle = draining { $container } until it is idle for { $quiet } ms (at most { $ms } ms)
+drain-connections-unseen = cannot see the connections of `{ $container }`: { $why }; draining for the fixed drain_ms ({ $ms } ms) instead of until it is idle
+drain-open-connections-left = { $workload }: `{ $container }` still had { $open ->
+    [one] 1 open connection
+   *[other] { $open } open connections
+} when the drain reached drain_ms ({ $ms } ms): stopping it cuts them (long requests, WebSocket or SSE streams; clients reconnect to the new container)
+deploy-reap-failed = { $workload }: the new container is live, but removing the old one `{ $container }` failed ({ $reason }); the next deploy or `berth reconcile { $workload }` removes it
+deploy-remove-new-failed = { $workload }: could not remove { $container } ({ $reason }); the next deploy or `berth reconcile` removes it
+deploy-last-log-lines = last log lines of the new container
+route-no-port = workload `{ $workload }` has domains but no `port`
+route-no-ip = container `{ $container }` has no IP on network `{ $network }`
+rollback-compose = workload `{ $workload }`: compose stacks cannot be rolled back by berth (compose manages their images); deploy an earlier compose file instead
+deploy-prune-failed = { $workload }: could not prune { $image }: { $reason }
+rollback-image-gone = workload `{ $workload }`: the image { $image } ({ $id }) is no longer on this host (pruned or removed); pick another deploy from `berth history { $workload }`
+rollback-to-image = { $workload }: rolling back to { $image } ({ $id })
+
+## Drain
+
+drain-remote-daemon = the Docker daemon is remote (DOCKER_HOST)
+drain-no-pid = it has no process (Docker reports pid 0)
+drain-cgroup-unreadable = cannot read /proc/{ $pid }/cgroup ({ $reason })
+drain-other-pid-namespace = pid { $pid } is not the container's process here (the daemon sees another pid namespace)
+drain-connections-unreadable = cannot read its connections ({ $reason })
+drain-nothing-listens = nothing listens on port { $port } in its network namespace
+
+## Reconcile
+
+reconcile-moved-off = the containers the route moved off
+reconcile-foreign-container = { $workload }: container `{ $container }` ({ $state }) was created by { $owner }: left alone (reconcile only removes this store's containers; a deploy from this store adopts it while it runs)
+reconcile-rename-failed = { $workload }: could not give the live container its name `{ $container }` back: { $reason }
+
+## Dry-run plan (steps are English in JSON)
+
+plan-verbatim = { $text }
+plan-ip-of = the IP of { $container } on network `{ $network }`
+plan-resolve-secrets = resolve the secret references (checked now: all resolve): { $references }
+plan-reconcile = reconcile `{ $workload }` under its deploy lock (this store's and the Docker daemon's)
+plan-adopt = if the daemon runs `{ $workload }` from another store and this one has no record of it, adopt that container as the current one (unless --no-adopt)
+plan-preflight-npm = route pre-flight: log in to NPM, find the proxy host for { $domains }
+plan-preflight-npm-host = route pre-flight: log in to NPM, find the proxy host for { $domains } (#{ $id })
+plan-preflight-nginx = route pre-flight: `nginx -T` passes and includes berth-{ $workload }.conf; no other server block serves { $domains }; nginx runs
+plan-preflight-caddy = route pre-flight: Caddy's admin API answers; no other route matches { $domains }; at most one route has @id berth-{ $workload }
+plan-pull = pull { $image }
+plan-pull-missing = pull { $image } unless present
+plan-build = build { $context }/{ $dockerfile } as berth/{ $workload }:<deploy id>
+plan-package = package { $root } into { $image } at { $path }
+plan-storage = use { $image } with volume `{ $volume }` at /data
+plan-gate-http = gate: GET { $path } until { $count ->
+    [one] 1 answer
+   *[other] { $count } answers
+} 2xx/3xx (deadline { $ms } ms)
+plan-gate-docker-or-liveness = gate: the image's Docker HEALTHCHECK, else running for { $ms } ms
+plan-how-npm-put = PUT in place
+plan-how-npm-put-or-post = PUT in place, or POST a new proxy host
+plan-how-nginx = write berth-{ $workload }.conf atomically, nginx -T, reload, confirm new workers
+plan-how-caddy = PATCH the @id route in place, or insert it once; read it back
+plan-route = point the route for { $domains } at { $host }:{ $port } ({ $how })
+plan-persist = persist `{ $container }` as the live container
+plan-record-service = record the service container in the runtime state
+plan-nothing = (nothing)
+plan-start-green = create and start green `{ $container }` beside { $beside }
+plan-drain = drain `{ $container }` until it is idle for { $quiet } ms (at most { $bound } ms; a fixed { $fixed } ms where its connections cannot be seen), stop it ({ $grace } s grace), remove it
+plan-stop-park = stop `{ $container }` ({ $grace } s grace) and park it
+plan-start = create and start `{ $container }`
+plan-remove = remove `{ $container }`
+
+## Strategy
+
+strategy-allowed = "" (the kind's default), "recreate" or "blue-green"
+strategy-unknown = unknown deploy strategy `{ $value }`: expected "recreate" or "blue-green"
+strategy-forced-storage = forced: storage-backed static site (volume `{ $volume }` must not be mounted by two containers)
+strategy-default-storage = default for storage-backed static sites (volume `{ $volume }` must not be mounted by two containers)
+strategy-forced-compose = forced: compose stacks are stack-managed and cannot run side by side
+strategy-default-for = default for { $kind } workloads
+strategy-set-in-config = set in deploy_strategy
+strategy-not-a-string = must be a string, got { $got }: use { $allowed }
+strategy-compose-blue-green = compose workloads cannot deploy blue-green: berth runs `docker compose up` for the whole stack and never runs two stacks side by side
+strategy-use-recreate-or-default = use "recreate" or "" (the default)
+strategy-not-a-strategy = `{ $value }` is not a deploy strategy: use { $allowed }
+strategy-use-empty-for-default = use "" (or leave `deploy_strategy` out) for the default
+strategy-compose-uses-recreate = compose workloads deploy with "recreate"
+
+## Docker
+
+docker-inspect-network = could not inspect network `{ $name }`
+docker-create-network = could not create network `{ $name }`
+docker-inspect-image = could not inspect image `{ $image }`
+docker-pull = could not pull `{ $image }`
+docker-create-container = could not create container `{ $container }`
+docker-import-empty = could not import the empty image `{ $image }`
+docker-start = could not start container { $container }
+docker-stop = could not stop container { $container }
+docker-rename = could not rename container { $container } to `{ $name }`
+docker-remove = could not remove container { $container }
+docker-remove-image = could not remove image `{ $image }`
+docker-inspect-container = could not inspect container { $container }
+docker-bad-host = cannot use DOCKER_HOST `{ $host }`
+docker-pulled-not-listed = pulled `{ $image }` but the daemon does not list it
+docker-bad-port-mapping = port mapping `{ $mapping }` is not HOST:CONTAINER
+docker-said = { $doing }: Docker said ({ $status }): { $message }
+docker-failed = { $doing }: { $error } (is the Docker daemon still running?)
+docker-permission-denied = permission denied on the Docker socket ({ $host }): run berth as root or add your user to the `docker` group
+docker-unreachable = cannot reach the Docker daemon at { $host }: { $error }. Is dockerd running? (`sudo systemctl start docker`, or `sudo scripts/ensure-docker.sh` in berth's repo)
+docker-no-answer = the Docker daemon at { $host } did not answer: { $error }
+
+## Docker build
+
+build-writer-crashed = the build context writer crashed
+build-image-not-listed = the build of `{ $image }` finished but the daemon does not list the image
+build-refused = the daemon refused the build
+build-could-not-build = could not build image `{ $image }`
+build-failed-exit = docker build failed (exit { $code })
+build-failed = docker build failed
+build-last-lines = last lines of build output
+build-context-not-dir = build context `{ $path }` is not a directory
+build-context-missing = build context `{ $path }` does not exist
+build-context-unreadable = cannot read build context `{ $path }`
+build-ignore-invalid = `{ $path }`: { $error }
+build-unreadable = cannot read `{ $path }`
+build-dockerfile-missing = Dockerfile `{ $dockerfile }` not found in build context `{ $path }`
+build-context-unsent = could not send the build context to the daemon
+build-context-unfinished = could not finish the build context
+build-cannot-add = cannot add `{ $path }` to the build context
+build-cannot-add-generated = cannot add the generated `{ $name }` to the build context
+build-link-unreadable = cannot read link `{ $path }`
+build-dir-unreadable = cannot read directory `{ $path }`
+build-file-unreadable = cannot read `{ $path }` in the build context
+docker-list-containers = could not list containers

@@ -168,3 +168,384 @@ help-exec = Выполнить команду в работающем конте
 help-webhook = Отправлять подходящие события POST-запросом на URL
 help-completions = Напечатать скрипт автодополнения для оболочки
 help-man = Напечатать страницу руководства berth(1)
+
+## Commands: deploy, history, rollback, proxy, reconcile
+
+deploy-interrupted = развёртывание прервано (SIGINT)
+deploy-terminated = развёртывание остановлено (SIGTERM)
+deploy-completed-after-signal = { $signal } пришёл, когда новый контейнер уже был записан: развёртывание завершено
+dry-run-plan = { $workload }: развёртывание { $strategy } ({ $reason })
+dry-run-plan-forced = { $workload }: развёртывание { $strategy } ({ $reason }, принудительно)
+usage-invalid-duration = неверная длительность `{ $text }`: нужно число с s, m, h или d, например 30s, 15m, 2h, 7d
+history-not-deployed-yet = `{ $workload }` ещё не развёртывалась
+rollback-no-such-deploy = у `{ $workload }` нет развёртывания { $id } (см. `berth history { $workload }`)
+rollback-deploy-did-not-succeed = развёртывание { $id } нагрузки `{ $workload }` не удалось ({ $status }); откатывайтесь на успешное
+rollback-nothing-earlier = у `{ $workload }` нет более раннего успешного развёртывания с другим артефактом, на которое можно откатиться
+rollback-no-artifact = развёртывание { $id } нагрузки `{ $workload }` не записало артефакт, на который можно откатиться
+rollback-rolling-back = { $workload }: откат на развёртывание { $id } ({ $image })
+proxy-nothing-to-set = нечего менять: укажите --router и/или его настройки (--url, --email, --forward-by для npm; --nginx-* для nginx; --caddy-* для caddy)
+proxy-nginx-dir-not-absolute = --nginx-dir `{ $dir }` должен быть абсолютным путём
+proxy-caddy-admin-not-http = --caddy-admin `{ $url }` должен быть адресом http://, например http://127.0.0.1:2019
+proxy-url-invalid = --url `{ $url }` не является адресом ({ $reason }); пример: http://npm:81
+proxy-url-not-http = --url `{ $url }` должен начинаться с http:// или https://
+proxy-url-credentials = в --url не должно быть учётных данных: используйте --email и BERTH_NPM_PASSWORD
+proxy-saved-npm = сохранено (пароль никогда не сохраняется: экспортируйте BERTH_NPM_PASSWORD или BERTH_NPM_TOKEN)
+proxy-saved = сохранено
+proxy-set-from = задан ({ $var })
+proxy-not-set = не задан
+proxy-source-env = окружение
+proxy-source-store = хранилище
+proxy-source-default = по умолчанию
+proxy-source-unset = не задан
+reconcile-nothing = { $workload }: чинить нечего
+reconcile-marked-abandoned = { $workload }: развёртывание { $id } помечено как брошенное
+reconcile-started-again = { $workload }: { $container } снова запущен
+reconcile-removed-leftover = { $workload }: удалён оставшийся контейнер { $container }
+
+## Validate and webhooks
+
+validate-invalid-configs = { $configs ->
+    [one] { $configs } неверная конфигурация
+    [few] { $configs } неверные конфигурации
+   *[many] { $configs } неверных конфигураций
+} ({ $count ->
+    [one] { $count } ошибка
+    [few] { $count } ошибки
+   *[many] { $count } ошибок
+})
+validate-file-one-name = с --file укажите не больше одного NAME (имя нагрузки для сообщений)
+validate-nothing = проверять нечего: нагрузок нет
+validate-ok = ок
+validate-valid = ({ $kind }, стратегия { $strategy }: { $reason })
+validate-health-interval-too-long = нагрузка `{ $workload }`: образ `{ $image }` запускает свой Docker health check раз в { $interval } мс, реже, чем истекает срок проверки готовности ({ $deadline } мс), так что проверка может провалиться раньше первой пробы Docker: задайте `healthcheck: {"{"}"mode": "docker", "deadline_ms": N{"}"}` больше интервала или сократите HEALTHCHECK --interval образа
+webhook-not-a-url = `{ $url }` не является адресом: { $reason }
+webhook-not-http = адрес вебхука должен быть http:// или https://, а не { $scheme }://
+webhook-secret-env-not-a-name = --secret-env ждёт ИМЯ переменной окружения (например WEBHOOK_SECRET), а не `{ $var }`
+webhook-failed-never-delivered = события `{ $action }` никогда не доставляются (сбойный вебхук питал бы сам себя)
+webhook-unknown-action = неизвестное действие `{ $action }` для --on: допустимы { $allowed }
+webhook-added = вебхук { $id } добавлен -> { $url }
+webhook-unsigned = нет
+webhook-signed-with = да (${ $var })
+webhook-removed = вебхук { $id } удалён
+
+## Workloads: add, set, edit, show, rm
+
+workload-invalid-name = недопустимое имя нагрузки `{ $workload }`: { $reason }
+workload-nothing-to-change = нечего менять: укажите --config FILE и/или --strategy ""|recreate|blue-green (или правьте интерактивно: `berth workload edit { $workload }`)
+workload-edit-tempfile-create = не удалось создать временный файл для правки
+workload-edit-tempfile-write = не удалось записать временный файл для правки
+workload-edit-read = не удалось прочитать исправленный файл
+workload-unchanged = нагрузка `{ $workload }` не изменилась
+workload-edit-header = berth: эта конфигурация неверна и не сохранена. Исправьте её
+    или очистите файл, чтобы отменить. Строки, начинающиеся с //, не учитываются.
+workload-edit-cancelled = правка `{ $workload }` отменена; конфигурация не изменилась
+workload-edit-reopening = исправленная конфигурация неверна; редактор открывается снова
+workload-edit-not-saved = правка `{ $workload }` не сохранена; сохранённая конфигурация не изменилась
+workload-rm-deployed = нагрузка `{ $workload }` развёрнута; `berth workload rm { $workload } --purge` удалит и её контейнеры, и состояние (proxy host в NPM berth никогда не удаляет: если он не нужен, удалите его вручную)
+workload-not-removed = нагрузка `{ $workload }` не удалена
+workload-compose-down = проект compose { $project } остановлен
+workload-kept-foreign-container = { $workload }: `{ $container }` оставлен: его создало другое хранилище berth
+workload-show-name = имя
+workload-show-kind = вид
+workload-show-strategy = стратегия
+workload-show-updated = изменена
+workload-show-config = конфигурация
+cwd-unreadable = не удалось прочитать текущий каталог
+workload-config-stdin-unreadable = не удалось прочитать конфигурацию из stdin
+workload-config-file-unreadable = не удалось прочитать файл конфигурации { $file }: { $reason }
+config-not-json = это не JSON (строка { $line }, столбец { $column }): { $reason }
+workload-no-editor = редактор не задан: установите VISUAL или EDITOR либо используйте `berth workload set NAME --config FILE`
+workload-editor-empty = пустая команда редактора
+workload-editor-not-started = не удалось запустить редактор `{ $editor }`
+workload-editor-failed = редактор `{ $editor }` завершился с { $status }; сохранённая конфигурация не изменилась
+
+## Logs and exec, continued
+
+live-compose-needs-service = нагрузка `{ $workload }` — стек compose без маршрутизируемого `service`: укажите --service SERVICE
+live-service-not-compose = --service только для нагрузок compose; `{ $workload }` — нагрузка вида { $kind }
+live-no-container = у нагрузки `{ $workload }` нет контейнера на этом демоне Docker (разверните её: `berth deploy { $workload }`)
+exec-could-not-run = не удалось выполнить команду в `{ $container }` (нагрузка `{ $workload }`): { $reason }
+exec-detached = демон запустил команду в отсоединённом режиме
+exec-exit-code-unreadable = не удалось узнать код выхода команды
+exec-still-running = вывод команды закончился, но демон всё ещё считает её запущенной
+logs-unreadable = не удалось прочитать журнал контейнера { $container }
+logs-stdout-unwritable = не удалось писать в stdout
+
+## Store
+
+store-deploy-unrecorded = не удалось записать развёртывание в хранилище
+store-deploy-end-unrecorded = не удалось записать в хранилище конец развёртывания
+store-deploy-unreadable = не удалось прочитать развёртывание из хранилища
+store-deploys-unreadable = не удалось прочитать развёртывания
+lock-named-busy = блокировку `{ $name }` держит pid { $pid }
+store-unopenable = не удалось открыть хранилище { $path }
+store-id-unreadable = не удалось прочитать id хранилища { $path }
+store-too-new = хранилище { $path } записано более новым berth (версия схемы { $version }; этот berth знает версии до { $known }); обновите berth или укажите в --db другое хранилище. Хранилище не изменено.
+store-upgrade-failed = не удалось обновить хранилище { $path }
+store-migration-failed = миграция { $version } не удалась
+store-no-home = не заданы ни XDG_DATA_HOME, ни HOME: укажите --db PATH или задайте BERTH_DB
+store-dir-uncreatable = не удалось создать каталог хранилища { $path }
+store-not-a-store = { $path } — не хранилище berth (или оно повреждено)
+store-no-wal = не удалось перевести хранилище { $path } в режим WAL (получено { $mode })
+store-setting-unreadable = не удалось прочитать настройку `{ $key }`
+store-setting-unsaved = не удалось сохранить настройку `{ $key }`
+store-state-unreadable = не удалось прочитать состояние из хранилища
+store-state-unwritten = не удалось записать состояние в хранилище
+store-webhook-unsaved = не удалось сохранить вебхук
+store-webhooks-unreadable = не удалось прочитать вебхуки
+webhook-not-found = вебхука с id { $id } нет (см. `berth webhook list`)
+config-stored-unreadable = сохранённую конфигурацию не прочитать ({ $reason }); замените её: `berth workload set { $workload } --config FILE`
+workload-exists = нагрузка `{ $workload }` уже есть: измените её через `berth workload set { $workload } --config FILE` или `berth workload edit { $workload }`
+store-workload-unreadable = не удалось прочитать нагрузку `{ $workload }` из хранилища
+store-workloads-unreadable = не удалось прочитать нагрузки из хранилища
+
+## Deploy: adoption, daemon lock, compose
+
+adopt-refused = нагрузка `{ $workload }` уже работает на этом демоне Docker в контейнере `{ $container }`, созданном { $owner }; с --no-adopt berth его не перенимает: развёртывайте из того хранилища или без --no-adopt, чтобы заменить его (blue-green: без простоя)
+adopt-adopting = { $workload }: `{ $container }` (создан { $owner }) принят как рабочий контейнер: в этом хранилище о нём не было записи
+daemon-lock-failed = нагрузка `{ $workload }`: не удалось взять блокировку развёртывания `{ $lock }` на демоне Docker
+daemon-lock-took-over = блокировка развёртывания перехвачена у berth, который умер, удерживая её (хранилище { $store }, хост { $host }, pid { $pid }, с { $since })
+daemon-lock-foreign-container = нагрузку `{ $workload }` не заблокировать на этом демоне Docker: есть контейнер `{ $lock }`, который не является блокировкой berth; удалите его (`docker rm { $lock }`), если он никому не нужен
+daemon-lock-busy = нагрузку `{ $workload }` сейчас развёртывает другой berth (хранилище { $store }, хост { $host }, pid { $pid }, с { $since }); дождитесь его или добавьте --wait, чтобы встать в очередь
+daemon-lock-busy-this-store = нагрузку `{ $workload }` сейчас развёртывает другой berth (это же хранилище { $store }, хост { $host }, pid { $pid }, с { $since }); дождитесь его или добавьте --wait, чтобы встать в очередь
+daemon-lock-busy-elsewhere = нагрузку `{ $workload }` сейчас развёртывает другой berth (хранилище { $store }, хост { $host }, pid { $pid }, с { $since }); дождитесь его или добавьте --wait, чтобы встать в очередь. Процессов на другой машине berth не видит и такую блокировку никогда не перехватывает: если того berth больше нет (его машина или задача CI умерла), удалите блокировку: `docker rm { $lock }`
+daemon-lock-busy-this-store-elsewhere = нагрузку `{ $workload }` сейчас развёртывает другой berth (это же хранилище { $store }, хост { $host }, pid { $pid }, с { $since }); дождитесь его или добавьте --wait, чтобы встать в очередь. Процессов на другой машине berth не видит и такую блокировку никогда не перехватывает: если того berth больше нет (его машина или задача CI умерла), удалите блокировку: `docker rm { $lock }`
+compose-empty-command = пустая команда compose
+compose-could-not-run = не удалось запустить compose
+compose-failed = docker compose { $verb } не удался (код выхода { $code })
+compose-not-installed = не установлен ни `docker compose`, ни `docker-compose` (Debian: apt-get install docker-compose)
+compose-not-compose = это не нагрузка compose
+compose-service-not-ready = сервис `{ $service }` стека `{ $project }` не готов
+compose-replaced-unrecorded = compose заменил старый контейнер, а записать новый не удалось ({ $reason })
+compose-replaced-unrouted = compose заменил старый контейнер; состояние теперь указывает на `{ $container }`, но маршрут перевести на него не удалось ({ $reason }): выполните `berth reconcile { $workload }`, когда прокси ответит
+compose-replaced-not-ready = compose уже заменил старый контейнер: состояние и маршрут теперь указывают на `{ $container }`, а он не готов; исправьте стек и разверните снова
+compose-no-service-container = в стеке `{ $project }` нет контейнера сервиса `{ $service }`
+compose-service-container-gone = контейнер сервиса `{ $service }` исчез
+
+## Owners (after "created by")
+
+owner-store = хранилищем { $store }
+owner-older-berth = более старым berth (без id хранилища)
+
+## Readiness gate
+
+gate-no-port = healthcheck задан, но нет `port` для проверки
+gate-deadline-configured = healthcheck.deadline_ms
+gate-deadline-default = срок по умолчанию
+gate-docker-mode-without-health-check = `healthcheck.mode` равен "docker", но у контейнера нет Docker health check (ни в образе, ни в файле compose, ни в параметрах запуска): добавьте его или проверяйте по HTTP через `healthcheck.path`
+gate-unhealthy = Docker health check контейнера сообщает unhealthy
+gate-port-stopped-accepting = порт { $port } перестал принимать соединения ({ $tries } попыток подряд)
+gate-probes-failed = { $count ->
+    [one] { $count } проверка подряд не прошла
+    [few] { $count } проверки подряд не прошли
+   *[many] { $count } проверок подряд не прошли
+}: { $why }
+gate-container-disappeared = контейнер исчез
+gate-container-disappeared-during = контейнер исчез во время проверки готовности
+gate-oom-killed = контейнер убит из-за нехватки памяти (OOM, код выхода { $code }): увеличьте `memory` или устраните утечку
+gate-restarted = контейнер перезапускался { $restarts ->
+    [one] { $restarts } раз
+    [few] { $restarts } раза
+   *[many] { $restarts } раз
+}: он падает после запуска
+gate-restarted-with-code = контейнер перезапускался { $restarts ->
+    [one] { $restarts } раз
+    [few] { $restarts } раза
+   *[many] { $restarts } раз
+} (последний код выхода { $code }): он падает после запуска
+gate-restarted-sigkill = контейнер перезапускался { $restarts ->
+    [one] { $restarts } раз
+    [few] { $restarts } раза
+   *[many] { $restarts } раз
+} (последний код выхода 137: убит SIGKILL, как это делает OOM killer ядра): он падает после запуска
+gate-restarting = контейнер перезапускается (последний код выхода { $code })
+gate-exited = контейнер завершился с кодом { $code }
+gate-exited-with-error = контейнер завершился с кодом { $code }: { $error }
+gate-no-address = у контейнера нет адреса в сети `{ $network }`
+gate-answered = { $url } ответил { $status }
+gate-probe-error = { $url }: { $error }
+gate-http-deadline = не готов через { $ms } мс (healthcheck.deadline_ms): последняя проверка: { $last }
+gate-progress-http = проверка готовности: { $last }, { $elapsed } с из { $total } с
+gate-health-interval-too-long = Docker health check контейнера срабатывает раз в { $interval } мс, реже, чем истекает срок проверки готовности ({ $deadline } мс, { $from }): она может провалиться раньше первой пробы Docker; задайте `healthcheck: {"{"}"mode": "docker", "deadline_ms": ...{"}"}` больше интервала или сократите интервал (HEALTHCHECK --interval или --start-interval)
+gate-healthy = Docker health check сообщает healthy
+gate-health-deadline = Docker health check контейнера не сообщил healthy за { $ms } мс ({ $from }; всё ещё `{ $status }`)
+gate-progress-health = проверка готовности: health: { $status }, { $elapsed } с из { $total } с
+gate-no-address-port-unchecked = у контейнера нет адреса в сети `{ $network }`: порт { $port } не проверить, проверяется только, что контейнер работает
+gate-tcp-ready = { $addr } принимает соединения, и контейнер проработал { $ms } мс (liveness_window_ms)
+gate-tcp-deadline = порт { $port } ({ $addr }) никто не слушает и через { $ms } мс: без `healthcheck` berth ждёт, пока порт начнёт принимать TCP-соединения; проверьте `port` или задайте `healthcheck`
+gate-progress-listening = проверка готовности: порт { $port } слушает, { $elapsed } с из { $total } с
+gate-progress-not-listening = проверка готовности: порт { $port } ещё не слушает, { $elapsed } с из { $total } с
+gate-liveness-ready = работает уже { $ms } мс (liveness_window_ms)
+
+## Blue-green
+
+bg-green-gate-failed = зелёный `{ $container }` не прошёл проверку готовности; { $removed }; { $kept }
+bg-green-not-gated = зелёный `{ $container }` не удалось проверить на готовность; { $removed }; { $kept }
+deploy-removed-it = он удалён
+deploy-could-not-remove-it = удалить его не удалось (это сделает следующее развёртывание или `berth reconcile`)
+bg-blue-keeps-serving = синий продолжает обслуживать
+bg-nothing-routed-to-it = трафик на него не направлялся
+bg-green-disappeared = зелёный `{ $container }` исчез после проверки готовности
+bg-green-removed = зелёный удалён
+bg-green-not-removed = зелёный удалить не удалось (это сделает следующее развёртывание или `berth reconcile`)
+bg-route-still-on-blue = маршрут и состояние по-прежнему указывают на синий, он продолжает обслуживать
+bg-nothing-routed = трафик никуда не направлялся
+bg-switch-never-took-effect = переключение маршрута не состоялось, маршрут не изменился; { $removed }; { $kept }
+bg-first-route-failed = направить маршрут на `{ $container }` не удалось; вернуть его некуда (прежнего контейнера нет), поэтому `{ $container }` оставлен работать (без записи в состояние) на случай, если маршрут до него дошёл: исправьте прокси и разверните снова
+bg-switch-failed-restored = переключить маршрут на зелёный не удалось; маршрут возвращён на синий, зелёный удалён
+bg-switch-failed-not-restored = переключить маршрут на зелёный не удалось, И подтвердить возврат маршрута на синий тоже ({ $reason }); зелёный `{ $container }` оставлен работать, чтобы маршрут никогда не указывал на удалённый контейнер: исправьте прокси, затем выполните `berth reconcile { $workload }`
+bg-rolling-back = зелёный { $container } упал во время дренажа ({ $reason }); откат на синий
+bg-rollback-state-failed = зелёный `{ $container }` упал во время дренажа, а вернуть синий в состояние не удалось ({ $reason }); работают оба: выполните `berth reconcile { $workload }` или разверните снова
+bg-rollback-route-failed = зелёный `{ $container }` упал во время дренажа; состояние снова указывает на синий `{ $blue }`, но подтвердить возврат маршрута на него не удалось ({ $reason }): исправьте прокси, затем выполните `berth reconcile { $workload }`
+bg-rolled-back = зелёный `{ $container }` упал во время дренажа после переключения маршрута: { $reason }; откат выполнен: синий `{ $blue }` снова обслуживает, и состояние указывает на него; { $removed }
+
+## Recreate
+
+recreate-first-route-failed = переключить маршрут на `{ $container }` не удалось; вернуть его некуда (прежнего контейнера нет), поэтому контейнер оставлен работать (без записи в состояние): исправьте прокси и разверните снова
+recreate-route-failed = переключить маршрут не удалось
+recreate-watching = наблюдаем за { $container } { $ms } мс, прежде чем удалить { $old }
+recreate-gate-failed = `{ $container }` не прошёл проверку готовности
+recreate-not-gated = `{ $container }` не удалось проверить на готовность
+recreate-disappeared = `{ $container }` исчез после проверки готовности
+recreate-rolling-back = { $container } упал после переключения ({ $reason }); возвращаем { $old }
+recreate-rollback-state-failed = `{ $container }` упал после переключения, а вернуть `{ $old }` в состояние не удалось ({ $reason }); выполните `berth reconcile { $workload }` или разверните снова
+recreate-failed-in-watch = `{ $container }` упал в окне наблюдения после переключения: { $reason }; выполнен откат
+deploy-rolled-back = { $detail }
+recreate-could-not-stop-new = { $workload }: не удалось остановить новый контейнер `{ $container }`: { $reason }
+recreate-could-not-move-new = { $workload }: не удалось снять с нового контейнера имя `{ $container }`: { $reason }
+recreate-could-not-rename-old = { $workload }: не удалось вернуть старому контейнеру имя `{ $container }`: { $reason }
+recreate-old-started-route-unconfirmed = старый контейнер `{ $container }` снова запущен, НО подтвердить возврат маршрута на него не удалось ({ $reason }): маршрут может всё ещё указывать на новый контейнер, который оставлен (остановленным); исправьте прокси, затем выполните `berth reconcile { $workload }`
+recreate-old-started = старый контейнер `{ $container }` снова запущен
+recreate-old-not-started = старый контейнер `{ $container }` не удалось запустить снова ({ $reason }); выполните `berth reconcile { $workload }`
+
+## Deploy: drain, reap, rollback
+
+gate-container-disappeared-after = контейнер исчез после проверки готовности
+deploy-gate-passed-watching = проверка готовности пройдена ({ $why }); наблюдаем за ним { $ms } мс: откатываться некуда
+drain-no-port = у нагрузки нет `port`
+deploy-draining-until-idle = дренаж { $container }, пока он не простоит без соединений { $quiet } мс (не дольше { $ms } мс)
+drain-connections-unseen = соединения `{ $container }` не видны: { $why }; дренаж длится фиксированный drain_ms ({ $ms } мс), а не до простоя
+drain-open-connections-left = { $workload }: у `{ $container }` оставалось { $open ->
+    [one] { $open } открытое соединение
+    [few] { $open } открытых соединения
+   *[many] { $open } открытых соединений
+}, когда дренаж дошёл до drain_ms ({ $ms } мс): остановка их оборвёт (долгие запросы, потоки WebSocket или SSE; клиенты переподключатся к новому контейнеру)
+deploy-reap-failed = { $workload }: новый контейнер работает, но удалить старый `{ $container }` не удалось ({ $reason }); его удалит следующее развёртывание или `berth reconcile { $workload }`
+deploy-remove-new-failed = { $workload }: не удалось удалить { $container } ({ $reason }); его удалит следующее развёртывание или `berth reconcile`
+deploy-last-log-lines = последние строки журнала нового контейнера
+route-no-port = у нагрузки `{ $workload }` есть домены, но нет `port`
+route-no-ip = у контейнера `{ $container }` нет IP в сети `{ $network }`
+rollback-compose = нагрузка `{ $workload }`: стеки compose berth откатить не может (их образами управляет compose); разверните вместо этого более ранний файл compose
+deploy-prune-failed = { $workload }: не удалось удалить старый образ { $image }: { $reason }
+rollback-image-gone = нагрузка `{ $workload }`: образа { $image } ({ $id }) на этом хосте больше нет (удалён); выберите другое развёртывание в `berth history { $workload }`
+rollback-to-image = { $workload }: откат на { $image } ({ $id })
+
+## Drain
+
+drain-remote-daemon = демон Docker удалённый (DOCKER_HOST)
+drain-no-pid = у него нет процесса (Docker сообщает pid 0)
+drain-cgroup-unreadable = не прочитать /proc/{ $pid }/cgroup ({ $reason })
+drain-other-pid-namespace = pid { $pid } здесь не процесс контейнера (демон видит другое пространство имён pid)
+drain-connections-unreadable = не прочитать его соединения ({ $reason })
+drain-nothing-listens = в его сетевом пространстве имён порт { $port } никто не слушает
+
+## Reconcile
+
+reconcile-moved-off = контейнеров, с которых ушёл маршрут
+reconcile-foreign-container = { $workload }: контейнер `{ $container }` ({ $state }) создан { $owner }: не трогаем (reconcile удаляет только контейнеры этого хранилища; развёртывание из этого хранилища перенимает его, пока он работает)
+reconcile-rename-failed = { $workload }: не удалось вернуть рабочему контейнеру имя `{ $container }`: { $reason }
+
+## Dry-run plan (steps are English in JSON)
+
+plan-verbatim = { $text }
+plan-ip-of = IP { $container } в сети `{ $network }`
+plan-resolve-secrets = разрешить ссылки на секреты (проверено сейчас: все разрешаются): { $references }
+plan-reconcile = выполнить reconcile для `{ $workload }` под блокировкой развёртывания (этого хранилища и демона Docker)
+plan-adopt = если демон запускает `{ $workload }` из другого хранилища, а в этом о нём записи нет, принять тот контейнер как текущий (если нет --no-adopt)
+plan-preflight-npm = предварительная проверка маршрута: войти в NPM, найти proxy host для { $domains }
+plan-preflight-npm-host = предварительная проверка маршрута: войти в NPM, найти proxy host для { $domains } (#{ $id })
+plan-preflight-nginx = предварительная проверка маршрута: `nginx -T` проходит и включает berth-{ $workload }.conf; ни один другой server block не обслуживает { $domains }; nginx работает
+plan-preflight-caddy = предварительная проверка маршрута: admin API Caddy отвечает; ни один другой маршрут не совпадает с { $domains }; @id berth-{ $workload } есть не больше чем у одного маршрута
+plan-pull = скачать { $image }
+plan-pull-missing = скачать { $image }, если его ещё нет
+plan-build = собрать { $context }/{ $dockerfile } как berth/{ $workload }:<id развёртывания>
+plan-package = упаковать { $root } в { $image } по пути { $path }
+plan-storage = использовать { $image } с томом `{ $volume }` в /data
+plan-gate-http = проверка готовности: GET { $path }, нужно ответов 2xx/3xx подряд: { $count } (срок { $ms } мс)
+plan-gate-docker-or-liveness = проверка готовности: HEALTHCHECK образа в Docker, а без него — работа в течение { $ms } мс
+plan-how-npm-put = PUT на месте
+plan-how-npm-put-or-post = PUT на месте или POST нового proxy host
+plan-how-nginx = атомарно записать berth-{ $workload }.conf, nginx -T, reload, убедиться в новых workers
+plan-how-caddy = PATCH маршрута @id на месте или однократная вставка; прочитать обратно
+plan-route = направить маршрут для { $domains } на { $host }:{ $port } ({ $how })
+plan-persist = записать `{ $container }` как рабочий контейнер
+plan-record-service = записать контейнер сервиса в состояние
+plan-nothing = (ничего)
+plan-start-green = создать и запустить зелёный `{ $container }` рядом с { $beside }
+plan-drain = дренаж `{ $container }`, пока он не простоит без соединений { $quiet } мс (не дольше { $bound } мс; фиксированные { $fixed } мс, если соединения не видны), остановить (отсрочка { $grace } с), удалить
+plan-stop-park = остановить `{ $container }` (отсрочка { $grace } с) и отставить в сторону
+plan-start = создать и запустить `{ $container }`
+plan-remove = удалить `{ $container }`
+
+## Strategy
+
+strategy-allowed = "" (по умолчанию для вида), "recreate" или "blue-green"
+strategy-unknown = неизвестная стратегия развёртывания `{ $value }`: ожидается "recreate" или "blue-green"
+strategy-forced-storage = принудительно: статический сайт с хранилищем (том `{ $volume }` нельзя монтировать в два контейнера)
+strategy-default-storage = по умолчанию для статических сайтов с хранилищем (том `{ $volume }` нельзя монтировать в два контейнера)
+strategy-forced-compose = принудительно: стеками compose управляет compose, два стека рядом не запускаются
+strategy-default-for = по умолчанию для нагрузок вида { $kind }
+strategy-set-in-config = задана в deploy_strategy
+strategy-not-a-string = должна быть строкой, а получено { $got }: используйте { $allowed }
+strategy-compose-blue-green = нагрузки compose нельзя развёртывать через blue-green: berth запускает `docker compose up` для всего стека и никогда не запускает два стека рядом
+strategy-use-recreate-or-default = используйте "recreate" или "" (по умолчанию)
+strategy-not-a-strategy = `{ $value }` — не стратегия развёртывания: используйте { $allowed }
+strategy-use-empty-for-default = для значения по умолчанию используйте "" (или не указывайте `deploy_strategy`)
+strategy-compose-uses-recreate = нагрузки compose развёртываются через "recreate"
+
+## Docker
+
+docker-inspect-network = не удалось получить сведения о сети `{ $name }`
+docker-create-network = не удалось создать сеть `{ $name }`
+docker-inspect-image = не удалось получить сведения об образе `{ $image }`
+docker-pull = не удалось скачать `{ $image }`
+docker-create-container = не удалось создать контейнер `{ $container }`
+docker-import-empty = не удалось импортировать пустой образ `{ $image }`
+docker-start = не удалось запустить контейнер { $container }
+docker-stop = не удалось остановить контейнер { $container }
+docker-rename = не удалось переименовать контейнер { $container } в `{ $name }`
+docker-remove = не удалось удалить контейнер { $container }
+docker-remove-image = не удалось удалить образ `{ $image }`
+docker-inspect-container = не удалось получить сведения о контейнере { $container }
+docker-bad-host = не удаётся использовать DOCKER_HOST `{ $host }`
+docker-pulled-not-listed = `{ $image }` скачан, но демон его не показывает
+docker-bad-port-mapping = проброс порта `{ $mapping }` не в виде HOST:CONTAINER
+docker-said = { $doing }: ответ Docker ({ $status }): { $message }
+docker-failed = { $doing }: { $error } (демон Docker ещё работает?)
+docker-permission-denied = нет доступа к сокету Docker ({ $host }): запустите berth от root или добавьте пользователя в группу `docker`
+docker-unreachable = демон Docker по адресу { $host } недоступен: { $error }. dockerd запущен? (`sudo systemctl start docker` или `sudo scripts/ensure-docker.sh` в репозитории berth)
+docker-no-answer = демон Docker по адресу { $host } не ответил: { $error }
+
+## Docker build
+
+build-writer-crashed = процесс записи контекста сборки упал
+build-image-not-listed = сборка `{ $image }` завершилась, но демон не показывает образ
+build-refused = демон отказался выполнять сборку
+build-could-not-build = не удалось собрать образ `{ $image }`
+build-failed-exit = docker build не удался (код выхода { $code })
+build-failed = docker build не удался
+build-last-lines = последние строки вывода сборки
+build-context-not-dir = контекст сборки `{ $path }` не является каталогом
+build-context-missing = контекста сборки `{ $path }` не существует
+build-context-unreadable = не удаётся прочитать контекст сборки `{ $path }`
+build-ignore-invalid = `{ $path }`: { $error }
+build-unreadable = не удаётся прочитать `{ $path }`
+build-dockerfile-missing = Dockerfile `{ $dockerfile }` не найден в контексте сборки `{ $path }`
+build-context-unsent = не удалось отправить контекст сборки демону
+build-context-unfinished = не удалось завершить контекст сборки
+build-cannot-add = не удаётся добавить `{ $path }` в контекст сборки
+build-cannot-add-generated = не удаётся добавить сгенерированный `{ $name }` в контекст сборки
+build-link-unreadable = не удаётся прочитать ссылку `{ $path }`
+build-dir-unreadable = не удаётся прочитать каталог `{ $path }`
+build-file-unreadable = не удаётся прочитать `{ $path }` в контексте сборки
+docker-list-containers = не удалось получить список контейнеров
