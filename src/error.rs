@@ -133,6 +133,8 @@ pub fn human_chain(err: &anyhow::Error) -> String {
                 n.human()
             } else if let Some(r) = cause.downcast_ref::<crate::deploy::RolledBack>() {
                 r.human()
+            } else if let Some(n) = cause.downcast_ref::<crate::proxy::NeverSent>() {
+                n.human()
             } else {
                 cause.to_string()
             }

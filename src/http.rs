@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+
+use crate::i18n::Context as _;
 
 /// Installs the TLS crypto provider once (rustls without a default one).
 pub fn init_tls() {
@@ -19,7 +21,7 @@ pub fn client(timeout: Duration) -> Result<reqwest::Client> {
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .context("could not build an HTTP client")
+        .context_msg(crate::msg!("http-client-failed"))
 }
 
 /// A short cause for a failed request: "connection refused", "timed out".

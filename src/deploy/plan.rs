@@ -68,7 +68,7 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
         router,
         domains: cfg.common.domains.clone(),
         forward_host: match forward_by {
-            ForwardBy::Name => msg!("plan-verbatim", text = &container_name),
+            ForwardBy::Name => msg!("verbatim", text = &container_name),
             ForwardBy::Ip => msg!("plan-ip-of", container = &container_name, network = &cfg.common.network),
         },
         forward_port: cfg.port(),
@@ -123,7 +123,7 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
             ),
         },
         KindConfig::Compose(c) => msg!(
-            "plan-verbatim",
+            "verbatim",
             text = format!(
                 "docker compose -p {} -f {} up -d --remove-orphans",
                 super::compose::project_name(name, c),
@@ -162,7 +162,7 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
         steps.push(msg!("plan-record-service"));
     } else if eff.strategy == Strategy::BlueGreen {
         let beside = match &current {
-            Some(c) => msg!("plan-verbatim", text = c),
+            Some(c) => msg!("verbatim", text = c),
             None => msg!("plan-nothing"),
         };
         steps.push(msg!("plan-start-green", container = &container_name, beside = beside));

@@ -449,7 +449,7 @@ reconcile-rename-failed = { $workload }: could not give the live container its n
 
 ## Dry-run plan (steps are English in JSON)
 
-plan-verbatim = { $text }
+verbatim = { $text }
 plan-ip-of = the IP of { $container } on network `{ $network }`
 plan-resolve-secrets = resolve the secret references (checked now: all resolve): { $references }
 plan-reconcile = reconcile `{ $workload }` under its deploy lock (this store's and the Docker daemon's)
@@ -544,3 +544,199 @@ build-link-unreadable = cannot read link `{ $path }`
 build-dir-unreadable = cannot read directory `{ $path }`
 build-file-unreadable = cannot read `{ $path }` in the build context
 docker-list-containers = could not list containers
+
+## Routers: NPM
+
+proxy-never-sent = { $error } (unreachable: nothing was sent)
+proxy-lock-task-failed = the { $name } lock task failed
+proxy-not-configured = workload `{ $workload }` has domains ({ $domains }) but no Nginx Proxy Manager is configured: run `berth proxy set --url http://npm:81 --email EMAIL` and export BERTH_NPM_PASSWORD (or BERTH_NPM_TOKEN), or choose another router (`berth proxy set --router nginx --nginx-dir DIR`, or `--router caddy`), or remove `domains`
+proxy-unknown-router = router `{ $router }` (BERTH_ROUTER or `berth proxy set --router`) is not one of npm, nginx, caddy
+npm-bad-forward-by = forward_by `{ $value }` is not `name` or `ip`
+npm-error = Nginx Proxy Manager at { $api }: { $what }: { $detail }
+npm-unreachable = cannot reach it
+npm-no-credentials = Nginx Proxy Manager at { $api }: berth cannot log in: set BERTH_NPM_EMAIL (or `berth proxy set --email`) and BERTH_NPM_PASSWORD, or give a valid token in BERTH_NPM_TOKEN
+npm-2fa = Nginx Proxy Manager at { $api }: the account { $email } uses two-factor authentication, which berth cannot answer; log in once yourself and give berth the token in BERTH_NPM_TOKEN
+npm-login-failed = login as { $email } failed ({ $status })
+npm-login = login
+npm-no-token-in-answer = the answer has no token
+npm-no-token = no NPM token
+npm-token-expired = Nginx Proxy Manager at { $api }: the token in BERTH_NPM_TOKEN has expired; give a fresh one, or set BERTH_NPM_EMAIL and BERTH_NPM_PASSWORD so berth can log in
+npm-token-refused = the token in BERTH_NPM_TOKEN was refused ({ $status })
+npm-list-hosts-failed = listing proxy hosts failed ({ $status })
+npm-list-failed = listing { $kind }s failed ({ $status })
+npm-read-host-failed = reading proxy host #{ $id } failed ({ $status })
+npm-after-write = after the write
+npm-host-gone = proxy host #{ $id } is gone
+npm-offline = Nginx Proxy Manager at { $api }: the route for { $domains } (proxy host #{ $id }) is offline: nginx rejected its config ({ $error }); traffic for these domains falls to NPM's default site
+npm-host-disabled = workload `{ $workload }`: its Nginx Proxy Manager proxy host #{ $id } ({ $domains }) is disabled, so the route would not serve (NPM answers its default page): enable it in NPM (Hosts > Proxy Hosts > Enable) or with POST { $api }/nginx/proxy-hosts/{ $id }/enable, then deploy again
+npm-domain-taken = workload `{ $workload }`: domain { $domain } is already used by Nginx Proxy Manager proxy host #{ $id } (forwarding to { $host }:{ $port }); remove it there or change `domains`
+npm-domain-taken-other = workload `{ $workload }`: domain { $domain } is already used by Nginx Proxy Manager { $kind } #{ $id }; remove it there or change `domains`
+npm-update-failed = updating proxy host #{ $id } for `{ $workload }` failed ({ $status })
+npm-create-failed = creating the proxy host for `{ $workload }` failed ({ $status })
+npm-creating = creating the proxy host
+npm-no-id-in-answer = the answer has no id
+
+## Routers: nginx
+
+workload-prefix = workload `{ $workload }`: { $text }
+workload-name = workload `{ $workload }`
+nginx-no-dir = the nginx router needs the directory berth writes its server blocks into: `berth proxy set --router nginx --nginx-dir /etc/nginx/berth` (or BERTH_NGINX_DIR), and `include /etc/nginx/berth/*.conf;` inside http {"{}"} of your nginx config
+nginx-dir-not-absolute = nginx directory `{ $dir }` must be an absolute path
+nginx-test-failed = `{ $command }` failed: { $output }
+nginx-reload-failed = the reload command `{ $command }` failed ({ $status }): { $output }
+nginx-pid-file-unreadable = nginx is not running, or berth cannot read its pid file { $path } (start nginx, or run berth as a user that can read it)
+nginx-pid-file-invalid = nginx's pid file { $path } holds `{ $text }`, not a pid
+nginx-pid-gone = nginx is not running: its pid file { $path } names pid { $pid }, which does not exist (start nginx)
+nginx-not-included = nginx's config{ $conf } does not include { $file }: add `include { $dir }/*.conf;` inside http {"{}"} (or fix the --nginx-dir setting), then deploy again
+nginx-removing = removing { $path }
+nginx-master-exited = the nginx master (pid { $pid }) exited during the reload
+nginx-old-workers = nginx's old workers still accepted connections { $seconds } s after the reload
+nginx-no-new-workers = nginx did not start new workers within { $seconds } s of the reload: the master rejected the new config (see nginx's error log, e.g. a listen address already in use)
+nginx-foreign-file = workload `{ $workload }`: { $path } exists but berth did not write it (its first line is not `{ $marker } ...`); berth never touches files it did not write: move it away, then deploy again
+nginx-reading = workload `{ $workload }`: reading { $path }
+nginx-could-not-run = could not run `{ $command }`
+nginx-timeout = `{ $command }` did not finish within { $seconds } s
+nginx-no-parent = { $path } has no directory
+nginx-writing = writing { $path } (through { $tmp })
+nginx-config-fails-test = workload `{ $workload }`: nginx's config does not pass its test; fix it first
+nginx-holder-berth = berth's route of another workload ({ $path }: { $route })
+nginx-holder-foreign = a server block berth did not write ({ $path })
+nginx-domain-taken = workload `{ $workload }`: domain { $domain } is already served by { $holder }; remove it there or change `domains`
+nginx-restored = the previous file was restored
+nginx-restore-failed-too = AND restoring the previous file failed ({ $reason })
+nginx-refused-route = workload `{ $workload }`: nginx refused the new route in { $path } ({ $reason }); { $restored }, nginx was not reloaded
+nginx-restored-reloaded = the previous file was restored and nginx reloaded
+nginx-restored-reload-failed = the previous file was restored, but reloading it failed ({ $reason })
+nginx-restore-failed = restoring the previous file failed ({ $reason })
+nginx-not-live = workload `{ $workload }`: the route in { $path } did not go live: { $reason }; { $restored }
+
+## Routers: Caddy
+
+caddy-error = Caddy's admin API at { $admin }: { $what }: { $detail }
+caddy-get-failed = GET { $path } failed ({ $status })
+caddy-no-server = workload `{ $workload }`: Caddy has no HTTP server `{ $server }` (it has: { $servers }); fix `berth proxy set --caddy-server` (or BERTH_CADDY_SERVER)
+caddy-many-servers = workload `{ $workload }`: Caddy has { $count } HTTP servers ({ $servers }): name the one for berth's routes with `berth proxy set --caddy-server NAME` (or BERTH_CADDY_SERVER)
+caddy-domain-taken = workload `{ $workload }`: domain { $domain } is already routed by another route{ $id } of Caddy's server `{ $server }`; remove it there or change `domains`
+caddy-duplicate-id = workload `{ $workload }`: Caddy holds { $count } routes with @id `{ $id }` (Caddy does not keep ids unique; something added a second one): delete all but one (DELETE { $admin }/id/{ $id } removes one), then deploy again
+caddy-replace-failed = replacing route @id { $id } for `{ $workload }` failed ({ $status })
+caddy-add-failed = adding route @id { $id } for `{ $workload }` failed ({ $status })
+caddy-reads-back-differently = after the write, route @id { $id } for `{ $workload }` reads back differently
+caddy-route-missing = it is missing
+
+## Artifacts: pull, build, package
+
+source-compose-own-flow = compose workloads are deployed by their own flow
+source-image-present = { $workload }: image { $image } present, not pulling (pull: missing)
+source-password-env-unset = workload `{ $workload }`: registry_auth.password_env names the environment variable `{ $var }`, which is not set; export it before deploying
+source-pulling = { $workload }: pulling { $image }
+source-pull-failed = workload `{ $workload }`: pull failed
+source-building = { $workload }: building { $image } from { $context }
+source-build-failed = workload `{ $workload }`: build failed; nothing was stopped
+source-pulling-server-image = { $workload }: pulling server image { $image }
+source-server-image-missing = workload `{ $workload }`: server_image `{ $image }` is neither present nor pullable; pull or build it first, or set `server_image`
+source-hash-interrupted = hashing the site was interrupted
+source-site-unchanged = { $workload }: site unchanged, reusing { $image }
+source-packaging = { $workload }: packaging { $root } into { $image }
+source-package-failed = workload `{ $workload }`: packaging the site failed; nothing was stopped
+source-site-dir-unreadable = could not read the site directory { $path }
+source-unreadable = could not read { $path }
+
+## Status, output, events
+
+status-no-daemon = { $reason }; showing the store's view only
+status-no-router = { $reason }; routes are not checked
+status-route-stale-to = stale (forwards to { $target })
+status-unknown = unknown
+status-missing = missing
+status-route-ok = ok
+status-route-stale = stale
+http-client-failed = could not build an HTTP client
+output-json-failed = could not encode JSON output: { $reason }
+runtime-failed = could not start the async runtime
+event-unrecorded = could not record event `{ $action }` for `{ $workload }`
+store-events-unreadable = could not read events from the store
+
+## Config validation, continued
+
+config-not-an-object = the config must be a JSON object, got { $got }
+config-write-as-object = write it as {"{"} ... {"}"}, e.g. { $example }
+config-unreadable-bug = the config passed validation but could not be read (this is a berth bug; please report it)
+config-path-not-absolute = `{ $path }` must be an absolute path (berth resolves relative paths against the current directory at `workload add`/`set`)
+config-not-a-directory = `{ $path }` is not a directory
+config-not-a-file = `{ $path }` is not a file
+config-directory-missing = directory `{ $path }` does not exist
+config-file-missing = file `{ $path }` does not exist
+config-path-unreadable = `{ $path }` cannot be read: { $reason }
+config-field-of-other-kind = `{ $key }` is not a field of { $section } (it belongs to { $owner } workloads)
+config-field-of-other-kind-hint = remove `{ $key }`, or add the workload with --kind { $owner }
+config-too-many-domains = has { $count } names; one route takes at most { $max }
+config-not-a-domain = `{ $domain }` is not a domain name: { $why }
+config-duplicate-domain = `{ $domain }` repeats domains[{ $first }] (domain names are case-insensitive)
+config-remove-duplicate = remove the duplicate
+domain-empty = it is empty
+domain-with-scheme = write the host name only, without scheme or path
+domain-bare-wildcard = a wildcard needs a domain after `*.`
+domain-too-long = it is longer than 253 characters
+domain-empty-label = it has an empty label (a leading, trailing or double dot)
+domain-label-too-long = a label is longer than 63 characters
+domain-bad-characters = use letters, digits, hyphens and dots only, with an optional leading `*.`
+domain-label-hyphen = a label must not start or end with a hyphen
+config-not-a-port-mapping = `{ $mapping }` is not a port mapping: use "HOST:CONTAINER" with ports 1-65535, optionally ending in /tcp or /udp
+config-port-mapping-example = e.g. "8080:80" or "5353:53/udp"
+config-http-only-field = applies to the HTTP probe only, and `healthcheck.mode` is "docker" (the container's own HEALTHCHECK decides)
+config-http-only-field-hint = remove `{ $key }`, or set "mode": "http"
+what-probe-path = the HTTP path to probe
+config-probe-path-spaces = must not contain spaces or control characters (percent-encode them)
+env-name-empty = an environment variable name must not be empty
+env-name-equals = an environment variable name cannot contain `=`
+env-name-nul = an environment variable name cannot contain a NUL character
+env-name-invalid = not a valid environment variable name: use letters, digits and underscores, not starting with a digit
+config-not-a-docker-name = `{ $name }` is not a Docker { $what } name: start with a letter or digit, then use letters, digits, `_`, `.` or `-`
+config-command-leave-out = leave `command` out to run the image's default command
+config-label-key-empty = a label key must not be empty
+config-label-reserved = keys starting with `berth.` are reserved: berth uses them to track its containers
+config-label-other-prefix = use another prefix
+config-memory-hint = use e.g. "512m", "1g" or a number of bytes
+config-not-a-memory-size = `{ $size }` is not a memory size
+config-memory-too-large = is too large
+config-memory-whole-bytes = must be a whole number of bytes
+config-memory-type = must be a size string or a number of bytes, got { $got }
+config-memory-too-small = must be at least 6m (6 MiB), the least Docker accepts
+config-cpus-range = must be more than 0 and at most { $max }, e.g. 0.5 or 2
+config-cpus-type = must be a number of CPUs like 0.5 or 2, got { $got }
+config-not-a-restart-policy = `{ $policy }` is not a restart policy: use "no", "always", "unless-stopped", "on-failure" or "on-failure:N"
+what-image = the image to deploy
+config-not-a-reference = `{ $reference }` is not an image reference: { $why }
+config-reference-example = e.g. "nginx:1.27" or "ghcr.io/acme/web@sha256:<64 hex digits>"
+reference-spaces = it must not contain spaces
+reference-bad-digest = the digest after `@` must be `sha256:` and 64 lowercase hex digits
+reference-bad-tag = the tag `{ $tag }` must be 1-128 letters, digits, `_`, `.` or `-`
+reference-no-repository = it names no repository
+reference-bad-host = `{ $host }` is not a registry host
+reference-empty-part = the repository has an empty part (`//` or a trailing `/`)
+reference-uppercase = repository names must be lowercase (`{ $segment }`)
+reference-bad-segment = `{ $segment }` may contain only lowercase letters, digits, `.`, `_` and `-`, starting and ending with a letter or digit
+config-no-registry-passwords = berth never stores registry passwords
+config-no-registry-passwords-hint = remove `{ $key }`, put the password in an environment variable and name that variable in `password_env`
+what-registry-user = the registry user
+what-password-env = the name of the environment variable that holds the password
+config-password-env-name = { $why } (it holds the variable's name, never the password itself)
+config-password-env-example = e.g. "REGISTRY_PASSWORD"
+what-build-context = the directory to build
+config-target-spaces = a build stage name must not contain spaces
+config-dockerfile-absolute = `{ $file }` must be relative to `context`
+config-dockerfile-outside = `{ $file }` must stay inside the build context: remove `..`
+config-dockerfile-missing = `{ $file }` is not a file in the build context `{ $context }`
+config-build-arg-name = a build argument name must be non-empty, without `=` or NUL
+what-static-root = the directory to serve (unless the site is storage-backed: `runtime: "deno"` with `storage`)
+config-server-root-not-absolute = `{ $path }` must be an absolute path inside the container
+config-server-root-example = e.g. "/usr/share/nginx/html"
+what-compose-file = the compose file
+config-not-a-project = `{ $project }` is not a compose project name: use lowercase letters, digits, `_` and `-`, starting with a letter or digit
+config-forced-recreate = forced to recreate: blue-green would mount volume `{ $volume }` read-write into two containers at once
+config-forced-recreate-hint = set deploy_strategy to "recreate" to say so in the config
+config-ports-blue-green = cannot publish host ports with blue-green ({ $reason }): two containers cannot bind one host port; use deploy_strategy "recreate" or remove `ports`
+
+## Kinds
+
+kind-unknown = unknown kind `{ $kind }`: expected one of image, dockerfile, static, compose

@@ -457,7 +457,7 @@ reconcile-rename-failed = { $workload }: не удалось вернуть ра
 
 ## Dry-run plan (steps are English in JSON)
 
-plan-verbatim = { $text }
+verbatim = { $text }
 plan-ip-of = IP { $container } в сети `{ $network }`
 plan-resolve-secrets = разрешить ссылки на секреты (проверено сейчас: все разрешаются): { $references }
 plan-reconcile = выполнить reconcile для `{ $workload }` под блокировкой развёртывания (этого хранилища и демона Docker)
@@ -549,3 +549,203 @@ build-link-unreadable = не удаётся прочитать ссылку `{ $
 build-dir-unreadable = не удаётся прочитать каталог `{ $path }`
 build-file-unreadable = не удаётся прочитать `{ $path }` в контексте сборки
 docker-list-containers = не удалось получить список контейнеров
+
+## Routers: NPM
+
+proxy-never-sent = { $error } (недоступен: ничего не отправлено)
+proxy-lock-task-failed = задача блокировки { $name } упала
+proxy-not-configured = у нагрузки `{ $workload }` есть домены ({ $domains }), но Nginx Proxy Manager не настроен: выполните `berth proxy set --url http://npm:81 --email EMAIL` и экспортируйте BERTH_NPM_PASSWORD (или BERTH_NPM_TOKEN), либо выберите другой маршрутизатор (`berth proxy set --router nginx --nginx-dir DIR` или `--router caddy`), либо уберите `domains`
+proxy-unknown-router = маршрутизатор `{ $router }` (BERTH_ROUTER или `berth proxy set --router`) — не npm, nginx или caddy
+npm-bad-forward-by = forward_by `{ $value }` — не `name` и не `ip`
+npm-error = Nginx Proxy Manager по адресу { $api }: { $what }: { $detail }
+npm-unreachable = недоступен
+npm-no-credentials = Nginx Proxy Manager по адресу { $api }: berth не может войти: задайте BERTH_NPM_EMAIL (или `berth proxy set --email`) и BERTH_NPM_PASSWORD либо действующий токен в BERTH_NPM_TOKEN
+npm-2fa = Nginx Proxy Manager по адресу { $api }: учётная запись { $email } использует двухфакторную аутентификацию, на которую berth ответить не может; войдите один раз сами и передайте berth токен в BERTH_NPM_TOKEN
+npm-login-failed = вход как { $email } не удался ({ $status })
+npm-login = вход
+npm-no-token-in-answer = в ответе нет токена
+npm-no-token = нет токена NPM
+npm-token-expired = Nginx Proxy Manager по адресу { $api }: срок токена в BERTH_NPM_TOKEN истёк; дайте новый или задайте BERTH_NPM_EMAIL и BERTH_NPM_PASSWORD, чтобы berth мог войти
+npm-token-refused = токен в BERTH_NPM_TOKEN отклонён ({ $status })
+npm-list-hosts-failed = не удалось получить список proxy hosts ({ $status })
+npm-list-failed = не удалось получить список { $kind } ({ $status })
+npm-read-host-failed = не удалось прочитать proxy host #{ $id } ({ $status })
+npm-after-write = после записи
+npm-host-gone = proxy host #{ $id } пропал
+npm-offline = Nginx Proxy Manager по адресу { $api }: маршрут для { $domains } (proxy host #{ $id }) offline: nginx отверг его конфигурацию ({ $error }); трафик этих доменов уходит на сайт NPM по умолчанию
+npm-host-disabled = нагрузка `{ $workload }`: её proxy host #{ $id } в Nginx Proxy Manager ({ $domains }) выключен, и маршрут не будет обслуживать (NPM отдаёт свою страницу по умолчанию): включите его в NPM (Hosts > Proxy Hosts > Enable) или через POST { $api }/nginx/proxy-hosts/{ $id }/enable, затем разверните снова
+npm-domain-taken = нагрузка `{ $workload }`: домен { $domain } уже занят proxy host #{ $id } в Nginx Proxy Manager (перенаправляет на { $host }:{ $port }); уберите его там или измените `domains`
+npm-domain-taken-other = нагрузка `{ $workload }`: домен { $domain } уже занят { $kind } #{ $id } в Nginx Proxy Manager; уберите его там или измените `domains`
+npm-update-failed = не удалось обновить proxy host #{ $id } для `{ $workload }` ({ $status })
+npm-create-failed = не удалось создать proxy host для `{ $workload }` ({ $status })
+npm-creating = создание proxy host
+npm-no-id-in-answer = в ответе нет id
+
+## Routers: nginx
+
+workload-prefix = нагрузка `{ $workload }`: { $text }
+workload-name = нагрузка `{ $workload }`
+nginx-no-dir = маршрутизатору nginx нужен каталог, куда berth пишет свои server blocks: `berth proxy set --router nginx --nginx-dir /etc/nginx/berth` (или BERTH_NGINX_DIR), и `include /etc/nginx/berth/*.conf;` внутри http {"{}"} вашей конфигурации nginx
+nginx-dir-not-absolute = каталог nginx `{ $dir }` должен быть абсолютным путём
+nginx-test-failed = `{ $command }` не прошёл: { $output }
+nginx-reload-failed = команда перезагрузки `{ $command }` не удалась ({ $status }): { $output }
+nginx-pid-file-unreadable = nginx не запущен, или berth не может прочитать его pid-файл { $path } (запустите nginx или запускайте berth от пользователя, которому он доступен)
+nginx-pid-file-invalid = в pid-файле nginx { $path } записано `{ $text }`, а не pid
+nginx-pid-gone = nginx не запущен: его pid-файл { $path } называет pid { $pid }, которого нет (запустите nginx)
+nginx-not-included = конфигурация nginx{ $conf } не включает { $file }: добавьте `include { $dir }/*.conf;` внутри http {"{}"} (или исправьте настройку --nginx-dir), затем разверните снова
+nginx-removing = удаление { $path }
+nginx-master-exited = мастер-процесс nginx (pid { $pid }) завершился во время перезагрузки
+nginx-old-workers = старые workers nginx всё ещё принимали соединения через { $seconds } с после перезагрузки
+nginx-no-new-workers = nginx не запустил новые workers за { $seconds } с после перезагрузки: мастер-процесс отверг новую конфигурацию (см. журнал ошибок nginx, например адрес listen уже занят)
+nginx-foreign-file = нагрузка `{ $workload }`: { $path } существует, но его записал не berth (первая строка не `{ $marker } ...`); чужие файлы berth никогда не трогает: уберите его, затем разверните снова
+nginx-reading = нагрузка `{ $workload }`: чтение { $path }
+nginx-could-not-run = не удалось запустить `{ $command }`
+nginx-timeout = `{ $command }` не завершился за { $seconds } с
+nginx-no-parent = у { $path } нет каталога
+nginx-writing = запись { $path } (через { $tmp })
+nginx-config-fails-test = нагрузка `{ $workload }`: конфигурация nginx не проходит проверку; сначала исправьте её
+nginx-holder-berth = маршрут berth другой нагрузки ({ $path }: { $route })
+nginx-holder-foreign = server block, записанный не berth ({ $path })
+nginx-domain-taken = нагрузка `{ $workload }`: домен { $domain } уже обслуживает { $holder }; уберите его там или измените `domains`
+nginx-restored = прежний файл восстановлен
+nginx-restore-failed-too = И восстановить прежний файл не удалось ({ $reason })
+nginx-refused-route = нагрузка `{ $workload }`: nginx отверг новый маршрут в { $path } ({ $reason }); { $restored }, nginx не перезагружался
+nginx-restored-reloaded = прежний файл восстановлен, nginx перезагружен
+nginx-restored-reload-failed = прежний файл восстановлен, но перезагрузить nginx не удалось ({ $reason })
+nginx-restore-failed = восстановить прежний файл не удалось ({ $reason })
+nginx-not-live = нагрузка `{ $workload }`: маршрут в { $path } не заработал: { $reason }; { $restored }
+
+## Routers: Caddy
+
+caddy-error = admin API Caddy по адресу { $admin }: { $what }: { $detail }
+caddy-get-failed = GET { $path } не удался ({ $status })
+caddy-no-server = нагрузка `{ $workload }`: у Caddy нет HTTP-сервера `{ $server }` (есть: { $servers }); исправьте `berth proxy set --caddy-server` (или BERTH_CADDY_SERVER)
+caddy-many-servers = нагрузка `{ $workload }`: у Caddy несколько HTTP-серверов ({ $count }: { $servers }): укажите сервер для маршрутов berth через `berth proxy set --caddy-server NAME` (или BERTH_CADDY_SERVER)
+caddy-domain-taken = нагрузка `{ $workload }`: домен { $domain } уже направляет другой маршрут{ $id } сервера Caddy `{ $server }`; уберите его там или измените `domains`
+caddy-duplicate-id = нагрузка `{ $workload }`: в Caddy { $count ->
+    [one] { $count } маршрут
+    [few] { $count } маршрута
+   *[many] { $count } маршрутов
+} с @id `{ $id }` (Caddy не следит за уникальностью id; кто-то добавил второй): удалите все, кроме одного (DELETE { $admin }/id/{ $id } удаляет один), затем разверните снова
+caddy-replace-failed = не удалось заменить маршрут @id { $id } для `{ $workload }` ({ $status })
+caddy-add-failed = не удалось добавить маршрут @id { $id } для `{ $workload }` ({ $status })
+caddy-reads-back-differently = после записи маршрут @id { $id } для `{ $workload }` читается иначе
+caddy-route-missing = его нет
+
+## Artifacts: pull, build, package
+
+source-compose-own-flow = нагрузки compose развёртываются своим порядком
+source-image-present = { $workload }: образ { $image } уже есть, не скачиваем (pull: missing)
+source-password-env-unset = нагрузка `{ $workload }`: registry_auth.password_env указывает переменную окружения `{ $var }`, но она не задана; экспортируйте её перед развёртыванием
+source-pulling = { $workload }: скачиваем { $image }
+source-pull-failed = нагрузка `{ $workload }`: скачать образ не удалось
+source-building = { $workload }: собираем { $image } из { $context }
+source-build-failed = нагрузка `{ $workload }`: сборка не удалась; ничего не остановлено
+source-pulling-server-image = { $workload }: скачиваем образ сервера { $image }
+source-server-image-missing = нагрузка `{ $workload }`: server_image `{ $image }` нет на хосте, и скачать его нельзя; сначала скачайте или соберите его либо задайте `server_image`
+source-hash-interrupted = подсчёт хеша сайта прерван
+source-site-unchanged = { $workload }: сайт не изменился, используем { $image }
+source-packaging = { $workload }: упаковываем { $root } в { $image }
+source-package-failed = нагрузка `{ $workload }`: упаковать сайт не удалось; ничего не остановлено
+source-site-dir-unreadable = не удалось прочитать каталог сайта { $path }
+source-unreadable = не удалось прочитать { $path }
+
+## Status, output, events
+
+status-no-daemon = { $reason }; показываем только то, что записано в хранилище
+status-no-router = { $reason }; маршруты не проверяются
+status-route-stale-to = устарел (ведёт на { $target })
+status-unknown = неизвестно
+status-missing = нет контейнера
+status-route-ok = ок
+status-route-stale = устарел
+http-client-failed = не удалось создать HTTP-клиент
+output-json-failed = не удалось сформировать JSON: { $reason }
+runtime-failed = не удалось запустить асинхронную среду выполнения
+event-unrecorded = не удалось записать событие `{ $action }` для `{ $workload }`
+store-events-unreadable = не удалось прочитать события из хранилища
+
+## Config validation, continued
+
+config-not-an-object = конфигурация должна быть объектом JSON, а получено { $got }
+config-write-as-object = запишите её как {"{"} ... {"}"}, например { $example }
+config-unreadable-bug = конфигурация прошла проверку, но не читается (это ошибка berth; пожалуйста, сообщите о ней)
+config-path-not-absolute = `{ $path }` должен быть абсолютным путём (относительные пути berth разрешает от текущего каталога при `workload add`/`set`)
+config-not-a-directory = `{ $path }` не является каталогом
+config-not-a-file = `{ $path }` не является файлом
+config-directory-missing = каталога `{ $path }` не существует
+config-file-missing = файла `{ $path }` не существует
+config-path-unreadable = `{ $path }` не прочитать: { $reason }
+config-field-of-other-kind = `{ $key }` — не поле для { $section } (оно относится к нагрузкам вида { $owner })
+config-field-of-other-kind-hint = уберите `{ $key }` или добавьте нагрузку с --kind { $owner }
+config-too-many-domains = имён: { $count }; один маршрут принимает не больше { $max }
+config-not-a-domain = `{ $domain }` — не доменное имя: { $why }
+config-duplicate-domain = `{ $domain }` повторяет domains[{ $first }] (регистр в доменных именах не важен)
+config-remove-duplicate = уберите повтор
+domain-empty = оно пустое
+domain-with-scheme = укажите только имя хоста, без схемы и пути
+domain-bare-wildcard = после `*.` нужен домен
+domain-too-long = оно длиннее 253 символов
+domain-empty-label = в нём пустая метка (точка в начале, в конце или две точки подряд)
+domain-label-too-long = метка длиннее 63 символов
+domain-bad-characters = допустимы только буквы, цифры, дефисы и точки, в начале можно `*.`
+domain-label-hyphen = метка не может начинаться или заканчиваться дефисом
+config-not-a-port-mapping = `{ $mapping }` — не проброс порта: используйте "HOST:CONTAINER" с портами 1-65535, можно с /tcp или /udp в конце
+config-port-mapping-example = например "8080:80" или "5353:53/udp"
+config-http-only-field = относится только к HTTP-проверке, а `healthcheck.mode` равен "docker" (решает собственный HEALTHCHECK контейнера)
+config-http-only-field-hint = уберите `{ $key }` или задайте "mode": "http"
+what-probe-path = HTTP-путь для проверки
+config-probe-path-spaces = не должен содержать пробелов и управляющих символов (закодируйте их через %)
+env-name-empty = имя переменной окружения не может быть пустым
+env-name-equals = имя переменной окружения не может содержать `=`
+env-name-nul = имя переменной окружения не может содержать символ NUL
+env-name-invalid = недопустимое имя переменной окружения: используйте буквы, цифры и подчёркивания, первой не должна быть цифра
+config-not-a-docker-name = `{ $name }` — недопустимое имя для Docker ({ $what }): первым должен быть буква или цифра, дальше буквы, цифры, `_`, `.` или `-`
+config-command-leave-out = не указывайте `command`, чтобы запустить команду образа по умолчанию
+config-label-key-empty = ключ метки не может быть пустым
+config-label-reserved = ключи, начинающиеся с `berth.`, зарезервированы: по ним berth отслеживает свои контейнеры
+config-label-other-prefix = используйте другой префикс
+config-memory-hint = используйте, например, "512m", "1g" или число байт
+config-not-a-memory-size = `{ $size }` — не объём памяти
+config-memory-too-large = слишком велико
+config-memory-whole-bytes = должно быть целым числом байт
+config-memory-type = должно быть строкой с объёмом или числом байт, а получено { $got }
+config-memory-too-small = должно быть не меньше 6m (6 МиБ) — меньше Docker не принимает
+config-cpus-range = должно быть больше 0 и не больше { $max }, например 0.5 или 2
+config-cpus-type = должно быть числом CPU, например 0.5 или 2, а получено { $got }
+config-not-a-restart-policy = `{ $policy }` — не политика перезапуска: используйте "no", "always", "unless-stopped", "on-failure" или "on-failure:N"
+what-image = образ для развёртывания
+config-not-a-reference = `{ $reference }` — не ссылка на образ: { $why }
+config-reference-example = например "nginx:1.27" или "ghcr.io/acme/web@sha256:<64 шестнадцатеричные цифры>"
+reference-spaces = в ней не должно быть пробелов
+reference-bad-digest = дайджест после `@` должен быть `sha256:` и 64 шестнадцатеричные цифры в нижнем регистре
+reference-bad-tag = тег `{ $tag }` должен состоять из 1-128 букв, цифр, `_`, `.` или `-`
+reference-no-repository = в ней нет репозитория
+reference-bad-host = `{ $host }` — не хост реестра
+reference-empty-part = в имени репозитория пустая часть (`//` или `/` в конце)
+reference-uppercase = имена репозиториев пишутся в нижнем регистре (`{ $segment }`)
+reference-bad-segment = `{ $segment }` может содержать только строчные буквы, цифры, `.`, `_` и `-` и должно начинаться и заканчиваться буквой или цифрой
+config-no-registry-passwords = пароли реестров berth никогда не хранит
+config-no-registry-passwords-hint = уберите `{ $key }`, положите пароль в переменную окружения и укажите её имя в `password_env`
+what-registry-user = пользователь реестра
+what-password-env = имя переменной окружения с паролем
+config-password-env-name = { $why } (здесь указывается имя переменной, а не сам пароль)
+config-password-env-example = например "REGISTRY_PASSWORD"
+what-build-context = каталог для сборки
+config-target-spaces = имя стадии сборки не должно содержать пробелов
+config-dockerfile-absolute = `{ $file }` должен быть относительным к `context`
+config-dockerfile-outside = `{ $file }` должен оставаться внутри контекста сборки: уберите `..`
+config-dockerfile-missing = `{ $file }` — не файл в контексте сборки `{ $context }`
+config-build-arg-name = имя аргумента сборки должно быть непустым, без `=` и NUL
+what-static-root = каталог с сайтом (если сайт не хранится в томе: `runtime: "deno"` со `storage`)
+config-server-root-not-absolute = `{ $path }` должен быть абсолютным путём внутри контейнера
+config-server-root-example = например "/usr/share/nginx/html"
+what-compose-file = файл compose
+config-not-a-project = `{ $project }` — не имя проекта compose: используйте строчные буквы, цифры, `_` и `-`, первым — буква или цифра
+config-forced-recreate = принудительно recreate: при blue-green том `{ $volume }` был бы смонтирован на запись в два контейнера сразу
+config-forced-recreate-hint = задайте deploy_strategy "recreate", чтобы это было видно в конфигурации
+config-ports-blue-green = с blue-green нельзя публиковать порты хоста ({ $reason }): два контейнера не могут занять один порт хоста; используйте deploy_strategy "recreate" или уберите `ports`
+
+## Kinds
+
+kind-unknown = неизвестный вид `{ $kind }`: ожидается image, dockerfile, static или compose
