@@ -79,7 +79,7 @@ pub fn list(ctx: &Ctx) -> Result<()> {
         return Ok(());
     }
     if hooks.is_empty() {
-        ctx.printer.status("no webhooks");
+        ctx.printer.status(&t!("webhook-none"));
         return Ok(());
     }
     ctx.printer.table(

@@ -267,7 +267,7 @@ impl Deployment<'_> {
         if gate::is_not_ready(why) {
             self.show_logs(&failed.id).await;
         }
-        let state = old_state.ok_or_else(|| anyhow!("the state row named no container before this deploy"))?;
+        let state = old_state.context_msg(crate::msg!("rollback-no-earlier-state"))?;
         self.store.persist_runtime_state(&state)?;
         fault_point("after_rollback_persist");
         Ok(())

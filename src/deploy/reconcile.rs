@@ -91,11 +91,11 @@ pub async fn reconcile_locked(
         Some(s) => match docker.inspect(&s.container_id).await? {
             Some(info) => Some(info),
             None => {
-                env.printer.warn(&format!(
-                    "{name}: the runtime state names container {} ({}), which no longer exists; the next deploy \
-                     replaces it",
-                    s.container_name,
-                    crate::docker::short(&s.container_id)
+                env.printer.warn(&crate::t!(
+                    "reconcile-live-container-gone",
+                    workload = name,
+                    container = &s.container_name,
+                    id = crate::docker::short(&s.container_id)
                 ));
                 report.missing = Some(s.container_name.clone());
                 None

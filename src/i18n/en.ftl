@@ -740,3 +740,11 @@ config-ports-blue-green = cannot publish host ports with blue-green ({ $reason }
 ## Kinds
 
 kind-unknown = unknown kind `{ $kind }`: expected one of image, dockerfile, static, compose
+
+## Signals, reconcile, webhooks
+
+signal-first = stopping at the next safe point (press Ctrl-C again to exit at once; reconcile repairs)
+signal-second = second signal, exiting now; `berth reconcile` repairs what is left
+reconcile-live-container-gone = { $workload }: the runtime state names container { $container } ({ $id }), which no longer exists; the next deploy replaces it
+rollback-no-earlier-state = the state row named no container before this deploy
+webhook-none = no webhooks

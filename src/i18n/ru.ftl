@@ -25,8 +25,8 @@ deploy-stopping = остановка { $container }
 deploy-gate-waiting-green = проверка готовности: ждём, пока зелёный контейнер будет готов
 deploy-gate-waiting-new = проверка готовности: ждём, пока новый контейнер будет готов
 deploy-gate-passed = проверка готовности пройдена: { $why }
-deploy-draining-blue = вывод синего { $container } из работы, { $ms } мс, наблюдаем за зелёным
-deploy-draining = вывод { $container } из работы, { $ms } мс
+deploy-draining-blue = дренаж синего { $container }, { $ms } мс, наблюдаем за зелёным
+deploy-draining = дренаж { $container }, { $ms } мс
 
 ## Итог развёртывания
 
@@ -749,3 +749,11 @@ config-ports-blue-green = с blue-green нельзя публиковать по
 ## Kinds
 
 kind-unknown = неизвестный вид `{ $kind }`: ожидается image, dockerfile, static или compose
+
+## Signals, reconcile, webhooks
+
+signal-first = остановка в ближайшей безопасной точке (нажмите Ctrl-C ещё раз, чтобы выйти сразу; reconcile всё починит)
+signal-second = второй сигнал, выходим немедленно; `berth reconcile` починит то, что осталось
+reconcile-live-container-gone = { $workload }: состояние указывает на контейнер { $container } ({ $id }), которого больше нет; следующее развёртывание его заменит
+rollback-no-earlier-state = до этого развёртывания состояние не указывало ни на какой контейнер
+webhook-none = вебхуков нет
