@@ -374,6 +374,22 @@ fn help_speaks_russian_under_a_russian_locale_and_english_otherwise() {
     let russian = t.run(&["--help"]).success();
     assert!(russian.stdout.contains("Развернуть нагрузки"), "{}", russian.stdout);
     assert!(!russian.stdout.contains("Deploy workloads:"), "{}", russian.stdout);
+    // Arguments and clap's headings too; the values clap lists stay as they are.
+    for text in [
+        "Использование: berth",
+        "Команды:",
+        "Параметры:",
+        "Путь к хранилищу",
+        "Показать справку",
+    ] {
+        assert!(russian.stdout.contains(text), "{text}: {}", russian.stdout);
+    }
+    let deploy = t.run(&["deploy", "--help"]).success();
+    for text in ["Аргументы:", "Нагрузки для развёртывания", "Показать план", "--dry-run"]
+    {
+        assert!(deploy.stdout.contains(text), "{text}: {}", deploy.stdout);
+    }
+    assert!(!deploy.stdout.contains("Print the plan"), "{}", deploy.stdout);
 }
 
 #[test]

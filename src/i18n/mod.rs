@@ -77,6 +77,19 @@ fn names_utf8(locale: &str) -> bool {
     matches!(codeset, Some("utf-8" | "utf8"))
 }
 
+/// The text of message `id` (no arguments) in the language of human
+/// output, English where that language lacks it; None when English lacks
+/// it too. For ids made at run time (clap's help); code that names a
+/// message uses [`Msg`].
+pub fn text(id: &str) -> Option<String> {
+    text_in(id, lang()).or_else(|| text_in(id, Lang::En))
+}
+
+/// [`text`] in `lang`, without the English fallback.
+pub fn text_in(id: &str, lang: Lang) -> Option<String> {
+    render(bundle(lang), id, &FluentArgs::new())
+}
+
 /// One argument of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arg {

@@ -151,22 +151,40 @@ fn russian_needs_a_utf8_terminal() {
 }
 
 #[test]
-fn every_command_has_help_in_both_languages_and_the_english_matches_clap() {
+fn every_command_and_argument_has_help_in_both_languages_and_the_english_matches_clap() {
     use clap::CommandFactory;
-    let command = crate::cli::Cli::command();
-    let about = |c: &clap::Command| c.get_about().map(ToString::to_string).unwrap_or_default();
-    assert_eq!(Msg::new("help-berth").english(), about(&command));
-    for sub in command.get_subcommands() {
-        let Some(id) = crate::cli::help_id(sub.get_name()) else {
-            panic!("`berth {}` has no help message id", sub.get_name());
+    fn walk(cmd: &clap::Command, path: &str, problems: &mut Vec<String>) {
+        let mut check = |id: String, clap_text: String| match (text_in(&id, Lang::En), text_in(&id, Lang::Ru)) {
+            (Some(en), Some(ru)) if en == clap_text && ru != en => {}
+            (Some(en), Some(_)) if en != clap_text => problems.push(format!("{id} = {clap_text}  (en.ftl says: {en})")),
+            (Some(_), Some(_)) => problems.push(format!("{id}: the Russian is the English")),
+            _ => problems.push(format!("{id} = {clap_text}")),
         };
-        assert_eq!(Msg::new(id).english(), about(sub), "{id}");
-        assert_ne!(
-            Msg::new(id).format(Lang::Ru),
-            Msg::new(id).english(),
-            "{id} is not translated"
-        );
+        let about = cmd.get_about().map(ToString::to_string).unwrap_or_default();
+        check(crate::cli::help_id(path), about);
+        for arg in cmd.get_arguments() {
+            let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            // Global arguments are checked once, where they are declared.
+            if path.is_empty() || !arg.is_global_set() {
+                check(crate::cli::arg_help_id(path, arg), help);
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            let child = if path.is_empty() {
+                sub.get_name().to_owned()
+            } else {
+                format!("{path}-{}", sub.get_name())
+            };
+            walk(sub, &child, problems);
+        }
     }
+    let mut problems = Vec::new();
+    walk(&crate::cli::Cli::command(), "", &mut problems);
+    assert!(
+        problems.is_empty(),
+        "help messages missing or stale:\n{}",
+        problems.join("\n")
+    );
 }
 
 /// Where human text is made: errors, their context, status lines,
