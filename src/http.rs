@@ -25,9 +25,9 @@ pub fn client(timeout: Duration) -> Result<reqwest::Client> {
 }
 
 /// A short cause for a failed request: "connection refused", "timed out".
-pub fn describe(e: &reqwest::Error) -> String {
+pub fn describe(e: &reqwest::Error) -> crate::i18n::Msg {
     if e.is_timeout() {
-        return "timed out".to_owned();
+        return crate::msg!("http-timed-out");
     }
     let mut source: Option<&dyn std::error::Error> = Some(e);
     let mut last = e.to_string();
@@ -36,8 +36,8 @@ pub fn describe(e: &reqwest::Error) -> String {
         source = s.source();
     }
     if e.is_connect() {
-        format!("connection failed ({last})")
+        crate::msg!("http-connection-failed", error = last)
     } else {
-        last
+        crate::msg!("verbatim", text = last)
     }
 }

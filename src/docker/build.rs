@@ -23,7 +23,7 @@ use tokio::sync::mpsc;
 
 use super::{Docker, docker_error};
 use crate::error::RedactedFailure;
-use crate::i18n::Context as _;
+use crate::i18n::{Context as _, Msg};
 use crate::msg;
 
 /// One chunk of the request body. With `CHANNEL_CHUNKS` in flight, this
@@ -149,9 +149,7 @@ async fn follow_build(
             }
         }
         if let Some(detail) = info.error_detail {
-            let message = detail
-                .message
-                .unwrap_or_else(|| "the daemon reported an error".to_owned());
+            let message = detail.message.unwrap_or_else(|| crate::t!("build-daemon-error"));
             return Err(output.failure(&message, on_output));
         }
         if let Some(id) = info.aux.and_then(|aux| aux.id) {
@@ -579,7 +577,7 @@ struct IgnoreRule {
 }
 
 impl IgnoreRules {
-    fn parse(text: &str) -> Result<IgnoreRules, String> {
+    fn parse(text: &str) -> Result<IgnoreRules, Msg> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut rules = Vec::new();
         for line in text.lines() {
@@ -597,10 +595,11 @@ impl IgnoreRules {
                 None => (false, line),
             };
             if pattern.is_empty() {
-                return Err("`!` alone is not a pattern".to_owned());
+                return Err(msg!("ignore-bare-bang"));
             }
             let pattern = clean_path(pattern);
-            let glob = Glob::compile(&pattern).map_err(|e| format!("invalid pattern `{pattern}`: {e}"))?;
+            let glob =
+                Glob::compile(&pattern).map_err(|e| msg!("ignore-bad-pattern", pattern = &pattern, error = e))?;
             rules.push(IgnoreRule { exception, glob });
         }
         Ok(IgnoreRules { rules })
@@ -693,7 +692,7 @@ enum Token {
 }
 
 impl Glob {
-    fn compile(pattern: &str) -> Result<Glob, String> {
+    fn compile(pattern: &str) -> Result<Glob, Msg> {
         let chars: Vec<char> = pattern.chars().collect();
         let mut tokens = Vec::new();
         let mut i = 0;
@@ -756,8 +755,8 @@ impl Glob {
 
 /// Parses the body of a `[...]` class starting at `start` (after the `[`);
 /// returns the class and the index after its `]`.
-fn parse_class(chars: &[char], start: usize) -> Result<(Token, usize), String> {
-    let unclosed = || "unclosed `[`".to_owned();
+fn parse_class(chars: &[char], start: usize) -> Result<(Token, usize), Msg> {
+    let unclosed = || msg!("ignore-unclosed-class");
     let mut i = start;
     let negated = chars.get(i) == Some(&'^');
     if negated {
@@ -787,7 +786,11 @@ fn parse_class(chars: &[char], start: usize) -> Result<(Token, usize), String> {
                 i += 1;
             }
             if high < low {
-                return Err(format!("range `{low}-{high}` is out of order"));
+                return Err(msg!(
+                    "ignore-range-order",
+                    low = low.to_string(),
+                    high = high.to_string()
+                ));
             }
         }
         ranges.push((low, high));
@@ -936,7 +939,7 @@ mod tests {
     fn malformed_patterns_are_errors() {
         assert!(IgnoreRules::parse("!\n").is_err());
         let err = IgnoreRules::parse("[abc\n").expect_err("unclosed class");
-        assert!(err.contains("[abc"), "{err}");
+        assert!(err.english().contains("[abc"), "{err}");
     }
 
     #[test]

@@ -834,3 +834,17 @@ arg-webhook-add-on = Only these actions (repeatable), e.g. --on deploy.failed [d
 arg-webhook-add-workload = Only events of this workload
 arg-webhook-add-secret_env = Sign bodies with the secret in this environment variable (X-Berth-Signature-256)
 arg-webhook-rm-id = Webhook id (see `berth webhook list`)
+
+## HTTP causes and .dockerignore patterns
+
+http-timed-out = timed out
+http-connection-failed = connection failed ({ $error })
+build-daemon-error = the daemon reported an error
+ignore-bare-bang = `!` alone is not a pattern
+ignore-bad-pattern = invalid pattern `{ $pattern }`: { $error }
+ignore-unclosed-class = unclosed `[`
+ignore-range-order = range `{ $low }-{ $high }` is out of order
+
+## NPM, continued
+
+npm-no-detail = no detail

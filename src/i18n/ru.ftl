@@ -268,7 +268,7 @@ exec-could-not-run = не удалось выполнить команду в `{
 exec-detached = демон запустил команду в отсоединённом режиме
 exec-exit-code-unreadable = не удалось узнать код выхода команды
 exec-still-running = вывод команды закончился, но демон всё ещё считает её запущенной
-logs-unreadable = не удалось прочитать журнал контейнера { $container }
+logs-unreadable = не удалось прочитать логи контейнера { $container }
 logs-stdout-unwritable = не удалось писать в stdout
 
 ## Store
@@ -432,7 +432,7 @@ drain-open-connections-left = { $workload }: у `{ $container }` оставал�
 }, когда дренаж дошёл до drain_ms ({ $ms } мс): остановка их оборвёт (долгие запросы, потоки WebSocket или SSE; клиенты переподключатся к новому контейнеру)
 deploy-reap-failed = { $workload }: новый контейнер работает, но удалить старый `{ $container }` не удалось ({ $reason }); его удалит следующее развёртывание или `berth reconcile { $workload }`
 deploy-remove-new-failed = { $workload }: не удалось удалить { $container } ({ $reason }); его удалит следующее развёртывание или `berth reconcile`
-deploy-last-log-lines = последние строки журнала нового контейнера
+deploy-last-log-lines = последние строки логов нового контейнера
 route-no-port = у нагрузки `{ $workload }` есть домены, но нет `port`
 route-no-ip = у контейнера `{ $container }` нет IP в сети `{ $network }`
 rollback-compose = нагрузка `{ $workload }`: стеки compose berth откатить не может (их образами управляет compose); разверните вместо этого более ранний файл compose
@@ -843,3 +843,17 @@ arg-webhook-add-on = Только эти действия (можно повто
 arg-webhook-add-workload = Только события этой нагрузки
 arg-webhook-add-secret_env = Подписывать тела секретом из этой переменной окружения (X-Berth-Signature-256)
 arg-webhook-rm-id = id вебхука (см. `berth webhook list`)
+
+## HTTP causes and .dockerignore patterns
+
+http-timed-out = время ожидания истекло
+http-connection-failed = соединение не установлено ({ $error })
+build-daemon-error = демон сообщил об ошибке
+ignore-bare-bang = `!` сам по себе — не шаблон
+ignore-bad-pattern = неверный шаблон `{ $pattern }`: { $error }
+ignore-unclosed-class = не закрыта `[`
+ignore-range-order = в диапазоне `{ $low }-{ $high }` границы в обратном порядке
+
+## NPM, continued
+
+npm-no-detail = без подробностей

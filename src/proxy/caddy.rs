@@ -20,7 +20,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::{NeverSent, Pointed, RoutePlan, RouteTarget, Router, Source, setting};
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::msg;
 use crate::store::Store;
 
@@ -74,13 +74,9 @@ impl CaddyRouter {
         })
     }
 
-    fn caddy_error(&self, what: Msg, detail: impl std::fmt::Display) -> anyhow::Error {
-        anyhow!(msg!(
-            "caddy-error",
-            admin = &self.admin,
-            what = what,
-            detail = detail.to_string()
-        ))
+    /// `detail`: the proxy's own words (a string) or berth's (a message).
+    fn caddy_error(&self, what: Msg, detail: impl Into<Arg>) -> anyhow::Error {
+        anyhow!(msg!("caddy-error", admin = &self.admin, what = what, detail = detail))
     }
 
     /// One admin call: (status, JSON body or Null). A connection that never
@@ -338,7 +334,10 @@ impl Router for CaddyRouter {
             }),
             Ok(other) => Err(self.caddy_error(
                 msg!("caddy-reads-back-differently", id = &id, workload = workload),
-                other.map_or_else(|| crate::t!("caddy-route-missing"), |v| v.to_string()),
+                other.map_or_else(
+                    || msg!("caddy-route-missing"),
+                    |v| msg!("verbatim", text = v.to_string()),
+                ),
             )),
             Err(e) => Err(anyhow!(msg!("verbatim", text = &e))),
         }

@@ -16,7 +16,7 @@ use tokio::sync::Mutex;
 
 pub use super::Source;
 use super::{NeverSent, Pointed, RoutePlan, RouteTarget, Router, setting};
-use crate::i18n::{Context as _, Msg};
+use crate::i18n::{Arg, Context as _, Msg};
 use crate::msg;
 use crate::store::Store;
 
@@ -112,13 +112,9 @@ impl NpmRouter {
         }))
     }
 
-    fn npm_error(&self, what: Msg, detail: impl std::fmt::Display) -> anyhow::Error {
-        anyhow!(msg!(
-            "npm-error",
-            api = &self.api,
-            what = what,
-            detail = detail.to_string()
-        ))
+    /// `detail`: the proxy's own words (a string) or berth's (a message).
+    fn npm_error(&self, what: Msg, detail: impl Into<Arg>) -> anyhow::Error {
+        anyhow!(msg!("npm-error", api = &self.api, what = what, detail = detail))
     }
 
     /// A login or token request that failed to reach NPM; a connection that
@@ -154,7 +150,7 @@ impl NpmRouter {
         body.get("token")
             .and_then(Value::as_str)
             .map(str::to_owned)
-            .ok_or_else(|| self.npm_error(msg!("npm-login"), msg!("npm-no-token-in-answer").localized()))
+            .ok_or_else(|| self.npm_error(msg!("npm-login"), msg!("npm-no-token-in-answer")))
     }
 
     async fn token(&self, refresh: bool) -> Result<String> {
@@ -310,13 +306,13 @@ impl NpmRouter {
         let host = self
             .host(id)
             .await?
-            .ok_or_else(|| self.npm_error(msg!("npm-after-write"), msg!("npm-host-gone", id = id).localized()))?;
+            .ok_or_else(|| self.npm_error(msg!("npm-after-write"), msg!("npm-host-gone", id = id)))?;
         let online = host.pointer("/meta/nginx_online").and_then(Value::as_bool) == Some(true);
         if !online {
-            let err = host
-                .pointer("/meta/nginx_err")
-                .and_then(Value::as_str)
-                .unwrap_or("no detail");
+            let err: Arg = match host.pointer("/meta/nginx_err").and_then(Value::as_str) {
+                Some(nginx_says) => nginx_says.into(),
+                None => msg!("npm-no-detail").into(),
+            };
             bail!(msg!(
                 "npm-offline",
                 api = &self.api,
@@ -508,7 +504,7 @@ impl Router for NpmRouter {
                 }
                 body.get("id")
                     .and_then(Value::as_i64)
-                    .ok_or_else(|| self.npm_error(msg!("npm-creating"), msg!("npm-no-id-in-answer").localized()))?
+                    .ok_or_else(|| self.npm_error(msg!("npm-creating"), msg!("npm-no-id-in-answer")))?
             }
         };
         // The write went through: a failure to confirm it says nothing of
