@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::Kind;
-use crate::i18n::Msg;
 use crate::output::OutputFormat;
 
 #[derive(Debug, Parser)]
@@ -29,48 +28,99 @@ pub struct Cli {
 
 impl Cli {
     /// The command line with its help in the language of human output:
-    /// each command's one-line description comes from the message
-    /// `help-<command>` (clap's own words, such as `Usage:`, stay English).
-    /// Completions and man pages are generated from [`Cli::command`], in
-    /// English.
+    /// every command's description (`help-<path>`) and every argument's
+    /// help (`arg-<path>-<id>`, `arg-<id>` for global ones) come from the
+    /// messages, and so do the section headings. Completions and man pages
+    /// are generated from [`Cli::command`], in English.
+    ///
+    /// Left to clap, in English: its annotations (`[default: ..]`,
+    /// `[env: ..]`, `[possible values: ..]`) and its parse errors
+    /// (`error: unexpected argument`), which clap builds from fixed English
+    /// text with no hook to replace it.
     pub fn localized_command() -> clap::Command {
         let mut command = <Cli as clap::CommandFactory>::command();
         if crate::i18n::lang() == crate::i18n::Lang::En {
             return command;
         }
-        let about = Msg::new("help-berth").localized();
-        // The long description is English prose: the short one replaces it.
-        command = command.about(about.clone()).long_about(about);
-        let names: Vec<String> = command.get_subcommands().map(|c| c.get_name().to_owned()).collect();
-        for name in names {
-            if let Some(id) = help_id(&name) {
-                let about = Msg::new(id).localized();
-                command = command.mut_subcommand(&name, |sub| sub.about(about));
-            }
-        }
-        command
+        // Built, so that -h/-V and the `help` subcommand exist to be translated.
+        command.build();
+        localize(command, "")
     }
 }
 
-/// The message id of a top-level command's description.
-pub fn help_id(command: &str) -> Option<&'static str> {
-    Some(match command {
-        "workload" => "help-workload",
-        "validate" => "help-validate",
-        "deploy" => "help-deploy",
-        "history" => "help-history",
-        "rollback" => "help-rollback",
-        "status" => "help-status",
-        "reconcile" => "help-reconcile",
-        "proxy" => "help-proxy",
-        "events" => "help-events",
-        "logs" => "help-logs",
-        "exec" => "help-exec",
-        "webhook" => "help-webhook",
-        "completions" => "help-completions",
-        "man" => "help-man",
-        _ => return None,
-    })
+/// The message id of a command's description: `help-berth` for berth
+/// itself, `help-deploy`, `help-workload-add`; clap's `help` subcommand
+/// has one id wherever it appears.
+pub fn help_id(path: &str) -> String {
+    match path.rsplit('-').next() {
+        _ if path.is_empty() => "help-berth".to_owned(),
+        Some("help") => "help-help-command".to_owned(),
+        _ => format!("help-{path}"),
+    }
+}
+
+/// The message id of an argument's help: `arg-deploy-dry_run`; global
+/// arguments and clap's -h/-V have one id everywhere (`arg-db`, `arg-help`).
+pub fn arg_help_id(path: &str, arg: &clap::Arg) -> String {
+    let id = arg.get_id().as_str();
+    if path.is_empty() || arg.is_global_set() || matches!(id, "help" | "version") {
+        format!("arg-{id}")
+    } else {
+        format!("arg-{path}-{id}")
+    }
+}
+
+fn localize(mut cmd: clap::Command, path: &str) -> clap::Command {
+    if let Some(about) = crate::i18n::text(&help_id(path)) {
+        // The long description is English prose: the short one replaces it.
+        cmd = cmd.about(about).long_about(None::<&str>);
+    }
+    if let Some(after) = crate::i18n::text(&format!("{}-after", help_id(path))) {
+        cmd = cmd.after_help(after);
+    }
+    let args: Vec<(String, String)> = cmd
+        .get_arguments()
+        .map(|a| (a.get_id().to_string(), arg_help_id(path, a)))
+        .collect();
+    for (id, message) in args {
+        if let Some(help) = crate::i18n::text(&message) {
+            cmd = cmd.mut_arg(id, |a| a.help(help).long_help(None::<&str>));
+        }
+    }
+    let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_owned()).collect();
+    for name in names {
+        let child = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path}-{name}")
+        };
+        cmd = cmd.mut_subcommand(&name, |sub| localize(sub, &child));
+    }
+    let template = help_template(&cmd);
+    cmd.help_template(template)
+}
+
+/// clap's default help layout with the headings translated (clap writes
+/// `Usage:`, `Commands:`, `Arguments:` and `Options:` itself otherwise).
+fn help_template(cmd: &clap::Command) -> String {
+    let heading = |id: &'static str| crate::i18n::Msg::new(id).localized();
+    let mut template = format!(
+        "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n",
+        heading("help-heading-usage")
+    );
+    if cmd.get_subcommands().any(|s| !s.is_hide_set()) {
+        template.push_str(&format!("\n{}\n{{subcommands}}\n", heading("help-heading-commands")));
+    }
+    if cmd.get_positionals().any(|a| !a.is_hide_set()) {
+        template.push_str(&format!("\n{}\n{{positionals}}\n", heading("help-heading-arguments")));
+    }
+    if cmd.get_arguments().any(|a| !a.is_positional() && !a.is_hide_set()) {
+        template.push_str(&format!("\n{}\n{{options}}\n", heading("help-heading-options")));
+    }
+    // clap puts the blank line before an after-help text itself.
+    let mut template = template.trim_end_matches('\n').to_owned();
+    template.push_str("{after-help}");
+    template
 }
 
 #[derive(Debug, Args)]

@@ -3,10 +3,8 @@
 //! Library code returns `anyhow::Error`; the few errors a caller (or the exit
 //! code) must tell apart are [`BerthError`] values inside it.
 
-use std::fmt;
-
 use crate::config::ConfigIssue;
-use crate::i18n::Msg;
+use crate::i18n::{Msg, MsgContext};
 use crate::msg;
 
 /// Exit codes of DESIGN §8.
@@ -26,25 +24,27 @@ pub mod exit {
     pub const TERMINATED: i32 = 143;
 }
 
+/// Every text here is a translatable [`Msg`]: Display gives the English
+/// (JSON, the store), [`BerthError::human`] the language of human output.
 #[derive(Debug, thiserror::Error)]
 pub enum BerthError {
     #[error("{message}")]
-    InvalidConfig { message: String, errors: Vec<ConfigIssue> },
+    InvalidConfig { message: Msg, errors: Vec<ConfigIssue> },
     #[error("{0}")]
-    NotFound(Text),
+    NotFound(Msg),
     #[error("{0}")]
-    Usage(String),
+    Usage(Msg),
     #[error("{0}")]
-    Locked(Text),
+    Locked(Msg),
     /// `deploy --no-adopt` found the workload running from another store.
     #[error("{0}")]
-    AdoptionRefused(String),
+    AdoptionRefused(Msg),
     /// `berth exec` found no running container of the workload.
     #[error("{0}")]
-    NoRunningContainer(Text),
+    NoRunningContainer(Msg),
     /// `berth exec`: the daemon would not create or start the command.
     #[error("{0}")]
-    ExecFailed(String),
+    ExecFailed(Msg),
     #[error("deploy interrupted (SIGINT)")]
     Interrupted,
     #[error("deploy terminated (SIGTERM)")]
@@ -57,7 +57,7 @@ pub enum BerthError {
 
 impl BerthError {
     pub fn invalid_config(errors: Vec<ConfigIssue>) -> Self {
-        let message = invalid_config_msg(&errors).english();
+        let message = invalid_config_msg(&errors);
         BerthError::InvalidConfig { message, errors }
     }
 
@@ -65,11 +65,16 @@ impl BerthError {
     /// for JSON and the store).
     pub fn human(&self) -> String {
         match self {
-            BerthError::InvalidConfig { errors, .. } => invalid_config_msg(errors).localized(),
-            BerthError::NotFound(text) | BerthError::NoRunningContainer(text) | BerthError::Locked(text) => {
-                text.human()
-            }
-            other => other.to_string(),
+            BerthError::InvalidConfig { message: m, .. }
+            | BerthError::NotFound(m)
+            | BerthError::Usage(m)
+            | BerthError::Locked(m)
+            | BerthError::AdoptionRefused(m)
+            | BerthError::NoRunningContainer(m)
+            | BerthError::ExecFailed(m) => m.localized(),
+            BerthError::Interrupted => msg!("deploy-interrupted").localized(),
+            BerthError::Terminated => msg!("deploy-terminated").localized(),
+            BerthError::Exit(_) => self.to_string(),
         }
     }
 
@@ -111,51 +116,30 @@ fn invalid_config_msg(errors: &[ConfigIssue]) -> Msg {
     msg!("invalid-config", workload = workload, count = errors.len())
 }
 
-/// An error's text: English only, or a translatable message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Text {
-    English(String),
-    Msg(Msg),
-}
-
-impl Text {
-    /// The text in the language of human output.
-    pub fn human(&self) -> String {
-        match self {
-            Text::English(s) => s.clone(),
-            Text::Msg(m) => m.localized(),
-        }
-    }
-}
-
-impl fmt::Display for Text {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Text::English(s) => f.write_str(s),
-            Text::Msg(m) => f.write_str(&m.english()),
-        }
-    }
-}
-
-impl From<String> for Text {
-    fn from(s: String) -> Self {
-        Text::English(s)
-    }
-}
-
-impl From<Msg> for Text {
-    fn from(m: Msg) -> Self {
-        Text::Msg(m)
-    }
-}
-
 /// The text of `err` and its causes (`outer: inner`, as `{err:#}`), each
 /// berth error in the language of human output.
 pub fn human_chain(err: &anyhow::Error) -> String {
     err.chain()
-        .map(|cause| match cause.downcast_ref::<BerthError>() {
-            Some(b) => b.human(),
-            None => cause.to_string(),
+        .map(|cause| {
+            if let Some(b) = cause.downcast_ref::<BerthError>() {
+                b.human()
+            } else if let Some(m) = cause.downcast_ref::<Msg>() {
+                m.localized()
+            } else if let Some(c) = cause.downcast_ref::<MsgContext>() {
+                c.msg().localized()
+            } else if let Some(u) = cause.downcast_ref::<crate::docker::daemons::Unreachable>() {
+                u.human()
+            } else if let Some(r) = cause.downcast_ref::<RedactedFailure>() {
+                r.human()
+            } else if let Some(n) = cause.downcast_ref::<crate::deploy::NotReady>() {
+                n.human()
+            } else if let Some(r) = cause.downcast_ref::<crate::deploy::RolledBack>() {
+                r.human()
+            } else if let Some(n) = cause.downcast_ref::<crate::proxy::NeverSent>() {
+                n.human()
+            } else {
+                cause.to_string()
+            }
         })
         .collect::<Vec<_>>()
         .join(": ")
@@ -183,6 +167,13 @@ pub fn classify(err: &anyhow::Error) -> (i32, &'static str, Option<&[ConfigIssue
 #[derive(Debug, thiserror::Error)]
 #[error("{reason}")]
 pub struct RedactedFailure {
-    pub reason: String,
+    pub reason: Msg,
     pub detail: String,
+}
+
+impl RedactedFailure {
+    /// The generic reason in the language of human output.
+    pub fn human(&self) -> String {
+        self.reason.localized()
+    }
 }

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+
+use crate::i18n::Context as _;
 
 /// Installs the TLS crypto provider once (rustls without a default one).
 pub fn init_tls() {
@@ -12,7 +14,7 @@ pub fn init_tls() {
 /// A client that never goes through an environment proxy (probes target
 /// container addresses) and does not follow redirects (a 3xx is an answer).
 pub fn client(timeout: Duration) -> Result<reqwest::Client> {
-    builder(timeout).build().context("could not build an HTTP client")
+    builder(timeout).build().context_msg(crate::msg!("http-client-failed"))
 }
 
 /// [`client`], opening a new connection for every request: for a server
@@ -24,7 +26,7 @@ pub fn client_without_keepalive(timeout: Duration) -> Result<reqwest::Client> {
     builder(timeout)
         .pool_max_idle_per_host(0)
         .build()
-        .context("could not build an HTTP client")
+        .context_msg(crate::msg!("http-client-failed"))
 }
 
 fn builder(timeout: Duration) -> reqwest::ClientBuilder {
@@ -37,9 +39,9 @@ fn builder(timeout: Duration) -> reqwest::ClientBuilder {
 }
 
 /// A short cause for a failed request: "connection refused", "timed out".
-pub fn describe(e: &reqwest::Error) -> String {
+pub fn describe(e: &reqwest::Error) -> crate::i18n::Msg {
     if e.is_timeout() {
-        return "timed out".to_owned();
+        return crate::msg!("http-timed-out");
     }
     let mut source: Option<&dyn std::error::Error> = Some(e);
     let mut last = e.to_string();
@@ -48,8 +50,8 @@ pub fn describe(e: &reqwest::Error) -> String {
         source = s.source();
     }
     if e.is_connect() {
-        format!("connection failed ({last})")
+        crate::msg!("http-connection-failed", error = last)
     } else {
-        last
+        crate::msg!("verbatim", text = last)
     }
 }

@@ -36,7 +36,7 @@ pub fn main_exit_code() -> i32 {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            return printer.report_error(&anyhow::Error::new(e).context("could not start the async runtime"));
+            return printer.report_error(&crate::msg!("runtime-failed").wrap(e));
         }
     };
     match runtime.block_on(commands::run(cli, printer)) {

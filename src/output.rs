@@ -69,7 +69,7 @@ impl Printer {
     pub fn json<T: Serialize + ?Sized>(&self, value: &T) {
         match serde_json::to_string_pretty(value) {
             Ok(s) => write_stdout(format_args!("{s}\n")),
-            Err(e) => self.warn(&format!("could not encode JSON output: {e}")),
+            Err(e) => self.warn(&t!("output-json-failed", reason = e.to_string())),
         }
     }
 
@@ -77,7 +77,7 @@ impl Printer {
     pub fn json_line<T: Serialize + ?Sized>(&self, value: &T) {
         match serde_json::to_string(value) {
             Ok(s) => write_stdout(format_args!("{s}\n")),
-            Err(e) => self.warn(&format!("could not encode JSON output: {e}")),
+            Err(e) => self.warn(&t!("output-json-failed", reason = e.to_string())),
         }
     }
 

@@ -106,7 +106,7 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
             // The array above is the one JSON document; each failure is in it.
             return Err(crate::error::BerthError::Exit(crate::error::exit::FAILED).into());
         }
-        anyhow::bail!(t!("deploy-fleet-failed", failed = failed, total = names.len()));
+        anyhow::bail!(msg!("deploy-fleet-failed", failed = failed, total = names.len()));
     }
     completed_after_signal(ctx, &env)
 }
@@ -116,9 +116,8 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
 pub fn completed_after_signal(ctx: &Ctx, env: &crate::deploy::Session) -> Result<()> {
     match env.cancel.error() {
         Some(e) => {
-            ctx.printer.warn(&format!(
-                "{e} after the new container was recorded: the deploy completed"
-            ));
+            ctx.printer
+                .warn(&t!("deploy-completed-after-signal", signal = e.human()));
             Err(crate::error::BerthError::Exit(e.exit_code()).into())
         }
         None => Ok(()),
@@ -137,15 +136,20 @@ fn dry_run(ctx: &Ctx, names: &[String]) -> Result<()> {
         return Ok(());
     }
     for p in &plans {
-        ctx.printer.data(&format!(
-            "{}: {} deploy ({}{})",
-            p.workload,
-            p.strategy,
-            p.strategy_reason,
-            if p.strategy_forced { ", forced" } else { "" }
-        ));
+        let id = if p.strategy_forced {
+            "dry-run-plan-forced"
+        } else {
+            "dry-run-plan"
+        };
+        ctx.printer.data(
+            &crate::i18n::Msg::new(id)
+                .arg("workload", &p.workload)
+                .arg("strategy", p.strategy.as_str())
+                .arg("reason", p.strategy_reason.localized())
+                .localized(),
+        );
         for (i, step) in p.steps.iter().enumerate() {
-            ctx.printer.data(&format!("  {}. {step}", i + 1));
+            ctx.printer.data(&format!("  {}. {}", i + 1, step.localized()));
         }
     }
     ctx.printer.status(&t!("deploy-dry-run-done"));

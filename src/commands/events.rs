@@ -116,11 +116,7 @@ fn next_page_command(ctx: &Ctx, args: &EventsArgs, before: i64) -> String {
 
 /// `30s`, `15m`, `2h`, `7d`.
 pub fn parse_duration(text: &str) -> Result<time::Duration> {
-    let bad = || {
-        BerthError::Usage(format!(
-            "invalid duration `{text}`: use a number with s, m, h or d, like 30s, 15m, 2h, 7d"
-        ))
-    };
+    let bad = || BerthError::Usage(crate::msg!("usage-invalid-duration", text = text));
     let text = text.trim();
     let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
     let (num, unit) = text.split_at(split);

@@ -54,7 +54,7 @@ pub fn history(ctx: &Ctx, args: &HistoryArgs) -> Result<()> {
     }
     if rows.is_empty() {
         ctx.printer
-            .status(&format!("`{}` has not been deployed yet", workload.name));
+            .status(&crate::t!("history-not-deployed-yet", workload = &workload.name));
         return Ok(());
     }
     ctx.printer.table(
@@ -97,20 +97,19 @@ pub async fn rollback(ctx: &Ctx, args: &RollbackArgs) -> Result<()> {
     let target = match args.to {
         Some(id) => {
             let d = deploys.iter().find(|d| d.id == id).ok_or_else(|| {
-                BerthError::NotFound(
-                    format!(
-                        "`{}` has no deploy {id} (see `berth history {}`)",
-                        workload.name, workload.name
-                    )
-                    .into(),
-                )
+                BerthError::NotFound(crate::msg!(
+                    "rollback-no-such-deploy",
+                    workload = &workload.name,
+                    id = id
+                ))
             })?;
             if d.status != "succeeded" {
-                bail!(
-                    "deploy {id} of `{}` did not succeed ({}); roll back to a successful one",
-                    workload.name,
-                    d.status
-                );
+                bail!(crate::msg!(
+                    "rollback-deploy-did-not-succeed",
+                    workload = &workload.name,
+                    id = id,
+                    status = &d.status
+                ));
             }
             d
         }
@@ -124,29 +123,25 @@ pub async fn rollback(ctx: &Ctx, args: &RollbackArgs) -> Result<()> {
                 .filter(|d| d.status == "succeeded" && d.artifact.as_deref().is_some_and(|a| !a.is_empty()))
                 .find(|d| d.artifact != live_artifact)
                 .ok_or_else(|| {
-                    BerthError::NotFound(
-                        format!(
-                            "`{}` has no earlier successful deploy with another artifact to roll back to",
-                            workload.name
-                        )
-                        .into(),
-                    )
+                    BerthError::NotFound(crate::msg!("rollback-nothing-earlier", workload = &workload.name))
                 })?
         }
     };
     let (Some(image_id), Some(reference)) = (target.artifact.clone(), target.image_ref.clone()) else {
-        bail!(
-            "deploy {} of `{}` recorded no artifact to roll back to",
-            target.id,
-            workload.name
-        );
+        bail!(crate::msg!(
+            "rollback-no-artifact",
+            workload = &workload.name,
+            id = target.id
+        ));
     };
     drop(store);
     let env = ctx.session()?;
     env.cancel.listen();
-    ctx.printer.status(&format!(
-        "{}: rolling back to deploy {} ({reference})",
-        workload.name, target.id
+    ctx.printer.status(&crate::t!(
+        "rollback-rolling-back",
+        workload = &workload.name,
+        id = target.id,
+        image = &reference
     ));
     let opts = DeployOptions {
         wait: args.wait,

@@ -11,6 +11,7 @@ use crate::proxy::caddy::{self, CaddySettings};
 use crate::proxy::nginx::{self, NginxSettings};
 use crate::proxy::npm::{EMAIL_KEY, FORWARD_BY_KEY, ForwardBy, NpmSettings, Source, URL_KEY};
 use crate::proxy::{ROUTER_KEY, RouterKind};
+use crate::{msg, t};
 
 pub fn set(ctx: &Ctx, args: &ProxySetArgs) -> Result<()> {
     let plain = [
@@ -28,25 +29,17 @@ pub fn set(ctx: &Ctx, args: &ProxySetArgs) -> Result<()> {
         && args.router.is_none()
         && plain.iter().all(|(v, _, _)| v.is_none())
     {
-        return Err(BerthError::Usage(
-            "nothing to set: pass --router and/or its settings (--url, --email, --forward-by for npm; --nginx-* for \
-             nginx; --caddy-* for caddy)"
-                .into(),
-        )
-        .into());
+        return Err(BerthError::Usage(msg!("proxy-nothing-to-set")).into());
     }
     if let Some(dir) = &args.nginx_dir
         && !std::path::Path::new(dir).is_absolute()
     {
-        return Err(BerthError::Usage(format!("--nginx-dir `{dir}` must be an absolute path")).into());
+        return Err(BerthError::Usage(msg!("proxy-nginx-dir-not-absolute", dir = dir)).into());
     }
     if let Some(url) = &args.caddy_admin
         && !(url.starts_with("http://") || url.starts_with("https://"))
     {
-        return Err(BerthError::Usage(format!(
-            "--caddy-admin `{url}` must be an http:// URL, e.g. http://127.0.0.1:2019"
-        ))
-        .into());
+        return Err(BerthError::Usage(msg!("proxy-caddy-admin-not-http", url = url)).into());
     }
     let store = ctx.store()?;
     if let Some(router) = args.router {
@@ -59,15 +52,12 @@ pub fn set(ctx: &Ctx, args: &ProxySetArgs) -> Result<()> {
     }
     if let Some(url) = &args.url {
         let parsed = reqwest::Url::parse(url)
-            .map_err(|e| BerthError::Usage(format!("--url `{url}` is not a URL ({e}); e.g. http://npm:81")))?;
+            .map_err(|e| BerthError::Usage(msg!("proxy-url-invalid", url = url, reason = e.to_string())))?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(BerthError::Usage(format!("--url `{url}` must be http:// or https://")).into());
+            return Err(BerthError::Usage(msg!("proxy-url-not-http", url = url)).into());
         }
         if !parsed.username().is_empty() || parsed.password().is_some() {
-            return Err(BerthError::Usage(
-                "--url must not carry credentials: use --email and BERTH_NPM_PASSWORD".into(),
-            )
-            .into());
+            return Err(BerthError::Usage(msg!("proxy-url-credentials")).into());
         }
         store.set_setting(URL_KEY, url.trim_end_matches('/'))?;
     }
@@ -77,9 +67,9 @@ pub fn set(ctx: &Ctx, args: &ProxySetArgs) -> Result<()> {
     if let Some(by) = args.forward_by {
         store.set_setting(FORWARD_BY_KEY, if by == ForwardBy::Ip { "ip" } else { "name" })?;
     }
-    ctx.printer.status(match RouterKind::load(&store)?.0 {
-        RouterKind::Npm => "saved (the password is never stored: export BERTH_NPM_PASSWORD, or BERTH_NPM_TOKEN)",
-        RouterKind::Nginx | RouterKind::Caddy => "saved",
+    ctx.printer.status(&match RouterKind::load(&store)?.0 {
+        RouterKind::Npm => t!("proxy-saved-npm"),
+        RouterKind::Nginx | RouterKind::Caddy => t!("proxy-saved"),
     });
     show(ctx)
 }
@@ -93,14 +83,14 @@ pub fn show(ctx: &Ctx) -> Result<()> {
     let value = |v: &Option<(String, Source)>| v.as_ref().map(|(v, _)| v.clone());
     let source = |v: &Option<(String, Source)>| v.as_ref().map_or(Source::Unset, |(_, s)| *s);
     let password = if s.password.is_some() {
-        "set (BERTH_NPM_PASSWORD)"
+        t!("proxy-set-from", var = "BERTH_NPM_PASSWORD")
     } else {
-        "not set"
+        t!("proxy-not-set")
     };
     let token = if s.token.is_some() {
-        "set (BERTH_NPM_TOKEN)"
+        t!("proxy-set-from", var = "BERTH_NPM_TOKEN")
     } else {
-        "not set"
+        t!("proxy-not-set")
     };
     if ctx.printer.is_json() {
         ctx.printer.json(&json!({
@@ -126,7 +116,7 @@ pub fn show(ctx: &Ctx) -> Result<()> {
     }
     let show = |v: &Option<(String, Source)>| match v {
         Some((v, src)) => format!("{v} ({})", source_name(*src)),
-        None => "not set".to_owned(),
+        None => t!("proxy-not-set"),
     };
     let p = &ctx.printer;
     let fixed = |v: &(String, Source)| format!("{} ({})", v.0, source_name(v.1));
@@ -162,11 +152,12 @@ pub fn show(ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
-fn source_name(s: Source) -> &'static str {
+/// Where a setting comes from, for people (JSON names the source in English).
+fn source_name(s: Source) -> String {
     match s {
-        Source::Env => "environment",
-        Source::Store => "store",
-        Source::Default => "default",
-        Source::Unset => "unset",
+        Source::Env => t!("proxy-source-env"),
+        Source::Store => t!("proxy-source-store"),
+        Source::Default => t!("proxy-source-default"),
+        Source::Unset => t!("proxy-source-unset"),
     }
 }

@@ -41,16 +41,20 @@ pub async fn exec(ctx: &Ctx, args: &ReconcileArgs) -> Result<()> {
         if !ctx.printer.is_json() {
             let p = &ctx.printer;
             if !report.changed() {
-                p.data(&format!("{}: nothing to repair", w.name));
+                p.data(&crate::t!("reconcile-nothing", workload = &w.name));
             }
             for id in &report.abandoned_deploys {
-                p.data(&format!("{}: marked deploy {id} abandoned", w.name));
+                p.data(&crate::t!("reconcile-marked-abandoned", workload = &w.name, id = *id));
             }
             if let Some(c) = &report.started {
-                p.data(&format!("{}: started {c} again", w.name));
+                p.data(&crate::t!("reconcile-started-again", workload = &w.name, container = c));
             }
             for c in &report.removed {
-                p.data(&format!("{}: removed leftover container {c}", w.name));
+                p.data(&crate::t!(
+                    "reconcile-removed-leftover",
+                    workload = &w.name,
+                    container = c
+                ));
             }
         }
         reports.push(report);
@@ -63,11 +67,11 @@ pub async fn exec(ctx: &Ctx, args: &ReconcileArgs) -> Result<()> {
         if ctx.printer.is_json() {
             return Err(BerthError::Exit(crate::error::exit::FAILED).into());
         }
-        anyhow::bail!(
-            "{} workload(s) not reconciled, their daemon unreachable: {}",
-            unreachable.len(),
-            unreachable.join(", ")
-        );
+        anyhow::bail!(crate::msg!(
+            "reconcile-daemon-unreachable",
+            count = unreachable.len(),
+            workloads = unreachable.join(", ")
+        ));
     }
     Ok(())
 }

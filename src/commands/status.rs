@@ -74,7 +74,7 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
     let router = match super::router(&store, &ctx.db_path()?) {
         Ok(r) => Some(r),
         Err(e) => {
-            ctx.printer.warn(&format!("{e:#}; routes are not checked"));
+            ctx.printer.warn(&crate::t!("status-no-router", reason = &e));
             None
         }
     };
@@ -89,8 +89,7 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
             Ok(d) => Some(d),
             Err(e) => {
                 if !warned.contains(&daemon) {
-                    ctx.printer
-                        .warn(&format!("{e:#}; showing the store's view of its workloads"));
+                    ctx.printer.warn(&crate::t!("status-no-daemon", reason = &e));
                     warned.push(daemon.clone());
                 }
                 None
@@ -174,7 +173,8 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
                 r.kind,
                 short_host(&r.docker_host, r.reachable),
                 r.container.unwrap_or_else(dash),
-                r.state.unwrap_or_else(|| crate::t!("status-not-deployed")),
+                r.state
+                    .map_or_else(|| crate::t!("status-not-deployed"), |s| state_text(&s)),
                 r.health.unwrap_or_else(dash),
                 match (r.image, r.image_id) {
                     (Some(image), Some(id)) => format!("{image} ({})", crate::docker::short(&id)),
@@ -185,8 +185,8 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
                 r.since.unwrap_or_else(dash),
                 owner_text(r.owner, r.running_container.as_deref(), r.running_store.as_deref()),
                 match (r.route_state, r.route_target) {
-                    (Some("stale"), Some(t)) => format!("stale (forwards to {t})"),
-                    (Some(state), _) => state.to_owned(),
+                    (Some("stale"), Some(t)) => crate::t!("status-route-stale-to", target = t),
+                    (Some(state), _) => state_text(state),
                     (None, _) => dash(),
                 },
             ]
@@ -199,7 +199,7 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
 /// `(unreachable)` after one that did not answer.
 fn short_host(host: &str, reachable: bool) -> String {
     let name = if host == crate::docker::endpoint::DEFAULT_HOST {
-        "local".to_owned()
+        crate::t!("status-host-local")
     } else {
         host.to_owned()
     };
@@ -207,6 +207,19 @@ fn short_host(host: &str, reachable: bool) -> String {
         name
     } else {
         format!("{name} ({})", crate::t!("status-host-unreachable"))
+    }
+}
+
+/// A state berth names itself (`unknown`, `missing`, a route's `ok` or
+/// `stale`), for people; Docker's own states (`running`, `exited`) and
+/// JSON stay as they are.
+fn state_text(state: &str) -> String {
+    match state {
+        "unknown" => crate::t!("status-unknown"),
+        "missing" => crate::t!("status-missing"),
+        "ok" => crate::t!("status-route-ok"),
+        "stale" => crate::t!("status-route-stale"),
+        other => other.to_owned(),
     }
 }
 

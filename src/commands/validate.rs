@@ -21,10 +21,7 @@ pub async fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
     let checked = match (&args.file, args.kind) {
         (Some(file), Some(kind)) => {
             if args.names.len() > 1 {
-                return Err(BerthError::Usage(
-                    "with --file, give at most one NAME (the workload name used in messages)".into(),
-                )
-                .into());
+                return Err(BerthError::Usage(crate::msg!("validate-file-one-name")).into());
             }
             let name = args.names.first().cloned().unwrap_or_else(|| {
                 file.file_stem()
@@ -72,7 +69,7 @@ pub async fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
         .collect();
 
     for w in &warnings {
-        ctx.printer.warn(&w.to_string());
+        ctx.printer.warn(&w.human());
     }
     for c in &checked {
         if let Ok(v) = &c.outcome {
@@ -81,13 +78,7 @@ pub async fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
     }
     if !errors.is_empty() {
         let invalid = checked.iter().filter(|c| c.outcome.is_err()).count();
-        let message = format!(
-            "{} invalid config{} ({} error{})",
-            invalid,
-            if invalid == 1 { "" } else { "s" },
-            errors.len(),
-            if errors.len() == 1 { "" } else { "s" }
-        );
+        let message = crate::msg!("validate-invalid-configs", configs = invalid, count = errors.len());
         return Err(BerthError::InvalidConfig { message, errors }.into());
     }
 
@@ -111,16 +102,20 @@ pub async fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
         ctx.printer.json(&json!({ "valid": true, "workloads": results }));
     } else {
         if checked.is_empty() {
-            ctx.printer.status("no workloads to validate");
+            ctx.printer.status(&crate::t!("validate-nothing"));
         }
         for c in &checked {
             if let Ok(v) = &c.outcome {
                 let s = effective_strategy(&v.config);
-                let ok = ctx.printer.paint("ok", Style::Green);
-                ctx.printer.data(&format!(
-                    "{}: {ok} ({}, strategy {}: {})",
-                    c.name, c.kind, s.strategy, s.reason
-                ));
+                let ok = ctx.printer.paint(&crate::t!("validate-ok"), Style::Green);
+                let line = crate::t!(
+                    "validate-valid",
+                    workload = &c.name,
+                    kind = c.kind.as_str(),
+                    strategy = s.strategy.as_str(),
+                    reason = s.reason.clone()
+                );
+                ctx.printer.data(&format!("{}: {ok} {line}", c.name));
             }
         }
     }
@@ -153,11 +148,12 @@ async fn health_interval_warning(ctx: &Ctx, name: &str, config: &config::SourceC
         return;
     };
     if check.interval_ms > deadline_ms {
-        ctx.printer.warn(&format!(
-            "workload `{name}`: image `{}` runs its Docker health check every {} ms, longer than the gate's {} ms \
-             deadline, so the gate can fail before Docker probes once: set `healthcheck: {{\"mode\": \"docker\", \
-             \"deadline_ms\": N}}` above the interval, or shorten the image's HEALTHCHECK --interval",
-            image.image, check.interval_ms, deadline_ms
+        ctx.printer.warn(&crate::t!(
+            "validate-health-interval-too-long",
+            workload = name,
+            image = &image.image,
+            interval = check.interval_ms,
+            deadline = deadline_ms
         ));
     }
 }

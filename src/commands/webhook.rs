@@ -6,6 +6,7 @@ use super::Ctx;
 use crate::cli::WebhookAddArgs;
 use crate::error::BerthError;
 use crate::events::webhooks::{FAILED_ACTION, mask_url};
+use crate::{msg, t};
 
 /// The actions berth emits that a webhook can be triggered by.
 const ACTIONS: &[&str] = &[
@@ -18,34 +19,30 @@ const ACTIONS: &[&str] = &[
 ];
 
 pub fn add(ctx: &Ctx, args: &WebhookAddArgs) -> Result<()> {
-    let url = reqwest::Url::parse(&args.url)
-        .map_err(|e| BerthError::Usage(format!("`{}` is not a URL: {e}", mask_url(&args.url))))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(BerthError::Usage(format!(
-            "webhook URLs must be http:// or https://, not {}://",
-            url.scheme()
+    let url = reqwest::Url::parse(&args.url).map_err(|e| {
+        BerthError::Usage(msg!(
+            "webhook-not-a-url",
+            url = mask_url(&args.url),
+            reason = e.to_string()
         ))
-        .into());
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(BerthError::Usage(msg!("webhook-not-http", scheme = url.scheme())).into());
     }
     if let Some(var) = &args.secret_env
         && (var.is_empty() || !var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
     {
-        return Err(BerthError::Usage(format!(
-            "--secret-env takes the NAME of an environment variable (like WEBHOOK_SECRET), not `{var}`"
-        ))
-        .into());
+        return Err(BerthError::Usage(msg!("webhook-secret-env-not-a-name", var = var)).into());
     }
     for action in &args.on {
         if action == FAILED_ACTION {
-            return Err(BerthError::Usage(format!(
-                "`{FAILED_ACTION}` events are never delivered (a failing hook would feed itself)"
-            ))
-            .into());
+            return Err(BerthError::Usage(msg!("webhook-failed-never-delivered", action = FAILED_ACTION)).into());
         }
         if !ACTIONS.contains(&action.as_str()) {
-            return Err(BerthError::Usage(format!(
-                "unknown action `{action}` for --on: one of {}",
-                ACTIONS.join(", ")
+            return Err(BerthError::Usage(msg!(
+                "webhook-unknown-action",
+                action = action,
+                allowed = ACTIONS.join(", ")
             ))
             .into());
         }
@@ -61,7 +58,7 @@ pub fn add(ctx: &Ctx, args: &WebhookAddArgs) -> Result<()> {
         args.secret_env.as_deref(),
     )?;
     ctx.printer
-        .status(&format!("added webhook {id} -> {}", mask_url(&args.url)));
+        .status(&t!("webhook-added", id = id, url = mask_url(&args.url)));
     if ctx.printer.is_json() {
         ctx.printer
             .json(&serde_json::json!({ "id": id, "url": mask_url(&args.url) }));
@@ -82,7 +79,7 @@ pub fn list(ctx: &Ctx) -> Result<()> {
         return Ok(());
     }
     if hooks.is_empty() {
-        ctx.printer.status("no webhooks");
+        ctx.printer.status(&t!("webhook-none"));
         return Ok(());
     }
     ctx.printer.table(
@@ -103,7 +100,8 @@ pub fn list(ctx: &Ctx) -> Result<()> {
                     h.actions.join(",")
                 },
                 h.workload.unwrap_or_else(|| "*".to_owned()),
-                h.secret_env.map_or_else(|| "no".to_owned(), |v| format!("yes (${v})")),
+                h.secret_env
+                    .map_or_else(|| t!("webhook-unsigned"), |v| t!("webhook-signed-with", var = v)),
             ]
         }),
     );
@@ -112,7 +110,7 @@ pub fn list(ctx: &Ctx) -> Result<()> {
 
 pub fn rm(ctx: &Ctx, id: i64) -> Result<()> {
     ctx.store()?.remove_webhook(id)?;
-    ctx.printer.status(&format!("removed webhook {id}"));
+    ctx.printer.status(&t!("webhook-removed", id = id));
     if ctx.printer.is_json() {
         ctx.printer.json(&serde_json::json!({ "removed": id }));
     }

@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -12,13 +12,14 @@ use crate::cli::{WorkloadAddArgs, WorkloadRmArgs, WorkloadSetArgs, WorkloadShowA
 use crate::config::{self, ConfigIssue, Kind, Validated, effective_strategy, mask_secrets};
 use crate::docker::labels;
 use crate::error::BerthError;
+use crate::i18n::Context as _;
 use crate::output::Printer;
 use crate::store::Workload;
-use crate::t;
+use crate::{msg, t};
 
 pub fn add(ctx: &Ctx, args: &WorkloadAddArgs) -> Result<()> {
     config::validate_workload_name(&args.name)
-        .map_err(|m| BerthError::Usage(format!("invalid workload name `{}`: {m}", args.name)))?;
+        .map_err(|m| BerthError::Usage(msg!("workload-invalid-name", workload = &args.name, reason = m)))?;
     let raw = match &args.config {
         Some(path) => read_config_source(&args.name, path)?,
         None => Value::Object(Default::default()),
@@ -40,12 +41,7 @@ pub fn add(ctx: &Ctx, args: &WorkloadAddArgs) -> Result<()> {
 
 pub fn set(ctx: &Ctx, args: &WorkloadSetArgs) -> Result<()> {
     if args.config.is_none() && args.strategy.is_none() {
-        return Err(BerthError::Usage(format!(
-            "nothing to change: pass --config FILE and/or --strategy \"\"|recreate|blue-green \
-             (or edit interactively with `berth workload edit {}`)",
-            args.name
-        ))
-        .into());
+        return Err(BerthError::Usage(msg!("workload-nothing-to-change", workload = &args.name)).into());
     }
     let store = ctx.store()?;
     let workload = store.workload(&args.name)?;
@@ -86,15 +82,15 @@ pub fn edit(ctx: &Ctx, name: &str) -> Result<()> {
         .prefix(&format!("berth-{name}-"))
         .suffix(".json")
         .tempfile()
-        .context("could not create a temporary file to edit")?;
+        .context_msg(msg!("workload-edit-tempfile-create"))?;
     let mut text = original.clone();
     loop {
-        std::fs::write(file.path(), &text).context("could not write the temporary file to edit")?;
+        std::fs::write(file.path(), &text).context_msg(msg!("workload-edit-tempfile-write"))?;
         run_editor(&editor, file.path())?;
-        let edited = std::fs::read_to_string(file.path()).context("could not read the edited file")?;
+        let edited = std::fs::read_to_string(file.path()).context_msg(msg!("workload-edit-read"))?;
         let body = strip_comment_lines(&edited);
         if body.trim() == original.trim() {
-            ctx.printer.status(&format!("workload `{name}` unchanged"));
+            ctx.printer.status(&t!("workload-unchanged", workload = name));
             return Ok(());
         }
         let outcome = parse_config_text(name, &body).and_then(|raw| check_config(name, workload.kind, raw));
@@ -114,21 +110,22 @@ pub fn edit(ctx: &Ctx, name: &str) -> Result<()> {
             Err(err) if interactive => {
                 // Reopen with the errors on top, as `kubectl edit` does; the
                 // stored config is untouched until a valid one is saved.
-                let mut header = String::from("// berth: this config is invalid and was not saved. Fix it, or\n");
-                header.push_str("// empty the file to cancel. Lines starting with // are ignored.\n");
+                let mut header = String::new();
+                for line in t!("workload-edit-header").lines() {
+                    header.push_str(&format!("// {line}\n"));
+                }
                 for line in issue_lines(&err) {
                     header.push_str(&format!("// {line}\n"));
                 }
                 if body.trim().is_empty() {
-                    ctx.printer
-                        .status(&format!("edit of `{name}` cancelled; config unchanged"));
+                    ctx.printer.status(&t!("workload-edit-cancelled", workload = name));
                     return Ok(());
                 }
                 text = header + &body;
-                ctx.printer.warn("the edited config is invalid; reopening the editor");
+                ctx.printer.warn(&t!("workload-edit-reopening"));
             }
             Err(err) => {
-                return Err(err.context(format!("edit of `{name}` not saved; the stored config is unchanged")));
+                return Err(err).context_msg(msg!("workload-edit-not-saved", workload = name));
             }
         }
     }
@@ -195,12 +192,7 @@ pub async fn rm(ctx: &Ctx, args: &WorkloadRmArgs) -> Result<()> {
     let workload = store.workload(&args.name)?;
     let deployed = store.has_runtime_state(workload.id)?;
     if deployed && !args.purge {
-        bail!(
-            "workload `{}` is deployed; `berth workload rm {} --purge` also removes its containers and runtime \
-             state (berth never deletes an NPM proxy host: remove that by hand if you want it gone)",
-            workload.name,
-            workload.name
-        );
+        bail!(msg!("workload-rm-deployed", workload = &workload.name));
     }
     let mut removed = Vec::new();
     if args.purge {
@@ -219,10 +211,10 @@ pub async fn rm(ctx: &Ctx, args: &WorkloadRmArgs) -> Result<()> {
                 if let Some(f) = e.downcast_ref::<crate::error::RedactedFailure>() {
                     ctx.printer.diagnostic(&format!("{}\n", f.detail.trim_end()));
                 }
-                return Err(e.context(format!("workload `{}` was not removed", workload.name)));
+                return Err(e).context_msg(msg!("workload-not-removed", workload = &workload.name));
             }
             let project = crate::deploy::compose::project_name(&workload.name, c);
-            ctx.printer.status(&format!("took compose project {project} down"));
+            ctx.printer.status(&t!("workload-compose-down", project = project));
         }
         // This store's containers and the one its state names (possibly
         // adopted); another store's containers are that store's to remove.
@@ -234,9 +226,10 @@ pub async fn rm(ctx: &Ctx, args: &WorkloadRmArgs) -> Result<()> {
             .await?
         {
             if !crate::deploy::adopt::created_by(&c.labels, &store_id) && live.as_deref() != Some(c.id.as_str()) {
-                ctx.printer.warn(&format!(
-                    "{}: kept `{}`: another berth store created it",
-                    workload.name, c.name
+                ctx.printer.warn(&t!(
+                    "workload-kept-foreign-container",
+                    workload = &workload.name,
+                    container = &c.name
                 ));
                 continue;
             }
@@ -277,6 +270,7 @@ impl From<&Workload> for ListRow {
                 effective_strategy(&v.config).strategy.to_string(),
                 v.config.common.domains.clone(),
             ),
+            // A data field: JSON names it in English; the table shows it as is.
             Err(_) => ("invalid".to_owned(), Vec::new()),
         };
         ListRow {
@@ -326,11 +320,18 @@ fn print_workload(ctx: &Ctx, workload: &Workload, validated: &Validated, show_se
         return;
     }
     let p = &ctx.printer;
-    p.data(&format!("name:     {}", workload.name));
-    p.data(&format!("kind:     {}", workload.kind));
-    p.data(&format!("strategy: {} ({})", strategy.strategy, strategy.reason));
-    p.data(&format!("updated:  {}", workload.updated_at));
-    p.data("config:");
+    let strategy = format!("{} ({})", strategy.strategy, strategy.reason.localized());
+    let fields = [
+        (t!("workload-show-name"), workload.name.clone()),
+        (t!("workload-show-kind"), workload.kind.to_string()),
+        (t!("workload-show-strategy"), strategy),
+        (t!("workload-show-updated"), workload.updated_at.clone()),
+    ];
+    let width = fields.iter().map(|(label, _)| label.chars().count()).max().unwrap_or(0) + 1;
+    for (label, value) in &fields {
+        p.data(&format!("{:width$} {value}", format!("{label}:")));
+    }
+    p.data(&format!("{}:", t!("workload-show-config")));
     let pretty = serde_json::to_string_pretty(&config).unwrap_or_else(|_| config.to_string());
     for line in pretty.lines() {
         p.data(&format!("  {line}"));
@@ -340,7 +341,7 @@ fn print_workload(ctx: &Ctx, workload: &Workload, validated: &Validated, show_se
 /// Resolves relative paths against the current directory, then validates.
 /// Returns the config to store (with absolute paths) and the typed result.
 pub(crate) fn check_config(name: &str, kind: Kind, mut raw: Value) -> Result<(Value, Validated)> {
-    let cwd = std::env::current_dir().context("could not read the current directory")?;
+    let cwd = std::env::current_dir().context_msg(msg!("cwd-unreadable"))?;
     config::resolve_paths(kind, &mut raw, &cwd);
     match config::validate(name, kind, &raw) {
         Ok(validated) => Ok((raw, validated)),
@@ -354,25 +355,29 @@ pub(crate) fn read_config_source(name: &str, path: &Path) -> Result<Value> {
         let mut s = String::new();
         std::io::stdin()
             .read_to_string(&mut s)
-            .context("could not read the config from stdin")?;
+            .context_msg(msg!("workload-config-stdin-unreadable"))?;
         s
     } else {
-        std::fs::read_to_string(path)
-            .map_err(|e| BerthError::Usage(format!("could not read config file {}: {e}", path.display())))?
+        std::fs::read_to_string(path).map_err(|e| {
+            BerthError::Usage(msg!(
+                "workload-config-file-unreadable",
+                file = path.display().to_string(),
+                reason = e.to_string()
+            ))
+        })?
     };
     parse_config_text(name, &text)
 }
 
 fn parse_config_text(name: &str, text: &str) -> Result<Value> {
     serde_json::from_str(text).map_err(|e| {
-        BerthError::invalid_config(vec![ConfigIssue {
-            text: None,
-            workload: name.to_owned(),
-            path: String::new(),
-            message: format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
-            suggestion: None,
-        }])
-        .into()
+        let message = msg!(
+            "config-not-json",
+            line = e.line(),
+            column = e.column(),
+            reason = e.to_string()
+        );
+        BerthError::invalid_config(vec![ConfigIssue::localizable(name, "", message, None)]).into()
     })
 }
 
@@ -384,8 +389,8 @@ fn report_warnings(printer: &Printer, warnings: &[ConfigIssue]) {
 
 fn issue_lines(err: &anyhow::Error) -> Vec<String> {
     match err.downcast_ref::<BerthError>() {
-        Some(BerthError::InvalidConfig { errors, .. }) => errors.iter().map(ToString::to_string).collect(),
-        _ => vec![format!("{err:#}")],
+        Some(BerthError::InvalidConfig { errors, .. }) => errors.iter().map(ConfigIssue::human).collect(),
+        _ => vec![crate::error::human_chain(err)],
     }
 }
 
@@ -409,21 +414,22 @@ fn editor_command() -> Result<Vec<String>> {
     if std::io::stdin().is_terminal() {
         return Ok(vec!["vi".to_owned()]);
     }
-    Err(
-        BerthError::Usage("no editor: set VISUAL or EDITOR, or use `berth workload set NAME --config FILE`".to_owned())
-            .into(),
-    )
+    Err(BerthError::Usage(msg!("workload-no-editor")).into())
 }
 
 fn run_editor(editor: &[String], file: &Path) -> Result<()> {
-    let (program, args) = editor.split_first().context("empty editor command")?;
+    let (program, args) = editor.split_first().context_msg(msg!("workload-editor-empty"))?;
     let status = std::process::Command::new(program)
         .args(args)
         .arg(file)
         .status()
-        .with_context(|| format!("could not start the editor `{program}`"))?;
+        .with_context_msg(|| msg!("workload-editor-not-started", editor = program))?;
     if !status.success() {
-        bail!("the editor `{program}` exited with {status}; the stored config is unchanged");
+        bail!(msg!(
+            "workload-editor-failed",
+            editor = program,
+            status = status.to_string()
+        ));
     }
     Ok(())
 }

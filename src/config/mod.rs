@@ -52,12 +52,12 @@ impl fmt::Display for Kind {
 }
 
 impl FromStr for Kind {
-    type Err = String;
+    type Err = Msg;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Kind::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| format!("unknown kind `{s}`: expected one of image, dockerfile, static, compose"))
+            .ok_or_else(|| crate::msg!("kind-unknown", kind = s))
     }
 }
 
@@ -71,10 +71,11 @@ pub struct ConfigIssue {
     /// English, as JSON and the editor's comments show it.
     pub message: String,
     pub suggestion: Option<String>,
-    /// The same message and suggestion as translatable messages, where the
-    /// check that found the problem has them; people read these.
+    /// The same message and suggestion as translatable messages: people
+    /// read these (every check has them: [`ConfigIssue::localizable`] is
+    /// the only way to make an issue).
     #[serde(skip)]
-    pub text: Option<Box<IssueText>>,
+    text: Box<IssueText>,
 }
 
 /// The translatable form of a [`ConfigIssue`]'s message and suggestion.
@@ -92,16 +93,13 @@ impl ConfigIssue {
             path: path.to_owned(),
             message: message.english(),
             suggestion: suggestion.as_ref().map(Msg::english),
-            text: Some(Box::new(IssueText { message, suggestion })),
+            text: Box::new(IssueText { message, suggestion }),
         }
     }
 
     /// The message in the language of human output.
     pub fn human_message(&self) -> String {
-        match &self.text {
-            Some(text) => text.message.localized(),
-            None => self.message.clone(),
-        }
+        self.text.message.localized()
     }
 
     /// `workload: path: message (suggestion)` in the language of human
@@ -117,10 +115,7 @@ impl ConfigIssue {
 
     /// The suggestion in the language of human output.
     pub fn human_suggestion(&self) -> Option<String> {
-        match &self.text {
-            Some(text) => text.suggestion.as_ref().map(Msg::localized),
-            None => self.suggestion.clone(),
-        }
+        self.text.suggestion.as_ref().map(Msg::localized)
     }
 }
 

@@ -8,9 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::validate::did_you_mean;
 use super::{ConfigIssue, Kind, KindConfig, SourceConfig};
-
-/// The values `deploy_strategy` accepts, as shown in messages.
-const ALLOWED: &str = "\"\" (the kind's default), \"recreate\" or \"blue-green\"";
+use crate::i18n::Msg;
+use crate::msg;
 
 /// How a deploy replaces the running container.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,15 +37,13 @@ impl fmt::Display for Strategy {
 }
 
 impl FromStr for Strategy {
-    type Err = String;
+    type Err = Msg;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "recreate" => Ok(Strategy::Recreate),
             "blue-green" => Ok(Strategy::BlueGreen),
-            other => Err(format!(
-                "unknown deploy strategy `{other}`: expected \"recreate\" or \"blue-green\""
-            )),
+            other => Err(msg!("strategy-unknown", value = other)),
         }
     }
 }
@@ -57,8 +54,9 @@ pub struct EffectiveStrategy {
     pub strategy: Strategy,
     /// True when the operator asked for blue-green and berth overrode it.
     pub forced: bool,
-    /// Plain words for `validate`, the deploy output and the event metadata.
-    pub reason: String,
+    /// Plain words for `validate`, the deploy output and the event metadata
+    /// (English there and in JSON; localized for people).
+    pub reason: Msg,
 }
 
 /// The strategy a validated config deploys with (DESIGN §3).
@@ -84,17 +82,13 @@ pub(super) fn resolve(kind: Kind, requested: &str, storage_volume: Option<&str>)
             Some(Strategy::BlueGreen) => EffectiveStrategy {
                 strategy: Strategy::Recreate,
                 forced: true,
-                reason: format!(
-                    "forced: storage-backed static site (volume `{volume}` must not be mounted by two containers)"
-                ),
+                reason: msg!("strategy-forced-storage", volume = volume),
             },
             Some(Strategy::Recreate) => set_in_config(Strategy::Recreate),
             None => EffectiveStrategy {
                 strategy: Strategy::Recreate,
                 forced: false,
-                reason: format!(
-                    "default for storage-backed static sites (volume `{volume}` must not be mounted by two containers)"
-                ),
+                reason: msg!("strategy-default-storage", volume = volume),
             },
         };
     }
@@ -104,18 +98,18 @@ pub(super) fn resolve(kind: Kind, requested: &str, storage_volume: Option<&str>)
         (Kind::Compose, Some(Strategy::BlueGreen)) => EffectiveStrategy {
             strategy: Strategy::Recreate,
             forced: true,
-            reason: "forced: compose stacks are stack-managed and cannot run side by side".to_owned(),
+            reason: msg!("strategy-forced-compose"),
         },
         (_, Some(strategy)) => set_in_config(strategy),
         (Kind::Image, None) => EffectiveStrategy {
             strategy: Strategy::BlueGreen,
             forced: false,
-            reason: "default for image workloads".to_owned(),
+            reason: msg!("strategy-default-for", kind = Kind::Image.as_str()),
         },
         (kind, None) => EffectiveStrategy {
             strategy: Strategy::Recreate,
             forced: false,
-            reason: format!("default for {kind} workloads"),
+            reason: msg!("strategy-default-for", kind = kind.as_str()),
         },
     }
 }
@@ -124,28 +118,25 @@ fn set_in_config(strategy: Strategy) -> EffectiveStrategy {
     EffectiveStrategy {
         strategy,
         forced: false,
-        reason: "set in deploy_strategy".to_owned(),
+        reason: msg!("strategy-set-in-config"),
     }
 }
 
 /// The one check of `deploy_strategy`, shared by every kind. `raw` is the
 /// value of the key, `None` when the key is absent (which means `""`).
 pub fn validate_strategy(workload: &str, kind: Kind, raw: Option<&serde_json::Value>) -> Result<(), ConfigIssue> {
-    let issue = |message: String, suggestion: Option<String>| ConfigIssue {
-        text: None,
-        workload: workload.to_owned(),
-        path: "deploy_strategy".to_owned(),
-        message,
-        suggestion,
+    let issue = |message: Msg, suggestion: Option<Msg>| {
+        ConfigIssue::localizable(workload, "deploy_strategy", message, suggestion)
     };
     let Some(raw) = raw else {
         return Ok(());
     };
     let Some(value) = raw.as_str() else {
         return Err(issue(
-            format!(
-                "must be a string, got {}: use {ALLOWED}",
-                super::validate::json_type(raw)
+            msg!(
+                "strategy-not-a-string",
+                got = super::validate::json_type_msg(raw),
+                allowed = msg!("strategy-allowed")
             ),
             None,
         ));
@@ -153,14 +144,16 @@ pub fn validate_strategy(workload: &str, kind: Kind, raw: Option<&serde_json::Va
     match value {
         "" | "recreate" => Ok(()),
         "blue-green" if kind == Kind::Compose => Err(issue(
-            "compose workloads cannot deploy blue-green: berth runs `docker compose up` for the \
-             whole stack and never runs two stacks side by side"
-                .to_owned(),
-            Some("use \"recreate\" or \"\" (the default)".to_owned()),
+            msg!("strategy-compose-blue-green"),
+            Some(msg!("strategy-use-recreate-or-default")),
         )),
         "blue-green" => Ok(()),
         other => Err(issue(
-            format!("`{other}` is not a deploy strategy: use {ALLOWED}"),
+            msg!(
+                "strategy-not-a-strategy",
+                value = other,
+                allowed = msg!("strategy-allowed")
+            ),
             strategy_suggestion(kind, other),
         )),
     }
@@ -168,9 +161,9 @@ pub fn validate_strategy(workload: &str, kind: Kind, raw: Option<&serde_json::Va
 
 /// A did-you-mean for a mistyped strategy: `bluegreen`, `Blue-Green`,
 /// `blue_green`, `recreat`, or blanks that mean the default.
-fn strategy_suggestion(kind: Kind, value: &str) -> Option<String> {
+fn strategy_suggestion(kind: Kind, value: &str) -> Option<Msg> {
     if value.trim().is_empty() {
-        return Some("use \"\" (or leave `deploy_strategy` out) for the default".to_owned());
+        return Some(msg!("strategy-use-empty-for-default"));
     }
     let candidates: &[&str] = if kind == Kind::Compose {
         &["recreate"]
@@ -191,10 +184,8 @@ fn strategy_suggestion(kind: Kind, value: &str) -> Option<String> {
         .find(|c| squash(c) == squashed)
         .or_else(|| did_you_mean(&value.to_lowercase(), candidates));
     match found {
-        Some(candidate) => Some(format!("did you mean \"{candidate}\"?")),
-        None if kind == Kind::Compose && squashed == "bluegreen" => {
-            Some("compose workloads deploy with \"recreate\"".to_owned())
-        }
+        Some(candidate) => Some(msg!("config-did-you-mean-value", candidate = candidate)),
+        None if kind == Kind::Compose && squashed == "bluegreen" => Some(msg!("strategy-compose-uses-recreate")),
         None => None,
     }
 }
@@ -309,7 +300,7 @@ mod tests {
             };
             assert_eq!(effective.strategy, expected, "{kind}");
             assert!(!effective.forced);
-            assert_eq!(effective.reason, format!("default for {kind} workloads"));
+            assert_eq!(effective.reason.english(), format!("default for {kind} workloads"));
         }
     }
 
@@ -320,7 +311,7 @@ mod tests {
                 let effective = resolve(kind, strategy.as_str(), None);
                 assert_eq!(effective.strategy, strategy);
                 assert!(!effective.forced);
-                assert_eq!(effective.reason, "set in deploy_strategy");
+                assert_eq!(effective.reason.english(), "set in deploy_strategy");
             }
         }
     }
@@ -330,7 +321,7 @@ mod tests {
         let forced = resolve(Kind::Static, "blue-green", Some("data"));
         assert_eq!(forced.strategy, Strategy::Recreate);
         assert!(forced.forced);
-        assert!(forced.reason.contains("volume `data`"), "{}", forced.reason);
+        assert!(forced.reason.english().contains("volume `data`"), "{}", forced.reason);
 
         for requested in ["", "recreate"] {
             let effective = resolve(Kind::Static, requested, Some("data"));

@@ -248,12 +248,12 @@ fn effective_strategy_defaults_and_explicit_values_for_every_kind() {
     let fixture = Fixture::new();
     for kind in Kind::ALL {
         let effective = effective_strategy(&valid(kind, &fixture.minimal(kind)).config);
-        assert_eq!(effective.reason, format!("default for {kind} workloads"));
+        assert_eq!(effective.reason.english(), format!("default for {kind} workloads"));
 
         let recreate = fixture.with(kind, json!({ "deploy_strategy": "recreate" }));
         let effective = effective_strategy(&valid(kind, &recreate).config);
         assert_eq!(effective.strategy, Strategy::Recreate, "{kind}");
-        assert_eq!(effective.reason, "set in deploy_strategy");
+        assert_eq!(effective.reason.english(), "set in deploy_strategy");
 
         let blue_green = fixture.with(kind, json!({ "deploy_strategy": "blue-green" }));
         if kind == Kind::Compose {
@@ -283,7 +283,11 @@ fn storage_backed_static_blue_green_is_forced_to_recreate_with_a_warning() {
     let effective = effective_strategy(&validated.config);
     assert_eq!(effective.strategy, Strategy::Recreate);
     assert!(effective.forced);
-    assert!(effective.reason.contains("volume `data`"), "{}", effective.reason);
+    assert!(
+        effective.reason.english().contains("volume `data`"),
+        "{}",
+        effective.reason
+    );
 
     for asked in [json!(""), json!("recreate")] {
         let raw = json!({ "runtime": "deno", "storage": "data", "deploy_strategy": asked });

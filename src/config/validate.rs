@@ -89,8 +89,8 @@ pub fn validate(workload: &str, kind: Kind, raw: &Value) -> Result<Validated, Ve
     let Some(config) = raw.as_object() else {
         report.error_hint(
             "",
-            format!("the config must be a JSON object, got {}", json_type(raw)),
-            Some(format!("write it as {{ ... }}, e.g. {}", example_config(kind))),
+            msg!("config-not-an-object", got = json_type_msg(raw)),
+            Some(msg!("config-write-as-object", example = example_config(kind))),
         );
         return Err(report.errors);
     };
@@ -122,10 +122,7 @@ pub fn validate(workload: &str, kind: Kind, raw: &Value) -> Result<Validated, Ve
         }),
         // The serde error is left out on purpose: it can quote a value.
         Err(_) => {
-            report.error(
-                "",
-                "the config passed validation but could not be read (this is a berth bug; please report it)",
-            );
+            report.error("", msg!("config-unreadable-bug"));
             Err(report.errors)
         }
     }
@@ -262,39 +259,25 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// A translatable error.
-    fn error_msg(&mut self, path: &str, message: Msg, suggestion: Option<Msg>) {
+    /// Every message is a [`Msg`]: English in JSON and the editor, in the
+    /// language of human output on stderr.
+    fn error(&mut self, path: &str, message: Msg) {
+        self.error_hint(path, message, None);
+    }
+
+    fn error_hint(&mut self, path: &str, message: Msg, suggestion: Option<Msg>) {
         let issue = ConfigIssue::localizable(self.workload, path, message, suggestion);
         self.errors.push(issue);
     }
 
-    fn issue(&self, path: &str, message: String, suggestion: Option<String>) -> ConfigIssue {
-        ConfigIssue {
-            text: None,
-            workload: self.workload.to_owned(),
-            path: path.to_owned(),
-            message,
-            suggestion,
-        }
-    }
-
-    fn error(&mut self, path: &str, message: impl Into<String>) {
-        self.error_hint(path, message, None);
-    }
-
-    fn error_hint(&mut self, path: &str, message: impl Into<String>, suggestion: Option<String>) {
-        let issue = self.issue(path, message.into(), suggestion);
-        self.errors.push(issue);
-    }
-
-    fn warning(&mut self, path: &str, message: impl Into<String>, suggestion: Option<String>) {
-        let issue = self.issue(path, message.into(), suggestion);
+    fn warning(&mut self, path: &str, message: Msg, suggestion: Option<Msg>) {
+        let issue = ConfigIssue::localizable(self.workload, path, message, suggestion);
         self.warnings.push(issue);
     }
 
     /// A required key is missing.
-    fn missing(&mut self, path: &str, what: &str, example: &str) {
-        self.error_msg(
+    fn missing(&mut self, path: &str, what: Msg, example: &str) {
+        self.error_hint(
             path,
             msg!("config-is-required", what = what),
             Some(msg!("config-add-example", example = example)),
@@ -307,7 +290,7 @@ impl<'a> Report<'a> {
     fn string<'v>(&mut self, path: &str, value: &'v Value) -> Option<&'v str> {
         let s = value.as_str();
         if s.is_none() {
-            self.error_msg(path, msg!("config-must-be-string", got = json_type_msg(value)), None);
+            self.error_hint(path, msg!("config-must-be-string", got = json_type_msg(value)), None);
         }
         s
     }
@@ -315,7 +298,7 @@ impl<'a> Report<'a> {
     fn non_empty_string<'v>(&mut self, path: &str, value: &'v Value) -> Option<&'v str> {
         let s = self.string(path, value)?;
         if s.is_empty() {
-            self.error_msg(path, msg!("config-must-not-be-empty"), None);
+            self.error_hint(path, msg!("config-must-not-be-empty"), None);
             return None;
         }
         Some(s)
@@ -324,7 +307,7 @@ impl<'a> Report<'a> {
     fn object<'v>(&mut self, path: &str, value: &'v Value, like: &str) -> Option<&'v Map<String, Value>> {
         let object = value.as_object();
         if object.is_none() {
-            self.error_msg(
+            self.error_hint(
                 path,
                 msg!("config-must-be-object", like = like, got = json_type_msg(value)),
                 None,
@@ -336,7 +319,7 @@ impl<'a> Report<'a> {
     fn array<'v>(&mut self, path: &str, value: &'v Value, like: &str) -> Option<&'v Vec<Value>> {
         let array = value.as_array();
         if array.is_none() {
-            self.error_msg(
+            self.error_hint(
                 path,
                 msg!("config-must-be-array", like = like, got = json_type_msg(value)),
                 None,
@@ -347,7 +330,7 @@ impl<'a> Report<'a> {
 
     fn boolean(&mut self, path: &str, value: &Value) {
         if !value.is_boolean() {
-            self.error_msg(path, msg!("config-must-be-bool", got = json_type_msg(value)), None);
+            self.error_hint(path, msg!("config-must-be-bool", got = json_type_msg(value)), None);
         }
     }
 
@@ -361,7 +344,7 @@ impl<'a> Report<'a> {
         };
         let Some(number) = value.as_number() else {
             let got = json_type_msg(value);
-            self.error_msg(path, msg!("config-must-be-integer", range = range, got = got), None);
+            self.error_hint(path, msg!("config-must-be-integer", range = range, got = got), None);
             return None;
         };
         let id = match number.as_u64() {
@@ -370,7 +353,7 @@ impl<'a> Report<'a> {
             None if number.is_i64() => "config-must-be-in-range-not-negative",
             None => "config-must-be-whole-in-range",
         };
-        self.error_msg(path, Msg::new(id).arg("range", range), None);
+        self.error_hint(path, Msg::new(id).arg("range", range), None);
         None
     }
 
@@ -380,7 +363,7 @@ impl<'a> Report<'a> {
             return;
         };
         if !allowed.contains(&s) {
-            self.error_msg(
+            self.error_hint(
                 path,
                 msg!("config-not-one-of", value = shown(s), allowed = quoted_list(allowed)),
                 did_you_mean(s, allowed).map(|c| msg!("config-did-you-mean-value", candidate = c)),
@@ -401,7 +384,7 @@ impl<'a> Report<'a> {
                 fields = allowed.join(", ")
             ),
         };
-        self.error_msg(
+        self.error_hint(
             path,
             msg!("config-unknown-field", key = shown(key), section = section),
             Some(suggestion),
@@ -412,34 +395,34 @@ impl<'a> Report<'a> {
     /// Returns it when it does.
     fn existing_path<'v>(&mut self, path: &str, value: &'v str, want: HostEntry) -> Option<&'v Path> {
         if value.is_empty() {
-            self.error(path, "must not be empty");
+            self.error(path, msg!("config-must-not-be-empty"));
             return None;
         }
         let host_path = Path::new(value);
         if !host_path.is_absolute() {
-            self.error(
-                path,
-                format!(
-                    "`{}` must be an absolute path (berth resolves relative paths against the \
-                     current directory at `workload add`/`set`)",
-                    shown(value)
-                ),
-            );
+            self.error(path, msg!("config-path-not-absolute", path = shown(value)));
             return None;
         }
+        let (not_a, missing) = match want {
+            HostEntry::Directory => ("config-not-a-directory", "config-directory-missing"),
+            HostEntry::File => ("config-not-a-file", "config-file-missing"),
+        };
         match (std::fs::metadata(host_path), want) {
             (Ok(meta), HostEntry::Directory) if meta.is_dir() => Some(host_path),
             (Ok(meta), HostEntry::File) if meta.is_file() => Some(host_path),
-            (Ok(_), want) => {
-                self.error(path, format!("`{}` is not a {}", shown(value), want.noun()));
+            (Ok(_), _) => {
+                self.error(path, Msg::new(not_a).arg("path", shown(value)));
                 None
             }
-            (Err(e), want) if e.kind() == std::io::ErrorKind::NotFound => {
-                self.error(path, format!("{} `{}` does not exist", want.noun(), shown(value)));
+            (Err(e), _) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.error(path, Msg::new(missing).arg("path", shown(value)));
                 None
             }
             (Err(e), _) => {
-                self.error(path, format!("`{}` cannot be read: {e}", shown(value)));
+                self.error(
+                    path,
+                    msg!("config-path-unreadable", path = shown(value), reason = e.to_string()),
+                );
                 None
             }
         }
@@ -453,21 +436,11 @@ enum HostEntry {
     File,
 }
 
-impl HostEntry {
-    fn noun(self) -> &'static str {
-        match self {
-            HostEntry::Directory => "directory",
-            HostEntry::File => "file",
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Keys
 
 fn check_keys(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>) {
     let allowed: Vec<&str> = COMMON_KEYS.iter().chain(kind_keys(kind)).copied().collect();
-    let section = format!("{} workload", a_kind(kind));
     for key in config.keys() {
         if allowed.contains(&key.as_str()) {
             continue;
@@ -478,8 +451,17 @@ fn check_keys(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>) 
         match owner {
             Some(owner) => report.error_hint(
                 key,
-                format!("`{key}` is not a field of {section} (it belongs to {owner} workloads)"),
-                Some(format!("remove `{key}`, or add the workload with --kind {owner}")),
+                msg!(
+                    "config-field-of-other-kind",
+                    key = key,
+                    section = msg!("config-section-workload", kind = kind.as_str()),
+                    owner = owner.as_str()
+                ),
+                Some(msg!(
+                    "config-field-of-other-kind-hint",
+                    key = key,
+                    owner = owner.as_str()
+                )),
             ),
             None => report.unknown_key(
                 key,
@@ -511,7 +493,7 @@ fn check_route(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>)
                 (true, false) => "config-port-required-domains",
                 _ => "config-port-required-healthcheck",
             };
-            report.error_msg(
+            report.error_hint(
                 "port",
                 Msg::new(id),
                 Some(msg!("config-add-example", example = "\"port\": 8080")),
@@ -535,7 +517,7 @@ fn check_domains(report: &mut Report<'_>, value: &Value) -> bool {
     if domains.len() > MAX_DOMAINS {
         report.error(
             "domains",
-            format!("has {} names; one route takes at most {MAX_DOMAINS}", domains.len()),
+            msg!("config-too-many-domains", count = domains.len(), max = MAX_DOMAINS),
         );
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -545,18 +527,14 @@ fn check_domains(report: &mut Report<'_>, value: &Value) -> bool {
             continue;
         };
         if let Err(why) = check_hostname(domain) {
-            report.error(&path, format!("`{}` is not a domain name: {why}", shown(domain)));
+            report.error(&path, msg!("config-not-a-domain", domain = shown(domain), why = why));
             continue;
         }
         match seen.entry(domain.to_ascii_lowercase()) {
             Entry::Occupied(first) => report.error_hint(
                 &path,
-                format!(
-                    "`{}` repeats domains[{}] (domain names are case-insensitive)",
-                    shown(domain),
-                    first.get()
-                ),
-                Some("remove the duplicate".to_owned()),
+                msg!("config-duplicate-domain", domain = shown(domain), first = *first.get()),
+                Some(msg!("config-remove-duplicate")),
             ),
             Entry::Vacant(slot) => {
                 slot.insert(i);
@@ -566,32 +544,32 @@ fn check_domains(report: &mut Report<'_>, value: &Value) -> bool {
     !domains.is_empty()
 }
 
-fn check_hostname(domain: &str) -> Result<(), &'static str> {
+fn check_hostname(domain: &str) -> Result<(), Msg> {
     if domain.is_empty() {
-        return Err("it is empty");
+        return Err(msg!("domain-empty"));
     }
     if domain.contains("://") || domain.contains('/') {
-        return Err("write the host name only, without scheme or path");
+        return Err(msg!("domain-with-scheme"));
     }
     let host = domain.strip_prefix("*.").unwrap_or(domain);
     if host.is_empty() {
-        return Err("a wildcard needs a domain after `*.`");
+        return Err(msg!("domain-bare-wildcard"));
     }
     if host.len() > 253 {
-        return Err("it is longer than 253 characters");
+        return Err(msg!("domain-too-long"));
     }
     for label in host.split('.') {
         if label.is_empty() {
-            return Err("it has an empty label (a leading, trailing or double dot)");
+            return Err(msg!("domain-empty-label"));
         }
         if label.len() > 63 {
-            return Err("a label is longer than 63 characters");
+            return Err(msg!("domain-label-too-long"));
         }
         if !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err("use letters, digits, hyphens and dots only, with an optional leading `*.`");
+            return Err(msg!("domain-bad-characters"));
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Err("a label must not start or end with a hyphen");
+            return Err(msg!("domain-label-hyphen"));
         }
     }
     Ok(())
@@ -609,12 +587,8 @@ fn check_ports(report: &mut Report<'_>, value: &Value) {
         if !is_port_mapping(mapping) {
             report.error_hint(
                 &path,
-                format!(
-                    "`{}` is not a port mapping: use \"HOST:CONTAINER\" with ports 1-65535, \
-                     optionally ending in /tcp or /udp",
-                    shown(mapping)
-                ),
-                Some("e.g. \"8080:80\" or \"5353:53/udp\"".to_owned()),
+                msg!("config-not-a-port-mapping", mapping = shown(mapping)),
+                Some(msg!("config-port-mapping-example")),
             );
         }
     }
@@ -652,15 +626,14 @@ fn check_healthcheck(report: &mut Report<'_>, value: &Value) {
             if healthcheck.contains_key(key) {
                 report.error_hint(
                     &format!("healthcheck.{key}"),
-                    "applies to the HTTP probe only, and `healthcheck.mode` is \"docker\" (the container's own \
-                     HEALTHCHECK decides)",
-                    Some(format!("remove `{key}`, or set \"mode\": \"http\"")),
+                    msg!("config-http-only-field"),
+                    Some(msg!("config-http-only-field-hint", key = key)),
                 );
             }
         }
     } else {
         match healthcheck.get("path") {
-            None => report.missing("healthcheck.path", "the HTTP path to probe", "\"path\": \"/health\""),
+            None => report.missing("healthcheck.path", msg!("what-probe-path"), "\"path\": \"/health\""),
             Some(path) => {
                 if let Some(path) = report.string("healthcheck.path", path) {
                     check_probe_path(report, path);
@@ -685,16 +658,13 @@ fn check_healthcheck(report: &mut Report<'_>, value: &Value) {
 
 fn check_probe_path(report: &mut Report<'_>, path: &str) {
     if !path.starts_with('/') {
-        report.error_msg(
+        report.error_hint(
             "healthcheck.path",
             msg!("config-path-must-start-with-slash", path = shown(path)),
             Some(msg!("config-use", value = format!("\"/{}\"", shown(path)))),
         );
     } else if path.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        report.error(
-            "healthcheck.path",
-            "must not contain spaces or control characters (percent-encode them)",
-        );
+        report.error("healthcheck.path", msg!("config-probe-path-spaces"));
     }
 }
 
@@ -730,7 +700,7 @@ fn check_secret_value(report: &mut Report<'_>, path: &str, value: &Value) {
         Value::String(_) => return,
         Value::Object(reference) => reference,
         other => {
-            report.error_msg(
+            report.error_hint(
                 path,
                 msg!("secret-value-type", got = json_type_msg(other)),
                 Some(msg!("secret-value-type-hint", like = like)),
@@ -752,17 +722,17 @@ fn check_secret_value(report: &mut Report<'_>, path: &str, value: &Value) {
         .filter(|k| reference.contains_key(*k))
         .collect();
     match present.as_slice() {
-        [] if reference.is_empty() => report.error_msg(
+        [] if reference.is_empty() => report.error_hint(
             path,
             msg!("secret-empty-ref"),
             Some(msg!("secret-write-as", like = like)),
         ),
         [] => {}
-        [_, _, ..] => report.error_msg(path, msg!("secret-both-sources"), Some(msg!("secret-keep-one"))),
+        [_, _, ..] => report.error_hint(path, msg!("secret-both-sources"), Some(msg!("secret-keep-one"))),
         ["from_env"] => {
             let key_path = format!("{path}.from_env");
             if let Some(Some(why)) = report.string(&key_path, &reference["from_env"]).map(env_name_problem) {
-                report.error_hint(&key_path, why, Some(msg!("secret-name-the-variable").english()));
+                report.error_hint(&key_path, why, Some(msg!("secret-name-the-variable")));
             }
         }
         [_] => {
@@ -770,7 +740,7 @@ fn check_secret_value(report: &mut Report<'_>, path: &str, value: &Value) {
             if let Some(file) = report.non_empty_string(&key_path, &reference["from_file"])
                 && !Path::new(file).is_absolute()
             {
-                report.error_msg(
+                report.error_hint(
                     &key_path,
                     msg!("secret-file-not-absolute", file = shown(file)),
                     Some(msg!("secret-file-example")),
@@ -782,20 +752,17 @@ fn check_secret_value(report: &mut Report<'_>, path: &str, value: &Value) {
 
 /// Why `name` cannot be an environment variable name. Never quotes the name,
 /// since `registry_auth.password_env` may hold a password by mistake.
-fn env_name_problem(name: &str) -> Option<&'static str> {
+fn env_name_problem(name: &str) -> Option<Msg> {
     let mut chars = name.chars();
     let Some(first) = chars.next() else {
-        return Some("an environment variable name must not be empty");
+        return Some(msg!("env-name-empty"));
     };
     if name.contains('=') {
-        Some("an environment variable name cannot contain `=`")
+        Some(msg!("env-name-equals"))
     } else if name.contains('\0') {
-        Some("an environment variable name cannot contain a NUL character")
+        Some(msg!("env-name-nul"))
     } else if !(first.is_ascii_alphabetic() || first == '_') || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        Some(
-            "not a valid environment variable name: use letters, digits and underscores, \
-             not starting with a digit",
-        )
+        Some(msg!("env-name-invalid"))
     } else {
         None
     }
@@ -837,8 +804,8 @@ fn check_daemon(report: &mut Report<'_>, config: &Map<String, Value>) {
     if host.is_some() && context.is_some() {
         report.error_hint(
             "docker_context",
-            "`docker_host` and `docker_context` both name the daemon",
-            Some("keep one: a host URL (`ssh://deploy@web-1`) or a docker context name".to_owned()),
+            msg!("config-daemon-named-twice"),
+            Some(msg!("config-daemon-named-twice-hint")),
         );
     }
     if let Some(v) = host
@@ -847,8 +814,10 @@ fn check_daemon(report: &mut Report<'_>, config: &Map<String, Value>) {
     {
         report.error_hint(
             "docker_host",
-            format!("{e:#}"),
-            Some("e.g. \"ssh://deploy@web-1\", \"tcp://10.0.0.5:2376\" or \"unix:///var/run/docker.sock\"".to_owned()),
+            e.downcast_ref::<crate::i18n::Msg>()
+                .cloned()
+                .unwrap_or_else(|| msg!("verbatim", text = format!("{e:#}"))),
+            Some(msg!("config-docker-host-example")),
         );
     }
     if let Some(v) = context
@@ -857,26 +826,20 @@ fn check_daemon(report: &mut Report<'_>, config: &Map<String, Value>) {
     {
         report.error_hint(
             "docker_context",
-            format!("`{}` is not a docker context name", shown(name)),
-            Some("use the name `docker context ls` shows (letters, digits, `_`, `.`, `-`)".to_owned()),
+            msg!("config-docker-context-invalid", name = shown(name)),
+            Some(msg!("config-docker-context-hint")),
         );
     }
 }
 
 /// A Docker network or volume name: `^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`.
+/// `what` is `network` or `volume`.
 fn check_docker_name(report: &mut Report<'_>, path: &str, value: &Value, what: &str) {
     let Some(name) = report.non_empty_string(path, value) else {
         return;
     };
     if !is_docker_name(name) {
-        report.error(
-            path,
-            format!(
-                "`{}` is not a Docker {what} name: start with a letter or digit, then use \
-                 letters, digits, `_`, `.` or `-`",
-                shown(name)
-            ),
-        );
+        report.error(path, msg!("config-not-a-docker-name", name = shown(name), what = what));
     }
 }
 
@@ -893,8 +856,8 @@ fn check_command(report: &mut Report<'_>, value: &Value) {
     if command.is_empty() {
         report.error_hint(
             "command",
-            "must not be empty",
-            Some("leave `command` out to run the image's default command".to_owned()),
+            msg!("config-must-not-be-empty"),
+            Some(msg!("config-command-leave-out")),
         );
     }
     for (i, arg) in command.iter().enumerate() {
@@ -909,12 +872,12 @@ fn check_labels(report: &mut Report<'_>, value: &Value) {
     for (key, value) in labels {
         let path = format!("labels.{key}");
         if key.is_empty() {
-            report.error(&path, "a label key must not be empty");
+            report.error(&path, msg!("config-label-key-empty"));
         } else if key.starts_with("berth.") {
             report.error_hint(
                 &path,
-                "keys starting with `berth.` are reserved: berth uses them to track its containers",
-                Some("use another prefix".to_owned()),
+                msg!("config-label-reserved"),
+                Some(msg!("config-label-other-prefix")),
             );
         }
         report.string(&path, value);
@@ -922,51 +885,41 @@ fn check_labels(report: &mut Report<'_>, value: &Value) {
 }
 
 fn check_memory(report: &mut Report<'_>, value: &Value) {
-    let hint = || Some("use e.g. \"512m\", \"1g\" or a number of bytes".to_owned());
+    let hint = || Some(msg!("config-memory-hint"));
     let bytes = match value {
         Value::String(size) => match parse_memory(size) {
             Some(bytes) => bytes,
             None => {
-                report.error_hint("memory", format!("`{}` is not a memory size", shown(size)), hint());
+                report.error_hint("memory", msg!("config-not-a-memory-size", size = shown(size)), hint());
                 return;
             }
         },
         Value::Number(n) => match n.as_i64() {
             Some(bytes) => bytes,
             None if n.is_u64() => {
-                report.error_hint("memory", "is too large", hint());
+                report.error_hint("memory", msg!("config-memory-too-large"), hint());
                 return;
             }
             None => {
-                report.error_hint("memory", "must be a whole number of bytes", hint());
+                report.error_hint("memory", msg!("config-memory-whole-bytes"), hint());
                 return;
             }
         },
         other => {
-            report.error_hint(
-                "memory",
-                format!("must be a size string or a number of bytes, got {}", json_type(other)),
-                hint(),
-            );
+            report.error_hint("memory", msg!("config-memory-type", got = json_type_msg(other)), hint());
             return;
         }
     };
     if bytes < MIN_MEMORY {
-        report.error("memory", "must be at least 6m (6 MiB), the least Docker accepts");
+        report.error("memory", msg!("config-memory-too-small"));
     }
 }
 
 fn check_cpus(report: &mut Report<'_>, value: &Value) {
     match value.as_f64() {
         Some(cpus) if cpus > 0.0 && cpus <= MAX_CPUS => {}
-        Some(_) => report.error(
-            "cpus",
-            format!("must be more than 0 and at most {MAX_CPUS}, e.g. 0.5 or 2"),
-        ),
-        None => report.error(
-            "cpus",
-            format!("must be a number of CPUs like 0.5 or 2, got {}", json_type(value)),
-        ),
+        Some(_) => report.error("cpus", msg!("config-cpus-range", max = MAX_CPUS.to_string())),
+        None => report.error("cpus", msg!("config-cpus-type", got = json_type_msg(value))),
     }
 }
 
@@ -981,12 +934,8 @@ fn check_restart(report: &mut Report<'_>, value: &Value) {
     if !POLICIES.contains(&policy) && !retries_ok {
         report.error_hint(
             "restart",
-            format!(
-                "`{}` is not a restart policy: use \"no\", \"always\", \"unless-stopped\", \
-                 \"on-failure\" or \"on-failure:N\"",
-                shown(policy)
-            ),
-            did_you_mean(policy, POLICIES).map(|c| format!("did you mean \"{c}\"?")),
+            msg!("config-not-a-restart-policy", policy = shown(policy)),
+            did_you_mean(policy, POLICIES).map(|c| msg!("config-did-you-mean-value", candidate = c)),
         );
     }
 }
@@ -1015,7 +964,7 @@ fn check_timings(report: &mut Report<'_>, config: &Map<String, Value>) {
 
 fn check_image(report: &mut Report<'_>, config: &Map<String, Value>) {
     match config.get("image") {
-        None => report.missing("image", "the image to deploy", "\"image\": \"ghcr.io/acme/web:1.4\""),
+        None => report.missing("image", msg!("what-image"), "\"image\": \"ghcr.io/acme/web:1.4\""),
         Some(v) => check_reference_field(report, "image", v),
     }
     if let Some(v) = config.get("pull") {
@@ -1033,17 +982,17 @@ fn check_reference_field(report: &mut Report<'_>, path: &str, value: &Value) {
     if let Err(why) = check_reference(reference) {
         report.error_hint(
             path,
-            format!("`{}` is not an image reference: {why}", shown(reference)),
-            Some("e.g. \"nginx:1.27\" or \"ghcr.io/acme/web@sha256:<64 hex digits>\"".to_owned()),
+            msg!("config-not-a-reference", reference = shown(reference), why = why),
+            Some(msg!("config-reference-example")),
         );
     }
 }
 
 /// A plausible Docker image reference: `[host[:port]/]path[:tag][@sha256:hex]`.
 /// No tag means `:latest`, as docker does.
-fn check_reference(reference: &str) -> Result<(), String> {
+fn check_reference(reference: &str) -> Result<(), Msg> {
     if reference.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("it must not contain spaces".to_owned());
+        return Err(msg!("reference-spaces"));
     }
     let (name_and_tag, digest) = match reference.split_once('@') {
         Some((name, digest)) => (name, Some(digest)),
@@ -1052,7 +1001,7 @@ fn check_reference(reference: &str) -> Result<(), String> {
     if let Some(digest) = digest {
         let hex = digest.strip_prefix("sha256:");
         if !hex.is_some_and(|h| h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))) {
-            return Err("the digest after `@` must be `sha256:` and 64 lowercase hex digits".to_owned());
+            return Err(msg!("reference-bad-digest"));
         }
     }
     // A `:` after the last `/` starts the tag; one before it is a registry port.
@@ -1070,14 +1019,11 @@ fn check_reference(reference: &str) -> Result<(), String> {
             && chars.next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
             && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
         if !valid {
-            return Err(format!(
-                "the tag `{}` must be 1-128 letters, digits, `_`, `.` or `-`",
-                shown(tag)
-            ));
+            return Err(msg!("reference-bad-tag", tag = shown(tag)));
         }
     }
     if name.is_empty() {
-        return Err("it names no repository".to_owned());
+        return Err(msg!("reference-no-repository"));
     }
     let segments: Vec<&str> = name.split('/').collect();
     let repository = match segments.split_first() {
@@ -1087,7 +1033,7 @@ fn check_reference(reference: &str) -> Result<(), String> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
             if !valid_host {
-                return Err(format!("`{}` is not a registry host", shown(host)));
+                return Err(msg!("reference-bad-host", host = shown(host)));
             }
             rest
         }
@@ -1099,12 +1045,12 @@ fn check_reference(reference: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn check_repository_segment(segment: &str) -> Result<(), String> {
+fn check_repository_segment(segment: &str) -> Result<(), Msg> {
     if segment.is_empty() {
-        return Err("the repository has an empty part (`//` or a trailing `/`)".to_owned());
+        return Err(msg!("reference-empty-part"));
     }
     if segment.chars().any(|c| c.is_ascii_uppercase()) {
-        return Err(format!("repository names must be lowercase (`{}`)", shown(segment)));
+        return Err(msg!("reference-uppercase", segment = shown(segment)));
     }
     let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
     let valid = segment.starts_with(alnum)
@@ -1113,11 +1059,7 @@ fn check_repository_segment(segment: &str) -> Result<(), String> {
     if valid {
         Ok(())
     } else {
-        Err(format!(
-            "`{}` may contain only lowercase letters, digits, `.`, `_` and `-`, \
-             starting and ending with a letter or digit",
-            shown(segment)
-        ))
+        Err(msg!("reference-bad-segment", segment = shown(segment)))
     }
 }
 
@@ -1134,17 +1076,19 @@ fn check_registry_auth(report: &mut Report<'_>, value: &Value) {
         if matches!(key.as_str(), "password" | "token" | "secret") {
             report.error_hint(
                 &path,
-                "berth never stores registry passwords",
-                Some(format!(
-                    "remove `{key}`, put the password in an environment variable and name that variable in `password_env`"
-                )),
+                msg!("config-no-registry-passwords"),
+                Some(msg!("config-no-registry-passwords-hint", key = key)),
             );
         } else {
             report.unknown_key(&path, key, REGISTRY_AUTH_KEYS, "registry_auth");
         }
     }
     match auth.get("username") {
-        None => report.missing("registry_auth.username", "the registry user", "\"username\": \"ci\""),
+        None => report.missing(
+            "registry_auth.username",
+            msg!("what-registry-user"),
+            "\"username\": \"ci\"",
+        ),
         Some(v) => {
             report.non_empty_string("registry_auth.username", v);
         }
@@ -1152,15 +1096,15 @@ fn check_registry_auth(report: &mut Report<'_>, value: &Value) {
     match auth.get("password_env") {
         None => report.missing(
             "registry_auth.password_env",
-            "the name of the environment variable that holds the password",
+            msg!("what-password-env"),
             "\"password_env\": \"REGISTRY_PASSWORD\"",
         ),
         Some(v) => {
             if let Some(Some(why)) = report.string("registry_auth.password_env", v).map(env_name_problem) {
                 report.error_hint(
                     "registry_auth.password_env",
-                    format!("{why} (it holds the variable's name, never the password itself)"),
-                    Some("e.g. \"REGISTRY_PASSWORD\"".to_owned()),
+                    msg!("config-password-env-name", why = why),
+                    Some(msg!("config-password-env-example")),
                 );
             }
         }
@@ -1172,7 +1116,7 @@ fn check_dockerfile(report: &mut Report<'_>, config: &Map<String, Value>) {
         None => {
             report.missing(
                 "context",
-                "the directory to build",
+                msg!("what-build-context"),
                 "\"context\": \".\" (relative paths are resolved at `workload add`/`set`)",
             );
             None
@@ -1193,7 +1137,7 @@ fn check_dockerfile(report: &mut Report<'_>, config: &Map<String, Value>) {
         && let Some(target) = report.non_empty_string("target", v)
         && target.chars().any(|c| c.is_whitespace() || c.is_control())
     {
-        report.error("target", "a build stage name must not contain spaces");
+        report.error("target", msg!("config-target-spaces"));
     }
 }
 
@@ -1201,14 +1145,11 @@ fn check_dockerfile(report: &mut Report<'_>, config: &Map<String, Value>) {
 fn check_dockerfile_path(report: &mut Report<'_>, file: &str, context: Option<&Path>) {
     let relative = Path::new(file);
     if relative.is_absolute() {
-        report.error("dockerfile", format!("`{}` must be relative to `context`", shown(file)));
+        report.error("dockerfile", msg!("config-dockerfile-absolute", file = shown(file)));
         return;
     }
     if relative.components().any(|c| c == Component::ParentDir) {
-        report.error(
-            "dockerfile",
-            format!("`{}` must stay inside the build context: remove `..`", shown(file)),
-        );
+        report.error("dockerfile", msg!("config-dockerfile-outside", file = shown(file)));
         return;
     }
     let Some(context) = context else {
@@ -1218,10 +1159,10 @@ fn check_dockerfile_path(report: &mut Report<'_>, file: &str, context: Option<&P
     if !is_file {
         report.error(
             "dockerfile",
-            format!(
-                "`{}` is not a file in the build context `{}`",
-                shown(file),
-                shown(&context.to_string_lossy())
+            msg!(
+                "config-dockerfile-missing",
+                file = shown(file),
+                context = shown(&context.to_string_lossy())
             ),
         );
     }
@@ -1234,7 +1175,7 @@ fn check_build_args(report: &mut Report<'_>, value: &Value) {
     for (key, value) in args {
         let path = format!("build_args.{key}");
         if key.is_empty() || key.contains(['=', '\0']) {
-            report.error(&path, "a build argument name must be non-empty, without `=` or NUL");
+            report.error(&path, msg!("config-build-arg-name"));
         }
         check_secret_value(report, &path, value);
     }
@@ -1253,7 +1194,7 @@ fn check_static(report: &mut Report<'_>, config: &Map<String, Value>) {
     match config.get("root") {
         None if storage_volume(config).is_none() => report.missing(
             "root",
-            "the directory to serve (unless the site is storage-backed: `runtime: \"deno\"` with `storage`)",
+            msg!("what-static-root"),
             "\"root\": \"./public\" (relative paths are resolved at `workload add`/`set`)",
         ),
         None => {}
@@ -1272,8 +1213,8 @@ fn check_static(report: &mut Report<'_>, config: &Map<String, Value>) {
     {
         report.error_hint(
             "server_root",
-            format!("`{}` must be an absolute path inside the container", shown(dir)),
-            Some("e.g. \"/usr/share/nginx/html\"".to_owned()),
+            msg!("config-server-root-not-absolute", path = shown(dir)),
+            Some(msg!("config-server-root-example")),
         );
     }
 }
@@ -1291,7 +1232,7 @@ fn check_compose(report: &mut Report<'_>, config: &Map<String, Value>) {
     match config.get("file") {
         None => report.missing(
             "file",
-            "the compose file",
+            msg!("what-compose-file"),
             "\"file\": \"./compose.yml\" (relative paths are resolved at `workload add`/`set`)",
         ),
         Some(v) => {
@@ -1304,14 +1245,7 @@ fn check_compose(report: &mut Report<'_>, config: &Map<String, Value>) {
         && let Some(project) = report.non_empty_string("project", v)
         && !is_compose_project(project)
     {
-        report.error(
-            "project",
-            format!(
-                "`{}` is not a compose project name: use lowercase letters, digits, `_` \
-                 and `-`, starting with a letter or digit",
-                shown(project)
-            ),
-        );
+        report.error("project", msg!("config-not-a-project", project = shown(project)));
     }
     if let Some(v) = config.get("service") {
         report.non_empty_string("service", v);
@@ -1344,12 +1278,8 @@ fn check_strategy_fit(report: &mut Report<'_>, kind: Kind, config: &Map<String, 
     if let (true, Some(volume)) = (effective.forced, volume) {
         report.warning(
             "deploy_strategy",
-            format!(
-                "forced to recreate: blue-green would mount volume `{}` read-write into two \
-                 containers at once",
-                shown(volume)
-            ),
-            Some("set deploy_strategy to \"recreate\" to say so in the config".to_owned()),
+            msg!("config-forced-recreate", volume = shown(volume)),
+            Some(msg!("config-forced-recreate-hint")),
         );
     }
     let publishes_ports = config
@@ -1357,34 +1287,15 @@ fn check_strategy_fit(report: &mut Report<'_>, kind: Kind, config: &Map<String, 
         .and_then(Value::as_array)
         .is_some_and(|ports| !ports.is_empty());
     if effective.strategy == Strategy::BlueGreen && publishes_ports {
-        report.error(
-            "ports",
-            format!(
-                "cannot publish host ports with blue-green ({}): two containers cannot bind one \
-                 host port; use deploy_strategy \"recreate\" or remove `ports`",
-                effective.reason
-            ),
-        );
+        report.error("ports", msg!("config-ports-blue-green", reason = effective.reason));
     }
 }
 
 // ---------------------------------------------------------------------------
 // Small helpers
 
-/// The JSON type of a value, for "must be a string, got a number".
-pub(super) fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// [`json_type`] as a translatable message, for messages that show it.
-fn json_type_msg(value: &Value) -> Msg {
+pub(super) fn json_type_msg(value: &Value) -> Msg {
     Msg::new(match value {
         Value::Null => "json-null",
         Value::Bool(_) => "json-boolean",
@@ -1393,15 +1304,6 @@ fn json_type_msg(value: &Value) -> Msg {
         Value::Array(_) => "json-array",
         Value::Object(_) => "json-object",
     })
-}
-
-fn a_kind(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Image => "an image",
-        Kind::Dockerfile => "a dockerfile",
-        Kind::Static => "a static",
-        Kind::Compose => "a compose",
-    }
 }
 
 fn example_config(kind: Kind) -> String {

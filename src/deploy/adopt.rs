@@ -27,7 +27,7 @@ pub struct Foreign {
 
 impl Foreign {
     /// `store 1a2b...` or `a berth without store ids`, for messages.
-    pub fn owner(&self) -> String {
+    pub fn owner(&self) -> crate::i18n::Msg {
         describe_store(self.store.as_deref())
     }
 }
@@ -41,10 +41,10 @@ pub struct Adopted {
 }
 
 /// How a container's creator reads in messages.
-pub fn describe_store(store: Option<&str>) -> String {
+pub fn describe_store(store: Option<&str>) -> crate::i18n::Msg {
     match store {
-        Some(id) => format!("store {id}"),
-        None => "an older berth (no store id)".to_owned(),
+        Some(id) => crate::msg!("owner-store", store = id),
+        None => crate::msg!("owner-older-berth"),
     }
 }
 
@@ -110,19 +110,19 @@ pub fn adopt(
     let name = &workload.name;
     let c = &foreign.container;
     if refuse {
-        return Err(BerthError::AdoptionRefused(format!(
-            "workload `{name}` already runs on this Docker daemon as container `{}`, created by {}; --no-adopt \
-             refuses to take it over: deploy from that store, or deploy without --no-adopt to replace it (blue-green: \
-             no downtime)",
-            c.name,
-            foreign.owner()
+        return Err(BerthError::AdoptionRefused(crate::msg!(
+            "adopt-refused",
+            workload = name,
+            container = &c.name,
+            owner = foreign.owner()
         ))
         .into());
     }
-    env.printer.warn(&format!(
-        "{name}: adopting `{}` (created by {}) as the live container: this store had no record of it",
-        c.name,
-        foreign.owner()
+    env.printer.warn(&crate::t!(
+        "adopt-adopting",
+        workload = name,
+        container = &c.name,
+        owner = foreign.owner()
     ));
     let previous_route = store.runtime_state(workload.id)?.and_then(|s| s.route_id);
     store.persist_runtime_state(&RuntimeState {

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 
 use super::cancel::is_interrupt;
 use super::container::{container_spec, new_container_name};
@@ -13,6 +13,8 @@ use super::drain::Drained;
 use super::faults::fault_point;
 use super::{Deployment, RolledBack, gate};
 use crate::docker::ContainerInfo;
+use crate::i18n::{Context as _, Msg};
+use crate::msg;
 
 pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     let (green, started) = match start_and_gate_green(d).await {
@@ -74,22 +76,22 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<(ContainerInfo, 
             if verdict {
                 d.show_logs(&green_id).await;
             }
-            let removed = if d.remove_new_container(&green_id).await {
-                "removed it"
+            let removed = removed_it(d.remove_new_container(&green_id).await);
+            let id = if verdict {
+                "bg-green-gate-failed"
             } else {
-                "could not remove it (the next deploy or `berth reconcile` does)"
-            };
-            let what = if verdict {
-                "failed its readiness gate"
-            } else {
-                "could not be gated"
+                "bg-green-not-gated"
             };
             let kept = if d.blue.is_some() {
-                "blue keeps serving"
+                msg!("bg-blue-keeps-serving")
             } else {
-                "nothing was routed to it"
+                msg!("bg-nothing-routed-to-it")
             };
-            return Err(e.context(format!("green `{green_name}` {what}; {removed}; {kept}")));
+            let context = Msg::new(id)
+                .arg("container", &green_name)
+                .arg("removed", removed)
+                .arg("kept", kept);
+            return Err(context.wrap(e));
         }
     }
     d.record_phase("gate", t);
@@ -98,7 +100,7 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<(ContainerInfo, 
     let green = docker
         .inspect(&green_id)
         .await?
-        .ok_or_else(|| anyhow!("green `{green_name}` disappeared after its gate"))?;
+        .context_msg(msg!("bg-green-disappeared", container = &green_name))?;
     Ok((green, started))
 }
 
@@ -117,28 +119,23 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo, started: 
             // unreachable, or refused the new route before applying it):
             // the route is where it was, and green never served.
             let removed = if d.remove_new_container(&green_id).await {
-                "green removed"
+                msg!("bg-green-removed")
             } else {
-                "green could not be removed (the next deploy or `berth reconcile` does)"
+                msg!("bg-green-not-removed")
             };
             let kept = if d.blue.is_some() {
-                "the route and the state still name blue, which keeps serving"
+                msg!("bg-route-still-on-blue")
             } else {
-                "nothing was routed"
+                msg!("bg-nothing-routed")
             };
-            return Err(e.context(format!(
-                "the route switch never took effect, so the route was not changed; {removed}; {kept}"
-            )));
+            return Err(msg!("bg-switch-never-took-effect", removed = removed, kept = kept).wrap(e));
         }
         let Some(blue) = d.blue.clone() else {
             // A first deploy: there is no earlier container to route back to,
             // and a write that failed may still have landed (NPM saves the
             // row before its nginx check): keep green, so the route never
             // points at a removed container. The next deploy replaces it.
-            return Err(e.context(format!(
-                "routing to `{green_name}` failed; there is no earlier container to route back to, so `{green_name}` \
-                 is left running (not recorded) in case the route reached it: fix the proxy and deploy again"
-            )));
+            return Err(msg!("bg-first-route-failed", container = &green_name).wrap(e));
         };
         let restored = d.point_route(&blue).await.map(|_| ());
         return match restored {
@@ -147,14 +144,15 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo, started: 
                 // green: drain it before it goes.
                 d.drain(&green).await;
                 d.remove_new_container(&green_id).await;
-                Err(e.context("route switch to green failed; route restored to blue, green removed"))
+                Err(msg!("bg-switch-failed-restored").wrap(e))
             }
-            Err(restore_err) => Err(e.context(format!(
-                "route switch to green failed AND the route could not be confirmed back on blue ({restore_err:#}); \
-                 green `{green_name}` is left running so the route never points at a removed container: fix the \
-                 proxy, then run `berth reconcile {}`",
-                d.name()
-            ))),
+            Err(restore_err) => Err(msg!(
+                "bg-switch-failed-not-restored",
+                reason = &restore_err,
+                container = &green_name,
+                workload = d.name()
+            )
+            .wrap(e)),
         };
     }
     d.record_phase("route", t);
@@ -251,34 +249,43 @@ async fn roll_back(
     why: anyhow::Error,
 ) -> anyhow::Error {
     let name = d.name().to_owned();
-    d.status(&format!(
-        "green {} failed during the drain ({why:#}); rolling back to blue",
-        green.name
-    ));
+    d.status(&crate::t!("bg-rolling-back", container = &green.name, reason = &why));
     if let Err(e) = d.begin_rollback(green, &why, blue_state).await {
-        return why.context(format!(
-            "green `{}` failed during the drain, and blue could not be written back into the state ({e:#}); both \
-             run: run `berth reconcile {name}` or deploy again",
-            green.name
-        ));
+        let context = msg!(
+            "bg-rollback-state-failed",
+            container = &green.name,
+            reason = &e,
+            workload = &name
+        );
+        return context.wrap(why);
     }
     if let Err(e) = d.point_route(blue).await {
-        return why.context(format!(
-            "green `{}` failed during the drain; the state names blue `{}` again, but the route could not be \
-             confirmed back on it ({e:#}): fix the proxy, then run `berth reconcile {name}`",
-            green.name, blue.name
-        ));
+        let context = msg!(
+            "bg-rollback-route-failed",
+            container = &green.name,
+            blue = &blue.name,
+            reason = &e,
+            workload = &name
+        );
+        return context.wrap(why);
     }
     fault_point("after_rollback_route");
     d.drain(green).await;
-    let removed = if d.remove_new_container(&green.id).await {
-        "removed it"
-    } else {
-        "could not remove it (the next deploy or `berth reconcile` does)"
-    };
-    anyhow::Error::new(RolledBack(format!(
-        "green `{}` failed during the drain after the route switch: {why:#}; rolled back: blue `{}` serves \
-         again and the state names it; {removed}",
-        green.name, blue.name
+    let removed = removed_it(d.remove_new_container(&green.id).await);
+    anyhow::Error::new(RolledBack(msg!(
+        "bg-rolled-back",
+        container = &green.name,
+        reason = &why,
+        blue = &blue.name,
+        removed = removed
     )))
+}
+
+/// "removed it", or how the container that could not be removed goes.
+pub(super) fn removed_it(removed: bool) -> Msg {
+    if removed {
+        msg!("deploy-removed-it")
+    } else {
+        msg!("deploy-could-not-remove-it")
+    }
 }

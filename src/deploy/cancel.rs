@@ -67,12 +67,10 @@ impl Cancel {
                     _ = term.recv() => exit::TERMINATED,
                 };
                 if cancel.trigger(code) {
-                    eprintln!("berth: second signal, exiting now; `berth reconcile` repairs what is left");
+                    eprintln!("berth: {}", crate::t!("signal-second"));
                     std::process::exit(code);
                 }
-                eprintln!(
-                    "berth: stopping at the next safe point (press Ctrl-C again to exit at once; reconcile repairs)"
-                );
+                eprintln!("berth: {}", crate::t!("signal-first"));
             }
         });
     }

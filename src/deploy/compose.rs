@@ -6,13 +6,15 @@
 use std::process::Stdio;
 use std::time::Instant;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, bail};
 use tokio::process::Command;
 
 use super::{Deployment, gate};
 use crate::config::{ComposeConfig, KindConfig};
 use crate::docker::ContainerInfo;
 use crate::error::RedactedFailure;
+use crate::i18n::Context as _;
+use crate::msg;
 
 pub const PROJECT_LABEL: &str = "com.docker.compose.project";
 pub const SERVICE_LABEL: &str = "com.docker.compose.service";
@@ -46,7 +48,7 @@ pub fn project_name(workload: &str, cfg: &ComposeConfig) -> String {
 pub async fn down(workload: &str, cfg: &ComposeConfig, endpoint: &crate::docker::Endpoint) -> Result<()> {
     let project = project_name(workload, cfg);
     let cli = compose_cli().await?;
-    let (program, base) = cli.split_first().context("empty compose command")?;
+    let (program, base) = cli.split_first().context_msg(msg!("compose-empty-command"))?;
     let output = Command::new(program)
         .args(base)
         .args(["-p", &project, "-f", &cfg.file, "down", "--remove-orphans"])
@@ -54,7 +56,7 @@ pub async fn down(workload: &str, cfg: &ComposeConfig, endpoint: &crate::docker:
         .stdin(Stdio::null())
         .output()
         .await
-        .context("could not run compose")?;
+        .context_msg(msg!("compose-could-not-run"))?;
     if !output.status.success() {
         return Err(failure("down", &output).into());
     }
@@ -71,7 +73,7 @@ fn failure(verb: &str, output: &std::process::Output) -> RedactedFailure {
     let mut detail = String::from_utf8_lossy(&output.stdout).into_owned();
     detail.push_str(&String::from_utf8_lossy(&output.stderr));
     RedactedFailure {
-        reason: format!("docker compose {verb} failed (exit {code})"),
+        reason: msg!("compose-failed", verb = verb, code = code),
         detail,
     }
 }
@@ -98,19 +100,19 @@ async fn compose_cli() -> Result<Vec<String>> {
     if standalone.is_ok_and(|s| s.success()) {
         return Ok(vec!["docker-compose".into()]);
     }
-    bail!("neither `docker compose` nor `docker-compose` is installed (Debian: apt-get install docker-compose)")
+    bail!(msg!("compose-not-installed"))
 }
 
 pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     let KindConfig::Compose(cfg) = &d.config.source else {
-        bail!("not a compose workload");
+        bail!(msg!("compose-not-compose"));
     };
     let project = project_name(d.name(), cfg);
 
     // `up` converges the stack itself (compose recreates what changed).
     let t = Instant::now();
     let cli = compose_cli().await?;
-    let (program, base) = cli.split_first().context("empty compose command")?;
+    let (program, base) = cli.split_first().context_msg(msg!("compose-empty-command"))?;
     let mut cmd = Command::new(program);
     cmd.args(base)
         .args(["-p", &project, "-f", &cfg.file, "up", "-d", "--remove-orphans"])
@@ -128,7 +130,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
         cfg.file
     ));
     let output = d
-        .interruptible(async { cmd.output().await.context("could not run compose") })
+        .interruptible(async { cmd.output().await.context_msg(msg!("compose-could-not-run")) })
         .await?;
     if !output.status.success() {
         let failure = failure("up", &output);
@@ -156,7 +158,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     let why = match gated {
         Ok(why) => why,
         Err(e) => {
-            let e = e.context(format!("service `{service}` of stack `{project}` is not ready"));
+            let e = msg!("compose-service-not-ready", service = service, project = &project).wrap(e);
             return Err(record_replacement(d, &container, e).await);
         }
     };
@@ -188,23 +190,18 @@ async fn record_replacement(d: &mut Deployment<'_>, running: &ContainerInfo, err
         return err;
     }
     if let Err(e) = d.persist_runtime_state(running) {
-        return err.context(format!(
-            "compose replaced the old container, and recording the new one failed ({e:#})"
-        ));
+        return msg!("compose-replaced-unrecorded", reason = &e).wrap(err);
     }
     if let Err(e) = d.point_route(running).await {
-        return err.context(format!(
-            "compose replaced the old container; the state now names `{}`, but the route could not be pointed at \
-             it ({e:#}): run `berth reconcile {}` once the proxy answers",
-            running.name,
-            d.name()
-        ));
+        return msg!(
+            "compose-replaced-unrouted",
+            container = &running.name,
+            workload = d.name(),
+            reason = &e
+        )
+        .wrap(err);
     }
-    err.context(format!(
-        "compose had already replaced the old container: the state and the route now name `{}`, which is not ready; \
-         fix the stack and deploy again",
-        running.name
-    ))
+    msg!("compose-replaced-not-ready", container = &running.name).wrap(err)
 }
 
 async fn service_container(d: &Deployment<'_>, project: &str, service: &str) -> Result<ContainerInfo> {
@@ -221,9 +218,13 @@ async fn service_container(d: &Deployment<'_>, project: &str, service: &str) -> 
         .find(|c| c.state == "running")
         .or_else(|| of_service.first())
         .map(|c| c.id.clone());
-    let id = found.ok_or_else(|| anyhow!("stack `{project}` has no container for service `{service}`"))?;
+    let id = found.context_msg(msg!(
+        "compose-no-service-container",
+        project = project,
+        service = service
+    ))?;
     docker
         .inspect(&id)
         .await?
-        .ok_or_else(|| anyhow!("the container of service `{service}` disappeared"))
+        .context_msg(msg!("compose-service-container-gone", service = service))
 }

@@ -22,11 +22,12 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::cancel::Cancel;
 use crate::docker::{Docker, labels};
 use crate::error::BerthError;
+use crate::i18n::Context as _;
 use crate::store::locks::{current_process, process_alive};
 use crate::store::now_rfc3339;
 
@@ -132,9 +133,9 @@ impl DaemonLock {
         cancel: &Cancel,
     ) -> Result<DaemonLock> {
         let name = lock_container_name(workload);
-        let context = || format!("workload `{workload}`: could not take its deploy lock `{name}` on the Docker daemon");
-        if docker.image_id(LOCK_IMAGE).await.with_context(context)?.is_none() {
-            docker.import_empty_image(LOCK_IMAGE).await.with_context(context)?;
+        let context = || crate::msg!("daemon-lock-failed", workload = workload, lock = &name);
+        if docker.image_id(LOCK_IMAGE).await.with_context_msg(context)?.is_none() {
+            docker.import_empty_image(LOCK_IMAGE).await.with_context_msg(context)?;
         }
         let mut took_over = None;
         loop {
@@ -142,7 +143,7 @@ impl DaemonLock {
             if let Some(id) = docker
                 .create_marker(&name, LOCK_IMAGE, me.to_labels(workload))
                 .await
-                .with_context(context)?
+                .with_context_msg(context)?
             {
                 return Ok(DaemonLock {
                     docker: docker.clone(),
@@ -153,7 +154,7 @@ impl DaemonLock {
             }
             // Taken. Gone again by now (released between the two calls):
             // try again at once.
-            let Some(held) = docker.inspect(&name).await.with_context(context)? else {
+            let Some(held) = docker.inspect(&name).await.with_context_msg(context)? else {
                 continue;
             };
             let holder = Holder::from_labels(&held.labels);
@@ -162,12 +163,12 @@ impl DaemonLock {
             {
                 // By id, never by name: a lock a live berth created after our
                 // inspect is never removed.
-                docker.remove(&held.id).await.with_context(context)?;
+                docker.remove(&held.id).await.with_context_msg(context)?;
                 took_over = holder;
                 continue;
             }
             if !wait {
-                return Err(BerthError::Locked(busy_message(workload, &name, holder.as_ref(), &me).into()).into());
+                return Err(BerthError::Locked(busy_message(workload, &name, holder.as_ref(), &me)).into());
             }
             tokio::select! {
                 e = cancel.cancelled() => return Err(e.into()),
@@ -180,9 +181,12 @@ impl DaemonLock {
     /// when this lock replaced a provably stale one, for a warning.
     pub fn takeover_note(&self) -> Option<String> {
         self.took_over.as_ref().map(|h| {
-            format!(
-                "took over the deploy lock of a berth that died holding it (store {}, host {}, pid {}, since {})",
-                h.store, h.host, h.pid, h.since
+            crate::t!(
+                "daemon-lock-took-over",
+                store = &h.store,
+                host = &h.host,
+                pid = h.pid.to_string(),
+                since = &h.since
             )
         })
     }
@@ -211,26 +215,23 @@ impl Drop for DaemonLock {
     }
 }
 
-fn busy_message(workload: &str, name: &str, holder: Option<&Holder>, me: &Holder) -> String {
+fn busy_message(workload: &str, name: &str, holder: Option<&Holder>, me: &Holder) -> crate::i18n::Msg {
     let Some(h) = holder else {
-        return format!(
-            "workload `{workload}` cannot be locked on this Docker daemon: a container named `{name}` exists that is \
-             not a berth lock; remove it (`docker rm {name}`) if nothing uses it"
-        );
+        return crate::msg!("daemon-lock-foreign-container", workload = workload, lock = name);
     };
-    let same_store = if h.store == me.store { "this store" } else { "store" };
-    let mut msg = format!(
-        "workload `{workload}` is being deployed by another berth ({same_store} {}, host {}, pid {}, since {}); wait \
-         for it, or pass --wait to queue behind it",
-        h.store, h.host, h.pid, h.since
-    );
-    if h.host != me.host || h.boot_id != me.boot_id {
-        msg.push_str(&format!(
-            ". berth cannot see processes on another machine, so it never takes that lock over: if that berth is \
-             gone (its machine or CI job died), remove the lock with `docker rm {name}`"
-        ));
-    }
-    msg
+    let id = match (h.store == me.store, h.host != me.host || h.boot_id != me.boot_id) {
+        (true, false) => "daemon-lock-busy-this-store",
+        (false, false) => "daemon-lock-busy",
+        (true, true) => "daemon-lock-busy-this-store-elsewhere",
+        (false, true) => "daemon-lock-busy-elsewhere",
+    };
+    crate::i18n::Msg::new(id)
+        .arg("workload", workload)
+        .arg("store", &h.store)
+        .arg("host", &h.host)
+        .arg("pid", h.pid.to_string())
+        .arg("since", &h.since)
+        .arg("lock", name)
 }
 
 /// This machine's hostname (empty when unreadable).

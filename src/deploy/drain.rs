@@ -35,6 +35,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::docker::{ContainerInfo, Docker};
+use crate::i18n::Msg;
+use crate::msg;
 
 /// How long the old container must have been without connections for the
 /// drain to end early; also the shortest drain (it starts with the drain),
@@ -123,40 +125,35 @@ impl Connections {
     /// Ok when `container`'s connections on `port` can be seen from here;
     /// Err says why not (a remote daemon, no pid, another pid namespace,
     /// no permission, nothing listening on the port).
-    pub fn of(docker: &Docker, container: &ContainerInfo, port: u16) -> Result<Connections, String> {
+    pub fn of(docker: &Docker, container: &ContainerInfo, port: u16) -> Result<Connections, Msg> {
         if !docker.is_local() {
-            return Err(format!(
-                "the Docker daemon ({}) is another host's: its containers' connections cannot be read from here",
-                docker.host()
-            ));
+            return Err(msg!("drain-remote-host", host = docker.host()));
         }
         Connections::on_host(true, container, port)
     }
 
     /// [`Connections::of`], for a daemon on this host when `local`.
-    fn on_host(local: bool, container: &ContainerInfo, port: u16) -> Result<Connections, String> {
+    fn on_host(local: bool, container: &ContainerInfo, port: u16) -> Result<Connections, Msg> {
         if !local {
-            return Err("the Docker daemon is remote (DOCKER_HOST)".to_owned());
+            return Err(msg!("drain-remote-daemon"));
         }
         if container.pid == 0 {
-            return Err("it has no process (Docker reports pid 0)".to_owned());
+            return Err(msg!("drain-no-pid"));
         }
         let pid = container.pid;
         // Docker's pid is this host's only when the daemon shares our pid
         // namespace: the process must sit in the container's cgroup.
         let cgroup = std::fs::read_to_string(format!("/proc/{pid}/cgroup"))
-            .map_err(|e| format!("cannot read /proc/{pid}/cgroup ({e})"))?;
+            .map_err(|e| msg!("drain-cgroup-unreadable", pid = pid.to_string(), reason = e.to_string()))?;
         if !cgroup.contains(&container.id) {
-            return Err(format!(
-                "pid {pid} is not the container's process here (the daemon sees another pid namespace)"
-            ));
+            return Err(msg!("drain-other-pid-namespace", pid = pid.to_string()));
         }
         let conns = Connections { pid, port };
         let first = conns
             .sample()
-            .map_err(|e| format!("cannot read its connections ({e})"))?;
+            .map_err(|e| msg!("drain-connections-unreadable", reason = e.to_string()))?;
         if !first.listening {
-            return Err(format!("nothing listens on port {port} in its network namespace"));
+            return Err(msg!("drain-nothing-listens", port = port));
         }
         Ok(conns)
     }
@@ -245,12 +242,12 @@ pub async fn until_idle(conns: Option<&Connections>, bound: Duration, fixed: Dur
 /// Says `msg` (why connections cannot be seen) the first time only per
 /// daemon (`daemon`), so a fleet deploy to a remote host warns once, not
 /// once per workload, and each remote host is named once.
-pub fn say_once(daemon: &str, msg: &str, say: impl FnOnce(&str)) {
+pub fn say_once(daemon: &str, msg: &crate::i18n::Msg, say: impl FnOnce(&str)) {
     static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
     let Ok(mut said) = SAID.lock() else { return };
     if !said.iter().any(|d| d == daemon) {
         said.push(daemon.to_owned());
-        say(msg);
+        say(&msg.localized());
     }
 }
 
@@ -383,7 +380,7 @@ mod tests {
 
     #[test]
     fn connections_are_not_read_where_they_would_be_wrong() {
-        let err = |r: Result<Connections, String>| r.err().unwrap_or_else(|| panic!("should fall back"));
+        let err = |r: Result<Connections, Msg>| r.err().unwrap_or_else(|| panic!("should fall back")).english();
         let id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
         assert!(err(Connections::on_host(false, &container(id, 1), 80)).contains("remote"));
         assert!(err(Connections::on_host(true, &container(id, 0), 80)).contains("pid 0"));

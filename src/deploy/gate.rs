@@ -16,20 +16,29 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 
 use crate::config::{HealthMode, Healthcheck, SourceConfig};
 use crate::docker::{ContainerInfo, Docker, HealthCheck};
+use crate::i18n::{Context as _, Msg};
+use crate::msg;
 
 /// The container did not prove it is ready (as opposed to the gate not
-/// being able to ask: a Docker error passes through as itself).
+/// being able to ask: a Docker error passes through as itself). Display is
+/// English (events, JSON); people read [`NotReady::human`].
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct NotReady(pub String);
+pub struct NotReady(pub Msg);
+
+impl NotReady {
+    pub fn human(&self) -> String {
+        self.0.localized()
+    }
+}
 
 macro_rules! not_ready {
     ($($arg:tt)*) => {
-        return Err(NotReady(format!($($arg)*)).into())
+        return Err(NotReady(msg!($($arg)*)).into())
     };
 }
 
@@ -73,29 +82,26 @@ pub fn probe_user_agent() -> String {
 /// Waits until the container is ready, or says why it is not. Errors: a
 /// [`NotReady`] verdict (exit, restart, OOM, probe failures, deadline), or
 /// the Docker error that kept the gate from asking.
-pub async fn wait_ready(docker: &Docker, container_id: &str, config: &SourceConfig, ui: &GateUi<'_>) -> Result<String> {
+pub async fn wait_ready(docker: &Docker, container_id: &str, config: &SourceConfig, ui: &GateUi<'_>) -> Result<Msg> {
     let first = inspect(docker, container_id).await?;
     let watch = Watch::new(&first);
     watch.check(&first)?;
     // Docker's own health check: asked for, or the container has one.
     let docker_deadline = match &config.common.healthcheck {
         Some(hc) if hc.mode == HealthMode::Http => {
-            let port = config
-                .port()
-                .ok_or_else(|| anyhow!("healthcheck set but no `port` to probe"))?;
+            let port = config.port().context_msg(msg!("gate-no-port"))?;
             let host = config.common.domains.first().map(String::as_str);
             return http_probe(docker, &watch, container_id, &config.common.network, port, host, hc, ui).await;
         }
-        Some(hc) => Some((hc.deadline_ms.max(hc.start_period_ms), "healthcheck.deadline_ms")),
-        None if first.health_check.is_some() => Some((Healthcheck::default().deadline_ms, "the default deadline")),
+        Some(hc) => Some((hc.deadline_ms.max(hc.start_period_ms), msg!("gate-deadline-configured"))),
+        None if first.health_check.is_some() => {
+            Some((Healthcheck::default().deadline_ms, msg!("gate-deadline-default")))
+        }
         None => None,
     };
     if let Some((deadline_ms, deadline_from)) = docker_deadline {
         let Some(health) = &first.health_check else {
-            not_ready!(
-                "`healthcheck.mode` is \"docker\" but the container has no Docker health check (none in the \
-                 image, the compose file or the run options): add one, or probe over HTTP with `healthcheck.path`"
-            );
+            not_ready!("gate-docker-mode-without-health-check");
         };
         let deadline = Duration::from_millis(deadline_ms);
         return docker_health(docker, &watch, container_id, health, deadline, deadline_from, ui).await;
@@ -160,7 +166,7 @@ pub async fn watch(docker: &Docker, target: &ContainerInfo, config: &SourceConfi
             Ok(Some(info)) => {
                 watch.check(&info)?;
                 if info.health.as_deref() == Some("unhealthy") {
-                    not_ready!("the container's Docker health check reports unhealthy");
+                    not_ready!("gate-unhealthy");
                 }
                 if let Some(port) = tcp_port
                     && Instant::now() >= next_probe
@@ -174,7 +180,7 @@ pub async fn watch(docker: &Docker, target: &ContainerInfo, config: &SourceConfi
                     } else {
                         failed_in_a_row += 1;
                         if failed_in_a_row >= TCP_FAILURES {
-                            not_ready!("port {port} stopped accepting connections ({failed_in_a_row} tries in a row)");
+                            not_ready!("gate-port-stopped-accepting", port = port, tries = failed_in_a_row);
                         }
                     }
                 }
@@ -187,13 +193,13 @@ pub async fn watch(docker: &Docker, target: &ContainerInfo, config: &SourceConfi
                         Err((why, _)) => {
                             failed_in_a_row += 1;
                             if failed_in_a_row >= hc.healthy_threshold {
-                                not_ready!("{failed_in_a_row} probe(s) in a row failed: {why}");
+                                not_ready!("gate-probes-failed", count = failed_in_a_row, why = why);
                             }
                         }
                     }
                 }
             }
-            Ok(None) => not_ready!("the container disappeared"),
+            Ok(None) => not_ready!("gate-container-disappeared"),
             Err(_) => {}
         }
         let left = window.saturating_sub(started.elapsed());
@@ -208,7 +214,7 @@ async fn inspect(docker: &Docker, id: &str) -> Result<ContainerInfo> {
     docker
         .inspect(id)
         .await?
-        .ok_or_else(|| NotReady("the container disappeared during the readiness gate".to_owned()).into())
+        .ok_or_else(|| NotReady(msg!("gate-container-disappeared-during")).into())
 }
 
 /// What the gate watches on every poll, whatever the mode: the container
@@ -229,35 +235,27 @@ impl Watch {
     /// or has exited; the message says which.
     pub fn check(&self, info: &ContainerInfo) -> Result<()> {
         if info.oom_killed {
-            not_ready!(
-                "the container was killed for running out of memory (OOM, exit code {}): raise `memory` or fix \
-                 the leak",
-                info.exit_code
-            );
+            not_ready!("gate-oom-killed", code = info.exit_code);
         }
         let restarts = info.restart_count - self.restarts_at_start;
         if restarts > 0 {
             // Docker resets the exit code once the restart ran (0 then).
-            let code = match info.exit_code {
-                0 => String::new(),
-                137 => " (last exit code 137: killed by SIGKILL, as the kernel's OOM killer does)".to_owned(),
-                c => format!(" (last exit code {c})"),
+            let id = match info.exit_code {
+                0 => "gate-restarted",
+                137 => "gate-restarted-sigkill",
+                _ => "gate-restarted-with-code",
             };
-            not_ready!(
-                "the container restarted {restarts} time{}{code}: it crashes after starting",
-                if restarts == 1 { "" } else { "s" }
-            );
+            return Err(NotReady(Msg::new(id).arg("restarts", restarts).arg("code", info.exit_code)).into());
         }
         if info.restarting {
-            not_ready!("the container is restarting (last exit code {})", info.exit_code);
+            not_ready!("gate-restarting", code = info.exit_code);
         }
         if !info.running {
-            let extra = if info.error.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", info.error)
-            };
-            not_ready!("the container exited with code {}{extra}", info.exit_code);
+            if info.error.is_empty() {
+                not_ready!("gate-exited", code = info.exit_code);
+            }
+            // Docker's own words about why the process could not run.
+            not_ready!("gate-exited-with-error", code = info.exit_code, error = &info.error);
         }
         Ok(())
     }
@@ -293,28 +291,31 @@ impl Probe {
     }
 
     /// Probes `info`'s address once.
-    pub async fn once(&mut self, info: &ContainerInfo) -> std::result::Result<String, (String, bool)> {
+    pub async fn once(&mut self, info: &ContainerInfo) -> std::result::Result<Msg, (Msg, bool)> {
         if self.url.is_none()
             && let Some(addr) = info
                 .ip_on(&self.network)
                 .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
                 .map(|ip| SocketAddr::new(ip, self.port))
         {
-            let dial = self
-                .docker
-                .reach(addr)
-                .await
-                .map_err(|e| (format!("cannot reach {addr} on {}: {e:#}", self.docker.host()), true))?;
+            let dial = self.docker.reach(addr).await.map_err(|e| {
+                (
+                    msg!(
+                        "gate-cannot-reach",
+                        address = addr.to_string(),
+                        host = self.docker.host(),
+                        error = format!("{e:#}")
+                    ),
+                    true,
+                )
+            })?;
             self.url = Some((
                 format!("http://{addr}{}", self.path),
                 format!("http://{dial}{}", self.path),
             ));
         }
         let Some((url, dial)) = &self.url else {
-            return Err((
-                format!("the container has no address on network `{}`", self.network),
-                true,
-            ));
+            return Err((msg!("gate-no-address", network = &self.network), true));
         };
         let mut req = self
             .client
@@ -330,20 +331,28 @@ impl Probe {
             req = req.header(reqwest::header::HOST, authority);
         }
         match req.send().await {
-            Ok(resp) if resp.status().is_success() || resp.status().is_redirection() => {
-                Ok(format!("{url} answered {}", resp.status().as_u16()))
-            }
-            Ok(resp) => Err((format!("{url} answered {}", resp.status().as_u16()), false)),
+            Ok(resp) if resp.status().is_success() || resp.status().is_redirection() => Ok(msg!(
+                "gate-answered",
+                url = url,
+                status = i64::from(resp.status().as_u16())
+            )),
+            Ok(resp) => Err((
+                msg!("gate-answered", url = url, status = i64::from(resp.status().as_u16())),
+                false,
+            )),
             Err(e) if e.is_connect() && !self.docker.is_local() && self.docker.reaches_containers_directly() => Err((
-                format!(
-                    "{url}: {} (the daemon {} is remote over tcp: its containers are probed at their address from \
-                     this machine, which must route there; else use an ssh:// daemon or `healthcheck.mode: \"docker\"`)",
-                    crate::http::describe(&e),
-                    self.docker.host()
+                msg!(
+                    "gate-probe-error-remote-tcp",
+                    url = url,
+                    error = crate::http::describe(&e),
+                    host = self.docker.host()
                 ),
                 true,
             )),
-            Err(e) => Err((format!("{url}: {}", crate::http::describe(&e)), e.is_connect())),
+            Err(e) => Err((
+                msg!("gate-probe-error", url = url, error = crate::http::describe(&e)),
+                e.is_connect(),
+            )),
         }
     }
 }
@@ -358,7 +367,7 @@ async fn http_probe(
     host: Option<&str>,
     hc: &Healthcheck,
     ui: &GateUi<'_>,
-) -> Result<String> {
+) -> Result<Msg> {
     let started = Instant::now();
     let deadline = Duration::from_millis(hc.deadline_ms.max(hc.start_period_ms));
     let mut probe = Probe::new(docker, network, port, host, hc)?;
@@ -393,17 +402,15 @@ async fn http_probe(
             }
         }
         if started.elapsed() >= deadline {
-            not_ready!(
-                "not ready after {} ms (healthcheck.deadline_ms): last probe: {last}",
-                deadline.as_millis()
-            );
+            not_ready!("gate-http-deadline", ms = millis(deadline), last = last);
         }
         if shown.elapsed() >= PROGRESS_EVERY {
             shown = Instant::now();
-            (ui.progress)(&format!(
-                "gate: {last}, {} s of {} s",
-                started.elapsed().as_secs(),
-                deadline.as_secs()
+            (ui.progress)(&crate::t!(
+                "gate-progress-http",
+                last = last.clone(),
+                elapsed = started.elapsed().as_secs(),
+                total = deadline.as_secs()
             ));
         }
         tokio::time::sleep(wait.min(deadline.saturating_sub(started.elapsed()))).await;
@@ -417,17 +424,15 @@ async fn docker_health(
     id: &str,
     health: &HealthCheck,
     deadline: Duration,
-    deadline_from: &str,
+    deadline_from: Msg,
     ui: &GateUi<'_>,
-) -> Result<String> {
+) -> Result<Msg> {
     if u128::from(health.interval_ms) > deadline.as_millis() {
-        (ui.warn)(&format!(
-            "the container's Docker health check runs every {} ms, longer than the gate's {} ms deadline ({}): it \
-             can fail before Docker probes even once; set `healthcheck: {{\"mode\": \"docker\", \"deadline_ms\": \
-             ...}}` above the interval, or shorten the interval (HEALTHCHECK --interval, or --start-interval)",
-            health.interval_ms,
-            deadline.as_millis(),
-            deadline_from
+        (ui.warn)(&crate::t!(
+            "gate-health-interval-too-long",
+            interval = health.interval_ms,
+            deadline = millis(deadline),
+            from = deadline_from.clone()
         ));
     }
     let started = Instant::now();
@@ -438,23 +443,25 @@ async fn docker_health(
         watch.check(&info)?;
         let status = info.health.as_deref().unwrap_or("starting");
         match status {
-            "healthy" => return Ok("Docker's health check reports healthy".to_owned()),
-            "unhealthy" => not_ready!("the container's Docker health check reports unhealthy"),
+            "healthy" => return Ok(msg!("gate-healthy")),
+            "unhealthy" => not_ready!("gate-unhealthy"),
             _ => {}
         }
         if started.elapsed() >= deadline {
             not_ready!(
-                "the container's Docker health check did not report healthy within {} ms ({deadline_from}; \
-                 still `{status}`)",
-                deadline.as_millis()
+                "gate-health-deadline",
+                ms = millis(deadline),
+                from = deadline_from,
+                status = status
             );
         }
         if shown.elapsed() >= PROGRESS_EVERY {
             shown = Instant::now();
-            (ui.progress)(&format!(
-                "gate: health: {status}, {} s of {} s",
-                started.elapsed().as_secs(),
-                deadline.as_secs()
+            (ui.progress)(&crate::t!(
+                "gate-progress-health",
+                status = status,
+                elapsed = started.elapsed().as_secs(),
+                total = deadline.as_secs()
             ));
         }
         tokio::time::sleep(wait).await;
@@ -474,16 +481,17 @@ async fn tcp_listening(
     window: Duration,
     deadline: Duration,
     ui: &GateUi<'_>,
-) -> Result<String> {
+) -> Result<Msg> {
     let started = Instant::now();
     let mut shown = Instant::now();
     loop {
         let info = inspect(docker, id).await?;
         watch.check(&info)?;
         let Some(ip) = info.ip_on(network).and_then(|ip| ip.parse::<std::net::IpAddr>().ok()) else {
-            (ui.warn)(&format!(
-                "the container has no address on network `{network}`: port {port} cannot be checked, only that it \
-                 keeps running"
+            (ui.warn)(&crate::t!(
+                "gate-no-address-port-unchecked",
+                network = network,
+                port = port
             ));
             return liveness_window(docker, watch, id, window.saturating_sub(started.elapsed())).await;
         };
@@ -491,29 +499,38 @@ async fn tcp_listening(
         // Every round: a port that closes again is not ready either.
         let listening = accepts(docker, addr).await;
         if listening && started.elapsed() >= window {
-            return Ok(format!(
-                "{addr} accepts connections and the container ran for {} ms (liveness_window_ms)",
-                window.as_millis()
-            ));
+            return Ok(msg!("gate-tcp-ready", addr = addr.to_string(), ms = millis(window)));
         }
         if started.elapsed() >= deadline {
             not_ready!(
-                "nothing listens on port {port} ({addr}) after {} ms: with no `healthcheck`, berth waits for the \
-                 port to accept TCP connections; check `port`, or set `healthcheck`",
-                deadline.as_millis()
+                "gate-tcp-deadline",
+                port = port,
+                addr = addr.to_string(),
+                ms = millis(deadline)
             );
         }
         if shown.elapsed() >= PROGRESS_EVERY {
             shown = Instant::now();
-            let what = if listening { "listening" } else { "not listening yet" };
-            (ui.progress)(&format!(
-                "gate: port {port} {what}, {} s of {} s",
-                started.elapsed().as_secs(),
-                deadline.as_secs()
-            ));
+            let id = if listening {
+                "gate-progress-listening"
+            } else {
+                "gate-progress-not-listening"
+            };
+            (ui.progress)(
+                &Msg::new(id)
+                    .arg("port", port)
+                    .arg("elapsed", started.elapsed().as_secs())
+                    .arg("total", deadline.as_secs())
+                    .localized(),
+            );
         }
         tokio::time::sleep(NOT_LISTENING_POLL).await;
     }
+}
+
+/// A duration in whole milliseconds, for a message.
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Whether `addr` (on the daemon's host) accepts a TCP connection within
@@ -538,13 +555,13 @@ async fn accepts(docker: &Docker, addr: SocketAddr) -> bool {
     }
 }
 
-async fn liveness_window(docker: &Docker, watch: &Watch, id: &str, window: Duration) -> Result<String> {
+async fn liveness_window(docker: &Docker, watch: &Watch, id: &str, window: Duration) -> Result<Msg> {
     let started = Instant::now();
     loop {
         let info = inspect(docker, id).await?;
         watch.check(&info)?;
         if started.elapsed() >= window {
-            return Ok(format!("running for {} ms (liveness_window_ms)", window.as_millis()));
+            return Ok(msg!("gate-liveness-ready", ms = millis(window)));
         }
         tokio::time::sleep(POLL.min(window.saturating_sub(started.elapsed()))).await;
     }

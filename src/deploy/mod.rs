@@ -11,6 +11,7 @@ pub mod daemon_lock;
 pub mod drain;
 pub mod faults;
 mod gate;
+pub use gate::NotReady;
 mod plan;
 pub mod reconcile;
 mod recreate;
@@ -26,6 +27,7 @@ use crate::config::{KindConfig, ResolvedSecrets, SourceConfig, Strategy, effecti
 use crate::docker::{ContainerInfo, DaemonRef, Daemons, Docker};
 use crate::error::BerthError;
 use crate::events::{DeployEventContext, Severity, emit_deploy_event};
+use crate::i18n::Context as _;
 use crate::output::Printer;
 use crate::proxy::{Pointed, RoutePlan, RouteTarget, Router};
 use crate::source::{self, Artifact};
@@ -240,7 +242,7 @@ impl Deployment<'_> {
 
     /// Runs the readiness gate on `id` (see [`gate`]), its progress on the
     /// spinner and its warnings on stderr.
-    pub async fn gate(&self, id: &str) -> Result<String> {
+    pub async fn gate(&self, id: &str) -> Result<crate::i18n::Msg> {
         // Progress ticks every second: on a terminal's spinner only, never
         // as a flood of status lines in a CI log.
         let progress = |msg: &str| {
@@ -271,10 +273,11 @@ impl Deployment<'_> {
                     .docker
                     .inspect(id)
                     .await?
-                    .ok_or_else(|| gate::NotReady("the container disappeared after its gate".to_owned()))?;
-                self.status(&format!(
-                    "gate passed ({why}); watching it for {} ms: nothing to fall back to",
-                    window.as_millis()
+                    .ok_or_else(|| gate::NotReady(crate::msg!("gate-container-disappeared-after")))?;
+                self.status(&crate::t!(
+                    "deploy-gate-passed-watching",
+                    why = why.clone(),
+                    ms = ms_of(window)
                 ));
                 gate::watch(&self.env.docker, &info, self.config, window).await?;
             }
@@ -295,7 +298,7 @@ impl Deployment<'_> {
         if gate::is_not_ready(why) {
             self.show_logs(&failed.id).await;
         }
-        let state = old_state.ok_or_else(|| anyhow!("the state row named no container before this deploy"))?;
+        let state = old_state.context_msg(crate::msg!("rollback-no-earlier-state"))?;
         self.store.persist_runtime_state(&state)?;
         fault_point("after_rollback_persist");
         Ok(())
@@ -313,47 +316,47 @@ impl Deployment<'_> {
         let fixed = std::time::Duration::from_millis(common.drain_fixed_ms());
         if !common.drain_until_idle || bound.is_zero() {
             if !fixed.is_zero() {
-                self.status(&format!("draining {} for {} ms", old.name, fixed.as_millis()));
+                self.status(&crate::t!("deploy-draining", container = &old.name, ms = ms_of(fixed)));
             }
             return drain::until_idle(None, bound, fixed).await;
         }
         let seen = match self.config.port() {
             Some(port) => drain::Connections::of(&self.env.docker, old, port),
-            None => Err("the workload has no `port`".to_owned()),
+            None => Err(crate::msg!("drain-no-port")),
         };
         let conns = match seen {
             Ok(conns) => {
-                self.status(&format!(
-                    "draining {} until it is idle for {} ms (at most {} ms)",
-                    old.name,
-                    drain::QUIET.as_millis(),
-                    bound.as_millis()
+                self.status(&crate::t!(
+                    "deploy-draining-until-idle",
+                    container = &old.name,
+                    quiet = ms_of(drain::QUIET),
+                    ms = ms_of(bound)
                 ));
                 Some(conns)
             }
             Err(why) => {
                 drain::say_once(
                     &self.env.docker.host(),
-                    &format!(
-                        "cannot see the connections of `{}`: {why}; draining for the fixed drain_ms ({} ms) instead of \
-                         until it is idle",
-                        old.name,
-                        fixed.as_millis()
+                    &crate::msg!(
+                        "drain-connections-unseen",
+                        container = &old.name,
+                        why = why,
+                        ms = ms_of(fixed)
                     ),
                     |msg| self.env.printer.warn(&format!("{}: {msg}", self.name())),
                 );
-                self.status(&format!("draining {} for {} ms", old.name, fixed.as_millis()));
+                self.status(&crate::t!("deploy-draining", container = &old.name, ms = ms_of(fixed)));
                 None
             }
         };
         let drained = drain::until_idle(conns.as_ref(), bound, fixed).await;
         if let Some(open) = drained.open_at_end.filter(|n| *n > 0) {
-            self.env.printer.warn(&format!(
-                "{}: `{}` still had {open} open connection(s) when the drain reached drain_ms ({} ms): stopping it \
-                 cuts them (long requests, WebSocket or SSE streams; clients reconnect to the new container)",
-                self.name(),
-                old.name,
-                bound.as_millis()
+            self.env.printer.warn(&crate::t!(
+                "drain-open-connections-left",
+                workload = self.name(),
+                container = &old.name,
+                open = open,
+                ms = ms_of(bound)
             ));
         }
         drained
@@ -441,12 +444,11 @@ impl Deployment<'_> {
         }
         .await;
         if let Err(e) = result {
-            self.env.printer.warn(&format!(
-                "{}: the new container is live, but removing the old one `{}` failed ({e:#}); the next deploy or \
-                 `berth reconcile {}` removes it",
-                self.name(),
-                old.name,
-                self.name()
+            self.env.printer.warn(&crate::t!(
+                "deploy-reap-failed",
+                workload = self.name(),
+                container = &old.name,
+                reason = &e
             ));
         }
     }
@@ -458,10 +460,11 @@ impl Deployment<'_> {
         match self.env.docker.remove(id).await {
             Ok(()) => true,
             Err(e) => {
-                self.env.printer.warn(&format!(
-                    "{}: could not remove {} ({e:#}); the next deploy or `berth reconcile` removes it",
-                    self.name(),
-                    crate::docker::short(id)
+                self.env.printer.warn(&crate::t!(
+                    "deploy-remove-new-failed",
+                    workload = self.name(),
+                    container = crate::docker::short(id),
+                    reason = &e
                 ));
                 false
             }
@@ -474,7 +477,8 @@ impl Deployment<'_> {
         let logs = self.env.docker.logs_tail(id, 20).await;
         if !logs.trim().is_empty() {
             self.env.printer.diagnostic(&format!(
-                "--- last log lines of the new container ---\n{}\n---\n",
+                "--- {} ---\n{}\n---\n",
+                crate::t!("deploy-last-log-lines"),
                 logs.trim_end()
             ));
         }
@@ -486,7 +490,13 @@ impl Deployment<'_> {
 /// the state row, the new container removed).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct RolledBack(pub String);
+pub struct RolledBack(pub crate::i18n::Msg);
+
+impl RolledBack {
+    pub fn human(&self) -> String {
+        self.0.localized()
+    }
+}
 
 /// Whether a failed deploy was rolled back after its route switch.
 pub fn is_rolled_back(err: &anyhow::Error) -> bool {
@@ -498,7 +508,7 @@ pub fn is_rolled_back(err: &anyhow::Error) -> bool {
 /// there finish before it is stopped or removed. Reconcile's drain, where
 /// several containers may be left; a deploy drains by connections
 /// ([`Deployment::drain`]). `status` gets one progress line.
-pub async fn drain_fixed(config: &SourceConfig, what: &str, status: impl Fn(&str)) {
+pub async fn drain_fixed(config: &SourceConfig, what: crate::i18n::Msg, status: impl Fn(&str)) {
     let drain = std::time::Duration::from_millis(config.common.drain_fixed_ms());
     if drain.is_zero() {
         return;
@@ -521,12 +531,16 @@ pub fn route_target(
 ) -> Result<RouteTarget> {
     let port = config
         .port()
-        .ok_or_else(|| anyhow!("workload `{workload}` has domains but no `port`"))?;
+        .context_msg(crate::msg!("route-no-port", workload = workload))?;
     let host = if router.forwards_by_ip() {
         let network = &config.common.network;
         container
             .ip_on(network)
-            .ok_or_else(|| anyhow!("container `{}` has no IP on network `{network}`", container.name))?
+            .context_msg(crate::msg!(
+                "route-no-ip",
+                container = &container.name,
+                network = network
+            ))?
             .to_owned()
     } else {
         container.name.clone()
@@ -549,14 +563,13 @@ pub async fn deploy(session: &Session, name: &str, opts: DeployOptions) -> Resul
     let secrets = resolve_secrets(name, &config).map_err(BerthError::invalid_config)?;
     let effective = effective_strategy(&config);
     if effective.forced {
-        session.printer.warn(&format!("{name}: {}", effective.reason));
+        session
+            .printer
+            .warn(&format!("{name}: {}", effective.reason.localized()));
     }
 
     if opts.artifact.is_some() && workload.kind == crate::config::Kind::Compose {
-        return Err(anyhow!(
-            "workload `{name}`: compose stacks cannot be rolled back by berth (compose manages their images); \
-             deploy an earlier compose file instead"
-        ));
+        return Err(anyhow!(crate::msg!("rollback-compose", workload = name)));
     }
     let _lock = loop {
         match store.lock_deploy(workload.id, name, false) {
@@ -576,7 +589,7 @@ pub async fn deploy(session: &Session, name: &str, opts: DeployOptions) -> Resul
     let env = match session.on(&daemon).await {
         Ok(env) => env,
         Err(e) => {
-            let e = e.context(format!("workload `{name}` was not deployed"));
+            let e = crate::msg!("deploy-not-deployed", workload = name).wrap(e);
             record_unreachable(&store, &workload, &effective, &daemon, &e, started)?;
             return Err(e);
         }
@@ -890,8 +903,12 @@ async fn prune_artifacts(env: &DeployEnv, store: &Store, workload: &Workload, ke
         if reference.starts_with(&own_prefix)
             && let Err(e) = env.docker.remove_image(reference).await
         {
-            env.printer
-                .warn(&format!("{}: could not prune {reference}: {e:#}", workload.name));
+            env.printer.warn(&crate::t!(
+                "deploy-prune-failed",
+                workload = &workload.name,
+                image = reference,
+                reason = &e
+            ));
         }
     }
 }
@@ -909,17 +926,18 @@ async fn prepare_or_reuse(
         None => source::prepare(&env.docker, &env.printer, name, config, secrets, deploy_id).await,
         Some(artifact) => {
             if env.docker.image_id(&artifact.image_id).await?.is_none() {
-                return Err(anyhow!(
-                    "workload `{name}`: the image {} ({}) is no longer on this host (pruned or removed); pick \
-                     another deploy from `berth history {name}`",
-                    artifact.reference,
-                    crate::docker::short(&artifact.image_id)
-                ));
+                return Err(anyhow!(crate::msg!(
+                    "rollback-image-gone",
+                    workload = name,
+                    image = &artifact.reference,
+                    id = crate::docker::short(&artifact.image_id)
+                )));
             }
-            env.printer.status(&format!(
-                "{name}: rolling back to {} ({})",
-                artifact.reference,
-                crate::docker::short(&artifact.image_id)
+            env.printer.status(&crate::t!(
+                "rollback-to-image",
+                workload = name,
+                image = &artifact.reference,
+                id = crate::docker::short(&artifact.image_id)
             ));
             Ok(artifact.clone())
         }

@@ -7,6 +7,8 @@ use serde::Serialize;
 use super::container::new_container_name;
 use crate::config::{self, KindConfig, PullPolicy, SecretRef, SecretValue, Strategy, effective_strategy};
 use crate::error::BerthError;
+use crate::i18n::Msg;
+use crate::msg;
 use crate::proxy::RouterKind;
 use crate::proxy::npm::{ForwardBy, NpmSettings};
 use crate::store::Store;
@@ -17,13 +19,14 @@ pub struct DeployPlan {
     pub kind: config::Kind,
     pub strategy: Strategy,
     pub strategy_forced: bool,
-    pub strategy_reason: String,
+    pub strategy_reason: Msg,
     /// The container the state names now, if any.
     pub current: Option<String>,
     /// The name the new container would get.
     pub container_name: String,
     pub route: Option<RoutePlanView>,
-    pub steps: Vec<String>,
+    /// English in JSON, localized for people (see [`Msg`]).
+    pub steps: Vec<Msg>,
 }
 
 #[derive(Debug, Serialize)]
@@ -31,7 +34,7 @@ pub struct RoutePlanView {
     /// `npm`, `nginx` or `caddy`.
     pub router: RouterKind,
     pub domains: Vec<String>,
-    pub forward_host: String,
+    pub forward_host: Msg,
     pub forward_port: Option<u16>,
     pub proxy_host_id: Option<i64>,
 }
@@ -47,12 +50,12 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
     let state = store.runtime_state(workload.id)?;
     let current = state.as_ref().map(|s| s.container_name.clone());
     let container_name = match &cfg.source {
-        KindConfig::Compose(c) => format!(
-            "{} (service `{}` of stack `{}`)",
-            c.service.as_deref().unwrap_or("-"),
-            c.service.as_deref().unwrap_or("-"),
-            super::compose::project_name(name, c)
-        ),
+        KindConfig::Compose(c) => {
+            let service = c.service.as_deref().unwrap_or("-");
+            let project = super::compose::project_name(name, c);
+            // A container name: English on purpose, it names compose's objects.
+            format!("{service} (service `{service}` of stack `{project}`)")
+        }
         _ => new_container_name(name, eff.strategy),
     };
     let router = RouterKind::load(store)?.0;
@@ -65,8 +68,8 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
         router,
         domains: cfg.common.domains.clone(),
         forward_host: match forward_by {
-            ForwardBy::Name => container_name.clone(),
-            ForwardBy::Ip => format!("the IP of {container_name} on network `{}`", cfg.common.network),
+            ForwardBy::Name => msg!("verbatim", text = &container_name),
+            ForwardBy::Ip => msg!("plan-ip-of", container = &container_name, network = &cfg.common.network),
         },
         forward_port: cfg.port(),
         proxy_host_id: state.as_ref().and_then(|s| s.route_id),
@@ -75,117 +78,117 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
     let mut steps = Vec::new();
     let references = secret_references(&cfg);
     if !references.is_empty() {
-        steps.push(format!(
-            "resolve the secret references (checked now: all resolve): {}",
-            references.join(", ")
-        ));
+        steps.push(msg!("plan-resolve-secrets", references = references.join(", ")));
     }
-    steps.push(format!(
-        "reconcile `{name}` under its deploy lock (this store's and the Docker daemon's)"
-    ));
+    steps.push(msg!("plan-reconcile", workload = name));
     if !matches!(cfg.source, KindConfig::Compose(_)) {
-        steps.push(format!(
-            "if the daemon runs `{name}` from another store and this one has no record of it, adopt that container \
-             as the current one (unless --no-adopt)"
-        ));
+        steps.push(msg!("plan-adopt", workload = name));
     }
     if let Some(r) = &route {
         let domains = r.domains.join(", ");
         steps.push(match r.router {
-            RouterKind::Npm => format!(
-                "route pre-flight: log in to NPM, find the proxy host for {domains}{}",
-                r.proxy_host_id.map(|id| format!(" (#{id})")).unwrap_or_default()
-            ),
-            RouterKind::Nginx => format!(
-                "route pre-flight: `nginx -T` passes and includes berth-{name}.conf; no other server block \
-                 serves {domains}; nginx runs"
-            ),
-            RouterKind::Caddy => format!(
-                "route pre-flight: Caddy's admin API answers; no other route matches {domains}; at most one \
-                 route has @id berth-{name}"
-            ),
+            RouterKind::Npm => match r.proxy_host_id {
+                Some(id) => msg!("plan-preflight-npm-host", domains = &domains, id = id),
+                None => msg!("plan-preflight-npm", domains = &domains),
+            },
+            RouterKind::Nginx => msg!("plan-preflight-nginx", domains = &domains, workload = name),
+            RouterKind::Caddy => msg!("plan-preflight-caddy", domains = &domains, workload = name),
         });
     }
     steps.push(match &cfg.source {
         KindConfig::Image(i) => match i.pull {
-            PullPolicy::Always => format!("pull {}", crate::source::normalize_reference(&i.image)),
-            PullPolicy::Missing => format!("pull {} unless present", crate::source::normalize_reference(&i.image)),
-        },
-        KindConfig::Dockerfile(d) => format!("build {}/{} as berth/{name}:<deploy id>", d.context, d.dockerfile),
-        KindConfig::Static(s) => match &s.root {
-            Some(root) => format!("package {root} into {} at {}", s.server_image, s.server_root),
-            None => format!(
-                "use {} with volume `{}` at /data",
-                s.server_image,
-                s.storage.as_deref().unwrap_or("")
+            PullPolicy::Always => msg!("plan-pull", image = crate::source::normalize_reference(&i.image)),
+            PullPolicy::Missing => msg!(
+                "plan-pull-missing",
+                image = crate::source::normalize_reference(&i.image)
             ),
         },
-        KindConfig::Compose(c) => format!(
-            "docker compose -p {} -f {} up -d --remove-orphans",
-            super::compose::project_name(name, c),
-            c.file
+        KindConfig::Dockerfile(d) => msg!(
+            "plan-build",
+            context = &d.context,
+            dockerfile = &d.dockerfile,
+            workload = name
+        ),
+        KindConfig::Static(s) => match &s.root {
+            Some(root) => msg!(
+                "plan-package",
+                root = root,
+                image = &s.server_image,
+                path = &s.server_root
+            ),
+            None => msg!(
+                "plan-storage",
+                image = &s.server_image,
+                volume = s.storage.as_deref().unwrap_or("")
+            ),
+        },
+        KindConfig::Compose(c) => msg!(
+            "verbatim",
+            text = format!(
+                "docker compose -p {} -f {} up -d --remove-orphans",
+                super::compose::project_name(name, c),
+                c.file
+            )
         ),
     });
     let gate = match &cfg.common.healthcheck {
-        Some(h) => format!(
-            "gate: GET {} until {} answer(s) 2xx/3xx (deadline {} ms)",
-            h.path, h.healthy_threshold, h.deadline_ms
+        Some(h) => msg!(
+            "plan-gate-http",
+            path = &h.path,
+            count = h.healthy_threshold,
+            ms = h.deadline_ms
         ),
-        None => format!(
-            "gate: the image's Docker HEALTHCHECK, else running for {} ms",
-            cfg.common.liveness_window_ms
-        ),
+        None => msg!("plan-gate-docker-or-liveness", ms = cfg.common.liveness_window_ms),
     };
     let route_step = route.as_ref().map(|r| {
         let how = match r.router {
-            RouterKind::Npm if r.proxy_host_id.is_some() => "PUT in place",
-            RouterKind::Npm => "PUT in place, or POST a new proxy host",
-            RouterKind::Nginx => "write berth-<name>.conf atomically, nginx -T, reload, confirm new workers",
-            RouterKind::Caddy => "PATCH the @id route in place, or insert it once; read it back",
+            RouterKind::Npm if r.proxy_host_id.is_some() => msg!("plan-how-npm-put"),
+            RouterKind::Npm => msg!("plan-how-npm-put-or-post"),
+            RouterKind::Nginx => msg!("plan-how-nginx", workload = name),
+            RouterKind::Caddy => msg!("plan-how-caddy"),
         };
-        format!(
-            "point the route for {} at {}:{} ({})",
-            r.domains.join(", "),
-            r.forward_host,
-            r.forward_port.unwrap_or(0),
-            how.replace("<name>", name)
+        msg!(
+            "plan-route",
+            domains = r.domains.join(", "),
+            host = r.forward_host.clone(),
+            port = r.forward_port.unwrap_or(0),
+            how = how
         )
     });
+    let persist = msg!("plan-persist", container = &container_name);
     if let KindConfig::Compose(_) = cfg.source {
         steps.push(gate);
         steps.extend(route_step);
-        steps.push("record the service container in the runtime state".to_owned());
+        steps.push(msg!("plan-record-service"));
     } else if eff.strategy == Strategy::BlueGreen {
-        steps.push(format!(
-            "create and start green `{container_name}` beside {}",
-            current.as_deref().unwrap_or("(nothing)")
-        ));
+        let beside = match &current {
+            Some(c) => msg!("verbatim", text = c),
+            None => msg!("plan-nothing"),
+        };
+        steps.push(msg!("plan-start-green", container = &container_name, beside = beside));
         steps.push(gate);
         steps.extend(route_step);
-        steps.push(format!("persist `{container_name}` as the live container"));
+        steps.push(persist);
         if let Some(c) = &current {
-            steps.push(format!(
-                "drain `{c}` until it is idle for {} ms (at most {} ms; a fixed {} ms where its connections cannot \
-                 be seen), stop it ({} s grace), remove it",
-                super::drain::QUIET.as_millis(),
-                cfg.common.drain_bound_ms(),
-                cfg.common.drain_fixed_ms(),
-                cfg.common.stop_timeout_s
+            steps.push(msg!(
+                "plan-drain",
+                container = c,
+                quiet = u64::try_from(super::drain::QUIET.as_millis()).unwrap_or(u64::MAX),
+                bound = cfg.common.drain_bound_ms(),
+                fixed = cfg.common.drain_fixed_ms(),
+                grace = cfg.common.stop_timeout_s
             ));
         }
     } else {
         if let Some(c) = &current {
-            steps.push(format!(
-                "stop `{c}` ({} s grace) and park it",
-                cfg.common.stop_timeout_s
-            ));
+            steps.push(msg!("plan-stop-park", container = c, grace = cfg.common.stop_timeout_s));
         }
-        steps.push(format!("create and start `{container_name}`"));
+        steps.push(msg!("plan-start", container = &container_name));
         steps.push(gate);
         steps.extend(route_step);
-        steps.push(format!("persist `{container_name}` as the live container"));
+        steps.push(persist);
         if let Some(c) = &current {
-            steps.push(format!("remove `{c}`"));
+            steps.push(msg!("plan-remove", container = c));
         }
     }
     Ok(DeployPlan {

@@ -91,11 +91,11 @@ pub async fn reconcile_locked(
         Some(s) => match docker.inspect(&s.container_id).await? {
             Some(info) => Some(info),
             None => {
-                env.printer.warn(&format!(
-                    "{name}: the runtime state names container {} ({}), which no longer exists; the next deploy \
-                     replaces it",
-                    s.container_name,
-                    crate::docker::short(&s.container_id)
+                env.printer.warn(&crate::t!(
+                    "reconcile-live-container-gone",
+                    workload = name,
+                    container = &s.container_name,
+                    id = crate::docker::short(&s.container_id)
                 ));
                 report.missing = Some(s.container_name.clone());
                 None
@@ -142,7 +142,7 @@ pub async fn reconcile_locked(
             store.set_route_id(workload.id, pointed.route_id)?;
         }
         if pointed.written && has_leftovers(env, &store_id, name, id).await? {
-            super::drain_fixed(config, "the containers the route moved off", |msg| {
+            super::drain_fixed(config, crate::msg!("reconcile-moved-off"), |msg| {
                 env.printer.status(&format!("{name}: {msg}"));
             })
             .await;
@@ -184,12 +184,12 @@ async fn remove_leftovers(
         }
         if !created_by(&c.labels, &store_id) {
             let other = c.labels.get(labels::STORE).cloned();
-            env.printer.warn(&format!(
-                "{name}: container `{}` ({}) was created by {}: left alone (reconcile only removes this store's \
-                 containers; a deploy from this store adopts it while it runs)",
-                c.name,
-                c.state,
-                describe_store(other.as_deref())
+            env.printer.warn(&crate::t!(
+                "reconcile-foreign-container",
+                workload = name,
+                container = &c.name,
+                state = &c.state,
+                owner = describe_store(other.as_deref())
             ));
             report.other_stores.push(OtherStoreContainer {
                 container: c.name,
@@ -224,8 +224,11 @@ async fn give_name_back(env: &DeployEnv, workload: &str, live: &ContainerInfo, s
         return;
     }
     if let Err(e) = env.docker.rename(&live.id, stable_name).await {
-        env.printer.warn(&format!(
-            "{workload}: could not give the live container its name `{stable_name}` back: {e:#}"
+        env.printer.warn(&crate::t!(
+            "reconcile-rename-failed",
+            workload = workload,
+            container = stable_name,
+            reason = &e
         ));
     }
 }

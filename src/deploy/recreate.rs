@@ -5,12 +5,14 @@
 
 use std::time::Instant;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 
 use super::container::{container_spec, failed_name, new_container_name, parked_name};
 use super::faults::fault_point;
 use super::{Deployment, RolledBack, gate};
 use crate::docker::ContainerInfo;
+use crate::i18n::Context as _;
+use crate::msg;
 
 pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     let blue = d.blue.clone();
@@ -26,13 +28,9 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
         if blue.is_none() {
             // Nothing to route back to, and the failed write may have landed:
             // keep the new container so the route never names a removed one.
-            return Err(e.context(format!(
-                "route switch to `{}` failed; there is no earlier container to route back to, so it is left \
-                 running (not recorded): fix the proxy and deploy again",
-                new.name
-            )));
+            return Err(msg!("recreate-first-route-failed", container = &new.name).wrap(e));
         }
-        return Err(restore_blue(d, blue.as_ref(), e.context("route switch failed")).await);
+        return Err(restore_blue(d, blue.as_ref(), msg!("recreate-route-failed").wrap(e)).await);
     }
     d.record_phase("route", t);
     fault_point("after_route_write");
@@ -46,11 +44,11 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     // parked, can still come back; then remove blue.
     if let Some(blue) = &blue {
         let t = Instant::now();
-        d.status(&format!(
-            "watching {} for {} ms before removing {}",
-            new.name,
-            d.config.common.drain_fixed_ms(),
-            blue.name
+        d.status(&crate::t!(
+            "recreate-watching",
+            container = &new.name,
+            ms = d.config.common.drain_fixed_ms(),
+            old = &blue.name
         ));
         let window = std::time::Duration::from_millis(d.config.common.drain_fixed_ms());
         if let Err(why) = gate::watch(&d.env.docker, &new, d.config, window).await {
@@ -112,9 +110,9 @@ async fn replace_and_gate(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>) 
         Err(e) if super::cancel::is_interrupt(&e) => return Err(e),
         Err(e) if gate::is_not_ready(&e) => {
             d.show_logs(&new_id).await;
-            return Err(e.context(format!("`{name}` failed its readiness gate")));
+            return Err(msg!("recreate-gate-failed", container = &name).wrap(e));
         }
-        Err(e) => return Err(e.context(format!("`{name}` could not be gated"))),
+        Err(e) => return Err(msg!("recreate-not-gated", container = &name).wrap(e)),
     }
     d.record_phase("gate", t);
     fault_point("after_gate");
@@ -122,7 +120,7 @@ async fn replace_and_gate(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>) 
     docker
         .inspect(&new_id)
         .await?
-        .ok_or_else(|| anyhow!("`{name}` disappeared after its gate"))
+        .context_msg(msg!("recreate-disappeared", container = &name))
 }
 
 /// The new container failed after the persist, within its watch window:
@@ -136,25 +134,25 @@ async fn roll_back(
     blue_state: Option<crate::store::RuntimeState>,
     why: anyhow::Error,
 ) -> anyhow::Error {
-    d.status(&format!(
-        "{} failed after the switch ({why:#}); bringing {} back",
-        new.name, blue.name
+    d.status(&crate::t!(
+        "recreate-rolling-back",
+        container = &new.name,
+        reason = &why,
+        old = &blue.name
     ));
     if let Err(e) = d.begin_rollback(new, &why, blue_state).await {
-        return why.context(format!(
-            "`{}` failed after the switch, and `{}` could not be written back into the state ({e:#}); run `berth \
-             reconcile {}` or deploy again",
-            new.name,
-            blue.name,
-            d.name()
-        ));
+        let context = msg!(
+            "recreate-rollback-state-failed",
+            container = &new.name,
+            old = &blue.name,
+            reason = &e,
+            workload = d.name()
+        );
+        return context.wrap(why);
     }
-    let what = format!(
-        "`{}` failed within its watch window after the switch: {why:#}; rolled back",
-        new.name
-    );
-    match restore(d, Some(blue), anyhow!("{what}")).await {
-        (err, true) => anyhow::Error::new(RolledBack(format!("{err:#}"))),
+    let what = msg!("recreate-failed-in-watch", container = &new.name, reason = &why);
+    match restore(d, Some(blue), anyhow::Error::new(what)).await {
+        (err, true) => anyhow::Error::new(RolledBack(msg!("deploy-rolled-back", detail = &err))),
         (err, false) => err,
     }
 }
@@ -184,19 +182,21 @@ async fn restore(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>, err: anyh
         // Whatever its state (running, or restarting in a crash loop): a
         // stopped container is not restarted by its policy.
         if let Err(e) = docker.stop(&c.id, d.config.common.stop_timeout_s).await {
-            env.printer.warn(&format!(
-                "{}: could not stop the new container `{}`: {e:#}",
-                d.name(),
-                c.name
+            env.printer.warn(&crate::t!(
+                "recreate-could-not-stop-new",
+                workload = d.name(),
+                container = &c.name,
+                reason = &e
             ));
         }
         if c.name == blue.name
             && let Err(e) = docker.rename(&c.id, &failed_name(d.name())).await
         {
-            env.printer.warn(&format!(
-                "{}: could not move the new container off the name `{}`: {e:#}",
-                d.name(),
-                blue.name
+            env.printer.warn(&crate::t!(
+                "recreate-could-not-move-new",
+                workload = d.name(),
+                container = &blue.name,
+                reason = &e
             ));
         }
     }
@@ -209,10 +209,11 @@ async fn restore(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>, err: anyh
         .flatten()
         .is_some_and(|now| now.name != blue.name);
     if parked && let Err(e) = docker.rename(&blue.id, &blue.name).await {
-        env.printer.warn(&format!(
-            "{}: could not rename the old container back to `{}`: {e:#}",
-            d.name(),
-            blue.name
+        env.printer.warn(&crate::t!(
+            "recreate-could-not-rename-old",
+            workload = d.name(),
+            container = &blue.name,
+            reason = &e
         ));
     }
     let outcome = match docker.start(&blue.id).await {
@@ -223,28 +224,25 @@ async fn restore(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>, err: anyh
                 && let Some(fresh) = docker.inspect(&blue.id).await.ok().flatten()
                 && let Err(e) = d.point_route(&fresh).await
             {
-                let err = err.context(format!(
-                    "the old container `{}` was started again, BUT the route could not be confirmed back on it \
-                     ({e:#}): it may still point at the new container, which is kept (stopped); fix the proxy, \
-                     then run `berth reconcile {}`",
-                    blue.name,
-                    d.name()
-                ));
-                (err, false)
+                let context = msg!(
+                    "recreate-old-started-route-unconfirmed",
+                    container = &blue.name,
+                    reason = &e,
+                    workload = d.name()
+                );
+                (context.wrap(err), false)
             } else {
-                (
-                    err.context(format!("the old container `{}` was started again", blue.name)),
-                    true,
-                )
+                (msg!("recreate-old-started", container = &blue.name).wrap(err), true)
             }
         }
         Err(e) => {
-            let err = err.context(format!(
-                "the old container `{}` could not be started again ({e:#}); run `berth reconcile {}`",
-                blue.name,
-                d.name()
-            ));
-            (err, false)
+            let context = msg!(
+                "recreate-old-not-started",
+                container = &blue.name,
+                reason = &e,
+                workload = d.name()
+            );
+            (context.wrap(err), false)
         }
     };
     // 4. Only now what this deploy created goes; when the route could not

@@ -14,7 +14,7 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, bail};
 use bollard::errors::Error as BollardError;
 use bollard::models::BuildInfo;
 use bollard::query_parameters::{BuildImageOptions, BuildImageOptionsBuilder, BuilderVersion};
@@ -23,6 +23,8 @@ use tokio::sync::mpsc;
 
 use super::{Docker, docker_error};
 use crate::error::RedactedFailure;
+use crate::i18n::{Context as _, Msg};
+use crate::msg;
 
 /// One chunk of the request body. With `CHANNEL_CHUNKS` in flight, this
 /// bounds what the upload holds in memory.
@@ -78,14 +80,14 @@ pub async fn build_image(docker: &Docker, req: BuildRequest<'_>, mut on_output: 
     // An unreadable file explains a failed build better than the daemon's
     // view of a cut-off upload, so the writer's error comes first.
     if let Ok(joined) = tokio::time::timeout(WRITER_GRACE, writer).await {
-        joined.map_err(|e| anyhow!("the build context writer crashed: {e}"))??;
+        joined.map_err(|e| msg!("build-writer-crashed").wrap(e))??;
     }
     match built? {
         Some(id) => Ok(id),
         None => docker
             .image_id(&tag)
             .await?
-            .with_context(|| format!("the build of `{tag}` finished but the daemon does not list the image")),
+            .with_context_msg(|| msg!("build-image-not-listed", image = &tag)),
     }
 }
 
@@ -126,10 +128,10 @@ async fn follow_build(
             }
             // The daemon refused the build (a Dockerfile it cannot parse or find).
             Err(e @ BollardError::DockerResponseServerError { .. }) => {
-                let message = docker_error(e, "the daemon refused the build").to_string();
+                let message = crate::error::human_chain(&docker_error(e, msg!("build-refused")));
                 return Err(output.failure(&message, on_output));
             }
-            Err(e) => return Err(docker_error(e, &format!("could not build image `{tag}`"))),
+            Err(e) => return Err(docker_error(e, msg!("build-could-not-build", image = tag))),
         };
         if let Some(text) = &info.stream {
             output.push(text, on_output);
@@ -147,9 +149,7 @@ async fn follow_build(
             }
         }
         if let Some(detail) = info.error_detail {
-            let message = detail
-                .message
-                .unwrap_or_else(|| "the daemon reported an error".to_owned());
+            let message = detail.message.unwrap_or_else(|| crate::t!("build-daemon-error"));
             return Err(output.failure(&message, on_output));
         }
         if let Some(id) = info.aux.and_then(|aux| aux.id) {
@@ -203,12 +203,12 @@ impl BuildOutput {
     fn failure(&mut self, message: &str, on_output: &mut impl FnMut(&str)) -> anyhow::Error {
         self.flush(on_output);
         let reason = match exit_code_in(message) {
-            Some(code) => format!("docker build failed (exit {code})"),
-            None => "docker build failed".to_owned(),
+            Some(code) => msg!("build-failed-exit", code = code),
+            None => msg!("build-failed"),
         };
         let mut detail = message.trim().to_owned();
         if !self.tail.is_empty() {
-            detail.push_str("\nlast lines of build output:");
+            detail.push_str(&format!("\n{}:", crate::t!("build-last-lines")));
             for line in &self.tail {
                 detail.push_str("\n  ");
                 detail.push_str(line);
@@ -249,21 +249,27 @@ impl BuildContext {
         let root = req.context.to_path_buf();
         match tokio::fs::metadata(&root).await {
             Ok(meta) if meta.is_dir() => {}
-            Ok(_) => bail!("build context `{}` is not a directory", root.display()),
+            Ok(_) => bail!(msg!("build-context-not-dir", path = root.display().to_string())),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                bail!("build context `{}` does not exist", root.display())
+                bail!(msg!("build-context-missing", path = root.display().to_string()))
             }
             Err(e) => {
-                return Err(e).with_context(|| format!("cannot read build context `{}`", root.display()));
+                return Err(e).with_context_msg(|| msg!("build-context-unreadable", path = root.display().to_string()));
             }
         }
 
         let ignore_file = root.join(".dockerignore");
         let mut ignore = match tokio::fs::read_to_string(&ignore_file).await {
-            Ok(text) => IgnoreRules::parse(&text).map_err(|e| anyhow!("`{}`: {e}", ignore_file.display()))?,
+            Ok(text) => IgnoreRules::parse(&text).map_err(|e| {
+                msg!(
+                    "build-ignore-invalid",
+                    path = ignore_file.display().to_string(),
+                    error = e
+                )
+            })?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => IgnoreRules::default(),
             Err(e) => {
-                return Err(e).with_context(|| format!("cannot read `{}`", ignore_file.display()));
+                return Err(e).with_context_msg(|| msg!("build-unreadable", path = ignore_file.display().to_string()));
             }
         };
 
@@ -282,10 +288,11 @@ impl BuildContext {
         };
         if let (Some(relative), false) = (in_context, generated) {
             if tokio::fs::symlink_metadata(root.join(relative)).await.is_err() {
-                bail!(
-                    "Dockerfile `{relative}` not found in build context `{}`",
-                    root.display()
-                );
+                bail!(msg!(
+                    "build-dockerfile-missing",
+                    dockerfile = relative,
+                    path = root.display().to_string()
+                ));
             }
             ignore.always_send(relative);
         }
@@ -305,10 +312,8 @@ impl BuildContext {
 /// Runs on a blocking thread: writes the context into the channel.
 fn send_context(context: &BuildContext, tx: mpsc::Sender<io::Result<Vec<u8>>>) -> Result<()> {
     let sink = ChunkSender::new(tx.clone());
-    let sent = write_context(context, sink).and_then(|mut sink| {
-        sink.send_chunk()
-            .context("could not send the build context to the daemon")
-    });
+    let sent =
+        write_context(context, sink).and_then(|mut sink| sink.send_chunk().context_msg(msg!("build-context-unsent")));
     match sent {
         Ok(()) => Ok(()),
         // The daemon hung up (it refused the build, or died): its own answer
@@ -331,7 +336,7 @@ fn write_context<W: Write>(context: &BuildContext, out: W) -> Result<W> {
         sealed: false,
     });
     match add_context(context, &mut tar) {
-        Ok(()) => Ok(tar.into_inner().context("could not finish the build context")?.inner),
+        Ok(()) => Ok(tar.into_inner().context_msg(msg!("build-context-unfinished"))?.inner),
         Err(e) => {
             tar.get_mut().sealed = true;
             Err(e)
@@ -342,9 +347,9 @@ fn write_context<W: Write>(context: &BuildContext, out: W) -> Result<W> {
 fn add_context<W: Write>(context: &BuildContext, tar: &mut tar::Builder<W>) -> Result<()> {
     if !context.prefix.as_os_str().is_empty() {
         let meta = fs::metadata(&context.root)
-            .with_context(|| format!("cannot read build context `{}`", context.root.display()))?;
+            .with_context_msg(|| msg!("build-context-unreadable", path = context.root.display().to_string()))?;
         append_dir(tar, &context.prefix, &meta)
-            .with_context(|| format!("cannot add `{}` to the build context", context.root.display()))?;
+            .with_context_msg(|| msg!("build-cannot-add", path = context.root.display().to_string()))?;
     }
     add_dir_contents(context, tar, &context.root, Path::new(""))?;
     for (name, data) in &context.extra_files {
@@ -356,7 +361,7 @@ fn add_context<W: Write>(context: &BuildContext, tar: &mut tar::Builder<W>) -> R
         header.set_uid(0);
         header.set_gid(0);
         tar.append_data(&mut header, name, data.as_slice())
-            .with_context(|| format!("cannot add the generated `{name}` to the build context"))?;
+            .with_context_msg(|| msg!("build-cannot-add-generated", name = name.to_string()))?;
     }
     Ok(())
 }
@@ -376,7 +381,7 @@ fn add_dir_contents<W: Write>(
             Ok(meta) => meta,
             // Deleted since the directory was listed (an editor's temp file).
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
+            Err(e) => return Err(e).with_context_msg(|| msg!("build-unreadable", path = path.display().to_string())),
         };
         let ignore_path = relative.to_string_lossy();
         let name_in_tar = context.prefix.join(&relative);
@@ -394,14 +399,15 @@ fn add_dir_contents<W: Write>(
 
         if kind.is_dir() {
             append_dir(tar, &name_in_tar, &meta)
-                .with_context(|| format!("cannot add `{}` to the build context", path.display()))?;
+                .with_context_msg(|| msg!("build-cannot-add", path = path.display().to_string()))?;
             add_dir_contents(context, tar, &path, &relative)?;
         } else if kind.is_symlink() {
             // Stored as a link, never followed: its target may be outside.
-            let target = fs::read_link(&path).with_context(|| format!("cannot read link `{}`", path.display()))?;
+            let target = fs::read_link(&path)
+                .with_context_msg(|| msg!("build-link-unreadable", path = path.display().to_string()))?;
             let mut header = header_from(&meta);
             tar.append_link(&mut header, &name_in_tar, &target)
-                .with_context(|| format!("cannot add `{}` to the build context", path.display()))?;
+                .with_context_msg(|| msg!("build-cannot-add", path = path.display().to_string()))?;
         } else if kind.is_file() {
             append_file(tar, &path, &name_in_tar)?;
         }
@@ -411,12 +417,12 @@ fn add_dir_contents<W: Write>(
 }
 
 fn sorted_names(dir: &Path) -> Result<Vec<OsString>> {
-    let cannot_list = || format!("cannot read directory `{}`", dir.display());
+    let cannot_list = || msg!("build-dir-unreadable", path = dir.display().to_string());
     let mut names = fs::read_dir(dir)
-        .with_context(cannot_list)?
+        .with_context_msg(cannot_list)?
         .map(|entry| entry.map(|e| e.file_name()))
         .collect::<io::Result<Vec<_>>>()
-        .with_context(cannot_list)?;
+        .with_context_msg(cannot_list)?;
     names.sort();
     Ok(names)
 }
@@ -428,7 +434,7 @@ fn append_dir<W: Write>(tar: &mut tar::Builder<W>, name: &Path, meta: &fs::Metad
 
 /// Streams one file into the tar, never holding more than a copy buffer.
 fn append_file<W: Write>(tar: &mut tar::Builder<W>, path: &Path, name: &Path) -> Result<()> {
-    let cannot_read = || format!("cannot read `{}` in the build context", path.display());
+    let cannot_read = || msg!("build-file-unreadable", path = path.display().to_string());
     // O_NOFOLLOW: a file swapped for a symlink since the walk must not bring
     // its target in. O_NONBLOCK: nor may a fifo swapped in hang the build.
     let opened = OpenOptions::new()
@@ -438,9 +444,9 @@ fn append_file<W: Write>(tar: &mut tar::Builder<W>, path: &Path, name: &Path) ->
     let file = match opened {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e).with_context(cannot_read),
+        Err(e) => return Err(e).with_context_msg(cannot_read),
     };
-    let meta = file.metadata().with_context(cannot_read)?;
+    let meta = file.metadata().with_context_msg(cannot_read)?;
     if !meta.is_file() {
         return Ok(());
     }
@@ -449,7 +455,8 @@ fn append_file<W: Write>(tar: &mut tar::Builder<W>, path: &Path, name: &Path) ->
         file,
         remaining: meta.len(),
     };
-    tar.append_data(&mut header, name, content).with_context(cannot_read)
+    tar.append_data(&mut header, name, content)
+        .with_context_msg(cannot_read)
 }
 
 /// The entry's real type, permissions, size and mtime. Owner 0:0, as the
@@ -570,7 +577,7 @@ struct IgnoreRule {
 }
 
 impl IgnoreRules {
-    fn parse(text: &str) -> Result<IgnoreRules, String> {
+    fn parse(text: &str) -> Result<IgnoreRules, Msg> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut rules = Vec::new();
         for line in text.lines() {
@@ -588,10 +595,11 @@ impl IgnoreRules {
                 None => (false, line),
             };
             if pattern.is_empty() {
-                return Err("`!` alone is not a pattern".to_owned());
+                return Err(msg!("ignore-bare-bang"));
             }
             let pattern = clean_path(pattern);
-            let glob = Glob::compile(&pattern).map_err(|e| format!("invalid pattern `{pattern}`: {e}"))?;
+            let glob =
+                Glob::compile(&pattern).map_err(|e| msg!("ignore-bad-pattern", pattern = &pattern, error = e))?;
             rules.push(IgnoreRule { exception, glob });
         }
         Ok(IgnoreRules { rules })
@@ -684,7 +692,7 @@ enum Token {
 }
 
 impl Glob {
-    fn compile(pattern: &str) -> Result<Glob, String> {
+    fn compile(pattern: &str) -> Result<Glob, Msg> {
         let chars: Vec<char> = pattern.chars().collect();
         let mut tokens = Vec::new();
         let mut i = 0;
@@ -747,8 +755,8 @@ impl Glob {
 
 /// Parses the body of a `[...]` class starting at `start` (after the `[`);
 /// returns the class and the index after its `]`.
-fn parse_class(chars: &[char], start: usize) -> Result<(Token, usize), String> {
-    let unclosed = || "unclosed `[`".to_owned();
+fn parse_class(chars: &[char], start: usize) -> Result<(Token, usize), Msg> {
+    let unclosed = || msg!("ignore-unclosed-class");
     let mut i = start;
     let negated = chars.get(i) == Some(&'^');
     if negated {
@@ -778,7 +786,11 @@ fn parse_class(chars: &[char], start: usize) -> Result<(Token, usize), String> {
                 i += 1;
             }
             if high < low {
-                return Err(format!("range `{low}-{high}` is out of order"));
+                return Err(msg!(
+                    "ignore-range-order",
+                    low = low.to_string(),
+                    high = high.to_string()
+                ));
             }
         }
         ranges.push((low, high));
@@ -927,7 +939,7 @@ mod tests {
     fn malformed_patterns_are_errors() {
         assert!(IgnoreRules::parse("!\n").is_err());
         let err = IgnoreRules::parse("[abc\n").expect_err("unclosed class");
-        assert!(err.contains("[abc"), "{err}");
+        assert!(err.english().contains("[abc"), "{err}");
     }
 
     #[test]

@@ -11,7 +11,37 @@ use tokio::sync::OnceCell;
 
 use super::{DaemonRef, Docker};
 
-type Slot = Arc<OnceCell<std::result::Result<Docker, String>>>;
+type Slot = Arc<OnceCell<std::result::Result<Docker, Unreachable>>>;
+
+/// Why a daemon could not be reached, kept for every workload on it: the
+/// English text (JSON, events, the store) and the one for people.
+#[derive(Debug, Clone)]
+pub struct Unreachable {
+    english: String,
+    human: String,
+}
+
+impl Unreachable {
+    fn of(e: &anyhow::Error) -> Unreachable {
+        Unreachable {
+            english: format!("{e:#}"),
+            human: crate::error::human_chain(e),
+        }
+    }
+
+    /// The text for a person, in the language of human output.
+    pub fn human(&self) -> String {
+        self.human.clone()
+    }
+}
+
+impl std::fmt::Display for Unreachable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english)
+    }
+}
+
+impl std::error::Error for Unreachable {}
 
 /// A lazily connected pool of daemons, keyed by how they are named.
 #[derive(Clone, Default)]
@@ -32,11 +62,11 @@ impl Daemons {
             let mut slots = self
                 .slots
                 .lock()
-                .map_err(|_| anyhow!("the daemon pool is poisoned (a berth bug)"))?;
+                .map_err(|_| anyhow!(crate::msg!("daemon-pool-poisoned")))?;
             Arc::clone(slots.entry(daemon.clone()).or_default())
         };
         let outcome = slot
-            .get_or_init(|| async { Docker::connect_to(daemon).await.map_err(|e| format!("{e:#}")) })
+            .get_or_init(|| async { Docker::connect_to(daemon).await.map_err(|e| Unreachable::of(&e)) })
             .await;
         outcome.clone().map_err(|e| anyhow!(e))
     }

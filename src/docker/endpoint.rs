@@ -18,7 +18,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
+
+use crate::i18n::Context as _;
+use crate::msg;
 use sha2::Digest;
 
 /// The local daemon's socket, where the docker CLI looks when nothing says otherwise.
@@ -168,17 +171,17 @@ impl Endpoint {
 pub fn parse_host(host: &str) -> Result<Scheme> {
     if let Some(path) = host.strip_prefix("unix://") {
         if !path.starts_with('/') {
-            bail!("`{host}`: a unix socket path must be absolute (unix:///var/run/docker.sock)");
+            bail!(msg!("endpoint-unix-not-absolute", host = host));
         }
         return Ok(Scheme::Unix(path.to_owned()));
     }
     if let Some(rest) = host.strip_prefix("tcp://") {
         let addr = rest.trim_end_matches('/');
         let Some((h, port)) = addr.rsplit_once(':') else {
-            bail!("`{host}`: a tcp daemon needs a port (tcp://HOST:2376)");
+            bail!(msg!("endpoint-tcp-no-port", host = host));
         };
         if h.is_empty() || port.parse::<u16>().map_or(true, |p| p == 0) || addr.contains(['@', '/']) {
-            bail!("`{host}` is not tcp://HOST:PORT");
+            bail!(msg!("endpoint-tcp-invalid", host = host));
         }
         return Ok(Scheme::Tcp(addr.to_owned()));
     }
@@ -187,25 +190,22 @@ pub fn parse_host(host: &str) -> Result<Scheme> {
         let (user, hostport) = match rest.rsplit_once('@') {
             Some((user, hp)) => {
                 if user.contains(':') {
-                    bail!(
-                        "an ssh:// daemon address must not carry a password: use a key (ssh-agent or \
-                         ~/.ssh/config), never a password in the config"
-                    );
+                    bail!(msg!("endpoint-ssh-password"));
                 }
                 (Some(user.to_owned()).filter(|u| !u.is_empty()), hp)
             }
             None => (None, rest),
         };
         let (h, port) =
-            split_host_port(hostport).ok_or_else(|| anyhow!("`{}` is not ssh://[USER@]HOST[:PORT]", redacted(host)))?;
+            split_host_port(hostport).ok_or_else(|| anyhow!(msg!("endpoint-ssh-invalid", host = redacted(host))))?;
         if h.is_empty() || h.contains(['/', ' ']) || h.starts_with('-') {
-            bail!("`{}` is not ssh://[USER@]HOST[:PORT]", redacted(host));
+            bail!(msg!("endpoint-ssh-invalid", host = redacted(host)));
         }
         if user
             .as_deref()
             .is_some_and(|u| u.starts_with('-') || u.contains([' ', '/']))
         {
-            bail!("`{}`: not a valid ssh user name", redacted(host));
+            bail!(msg!("endpoint-ssh-bad-user", host = redacted(host)));
         }
         return Ok(Scheme::Ssh(SshTarget {
             user,
@@ -213,10 +213,7 @@ pub fn parse_host(host: &str) -> Result<Scheme> {
             port,
         }));
     }
-    bail!(
-        "`{}`: unsupported daemon address; use unix:///PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT]",
-        redacted(host)
-    )
+    bail!(msg!("endpoint-unsupported", host = redacted(host)))
 }
 
 /// `host`, `host:port`, `[v6]`, `[v6]:port`.
@@ -258,10 +255,7 @@ fn tls_from_env(host: &str) -> Result<Option<TlsFiles>> {
     let verify = std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|v| !v.is_empty());
     if !verify {
         if std::env::var("DOCKER_TLS").is_ok_and(|v| !v.is_empty()) {
-            bail!(
-                "DOCKER_TLS without DOCKER_TLS_VERIFY (TLS without verifying the daemon) is not supported: set \
-                 DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the daemon's CA and your client certificate"
-            );
+            bail!(msg!("endpoint-tls-unverified"));
         }
         return Ok(None);
     }
@@ -284,7 +278,7 @@ fn home() -> Result<PathBuf> {
     std::env::var_os("HOME")
         .filter(|h| !h.is_empty())
         .map(PathBuf::from)
-        .context("HOME is not set: cannot find the docker CLI config (~/.docker)")
+        .context_msg(msg!("endpoint-no-home"))
 }
 
 /// `DOCKER_CONFIG`, else `~/.docker`.
@@ -301,10 +295,12 @@ fn current_context(dir: &Path) -> Result<Option<String>> {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(anyhow!("cannot read the docker CLI config {}: {e}", path.display())),
+        Err(e) => {
+            return Err(msg!("endpoint-config-unreadable", path = path.display().to_string()).wrap(e));
+        }
     };
     let json: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| anyhow!("the docker CLI config {} is not valid JSON: {e}", path.display()))?;
+        .map_err(|e| msg!("endpoint-config-invalid", path = path.display().to_string()).wrap(e))?;
     Ok(json
         .get("currentContext")
         .and_then(serde_json::Value::as_str)
@@ -336,29 +332,43 @@ fn from_context(dir: &Path, name: &str) -> Result<Endpoint> {
     let text = match std::fs::read_to_string(&meta) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            bail!(
-                "docker context `{name}` does not exist (looked for {}); create it with `docker context create \
-                 {name} --docker host=ssh://USER@HOST`, or list them with `docker context ls`",
-                meta.display()
-            )
+            bail!(msg!(
+                "endpoint-context-missing",
+                name = name,
+                path = meta.display().to_string()
+            ))
         }
-        Err(e) => bail!("cannot read docker context `{name}` ({}): {e}", meta.display()),
+        Err(e) => {
+            return Err(msg!(
+                "endpoint-context-unreadable",
+                name = name,
+                path = meta.display().to_string()
+            )
+            .wrap(e));
+        }
     };
-    let json: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| anyhow!("docker context `{name}`: {} is not valid JSON: {e}", meta.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        msg!(
+            "endpoint-context-invalid",
+            name = name,
+            path = meta.display().to_string()
+        )
+        .wrap(e)
+    })?;
     let docker = json.pointer("/Endpoints/docker");
     let host = docker
         .and_then(|d| d.get("Host"))
         .and_then(serde_json::Value::as_str)
         .filter(|h| !h.is_empty())
         .ok_or_else(|| {
-            anyhow!(
-                "docker context `{name}` has no docker endpoint host ({})",
-                meta.display()
-            )
+            anyhow!(msg!(
+                "endpoint-context-no-host",
+                name = name,
+                path = meta.display().to_string()
+            ))
         })?
         .to_owned();
-    parse_host(&host).with_context(|| format!("docker context `{name}`"))?;
+    parse_host(&host).with_context_msg(|| msg!("endpoint-context", name = name))?;
     let tls_dir = dir.join("contexts").join("tls").join(&id).join("docker");
     let tls = if host.starts_with("tcp://") && tls_dir.join("ca.pem").is_file() {
         if docker
@@ -366,10 +376,7 @@ fn from_context(dir: &Path, name: &str) -> Result<Endpoint> {
             .and_then(serde_json::Value::as_bool)
             == Some(true)
         {
-            bail!(
-                "docker context `{name}` skips TLS verification, which berth does not do: give it the daemon's CA \
-                 (`docker context update {name} --docker ca=...`)"
-            );
+            bail!(msg!("endpoint-context-skips-tls", name = name));
         }
         Some(tls_in(&tls_dir))
     } else {

@@ -4,7 +4,7 @@
 //! speaks 1.41) and turns daemon errors into one-line causes.
 
 mod build;
-mod daemons;
+pub mod daemons;
 pub mod endpoint;
 pub mod labels;
 pub mod ssh;
@@ -12,7 +12,7 @@ pub mod ssh;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use bollard::models::{
     ContainerCreateBody, EndpointSettings, HealthStatusEnum, HostConfig, Mount, MountType, NetworkCreateRequest,
     NetworkingConfig, PortBinding, RestartPolicy, RestartPolicyNameEnum,
@@ -22,6 +22,9 @@ use bollard::query_parameters::{
     RemoveContainerOptionsBuilder, RenameContainerOptionsBuilder, StopContainerOptionsBuilder,
 };
 use futures_util::StreamExt;
+
+use crate::i18n::{Context as _, Msg};
+use crate::msg;
 
 pub use build::{BuildRequest, build_image};
 pub use daemons::Daemons;
@@ -165,10 +168,11 @@ impl Docker {
         let shown = endpoint.display();
         match tokio::time::timeout(CONNECT_DEADLINE, Docker::connect_endpoint(endpoint)).await {
             Ok(r) => r,
-            Err(_) => Err(anyhow!(
-                "cannot reach the Docker daemon at {shown}: no answer within {} s",
-                CONNECT_DEADLINE.as_secs()
-            )),
+            Err(_) => Err(anyhow!(msg!(
+                "docker-no-answer-within",
+                host = &shown,
+                seconds = CONNECT_DEADLINE.as_secs()
+            ))),
         }
     }
 
@@ -183,11 +187,11 @@ impl Docker {
                 Some(tls) => {
                     for f in [&tls.ca, &tls.cert, &tls.key] {
                         if !f.is_file() {
-                            return Err(anyhow!(
-                                "the Docker daemon at {shown} needs TLS, but {} is missing (DOCKER_CERT_PATH, or the \
-                                 context's TLS material)",
-                                f.display()
-                            ));
+                            return Err(anyhow!(msg!(
+                                "docker-tls-file-missing",
+                                host = &shown,
+                                file = f.display().to_string()
+                            )));
                         }
                     }
                     bollard::Docker::connect_with_ssl(&addr, &tls.key, &tls.cert, &tls.ca, timeout, version)
@@ -201,9 +205,13 @@ impl Docker {
                 Ok(api)
             }
         }
-        .map_err(|e| anyhow!("cannot use the Docker daemon address {shown}: {e}"))?;
+        .map_err(|e| msg!("docker-bad-address", host = &shown).wrap(e))?;
         let why = |e: &bollard::errors::Error| match transport.as_ref().and_then(|t| t.last_failure()) {
-            Some(cause) => anyhow!("cannot reach the Docker daemon at {shown}: {cause}"),
+            Some(cause) => anyhow!(msg!(
+                "docker-remote-unreachable",
+                host = &shown,
+                error = cause.to_string()
+            )),
             None => unreachable_daemon(&shown, endpoint.is_local(), e),
         };
         let api = api.negotiate_version().await.map_err(|e| why(&e))?;
@@ -271,7 +279,7 @@ impl Docker {
             Ok(_) => return Ok(()),
             Err(e) if status_of(&e) == Some(404) => {}
             Err(e) => {
-                return Err(docker_error(e, &format!("could not inspect network `{name}`")));
+                return Err(docker_error(e, msg!("docker-inspect-network", name = name)));
             }
         }
         let req = NetworkCreateRequest {
@@ -284,7 +292,7 @@ impl Docker {
             Ok(_) => Ok(()),
             // Another berth created it between our inspect and create.
             Err(e) if status_of(&e) == Some(409) => Ok(()),
-            Err(e) => Err(docker_error(e, &format!("could not create network `{name}`"))),
+            Err(e) => Err(docker_error(e, msg!("docker-create-network", name = name))),
         }
     }
 
@@ -293,7 +301,7 @@ impl Docker {
         match self.api.inspect_image(reference).await {
             Ok(img) => Ok(img.id),
             Err(e) if status_of(&e) == Some(404) => Ok(None),
-            Err(e) => Err(docker_error(e, &format!("could not inspect image `{reference}`"))),
+            Err(e) => Err(docker_error(e, msg!("docker-inspect-image", image = reference))),
         }
     }
 
@@ -303,7 +311,7 @@ impl Docker {
         let img = match self.api.inspect_image(reference).await {
             Ok(img) => img,
             Err(e) if status_of(&e) == Some(404) => return Ok(None),
-            Err(e) => return Err(docker_error(e, &format!("could not inspect image `{reference}`"))),
+            Err(e) => return Err(docker_error(e, msg!("docker-inspect-image", image = reference))),
         };
         Ok(img
             .config
@@ -337,12 +345,12 @@ impl Docker {
                         detail.and_then(|d| d.total),
                     );
                 }
-                Err(e) => return Err(docker_error(e, &format!("could not pull `{reference}`"))),
+                Err(e) => return Err(docker_error(e, msg!("docker-pull", image = reference))),
             }
         }
         self.image_id(reference)
             .await?
-            .with_context(|| format!("pulled `{reference}` but the daemon does not list it"))
+            .with_context_msg(|| msg!("docker-pulled-not-listed", image = reference))
     }
 
     pub async fn create_container(&self, spec: &ContainerSpec) -> Result<String> {
@@ -352,7 +360,7 @@ impl Docker {
             .api
             .create_container(Some(options), body)
             .await
-            .map_err(|e| docker_error(e, &format!("could not create container `{}`", spec.name)))?;
+            .map_err(|e| docker_error(e, msg!("docker-create-container", container = &spec.name)))?;
         Ok(created.id)
     }
 
@@ -382,7 +390,7 @@ impl Docker {
         match self.api.create_container(Some(options), body).await {
             Ok(created) => Ok(Some(created.id)),
             Err(e) if status_of(&e) == Some(409) => Ok(None),
-            Err(e) => Err(docker_error(e, &format!("could not create container `{name}`"))),
+            Err(e) => Err(docker_error(e, msg!("docker-create-container", container = name))),
         }
     }
 
@@ -402,7 +410,7 @@ impl Docker {
             .api
             .create_image(Some(builder.build()), Some(bollard::body_full(empty_tar)), None);
         while let Some(item) = stream.next().await {
-            item.map_err(|e| docker_error(e, &format!("could not import the empty image `{reference}`")))?;
+            item.map_err(|e| docker_error(e, msg!("docker-import-empty", image = reference)))?;
         }
         Ok(())
     }
@@ -411,7 +419,7 @@ impl Docker {
         match self.api.start_container(id, None).await {
             Ok(()) => Ok(()),
             Err(e) if status_of(&e) == Some(304) => Ok(()),
-            Err(e) => Err(docker_error(e, &format!("could not start container {}", short(id)))),
+            Err(e) => Err(docker_error(e, msg!("docker-start", container = short(id)))),
         }
     }
 
@@ -422,7 +430,7 @@ impl Docker {
         match self.api.stop_container(id, Some(options)).await {
             Ok(()) => Ok(()),
             Err(e) if matches!(status_of(&e), Some(304) | Some(404)) => Ok(()),
-            Err(e) => Err(docker_error(e, &format!("could not stop container {}", short(id)))),
+            Err(e) => Err(docker_error(e, msg!("docker-stop", container = short(id)))),
         }
     }
 
@@ -431,7 +439,7 @@ impl Docker {
         self.api
             .rename_container(id, options)
             .await
-            .map_err(|e| docker_error(e, &format!("could not rename container {} to `{new_name}`", short(id))))
+            .map_err(|e| docker_error(e, msg!("docker-rename", container = short(id), name = new_name)))
     }
 
     /// Force-removes a container (anonymous volumes too, never named ones).
@@ -443,7 +451,7 @@ impl Docker {
             Err(e) if status_of(&e) == Some(404) => Ok(()),
             // Removal already in progress (another reap): it will be gone.
             Err(e) if status_of(&e) == Some(409) && e.to_string().contains("already in progress") => Ok(()),
-            Err(e) => Err(docker_error(e, &format!("could not remove container {}", short(id)))),
+            Err(e) => Err(docker_error(e, msg!("docker-remove", container = short(id)))),
         }
     }
 
@@ -456,7 +464,7 @@ impl Docker {
         {
             Ok(_) => Ok(()),
             Err(e) if status_of(&e) == Some(404) => Ok(()),
-            Err(e) => Err(docker_error(e, &format!("could not remove image `{reference}`"))),
+            Err(e) => Err(docker_error(e, msg!("docker-remove-image", image = reference))),
         }
     }
 
@@ -466,7 +474,7 @@ impl Docker {
             Ok(r) => r,
             Err(e) if status_of(&e) == Some(404) => return Ok(None),
             Err(e) => {
-                return Err(docker_error(e, &format!("could not inspect container {}", short(id))));
+                return Err(docker_error(e, msg!("docker-inspect-container", container = short(id))));
             }
         };
         let state = resp.state.unwrap_or_default();
@@ -512,7 +520,7 @@ impl Docker {
             .api
             .list_containers(Some(options))
             .await
-            .map_err(|e| docker_error(e, "could not list containers"))?;
+            .map_err(|e| docker_error(e, msg!("docker-list-containers")))?;
         Ok(list
             .into_iter()
             .map(|c| ContainerSummary {
@@ -552,7 +560,7 @@ fn container_body(spec: &ContainerSpec) -> Result<ContainerCreateBody> {
     for p in &spec.ports {
         let (host, container) = p
             .split_once(':')
-            .with_context(|| format!("port mapping `{p}` is not HOST:CONTAINER"))?;
+            .with_context_msg(|| msg!("docker-bad-port-mapping", mapping = p))?;
         let container = if container.contains('/') {
             container.to_owned()
         } else {
@@ -640,12 +648,15 @@ pub fn status_of(e: &bollard::errors::Error) -> Option<u16> {
 }
 
 /// One line: what berth was doing and the daemon's own message.
-pub fn docker_error(e: bollard::errors::Error, doing: &str) -> anyhow::Error {
+pub fn docker_error(e: bollard::errors::Error, doing: Msg) -> anyhow::Error {
     match e {
-        bollard::errors::Error::DockerResponseServerError { status_code, message } => {
-            anyhow!("{doing}: Docker said ({status_code}): {}", message.trim())
-        }
-        other => anyhow!("{doing}: {other} (is the Docker daemon still running?)"),
+        bollard::errors::Error::DockerResponseServerError { status_code, message } => anyhow!(msg!(
+            "docker-said",
+            doing = doing,
+            status = status_code,
+            message = message.trim()
+        )),
+        other => anyhow!(msg!("docker-failed", doing = doing, error = other.to_string())),
     }
 }
 
@@ -653,17 +664,12 @@ fn unreachable_daemon(host: &str, local: bool, e: &bollard::errors::Error) -> an
     let text = e.to_string();
     let lower = text.to_lowercase();
     if !local {
-        anyhow!("cannot reach the Docker daemon at {host}: {text}")
+        anyhow!(msg!("docker-remote-unreachable", host = host, error = &text))
     } else if lower.contains("permission denied") {
-        anyhow!(
-            "permission denied on the Docker socket ({host}): run berth as root or add your user to the `docker` group"
-        )
+        anyhow!(msg!("docker-permission-denied", host = host))
     } else if lower.contains("no such file") || lower.contains("connection refused") || lower.contains("connect") {
-        anyhow!(
-            "cannot reach the Docker daemon at {host}: {text}. Is dockerd running? (`sudo systemctl start docker`, \
-             or `sudo scripts/ensure-docker.sh` in berth's repo)"
-        )
+        anyhow!(msg!("docker-unreachable", host = host, error = &text))
     } else {
-        anyhow!("the Docker daemon at {host} did not answer: {text}")
+        anyhow!(msg!("docker-no-answer", host = host, error = &text))
     }
 }

@@ -41,6 +41,8 @@ use tokio::sync::Semaphore;
 
 use super::endpoint::SshTarget;
 
+use crate::msg;
+
 /// Most SSH channels (HTTP connections and probe tunnels) open at once per host.
 pub const MAX_CHANNELS: usize = 8;
 /// How long an idle HTTP connection to the daemon is kept for reuse.
@@ -76,9 +78,9 @@ impl SshTransport {
         let dir = tempfile::Builder::new()
             .prefix(DIR_PREFIX)
             .tempdir()
-            .map_err(|e| anyhow!("cannot create a directory for the ssh connection to {display}: {e}"))?;
+            .map_err(|e| msg!("ssh-no-dir", host = display).wrap(e))?;
         std::fs::write(dir.path().join("owner"), std::process::id().to_string())
-            .map_err(|e| anyhow!("cannot write {}: {e}", dir.path().display()))?;
+            .map_err(|e| msg!("ssh-cannot-write", path = dir.path().display().to_string()).wrap(e))?;
         let ctl = dir.path().join("ctl");
         let mut cmd = ssh_command(target, &ctl);
         cmd.args(["-M", "-N", "-o", "ControlPersist=no"])
@@ -86,11 +88,9 @@ impl SshTransport {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
-        let mut master = cmd.spawn().map_err(|e| {
-            anyhow!(
-                "cannot run `ssh` to reach {display}: {e} (install the OpenSSH client: apt-get install openssh-client)"
-            )
-        })?;
+        let mut master = cmd
+            .spawn()
+            .map_err(|e| anyhow!(msg!("ssh-not-runnable", host = display, error = e.to_string())))?;
         let started = Instant::now();
         // The control socket appears once the master has logged in.
         loop {
@@ -105,10 +105,11 @@ impl SshTransport {
                 return Err(login_failure(display, target, status.code(), &err));
             }
             if started.elapsed() > LOGIN_DEADLINE {
-                return Err(anyhow!(
-                    "cannot reach the Docker daemon at {display}: ssh did not log in within {} s",
-                    LOGIN_DEADLINE.as_secs()
-                ));
+                return Err(anyhow!(msg!(
+                    "ssh-login-timeout",
+                    host = display,
+                    seconds = LOGIN_DEADLINE.as_secs()
+                )));
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -151,7 +152,7 @@ impl SshTransport {
             timeout_s,
             bollard::API_DEFAULT_VERSION,
         )
-        .map_err(|e| anyhow!("cannot set up the Docker client for {}: {e}", self.display))?;
+        .map_err(|e| msg!("ssh-client-setup", host = &self.display).wrap(e))?;
         Ok(api)
     }
 
@@ -218,7 +219,7 @@ impl SshTransport {
         }
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
             .await
-            .map_err(|e| anyhow!("cannot open a local port for a tunnel to {remote}: {e}"))?;
+            .map_err(|e| msg!("ssh-tunnel-port", address = remote.to_string()).wrap(e))?;
         let local = listener.local_addr()?;
         let weak = Arc::downgrade(self);
         let task = tokio::spawn(async move {
@@ -317,26 +318,16 @@ fn login_failure(display: &str, target: &SshTarget, code: Option<i32>, stderr: &
             Some(p) => format!("ssh-keyscan -p {p} {host}"),
             None => format!("ssh-keyscan {host}"),
         };
-        anyhow!(
-            "cannot reach the Docker daemon at {display}: the host key of {host} is unknown or has changed, and \
-             berth never accepts one silently. Check its fingerprint, then trust it explicitly: `{keyscan} >> \
-             ~/.ssh/known_hosts` (or connect once with `ssh`)"
-        )
+        anyhow!(msg!("ssh-host-key", host = display, name = host, keyscan = keyscan))
     } else if lower.contains("permission denied") {
-        anyhow!(
-            "cannot reach the Docker daemon at {display}: ssh authentication was refused ({detail}); berth logs in \
-             with keys only (ssh-agent or ~/.ssh/config), never a password"
-        )
+        anyhow!(msg!("ssh-auth-refused", host = display, detail = detail))
     } else {
         let detail = if detail.is_empty() {
-            format!(
-                "ssh exited with code {}",
-                code.map_or("?".to_owned(), |c| c.to_string())
-            )
+            crate::t!("ssh-exited", code = code.map_or("?".to_owned(), |c| c.to_string()))
         } else {
             detail.to_owned()
         };
-        anyhow!("cannot reach the Docker daemon at {display}: {detail}")
+        anyhow!(msg!("docker-remote-unreachable", host = display, error = detail))
     }
 }
 
@@ -344,10 +335,7 @@ fn login_failure(display: &str, target: &SshTarget, code: Option<i32>, stderr: &
 fn channel_failure(display: &str, forward: Option<SocketAddr>, code: Option<i32>, stderr: &str) -> Option<String> {
     let detail = stderr.trim();
     if forward.is_none() && (code == Some(127) || (detail.contains("docker") && detail.contains("not found"))) {
-        return Some(format!(
-            "the remote side of {display} has no `docker` on its PATH (`docker system dial-stdio` failed: {detail}); \
-             install the docker CLI there, or put it on the PATH of non-interactive ssh sessions"
-        ));
+        return Some(crate::t!("ssh-no-remote-docker", host = display, detail = detail));
     }
     match code {
         Some(0) | None => None,

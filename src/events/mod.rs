@@ -6,7 +6,9 @@ pub mod webhooks;
 
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+
+use crate::i18n::Context as _;
 use rusqlite::params;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -73,7 +75,7 @@ pub fn emit_event(
                 metadata.to_string()
             ],
         )
-        .with_context(|| format!("could not record event `{action}` for `{workload}`"))?;
+        .with_context_msg(|| crate::msg!("event-unrecorded", action = action, workload = workload))?;
     let id = store.conn().last_insert_rowid();
     if let Some(view) = store.event(id)? {
         webhooks::dispatch(store, &view);

@@ -2,7 +2,9 @@
 //! by `--before`, and the one mapper from a row to the table line and the
 //! JSON object.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+
+use crate::i18n::Context as _;
 use rusqlite::types::Value as SqlValue;
 use serde::Serialize;
 use serde_json::Value;
@@ -114,7 +116,7 @@ impl Store {
             })
         })?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
-            .context("could not read events from the store")
+            .context_msg(crate::msg!("store-events-unreadable"))
     }
 
     /// One event by id.

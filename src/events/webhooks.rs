@@ -116,7 +116,8 @@ async fn try_deliver(hook: &Webhook, event: &EventView) -> Result<(), String> {
         match req.send().await {
             Ok(resp) if resp.status().is_success() => return Ok(()),
             Ok(resp) => last = format!("answered {}", resp.status().as_u16()),
-            Err(e) => last = crate::http::describe(&e),
+            // The English: it becomes a stored event's status.
+            Err(e) => last = crate::http::describe(&e).english(),
         }
         if attempt < ATTEMPTS {
             tokio::time::sleep(Duration::from_millis(250 * 2u64.pow(attempt - 1))).await;

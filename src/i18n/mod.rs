@@ -77,6 +77,19 @@ fn names_utf8(locale: &str) -> bool {
     matches!(codeset, Some("utf-8" | "utf8"))
 }
 
+/// The text of message `id` (no arguments) in the language of human
+/// output, English where that language lacks it; None when English lacks
+/// it too. For ids made at run time (clap's help); code that names a
+/// message uses [`Msg`].
+pub fn text(id: &str) -> Option<String> {
+    text_in(id, lang()).or_else(|| text_in(id, Lang::En))
+}
+
+/// [`text`] in `lang`, without the English fallback.
+pub fn text_in(id: &str, lang: Lang) -> Option<String> {
+    render(bundle(lang), id, &FluentArgs::new())
+}
+
 /// One argument of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arg {
@@ -84,11 +97,32 @@ pub enum Arg {
     Num(i64),
     /// A message of its own, formatted in the same language (`a number`).
     Msg(Box<Msg>),
+    /// An error chain: its English text and the one people read (berth's
+    /// own messages in it localized, foreign errors as they are).
+    Error {
+        english: String,
+        localized: String,
+    },
+}
+
+impl From<&anyhow::Error> for Arg {
+    fn from(e: &anyhow::Error) -> Self {
+        Arg::Error {
+            english: format!("{e:#}"),
+            localized: crate::error::human_chain(e),
+        }
+    }
 }
 
 impl From<Msg> for Arg {
     fn from(m: Msg) -> Self {
         Arg::Msg(Box::new(m))
+    }
+}
+
+impl From<&Msg> for Arg {
+    fn from(m: &Msg) -> Self {
+        Arg::Msg(Box::new(m.clone()))
     }
 }
 
@@ -115,6 +149,16 @@ impl From<usize> for Arg {
 impl From<u64> for Arg {
     fn from(n: u64) -> Self {
         Arg::Num(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+impl From<u16> for Arg {
+    fn from(n: u16) -> Self {
+        Arg::Num(i64::from(n))
+    }
+}
+impl From<u32> for Arg {
+    fn from(n: u32) -> Self {
+        Arg::Num(i64::from(n))
     }
 }
 impl From<i32> for Arg {
@@ -146,6 +190,15 @@ impl Msg {
         self
     }
 
+    /// `source` as the cause of this message: an error whose Display is
+    /// `english: source`, shown to people as `localized: source`.
+    pub fn wrap(self, source: impl Into<anyhow::Error>) -> anyhow::Error {
+        anyhow::Error::new(MsgContext {
+            msg: self,
+            source: source.into(),
+        })
+    }
+
     pub fn id(&self) -> &'static str {
         self.id
     }
@@ -169,6 +222,10 @@ impl Msg {
                 Arg::Str(s) => args.set(*name, FluentValue::from(s.as_str())),
                 Arg::Num(n) => args.set(*name, FluentValue::from(*n)),
                 Arg::Msg(m) => args.set(*name, FluentValue::from(m.format(lang))),
+                Arg::Error { english, localized } => {
+                    let text = if lang == Lang::En { english } else { localized };
+                    args.set(*name, FluentValue::from(text.as_str()));
+                }
             }
         }
         [lang, Lang::En]
@@ -178,10 +235,75 @@ impl Msg {
     }
 }
 
+/// JSON gets the English text: pipelines never see a translation.
+impl serde::Serialize for Msg {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.english())
+    }
+}
+
 impl std::fmt::Display for Msg {
     /// English: Display feeds logs, JSON and `anyhow` chains.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.english())
+    }
+}
+
+/// A `Msg` is an error of its own: `bail!(msg!(..))` keeps it findable in
+/// the chain, so people read it localized and JSON and the store English.
+impl std::error::Error for Msg {}
+
+/// An error wrapped in a translatable message: what `.context()` is for
+/// English strings. Display is English; [`crate::error::human_chain`]
+/// shows the message localized, then the wrapped causes.
+#[derive(Debug)]
+pub struct MsgContext {
+    msg: Msg,
+    source: anyhow::Error,
+}
+
+impl MsgContext {
+    pub fn msg(&self) -> &Msg {
+        &self.msg
+    }
+}
+
+impl std::fmt::Display for MsgContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.msg, f)
+    }
+}
+
+impl std::error::Error for MsgContext {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        let source: &(dyn std::error::Error + Send + Sync + 'static) = &*self.source;
+        Some(source)
+    }
+}
+
+/// `.context()` with a translatable message.
+pub trait Context<T> {
+    fn context_msg(self, msg: Msg) -> anyhow::Result<T>;
+    fn with_context_msg(self, msg: impl FnOnce() -> Msg) -> anyhow::Result<T>;
+}
+
+impl<T, E: Into<anyhow::Error>> Context<T> for Result<T, E> {
+    fn context_msg(self, msg: Msg) -> anyhow::Result<T> {
+        self.with_context_msg(|| msg)
+    }
+
+    fn with_context_msg(self, msg: impl FnOnce() -> Msg) -> anyhow::Result<T> {
+        self.map_err(|e| msg().wrap(e))
+    }
+}
+
+impl<T> Context<T> for Option<T> {
+    fn context_msg(self, msg: Msg) -> anyhow::Result<T> {
+        self.ok_or_else(|| anyhow::Error::new(msg))
+    }
+
+    fn with_context_msg(self, msg: impl FnOnce() -> Msg) -> anyhow::Result<T> {
+        self.ok_or_else(|| anyhow::Error::new(msg()))
     }
 }
 

@@ -92,6 +92,10 @@ fn messages_format_in_both_languages_with_russian_plurals() {
     );
     // No Unicode isolation marks around arguments.
     assert!(!msg(1).format(Lang::Ru).contains('\u{2068}'));
+    // Numbers print as they are: no digit grouping in milliseconds or ports.
+    let drain = Msg::new("deploy-draining").arg("container", "web").arg("ms", 60000u64);
+    assert_eq!(drain.english(), "draining web for 60000 ms");
+    assert_eq!(drain.format(Lang::Ru), "дренаж web, 60000 мс");
     // An unknown id shows as itself, never as an empty line.
     let unknown: &'static str = "no-such-id";
     assert_eq!(Msg::new(unknown).english(), unknown);
@@ -147,20 +151,244 @@ fn russian_needs_a_utf8_terminal() {
 }
 
 #[test]
-fn every_command_has_help_in_both_languages_and_the_english_matches_clap() {
+fn every_command_and_argument_has_help_in_both_languages_and_the_english_matches_clap() {
     use clap::CommandFactory;
-    let command = crate::cli::Cli::command();
-    let about = |c: &clap::Command| c.get_about().map(ToString::to_string).unwrap_or_default();
-    assert_eq!(Msg::new("help-berth").english(), about(&command));
-    for sub in command.get_subcommands() {
-        let Some(id) = crate::cli::help_id(sub.get_name()) else {
-            panic!("`berth {}` has no help message id", sub.get_name());
+    fn walk(cmd: &clap::Command, path: &str, problems: &mut Vec<String>) {
+        let mut check = |id: String, clap_text: String| match (text_in(&id, Lang::En), text_in(&id, Lang::Ru)) {
+            (Some(en), Some(ru)) if en == clap_text && ru != en => {}
+            (Some(en), Some(_)) if en != clap_text => problems.push(format!("{id} = {clap_text}  (en.ftl says: {en})")),
+            (Some(_), Some(_)) => problems.push(format!("{id}: the Russian is the English")),
+            _ => problems.push(format!("{id} = {clap_text}")),
         };
-        assert_eq!(Msg::new(id).english(), about(sub), "{id}");
-        assert_ne!(
-            Msg::new(id).format(Lang::Ru),
-            Msg::new(id).english(),
-            "{id} is not translated"
+        let about = cmd.get_about().map(ToString::to_string).unwrap_or_default();
+        check(crate::cli::help_id(path), about);
+        for arg in cmd.get_arguments() {
+            let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            // Global arguments are checked once, where they are declared.
+            if path.is_empty() || !arg.is_global_set() {
+                check(crate::cli::arg_help_id(path, arg), help);
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            let child = if path.is_empty() {
+                sub.get_name().to_owned()
+            } else {
+                format!("{path}-{}", sub.get_name())
+            };
+            walk(sub, &child, problems);
+        }
+    }
+    let mut problems = Vec::new();
+    walk(&crate::cli::Cli::command(), "", &mut problems);
+    assert!(
+        problems.is_empty(),
+        "help messages missing or stale:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// Where human text is made: errors, their context, status lines,
+/// warnings, diagnostics and progress. A string literal with English prose
+/// inside one of these is a message that skipped Fluent.
+const HUMAN_OUTLETS: &[&str] = &[
+    "bail!(",
+    "anyhow!(",
+    "anyhow::anyhow!(",
+    ".context(",
+    ".with_context(",
+    ".status(",
+    ".warn(",
+    ".data(",
+    ".diagnostic(",
+    ".set_message(",
+    "eprintln!(",
+    "println!(",
+    "eprint!(",
+    "print!(",
+    "panic_any(",
+    "Error::other(",
+];
+
+/// Literals that stay English on purpose, each with its reason: (file,
+/// a piece of the literal).
+const STAYS_ENGLISH: &[(&str, &str, &str)] = &[
+    // An io error of the SSH transport's channel (a spawn without pipes
+    // cannot happen): bollard reads it, berth's translated error wraps it.
+    (
+        "src/docker/ssh.rs",
+        "ssh without pipes",
+        "transport io error, read by bollard",
+    ),
+    // Debug builds only: the crash-safety tests' abort, read by them.
+    (
+        "src/deploy/faults.rs",
+        "fault point",
+        "a test hook, never in a release build",
+    ),
+    // /proc vocabulary inside the localized drain-connections-unreadable.
+    (
+        "src/deploy/drain.rs",
+        "no Tcp PassiveOpens",
+        "names the kernel's own counter",
+    ),
+    // Errors of the streamed build context body: the daemon reads them,
+    // then berth's own translated build error wraps the outcome.
+    (
+        "src/docker/build.rs",
+        "the build context could not be read",
+        "body stream error, read by the daemon",
+    ),
+    (
+        "src/docker/build.rs",
+        "the build context was abandoned",
+        "body stream error, read by the daemon",
+    ),
+];
+
+/// The text of a call's arguments from `open` (just after its `(`) to the
+/// matching `)`, string literals skipped whole.
+fn call_arguments(text: &str, open: usize) -> &str {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i, mut in_string) = (1usize, open, false);
+    while i < bytes.len() {
+        match (in_string, bytes[i]) {
+            (true, b'\\') => i += 1,
+            (true, b'"') => in_string = false,
+            (false, b'"') => in_string = true,
+            (false, b'(' | b'[' | b'{') => depth += 1,
+            (false, b')' | b']' | b'}') => {
+                depth -= 1;
+                if depth == 0 {
+                    return &text[open..i];
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    &text[open..]
+}
+
+/// The string literals of `code` (escapes kept as written).
+fn literals(code: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let bytes = code.as_bytes();
+    let mut start = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        match (start, bytes[i]) {
+            (Some(_), b'\\') => i += 1,
+            (Some(s), b'"') => {
+                found.push(&code[s..i]);
+                start = None;
+            }
+            (None, b'"') => start = Some(i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    found
+}
+
+/// Whether a literal reads as English prose: two words of letters in a row
+/// (`"could not open"`), not a format string (`"{}: {msg}"`), an id
+/// (`"deploy-summary"`) or a path.
+fn is_prose(literal: &str) -> bool {
+    let words: Vec<&str> = literal.split([' ', '\n']).collect();
+    words.windows(2).any(|pair| {
+        pair.iter()
+            .all(|w| w.len() >= 2 && w.chars().all(|c| c.is_ascii_alphabetic() || c == '\''))
+    })
+}
+
+/// The English prose handed straight to a human outlet in `source`: the
+/// non-test code before `#[cfg(test)]`, comments left out.
+fn hard_coded_prose(source: &str) -> Vec<String> {
+    let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+    let code: String = code
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut found = Vec::new();
+    for outlet in HUMAN_OUTLETS {
+        for (at, _) in code.match_indices(outlet) {
+            let args = call_arguments(&code, at + outlet.len());
+            for literal in literals(args) {
+                // `println!(` is also inside `eprintln!(`: once is enough.
+                if is_prose(literal) && !found.iter().any(|f| f == literal) {
+                    found.push(literal.to_owned());
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_scan_for_hard_coded_english_finds_it() {
+    let flagged = |code: &str| hard_coded_prose(code);
+    assert_eq!(
+        flagged(r#"bail!("could not open the store {}", path);"#),
+        ["could not open the store {}"]
+    );
+    assert_eq!(
+        flagged(r#"x.with_context(|| format!("workload `{w}`: pull failed"))?;"#),
+        ["workload `{w}`: pull failed"]
+    );
+    assert_eq!(flagged(r#"printer.warn(&format!("{name}: kept it anyway"));"#).len(), 1);
+    assert!(flagged(r#"bail!(msg!("store-too-new", path = p));"#).is_empty());
+    assert!(flagged(r#"p.status(&t!("deploy-starting", container = &name));"#).is_empty());
+    assert!(flagged(r#"p.warn(&format!("{}: {msg}", self.name()));"#).is_empty());
+    assert!(flagged("// bail!(\"in a comment\")\n").is_empty());
+    assert!(
+        flagged("#[cfg(test)]\nmod tests { fn t() { panic!(\"only a test\"); bail!(\"a test helper\") } }").is_empty()
+    );
+}
+
+#[test]
+fn no_human_message_is_hard_coded_english() {
+    fn walk(dir: &Path, out: &mut Vec<(String, String)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            panic!("cannot read {}", dir.display());
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if path.is_dir() {
+                // The i18n module holds the messages themselves.
+                if name != "i18n" {
+                    walk(&path, out);
+                }
+            } else if name.ends_with(".rs") && name != "tests.rs" {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+                let shown = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+                for literal in hard_coded_prose(&text) {
+                    out.push((shown.clone(), literal));
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+    let allowed = |(file, literal): &(String, String)| {
+        STAYS_ENGLISH
+            .iter()
+            .any(|(f, piece, _)| file == f && literal.contains(piece))
+    };
+    let offending: Vec<_> = found.iter().filter(|f| !allowed(f)).collect();
+    assert!(
+        offending.is_empty(),
+        "English written straight to people; give each a message id in en.ftl and ru.ftl and use msg!/t! \
+         (or, when it must stay English, add it to STAYS_ENGLISH with the reason):\n{offending:#?}"
+    );
+    // Every allowlisted literal still exists: a stale entry would hide nothing
+    // today and something tomorrow.
+    for (file, piece, _) in STAYS_ENGLISH {
+        assert!(
+            found.iter().any(|(f, l)| f == file && l.contains(piece)),
+            "STAYS_ENGLISH entry ({file}, {piece}) matches nothing: remove it"
         );
     }
 }

@@ -6,7 +6,7 @@
 use std::io::{self, Read, Write};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use bollard::container::LogOutput;
 use bollard::exec::{CreateExecOptions, StartExecOptions, StartExecResults};
 use futures_util::StreamExt;
@@ -15,6 +15,7 @@ use tokio::io::AsyncWriteExt;
 use super::Target;
 use crate::docker::Docker;
 use crate::error::BerthError;
+use crate::i18n::Context as _;
 
 /// Exit code when the command could not be run (not executable, or the
 /// daemon reported no code), as docker's 126.
@@ -41,13 +42,16 @@ const EXIT_CODE_DEADLINE: Duration = Duration::from_secs(10);
 /// refuses the exec.
 pub async fn exec(docker: &Docker, target: &Target, command: &[String], tty: bool) -> Result<i32> {
     let name = target.workload();
-    let container = target.running(docker).await?.ok_or_else(|| {
-        BerthError::NoRunningContainer(crate::msg!("exec-no-running-container", workload = name).into())
-    })?;
+    let container = target
+        .running(docker)
+        .await?
+        .ok_or_else(|| BerthError::NoRunningContainer(crate::msg!("exec-no-running-container", workload = name)))?;
     let exec_failed = |e: bollard::errors::Error| {
-        anyhow!(BerthError::ExecFailed(format!(
-            "could not run the command in `{}` (workload `{name}`): {e}",
-            container.name
+        anyhow!(BerthError::ExecFailed(crate::msg!(
+            "exec-could-not-run",
+            workload = name,
+            container = &container.name,
+            reason = e.to_string()
         )))
     };
     let created = docker
@@ -76,9 +80,7 @@ pub async fn exec(docker: &Docker, target: &Target, command: &[String], tty: boo
         .await
         .map_err(exec_failed)?
     else {
-        return Err(anyhow!(BerthError::ExecFailed(
-            "the daemon started the command detached".to_owned()
-        )));
+        return Err(anyhow!(BerthError::ExecFailed(crate::msg!("exec-detached"))));
     };
     let _raw = if tty {
         RawMode::enable(docker, &created.id).await
@@ -180,7 +182,7 @@ async fn exit_code(docker: &Docker, id: &str) -> Result<i32> {
             .api()
             .inspect_exec(id)
             .await
-            .context("could not read the command's exit code")?;
+            .context_msg(crate::msg!("exec-exit-code-unreadable"))?;
         if inspect.running != Some(true) {
             return Ok(match inspect.exit_code {
                 Some(code) => i32::try_from(code).unwrap_or(CANNOT_RUN),
@@ -189,9 +191,7 @@ async fn exit_code(docker: &Docker, id: &str) -> Result<i32> {
             });
         }
         if Instant::now() >= deadline {
-            return Err(anyhow!(BerthError::ExecFailed(
-                "the command's output ended but the daemon still reports it running".to_owned()
-            )));
+            return Err(anyhow!(BerthError::ExecFailed(crate::msg!("exec-still-running"))));
         }
         tokio::time::sleep(pause).await;
         pause = (pause * 2).min(Duration::from_millis(200));

@@ -159,10 +159,7 @@ async fn stream(
             Ok(LogOutput::StdOut { message } | LogOutput::Console { message }) => (false, message),
             Ok(LogOutput::StdIn { .. }) => continue,
             Err(e) => {
-                return Streamed::Failed(
-                    anyhow::Error::new(e).context(format!("could not read the logs of container {id}")),
-                    last,
-                );
+                return Streamed::Failed(crate::msg!("logs-unreadable", container = id).wrap(e), last);
             }
         };
         let (ts, line) = split_timestamp(&message);
@@ -178,7 +175,7 @@ async fn stream(
             if e.kind() == io::ErrorKind::BrokenPipe {
                 return Streamed::ClosedPipe;
             }
-            return Streamed::Failed(anyhow::Error::new(e).context("could not write to stdout"), last);
+            return Streamed::Failed(crate::msg!("logs-stdout-unwritable").wrap(e), last);
         }
     }
     Streamed::Ended(last)

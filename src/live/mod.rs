@@ -40,20 +40,19 @@ impl Target {
         let name = &workload.name;
         let selector = match (&config.source, service) {
             (KindConfig::Compose(c), _) => {
-                let service = service.or(c.service.as_deref()).ok_or_else(|| {
-                    BerthError::Usage(format!(
-                        "workload `{name}` is a compose stack without a routed `service`: pass --service SERVICE"
-                    ))
-                })?;
+                let service = service
+                    .or(c.service.as_deref())
+                    .ok_or_else(|| BerthError::Usage(crate::msg!("live-compose-needs-service", workload = name)))?;
                 Selector::Compose {
                     project: project_name(name, c),
                     service: service.to_owned(),
                 }
             }
             (_, Some(_)) => {
-                return Err(BerthError::Usage(format!(
-                    "--service is for compose workloads; `{name}` is a {} workload",
-                    workload.kind
+                return Err(BerthError::Usage(crate::msg!(
+                    "live-service-not-compose",
+                    workload = name,
+                    kind = workload.kind.as_str()
                 ))
                 .into());
             }
@@ -114,10 +113,7 @@ impl Target {
     /// The error for a workload with no container on the daemon.
     pub fn no_container(&self) -> anyhow::Error {
         let name = &self.workload;
-        anyhow!(BerthError::NotFound(
-            format!("workload `{name}` has no container on this Docker daemon (deploy it with `berth deploy {name}`)")
-                .into()
-        ))
+        anyhow!(BerthError::NotFound(crate::msg!("live-no-container", workload = name)))
     }
 
     async fn candidates(&self, docker: &Docker) -> Result<Vec<ContainerSummary>> {

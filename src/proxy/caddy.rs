@@ -20,6 +20,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::{NeverSent, Pointed, RoutePlan, RouteTarget, Router, Source, setting};
+use crate::i18n::{Arg, Msg};
+use crate::msg;
 use crate::store::Store;
 
 pub const ADMIN_KEY: &str = "caddy.admin";
@@ -75,8 +77,9 @@ impl CaddyRouter {
         })
     }
 
-    fn caddy_error(&self, what: &str, detail: impl std::fmt::Display) -> anyhow::Error {
-        anyhow!("Caddy's admin API at {}: {what}: {detail}", self.admin)
+    /// `detail`: the proxy's own words (a string) or berth's (a message).
+    fn caddy_error(&self, what: Msg, detail: impl Into<Arg>) -> anyhow::Error {
+        anyhow!(msg!("caddy-error", admin = &self.admin, what = what, detail = detail))
     }
 
     /// One admin call: (status, JSON body or Null). A connection that never
@@ -87,7 +90,10 @@ impl CaddyRouter {
             req = req.json(b);
         }
         let resp = req.send().await.map_err(|e| {
-            let err = self.caddy_error(&format!("{method} {path}"), crate::http::describe(&e));
+            let err = self.caddy_error(
+                msg!("verbatim", text = format!("{method} {path}")),
+                crate::http::describe(&e),
+            );
             if e.is_connect() { NeverSent::wrap(err) } else { err }
         })?;
         let status = resp.status();
@@ -99,7 +105,10 @@ impl CaddyRouter {
     async fn get(&self, path: &str) -> Result<Value> {
         let (status, body) = self.call(Method::GET, path, None).await?;
         if !status.is_success() {
-            return Err(self.caddy_error(&format!("GET {path} failed ({status})"), error_text(&body)));
+            return Err(self.caddy_error(
+                msg!("caddy-get-failed", path = path, status = status.to_string()),
+                error_text(&body),
+            ));
         }
         Ok(body)
     }
@@ -114,7 +123,10 @@ impl CaddyRouter {
         if status == StatusCode::NOT_FOUND || error_text(&body).contains("unknown object ID") {
             return Ok(None);
         }
-        Err(self.caddy_error(&format!("GET {path} failed ({status})"), error_text(&body)))
+        Err(self.caddy_error(
+            msg!("caddy-get-failed", path = &path, status = status.to_string()),
+            error_text(&body),
+        ))
     }
 
     /// The server that holds berth's routes: the configured one, or the
@@ -127,18 +139,19 @@ impl CaddyRouter {
         let names: Vec<&String> = servers.keys().collect();
         let name = match &self.server {
             Some(s) if servers.contains_key(s) => s.clone(),
-            Some(s) => bail!(
-                "workload `{workload}`: Caddy has no HTTP server `{s}` (it has: {}); fix `berth proxy set \
-                 --caddy-server` (or BERTH_CADDY_SERVER)",
-                list(&names)
-            ),
+            Some(s) => bail!(msg!(
+                "caddy-no-server",
+                workload = workload,
+                server = s,
+                servers = list(&names)
+            )),
             None if names.len() == 1 => names[0].clone(),
-            None => bail!(
-                "workload `{workload}`: Caddy has {} HTTP servers ({}): name the one for berth's routes with \
-                 `berth proxy set --caddy-server NAME` (or BERTH_CADDY_SERVER)",
-                names.len(),
-                list(&names)
-            ),
+            None => bail!(msg!(
+                "caddy-many-servers",
+                workload = workload,
+                count = names.len(),
+                servers = list(&names)
+            )),
         };
         Ok((name, servers))
     }
@@ -235,20 +248,24 @@ impl Router for CaddyRouter {
                         .and_then(Value::as_str)
                         .map(|id| format!(" (@id {id})"))
                         .unwrap_or_default();
-                    bail!(
-                        "workload `{workload}`: domain {taken} is already routed by another route{id} of Caddy's \
-                         server `{server}`; remove it there or change `domains`"
-                    );
+                    bail!(msg!(
+                        "caddy-domain-taken",
+                        workload = workload,
+                        domain = taken,
+                        id = id,
+                        server = server
+                    ));
                 }
             }
         }
         if copies > 1 {
-            bail!(
-                "workload `{workload}`: Caddy holds {copies} routes with @id `{ours}` (Caddy does not keep ids \
-                 unique; something added a second one): delete all but one (DELETE {}/id/{ours} removes one), then \
-                 deploy again",
-                self.admin
-            );
+            bail!(msg!(
+                "caddy-duplicate-id",
+                workload = workload,
+                count = copies,
+                id = &ours,
+                admin = &self.admin
+            ));
         }
         Ok(RoutePlan {
             domains: domains.to_vec(),
@@ -274,7 +291,12 @@ impl Router for CaddyRouter {
                 let (status, body) = self.call(Method::PATCH, &format!("/id/{id}"), Some(&want)).await?;
                 if !status.is_success() {
                     return Err(self.caddy_error(
-                        &format!("replacing route @id {id} for `{workload}` failed ({status})"),
+                        msg!(
+                            "caddy-replace-failed",
+                            id = &id,
+                            workload = workload,
+                            status = status.to_string()
+                        ),
                         error_text(&body),
                     ));
                 }
@@ -296,7 +318,12 @@ impl Router for CaddyRouter {
                 let (status, answer) = self.call(Method::PUT, &path, Some(&body)).await?;
                 if !status.is_success() {
                     return Err(self.caddy_error(
-                        &format!("adding route @id {id} for `{workload}` failed ({status})"),
+                        msg!(
+                            "caddy-add-failed",
+                            id = &id,
+                            workload = workload,
+                            status = status.to_string()
+                        ),
                         error_text(&answer),
                     ));
                 }
@@ -309,10 +336,13 @@ impl Router for CaddyRouter {
                 written: true,
             }),
             Ok(other) => Err(self.caddy_error(
-                &format!("after the write, route @id {id} for `{workload}` reads back differently"),
-                other.map_or_else(|| "it is missing".to_owned(), |v| v.to_string()),
+                msg!("caddy-reads-back-differently", id = &id, workload = workload),
+                other.map_or_else(
+                    || msg!("caddy-route-missing"),
+                    |v| msg!("verbatim", text = v.to_string()),
+                ),
             )),
-            Err(e) => Err(anyhow!("{e:#}")),
+            Err(e) => Err(anyhow!(msg!("verbatim", text = &e))),
         }
     }
 

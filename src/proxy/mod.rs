@@ -42,13 +42,17 @@ impl RoutePlan {
 /// it can have landed, so the route is as it was.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct NeverSent(pub String);
+pub struct NeverSent(pub crate::i18n::Msg);
 
 impl NeverSent {
     /// Marks `err` (a call that could not connect) as never sent; its
     /// message is kept whole.
     pub fn wrap(err: anyhow::Error) -> anyhow::Error {
-        anyhow::Error::new(NeverSent(format!("{err:#} (unreachable: nothing was sent)")))
+        anyhow::Error::new(NeverSent(crate::msg!("proxy-never-sent", error = &err)))
+    }
+
+    pub fn human(&self) -> String {
+        self.0.localized()
     }
 }
 
@@ -109,7 +113,7 @@ pub(crate) async fn lock_router(db_path: &std::path::Path, name: &'static str) -
     let db_path = db_path.to_path_buf();
     tokio::task::spawn_blocking(move || crate::store::Store::open(&db_path)?.lock_named(name))
         .await
-        .map_err(|e| anyhow::anyhow!("the {name} lock task failed: {e}"))?
+        .map_err(|e| crate::msg!("proxy-lock-task-failed", name = name).wrap(e))?
 }
 
 impl Pointed {
@@ -129,13 +133,11 @@ pub struct NoRouter;
 impl Router for NoRouter {
     async fn preflight(&self, workload: &str, domains: &[String], remembered: Option<i64>) -> Result<RoutePlan> {
         if !domains.is_empty() {
-            bail!(
-                "workload `{workload}` has domains ({}) but no Nginx Proxy Manager is configured: run `berth proxy \
-                 set --url http://npm:81 --email EMAIL` and export BERTH_NPM_PASSWORD (or BERTH_NPM_TOKEN), or \
-                 choose another router (`berth proxy set --router nginx --nginx-dir DIR`, or `--router caddy`), or \
-                 remove `domains`",
-                domains.join(", ")
-            );
+            bail!(crate::msg!(
+                "proxy-not-configured",
+                workload = workload,
+                domains = domains.join(", ")
+            ));
         }
         Ok(RoutePlan {
             domains: Vec::new(),

@@ -16,10 +16,12 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use async_trait::async_trait;
 
 use super::{NeverSent, Pointed, RoutePlan, RouteTarget, Router, Source, setting};
+use crate::i18n::{Context as _, Msg};
+use crate::msg;
 use crate::store::Store;
 
 pub const DIR_KEY: &str = "nginx.dir";
@@ -83,15 +85,11 @@ impl NginxRouter {
     /// Errors when the directory is not set or not absolute.
     pub fn new(settings: &NginxSettings, db_path: PathBuf) -> Result<NginxRouter> {
         let Some((dir, _)) = &settings.dir else {
-            bail!(
-                "the nginx router needs the directory berth writes its server blocks into: `berth proxy set \
-                 --router nginx --nginx-dir /etc/nginx/berth` (or BERTH_NGINX_DIR), and `include \
-                 /etc/nginx/berth/*.conf;` inside http {{}} of your nginx config"
-            );
+            bail!(msg!("nginx-no-dir"));
         };
         let dir = PathBuf::from(dir);
         if !dir.is_absolute() {
-            bail!("nginx directory `{}` must be an absolute path", dir.display());
+            bail!(msg!("nginx-dir-not-absolute", dir = dir.display().to_string()));
         }
         Ok(NginxRouter {
             dir,
@@ -125,12 +123,11 @@ impl NginxRouter {
         cmd.args(["-T", "-e", "stderr"]);
         let out = run(cmd, &format!("{} -T", self.bin)).await?;
         if !out.status.success() {
-            bail!(
-                "`{} -T{}` failed: {}",
-                self.bin,
-                self.conf_arg(),
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
+            bail!(msg!(
+                "nginx-test-failed",
+                command = format!("{} -T{}", self.bin, self.conf_arg()),
+                output = String::from_utf8_lossy(&out.stderr).trim()
+            ));
         }
         Ok(Dump::parse(&String::from_utf8_lossy(&out.stdout)))
     }
@@ -160,11 +157,12 @@ impl NginxRouter {
         };
         let out = run(cmd, &shown).await?;
         if !out.status.success() {
-            bail!(
-                "the reload command `{shown}` failed ({}): {}",
-                out.status,
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
+            bail!(msg!(
+                "nginx-reload-failed",
+                command = &shown,
+                status = out.status.to_string(),
+                output = String::from_utf8_lossy(&out.stderr).trim()
+            ));
         }
         Ok(())
     }
@@ -175,25 +173,15 @@ impl NginxRouter {
             Some(p) => PathBuf::from(p),
             None => self.default_pid_path().await,
         };
-        let text = std::fs::read_to_string(&pid_file).with_context(|| {
-            format!(
-                "nginx is not running, or berth cannot read its pid file {} (start nginx, or run berth as a user \
-                 that can read it)",
-                pid_file.display()
-            )
-        })?;
-        let pid: u32 = text.trim().parse().map_err(|_| {
-            anyhow!(
-                "nginx's pid file {} holds `{}`, not a pid",
-                pid_file.display(),
-                text.trim()
-            )
-        })?;
+        let shown = pid_file.display().to_string();
+        let text =
+            std::fs::read_to_string(&pid_file).with_context_msg(|| msg!("nginx-pid-file-unreadable", path = &shown))?;
+        let pid: u32 = text
+            .trim()
+            .parse()
+            .map_err(|_| anyhow!(msg!("nginx-pid-file-invalid", path = &shown, text = text.trim())))?;
         if !Path::new(&format!("/proc/{pid}")).exists() {
-            bail!(
-                "nginx is not running: its pid file {} names pid {pid}, which does not exist (start nginx)",
-                pid_file.display()
-            );
+            bail!(msg!("nginx-pid-gone", path = &shown, pid = pid));
         }
         Ok(pid)
     }
@@ -233,13 +221,12 @@ impl NginxRouter {
         })
     }
 
-    fn not_included(&self, file: &Path) -> String {
-        format!(
-            "nginx's config{} does not include {}: add `include {}/*.conf;` inside http {{}} (or fix the --nginx-dir \
-             setting), then deploy again",
-            self.conf_arg(),
-            file.display(),
-            self.dir.display()
+    fn not_included(&self, file: &Path) -> Msg {
+        msg!(
+            "nginx-not-included",
+            conf = self.conf_arg(),
+            file = file.display().to_string(),
+            dir = self.dir.display().to_string()
         )
     }
 
@@ -250,7 +237,7 @@ impl NginxRouter {
             Some(bytes) => write_atomic(path, bytes),
             None => match std::fs::remove_file(path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    Err(e).with_context(|| format!("removing {}", path.display()))
+                    Err(e).with_context_msg(|| msg!("nginx-removing", path = path.display().to_string()))
                 }
                 _ => Ok(()),
             },
@@ -277,20 +264,13 @@ impl NginxRouter {
                 return Ok(());
             }
             if !Path::new(&format!("/proc/{master}")).exists() {
-                bail!("the nginx master (pid {master}) exited during the reload");
+                bail!(msg!("nginx-master-exited", pid = master));
             }
             if Instant::now() >= deadline {
                 if now.iter().any(|p| !before.contains(p)) {
-                    bail!(
-                        "nginx's old workers still accepted connections {} s after the reload",
-                        RELOAD_DEADLINE.as_secs()
-                    );
+                    bail!(msg!("nginx-old-workers", seconds = RELOAD_DEADLINE.as_secs()));
                 }
-                bail!(
-                    "nginx did not start new workers within {} s of the reload: the master rejected the new \
-                     config (see nginx's error log, e.g. a listen address already in use)",
-                    RELOAD_DEADLINE.as_secs()
-                );
+                bail!(msg!("nginx-no-new-workers", seconds = RELOAD_DEADLINE.as_secs()));
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -328,21 +308,27 @@ impl NginxRouter {
     fn read_own(&self, workload: &str, path: &Path) -> Result<Option<Vec<u8>>> {
         match std::fs::read(path) {
             Ok(bytes) if bytes.starts_with(MARKER.as_bytes()) => Ok(Some(bytes)),
-            Ok(_) => bail!(
-                "workload `{workload}`: {} exists but berth did not write it (its first line is not `{MARKER} ...`); \
-                 berth never touches files it did not write: move it away, then deploy again",
-                path.display()
-            ),
+            Ok(_) => bail!(msg!(
+                "nginx-foreign-file",
+                workload = workload,
+                path = path.display().to_string(),
+                marker = MARKER
+            )),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e).with_context(|| format!("workload `{workload}`: reading {}", path.display())),
+            Err(e) => Err(e)
+                .with_context_msg(|| msg!("nginx-reading", workload = workload, path = path.display().to_string())),
         }
     }
 }
 
 async fn run(mut cmd: tokio::process::Command, shown: &str) -> Result<std::process::Output> {
     match tokio::time::timeout(COMMAND_TIMEOUT, cmd.output()).await {
-        Ok(out) => out.with_context(|| format!("could not run `{shown}`")),
-        Err(_) => bail!("`{shown}` did not finish within {} s", COMMAND_TIMEOUT.as_secs()),
+        Ok(out) => out.with_context_msg(|| msg!("nginx-could-not-run", command = shown)),
+        Err(_) => bail!(msg!(
+            "nginx-timeout",
+            command = shown,
+            seconds = COMMAND_TIMEOUT.as_secs()
+        )),
     }
 }
 
@@ -353,7 +339,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let dir = path
         .parent()
-        .ok_or_else(|| anyhow!("{} has no directory", path.display()))?;
+        .with_context_msg(|| msg!("nginx-no-parent", path = path.display().to_string()))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -367,7 +353,12 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     write().map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        anyhow!("writing {} (through {}): {e}", path.display(), tmp.display())
+        msg!(
+            "nginx-writing",
+            path = path.display().to_string(),
+            tmp = tmp.display().to_string()
+        )
+        .wrap(e)
     })
 }
 
@@ -520,13 +511,17 @@ impl Router for NginxRouter {
         let dump = self
             .dump()
             .await
-            .with_context(|| format!("workload `{workload}`: nginx's config does not pass its test; fix it first"))?;
+            .with_context_msg(|| msg!("nginx-config-fails-test", workload = workload))?;
         if !self.includes(&dump, &file) {
-            bail!("workload `{workload}`: {}", self.not_included(&file));
+            bail!(msg!(
+                "workload-prefix",
+                workload = workload,
+                text = self.not_included(&file)
+            ));
         }
         self.master_pid(&dump)
             .await
-            .with_context(|| format!("workload `{workload}`"))?;
+            .with_context_msg(|| msg!("workload-name", workload = workload))?;
         let own = file.to_string_lossy();
         for f in &dump.files {
             if f.path == own {
@@ -539,12 +534,15 @@ impl Router for NginxRouter {
                 continue;
             };
             let holder = match f.first_line.strip_prefix(MARKER) {
-                Some(rest) => format!("berth's route of another workload ({}: {})", f.path, rest.trim()),
-                None => format!("a server block berth did not write ({})", f.path),
+                Some(rest) => msg!("nginx-holder-berth", path = &f.path, route = rest.trim()),
+                None => msg!("nginx-holder-foreign", path = &f.path),
             };
-            bail!(
-                "workload `{workload}`: domain {taken} is already served by {holder}; remove it there or change `domains`"
-            );
+            bail!(msg!(
+                "nginx-domain-taken",
+                workload = workload,
+                domain = taken,
+                holder = holder
+            ));
         }
         Ok(RoutePlan {
             domains: domains.to_vec(),
@@ -567,14 +565,14 @@ impl Router for NginxRouter {
         if previous.as_deref() == Some(wanted.as_bytes()) {
             return Ok(unchanged);
         }
-        write_atomic(&path, wanted.as_bytes()).with_context(|| format!("workload `{workload}`"))?;
+        write_atomic(&path, wanted.as_bytes()).with_context_msg(|| msg!("workload-name", workload = workload))?;
 
         // Until the reload, nginx serves what it served before: a failure
         // here puts the file back and the route provably never changed.
         let checked = async {
             let dump = self.dump().await?;
             if !self.includes(&dump, &path) {
-                bail!("{}", self.not_included(&path));
+                bail!(self.not_included(&path));
             }
             self.master_pid(&dump).await
         }
@@ -583,13 +581,15 @@ impl Router for NginxRouter {
             Ok(pid) => pid,
             Err(e) => {
                 let restored = match Self::restore(&path, previous.as_deref()) {
-                    Ok(()) => "the previous file was restored".to_owned(),
-                    Err(re) => format!("AND restoring the previous file failed ({re:#})"),
+                    Ok(()) => msg!("nginx-restored"),
+                    Err(re) => msg!("nginx-restore-failed-too", reason = &re),
                 };
-                return Err(anyhow::Error::new(NeverSent(format!(
-                    "workload `{workload}`: nginx refused the new route in {} ({e:#}); {restored}, nginx was not \
-                     reloaded",
-                    path.display()
+                return Err(anyhow::Error::new(NeverSent(msg!(
+                    "nginx-refused-route",
+                    workload = workload,
+                    path = path.display().to_string(),
+                    reason = &e,
+                    restored = restored
                 ))));
             }
         };
@@ -598,15 +598,18 @@ impl Router for NginxRouter {
             // again, so nginx converges on the previous route either way.
             let restored = match Self::restore(&path, previous.as_deref()) {
                 Ok(()) => match self.signal_reload().await {
-                    Ok(()) => "the previous file was restored and nginx reloaded".to_owned(),
-                    Err(re) => format!("the previous file was restored, but reloading it failed ({re:#})"),
+                    Ok(()) => msg!("nginx-restored-reloaded"),
+                    Err(re) => msg!("nginx-restored-reload-failed", reason = &re),
                 },
-                Err(re) => format!("restoring the previous file failed ({re:#})"),
+                Err(re) => msg!("nginx-restore-failed", reason = &re),
             };
-            bail!(
-                "workload `{workload}`: the route in {} did not go live: {e:#}; {restored}",
-                path.display()
-            );
+            bail!(msg!(
+                "nginx-not-live",
+                workload = workload,
+                path = path.display().to_string(),
+                reason = &e,
+                restored = restored
+            ));
         }
         Ok(Pointed {
             route_id: None,

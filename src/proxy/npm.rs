@@ -16,6 +16,8 @@ use tokio::sync::Mutex;
 
 pub use super::Source;
 use super::{NeverSent, Pointed, RoutePlan, RouteTarget, Router, setting};
+use crate::i18n::{Arg, Context as _, Msg};
+use crate::msg;
 use crate::store::Store;
 
 /// How berth reaches the workload from NPM's nginx.
@@ -64,7 +66,7 @@ pub fn parse_forward_by(v: &str) -> Result<ForwardBy> {
     match v {
         "name" => Ok(ForwardBy::Name),
         "ip" => Ok(ForwardBy::Ip),
-        other => bail!("forward_by `{other}` is not `name` or `ip`"),
+        other => bail!(msg!("npm-bad-forward-by", value = other)),
     }
 }
 
@@ -110,25 +112,22 @@ impl NpmRouter {
         }))
     }
 
-    fn npm_error(&self, what: &str, detail: impl std::fmt::Display) -> anyhow::Error {
-        anyhow!("Nginx Proxy Manager at {}: {what}: {detail}", self.api)
+    /// `detail`: the proxy's own words (a string) or berth's (a message).
+    fn npm_error(&self, what: Msg, detail: impl Into<Arg>) -> anyhow::Error {
+        anyhow!(msg!("npm-error", api = &self.api, what = what, detail = detail))
     }
 
     /// A login or token request that failed to reach NPM; a connection that
     /// never opened is marked [`NeverSent`].
     fn unreachable(&self, e: &reqwest::Error) -> anyhow::Error {
-        let err = self.npm_error("cannot reach it", crate::http::describe(e));
+        let err = self.npm_error(msg!("npm-unreachable"), crate::http::describe(e));
         if e.is_connect() { NeverSent::wrap(err) } else { err }
     }
 
     /// POST /api/tokens with exactly {identity, secret}.
     async fn login(&self) -> Result<String> {
         let (Some(email), Some(password)) = (&self.email, &self.password) else {
-            bail!(
-                "Nginx Proxy Manager at {}: berth cannot log in: set BERTH_NPM_EMAIL (or `berth proxy set --email`) \
-                 and BERTH_NPM_PASSWORD, or give a valid token in BERTH_NPM_TOKEN",
-                self.api
-            );
+            bail!(msg!("npm-no-credentials", api = &self.api));
         };
         let resp = self
             .http
@@ -140,19 +139,18 @@ impl NpmRouter {
         let status = resp.status();
         let body: Value = resp.json().await.unwrap_or(Value::Null);
         if body.get("requires_2fa").and_then(Value::as_bool) == Some(true) {
-            bail!(
-                "Nginx Proxy Manager at {}: the account {email} uses two-factor authentication, which berth cannot \
-                 answer; log in once yourself and give berth the token in BERTH_NPM_TOKEN",
-                self.api
-            );
+            bail!(msg!("npm-2fa", api = &self.api, email = email));
         }
         if !status.is_success() {
-            return Err(self.npm_error(&format!("login as {email} failed ({status})"), error_message(&body)));
+            return Err(self.npm_error(
+                msg!("npm-login-failed", email = email, status = status.to_string()),
+                error_message(&body),
+            ));
         }
         body.get("token")
             .and_then(Value::as_str)
             .map(str::to_owned)
-            .ok_or_else(|| self.npm_error("login", "the answer has no token"))
+            .ok_or_else(|| self.npm_error(msg!("npm-login"), msg!("npm-no-token-in-answer")))
     }
 
     async fn token(&self, refresh: bool) -> Result<String> {
@@ -166,7 +164,7 @@ impl NpmRouter {
         if refresh || guard.is_none() {
             *guard = Some(self.login().await?);
         }
-        guard.clone().ok_or_else(|| anyhow!("no NPM token"))
+        guard.clone().context_msg(msg!("npm-no-token"))
     }
 
     /// `GET /api/tokens` with the given token: a fresh one when it is valid;
@@ -191,13 +189,9 @@ impl NpmRouter {
             return self.login().await;
         }
         if message.contains("Token has expired") {
-            bail!(
-                "Nginx Proxy Manager at {}: the token in BERTH_NPM_TOKEN has expired; give a fresh one, or set \
-                 BERTH_NPM_EMAIL and BERTH_NPM_PASSWORD so berth can log in",
-                self.api
-            );
+            bail!(msg!("npm-token-expired", api = &self.api));
         }
-        Err(self.npm_error(&format!("the token in BERTH_NPM_TOKEN was refused ({status})"), message))
+        Err(self.npm_error(msg!("npm-token-refused", status = status.to_string()), message))
     }
 
     /// One API call with the bearer token; logs in again once on `Token has
@@ -228,7 +222,10 @@ impl NpmRouter {
                     continue;
                 }
                 Err(e) => {
-                    let err = self.npm_error(&format!("{method} {path}"), crate::http::describe(&e));
+                    let err = self.npm_error(
+                        msg!("verbatim", text = format!("{method} {path}")),
+                        crate::http::describe(&e),
+                    );
                     if e.is_connect() && !maybe_sent {
                         return Err(NeverSent::wrap(err));
                     }
@@ -254,7 +251,10 @@ impl NpmRouter {
     async fn hosts(&self) -> Result<Vec<Value>> {
         let (status, body) = self.call(Method::GET, "/nginx/proxy-hosts", None).await?;
         if !status.is_success() {
-            return Err(self.npm_error(&format!("listing proxy hosts failed ({status})"), error_message(&body)));
+            return Err(self.npm_error(
+                msg!("npm-list-hosts-failed", status = status.to_string()),
+                error_message(&body),
+            ));
         }
         Ok(body.as_array().cloned().unwrap_or_default())
     }
@@ -271,7 +271,10 @@ impl NpmRouter {
                 continue;
             }
             if !status.is_success() {
-                return Err(self.npm_error(&format!("listing {kind}s failed ({status})"), error_message(&body)));
+                return Err(self.npm_error(
+                    msg!("npm-list-failed", kind = kind, status = status.to_string()),
+                    error_message(&body),
+                ));
             }
             all.extend(
                 body.as_array()
@@ -291,7 +294,10 @@ impl NpmRouter {
         match status {
             s if s.is_success() => Ok(Some(body)),
             StatusCode::NOT_FOUND => Ok(None),
-            s => Err(self.npm_error(&format!("reading proxy host #{id} failed ({s})"), error_message(&body))),
+            s => Err(self.npm_error(
+                msg!("npm-read-host-failed", id = id, status = s.to_string()),
+                error_message(&body),
+            )),
         }
     }
 
@@ -300,19 +306,20 @@ impl NpmRouter {
         let host = self
             .host(id)
             .await?
-            .ok_or_else(|| self.npm_error("after the write", format!("proxy host #{id} is gone")))?;
+            .ok_or_else(|| self.npm_error(msg!("npm-after-write"), msg!("npm-host-gone", id = id)))?;
         let online = host.pointer("/meta/nginx_online").and_then(Value::as_bool) == Some(true);
         if !online {
-            let err = host
-                .pointer("/meta/nginx_err")
-                .and_then(Value::as_str)
-                .unwrap_or("no detail");
-            bail!(
-                "Nginx Proxy Manager at {}: the route for {} (proxy host #{id}) is offline: nginx rejected its \
-                 config ({err}); traffic for these domains falls to NPM's default site",
-                self.api,
-                domains.join(", ")
-            );
+            let err: Arg = match host.pointer("/meta/nginx_err").and_then(Value::as_str) {
+                Some(nginx_says) => nginx_says.into(),
+                None => msg!("npm-no-detail").into(),
+            };
+            bail!(msg!(
+                "npm-offline",
+                api = &self.api,
+                domains = domains.join(", "),
+                id = id,
+                error = err
+            ));
         }
         Ok(())
     }
@@ -376,35 +383,38 @@ impl Router for NpmRouter {
             && !is_enabled(host)
         {
             let id = our_id.unwrap_or(0);
-            bail!(
-                "workload `{workload}`: its Nginx Proxy Manager proxy host #{id} ({}) is disabled, so the route \
-                 would not serve (NPM answers its default page): enable it in NPM (Hosts > Proxy Hosts > Enable) \
-                 or with POST {}/nginx/proxy-hosts/{id}/enable, then deploy again",
-                plan_domains(host),
-                self.api
-            );
+            bail!(msg!(
+                "npm-host-disabled",
+                workload = workload,
+                id = id,
+                domains = plan_domains(host),
+                api = &self.api
+            ));
         }
         for h in &hosts {
             if id_of(h) == our_id {
                 continue;
             }
             if let Some(taken) = domain_set(h).intersection(&wanted).next() {
-                bail!(
-                    "workload `{workload}`: domain {taken} is already used by Nginx Proxy Manager proxy host #{} \
-                     (forwarding to {}:{}); remove it there or change `domains`",
-                    id_of(h).unwrap_or(0),
-                    h.get("forward_host").and_then(Value::as_str).unwrap_or("?"),
-                    h.get("forward_port").and_then(Value::as_i64).unwrap_or(0)
-                );
+                bail!(msg!(
+                    "npm-domain-taken",
+                    workload = workload,
+                    domain = taken.as_str(),
+                    id = id_of(h).unwrap_or(0),
+                    host = h.get("forward_host").and_then(Value::as_str).unwrap_or("?"),
+                    port = h.get("forward_port").and_then(Value::as_i64).unwrap_or(0)
+                ));
             }
         }
         for (kind, h) in self.other_hosts().await? {
             if let Some(taken) = domain_set(&h).intersection(&wanted).next() {
-                bail!(
-                    "workload `{workload}`: domain {taken} is already used by Nginx Proxy Manager {kind} #{}; \
-                     remove it there or change `domains`",
-                    h.get("id").and_then(Value::as_i64).unwrap_or(0)
-                );
+                bail!(msg!(
+                    "npm-domain-taken-other",
+                    workload = workload,
+                    domain = taken.as_str(),
+                    kind = kind,
+                    id = h.get("id").and_then(Value::as_i64).unwrap_or(0)
+                ));
             }
         }
         Ok(RoutePlan {
@@ -466,7 +476,12 @@ impl Router for NpmRouter {
                         .await?;
                     if !status.is_success() {
                         return Err(self.npm_error(
-                            &format!("updating proxy host #{id} for `{workload}` failed ({status})"),
+                            msg!(
+                                "npm-update-failed",
+                                id = id,
+                                workload = workload,
+                                status = status.to_string()
+                            ),
                             error_message(&body),
                         ));
                     }
@@ -483,20 +498,20 @@ impl Router for NpmRouter {
                 let (status, body) = self.call(Method::POST, "/nginx/proxy-hosts", Some(&body)).await?;
                 if !status.is_success() {
                     return Err(self.npm_error(
-                        &format!("creating the proxy host for `{workload}` failed ({status})"),
+                        msg!("npm-create-failed", workload = workload, status = status.to_string()),
                         error_message(&body),
                     ));
                 }
                 body.get("id")
                     .and_then(Value::as_i64)
-                    .ok_or_else(|| self.npm_error("creating the proxy host", "the answer has no id"))?
+                    .ok_or_else(|| self.npm_error(msg!("npm-creating"), msg!("npm-no-id-in-answer")))?
             }
         };
         // The write went through: a failure to confirm it says nothing of
         // whether it landed, so it never counts as "never sent".
         self.confirm_online(id, &plan.domains)
             .await
-            .map_err(|e| anyhow!("{e:#}"))?;
+            .map_err(|e| anyhow!(msg!("verbatim", text = &e)))?;
         Ok(Pointed {
             route_id: Some(id),
             written,

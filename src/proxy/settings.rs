@@ -53,7 +53,7 @@ impl RouterKind {
             "nginx" => Ok(RouterKind::Nginx),
             "caddy" => Ok(RouterKind::Caddy),
             other => {
-                bail!("router `{other}` (BERTH_ROUTER or `berth proxy set --router`) is not one of npm, nginx, caddy")
+                bail!(crate::msg!("proxy-unknown-router", router = other))
             }
         }
     }

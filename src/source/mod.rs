@@ -6,13 +6,15 @@ mod static_site;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::config::{DockerfileConfig, ImageConfig, KindConfig, PullPolicy, ResolvedSecrets, SourceConfig};
 use crate::docker::{BuildRequest, Docker, build_image, labels};
 use crate::error::RedactedFailure;
+use crate::i18n::Context as _;
 use crate::output::Printer;
+use crate::{msg, t};
 
 /// What a deploy runs: an immutable image id, and the reference people read.
 #[derive(Debug, Clone, Serialize)]
@@ -38,7 +40,7 @@ pub async fn prepare(
             build_dockerfile(docker, printer, workload, df, &secrets.build_args, deploy_id).await
         }
         KindConfig::Static(site) => static_site::package(docker, printer, workload, site).await,
-        KindConfig::Compose(_) => bail!("compose workloads are deployed by their own flow"),
+        KindConfig::Compose(_) => bail!(msg!("source-compose-own-flow")),
     }
 }
 
@@ -47,9 +49,7 @@ async fn pull_image(docker: &Docker, printer: &Printer, workload: &str, cfg: &Im
     if cfg.pull == PullPolicy::Missing
         && let Some(id) = docker.image_id(&reference).await?
     {
-        printer.status(&format!(
-            "{workload}: image {reference} present, not pulling (pull: missing)"
-        ));
+        printer.status(&t!("source-image-present", workload = workload, image = &reference));
         return Ok(Artifact {
             image_id: id,
             reference,
@@ -58,11 +58,11 @@ async fn pull_image(docker: &Docker, printer: &Printer, workload: &str, cfg: &Im
     let credentials = match &cfg.registry_auth {
         Some(auth) => {
             let password = std::env::var(&auth.password_env).map_err(|_| {
-                anyhow::anyhow!(
-                    "workload `{workload}`: registry_auth.password_env names the environment variable `{}`, which \
-                     is not set; export it before deploying",
-                    auth.password_env
-                )
+                anyhow::anyhow!(msg!(
+                    "source-password-env-unset",
+                    workload = workload,
+                    var = &auth.password_env
+                ))
             })?;
             Some(bollard::auth::DockerCredentials {
                 username: Some(auth.username.clone()),
@@ -73,14 +73,14 @@ async fn pull_image(docker: &Docker, printer: &Printer, workload: &str, cfg: &Im
         }
         None => None,
     };
-    printer.status(&format!("{workload}: pulling {reference}"));
+    printer.status(&t!("source-pulling", workload = workload, image = &reference));
     let bars = PullProgress::new(printer);
     let id = docker
         .pull(&reference, credentials, |layer, status, current, total| {
             bars.update(layer, status, current, total);
         })
         .await
-        .with_context(|| format!("workload `{workload}`: pull failed"))?;
+        .with_context_msg(|| msg!("source-pull-failed", workload = workload))?;
     bars.finish();
     Ok(Artifact {
         image_id: id,
@@ -97,7 +97,12 @@ async fn build_dockerfile(
     deploy_id: i64,
 ) -> Result<Artifact> {
     let tag = format!("berth/{workload}:{deploy_id}");
-    printer.status(&format!("{workload}: building {tag} from {}", cfg.context));
+    printer.status(&t!(
+        "source-building",
+        workload = workload,
+        image = &tag,
+        context = &cfg.context
+    ));
     let live = printer.show_progress();
     let mut tail: VecDeque<String> = VecDeque::new();
     let request = BuildRequest {
@@ -130,7 +135,7 @@ async fn build_dockerfile(
             if !show_build_failure(printer, &e) && !live && !tail.is_empty() {
                 printer.diagnostic(&format!("{}\n", Vec::from(tail).join("\n")));
             }
-            Err(e.context(format!("workload `{workload}`: build failed; nothing was stopped")))
+            Err(msg!("source-build-failed", workload = workload).wrap(e))
         }
     }
 }

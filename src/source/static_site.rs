@@ -7,27 +7,36 @@ use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use sha2::{Digest, Sha256};
 
 use super::Artifact;
 use crate::config::StaticConfig;
 use crate::docker::{BuildRequest, Docker, build_image, labels};
+use crate::i18n::Context as _;
 use crate::output::Printer;
+use crate::{msg, t};
 
 pub async fn package(docker: &Docker, printer: &Printer, workload: &str, cfg: &StaticConfig) -> Result<Artifact> {
     let server_id = match docker.image_id(&cfg.server_image).await? {
         Some(id) => id,
         None => {
-            printer.status(&format!("{workload}: pulling server image {}", cfg.server_image));
+            printer.status(&t!(
+                "source-pulling-server-image",
+                workload = workload,
+                image = &cfg.server_image
+            ));
             let reference = super::normalize_reference(&cfg.server_image);
-            docker.pull(&reference, None, |_, _, _, _| {}).await.with_context(|| {
-                format!(
-                    "workload `{workload}`: server_image `{}` is neither present nor pullable; pull or build it \
-                     first, or set `server_image`",
-                    cfg.server_image
-                )
-            })?
+            docker
+                .pull(&reference, None, |_, _, _, _| {})
+                .await
+                .with_context_msg(|| {
+                    msg!(
+                        "source-server-image-missing",
+                        workload = workload,
+                        image = &cfg.server_image
+                    )
+                })?
         }
     };
     // A storage-backed site lives in its volume: the server image runs as is.
@@ -43,17 +52,17 @@ pub async fn package(docker: &Docker, printer: &Printer, workload: &str, cfg: &S
     let id_for_hash = server_id.clone();
     let digest = tokio::task::spawn_blocking(move || site_digest(&root_path, &id_for_hash, &server_root))
         .await
-        .context("hashing the site was interrupted")??;
+        .context_msg(msg!("source-hash-interrupted"))??;
     let tag = format!("berth/{workload}:static-{}", &digest[..16]);
     if let Some(id) = docker.image_id(&tag).await? {
-        printer.status(&format!("{workload}: site unchanged, reusing {tag}"));
+        printer.status(&t!("source-site-unchanged", workload = workload, image = &tag));
         return Ok(Artifact {
             image_id: id,
             reference: tag,
         });
     }
 
-    printer.status(&format!("{workload}: packaging {root} into {tag}"));
+    printer.status(&t!("source-packaging", workload = workload, root = root, image = &tag));
     let dockerfile = format!(
         "FROM {}\nCOPY site/ {}/\n",
         cfg.server_image,
@@ -76,9 +85,7 @@ pub async fn package(docker: &Docker, printer: &Printer, workload: &str, cfg: &S
         }),
         Err(e) => {
             super::show_build_failure(printer, &e);
-            Err(e.context(format!(
-                "workload `{workload}`: packaging the site failed; nothing was stopped"
-            )))
+            Err(msg!("source-package-failed", workload = workload).wrap(e))
         }
     }
 }
@@ -100,14 +107,14 @@ fn site_digest(root: &Path, server_image_id: &str, server_root: &str) -> Result<
 fn hash_dir(root: &Path, rel: &Path, hasher: &mut Sha256) -> Result<()> {
     let dir = root.join(rel);
     let mut entries: Vec<_> = std::fs::read_dir(&dir)
-        .with_context(|| format!("could not read the site directory {}", dir.display()))?
+        .with_context_msg(|| msg!("source-site-dir-unreadable", path = dir.display().to_string()))?
         .collect::<std::io::Result<_>>()
-        .with_context(|| format!("could not read the site directory {}", dir.display()))?;
+        .with_context_msg(|| msg!("source-site-dir-unreadable", path = dir.display().to_string()))?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = rel.join(entry.file_name());
         let meta = std::fs::symlink_metadata(entry.path())
-            .with_context(|| format!("could not read {}", entry.path().display()))?;
+            .with_context_msg(|| msg!("source-unreadable", path = entry.path().display().to_string()))?;
         hasher.update(path.as_os_str().as_encoded_bytes());
         hasher.update([0]);
         if meta.file_type().is_symlink() {
@@ -125,7 +132,7 @@ fn hash_dir(root: &Path, rel: &Path, hasher: &mut Sha256) -> Result<()> {
             });
             hasher.update(meta.len().to_le_bytes());
             let mut file = std::fs::File::open(entry.path())
-                .with_context(|| format!("could not read {}", entry.path().display()))?;
+                .with_context_msg(|| msg!("source-unreadable", path = entry.path().display().to_string()))?;
             let mut buf = vec![0u8; 64 * 1024];
             loop {
                 let n = file.read(&mut buf)?;

@@ -1,7 +1,9 @@
 //! `deploys`: one row per deploy, `running` until it ends. A row left
 //! `running` by a dead process is marked `abandoned` by reconcile.
 
-use anyhow::{Context, Result};
+use crate::i18n::Context as _;
+use crate::msg;
+use anyhow::Result;
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
@@ -50,7 +52,7 @@ impl Store {
                  VALUES (?1, ?2, ?3, 'running', ?4, ?5)",
                 params![workload_id, now_rfc3339(), strategy, pid, start],
             )
-            .context("could not record the deploy in the store")?;
+            .context_msg(msg!("store-deploy-unrecorded"))?;
         Ok(self.conn().last_insert_rowid())
     }
 
@@ -77,7 +79,7 @@ impl Store {
                 "UPDATE deploys SET status = ?2, error = ?3, finished_at = ?4 WHERE id = ?1 AND status = 'running'",
                 params![id, status, error, now_rfc3339()],
             )
-            .context("could not record the end of the deploy in the store")?;
+            .context_msg(msg!("store-deploy-end-unrecorded"))?;
         Ok(())
     }
 
@@ -85,7 +87,7 @@ impl Store {
         self.conn()
             .query_row(&format!("SELECT {COLUMNS} FROM deploys WHERE id = ?1"), [id], from_row)
             .optional()
-            .context("could not read the deploy from the store")
+            .context_msg(msg!("store-deploy-unreadable"))
     }
 
     /// Newest first.
@@ -95,7 +97,7 @@ impl Store {
         ))?;
         let rows = stmt.query_map(params![workload_id, limit], from_row)?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
-            .context("could not read deploys")
+            .context_msg(msg!("store-deploys-unreadable"))
     }
 
     /// Deploys of the workload still marked `running` whose process is gone.

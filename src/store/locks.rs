@@ -6,7 +6,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use crate::i18n::Context as _;
+use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Store, now_rfc3339};
@@ -49,7 +50,6 @@ impl Store {
                 pid = holder.pid,
                 since = &holder.since
             )
-            .into()
         })
     }
 
@@ -57,7 +57,7 @@ impl Store {
     pub fn lock_named(&self, name: &str) -> Result<LockGuard> {
         let key = rusqlite::types::Value::Text(name.to_owned());
         self.lock("named_locks", "name", key, true, |h| {
-            format!("lock `{name}` held by pid {}", h.pid).into()
+            crate::msg!("lock-named-busy", name = name, pid = h.pid)
         })
     }
 
@@ -67,7 +67,7 @@ impl Store {
         key_column: &'static str,
         key: rusqlite::types::Value,
         wait: bool,
-        busy_message: impl Fn(&LockHolder) -> crate::error::Text,
+        busy_message: impl Fn(&LockHolder) -> crate::i18n::Msg,
     ) -> Result<LockGuard> {
         let conn = lock_connection(self.path())?;
         let (pid, start) = current_process();
@@ -92,7 +92,8 @@ impl Store {
 }
 
 fn lock_connection(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path).with_context(|| format!("could not open the store {}", path.display()))?;
+    let conn = Connection::open(path)
+        .with_context_msg(|| crate::msg!("store-unopenable", path = path.display().to_string()))?;
     conn.busy_timeout(Duration::from_secs(30))?;
     Ok(conn)
 }

@@ -1,6 +1,7 @@
 //! `meta`: facts about the store itself, written by migrations.
 
-use anyhow::{Context, Result};
+use crate::i18n::Context as _;
+use anyhow::Result;
 
 use super::Store;
 
@@ -13,6 +14,6 @@ impl Store {
     pub fn store_id(&self) -> Result<String> {
         self.conn()
             .query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| r.get(0))
-            .with_context(|| format!("could not read the store id of {}", self.path().display()))
+            .with_context_msg(|| crate::msg!("store-id-unreadable", path = self.path().display().to_string()))
     }
 }

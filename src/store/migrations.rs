@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use crate::i18n::Context as _;
+use anyhow::{Result, bail};
 use rusqlite::Connection;
 
 /// Migration N (1-based) takes a store from version N-1 to N.
@@ -106,13 +107,15 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 pub(super) fn migrate(conn: &Connection, path: &Path) -> Result<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if current > SCHEMA_VERSION {
-        bail!(
-            "the store {} was written by a newer berth (schema version {current}; this berth knows up to \
-             {SCHEMA_VERSION}); upgrade berth, or point --db at another store. The store was not changed.",
-            path.display()
-        );
+        bail!(crate::msg!(
+            "store-too-new",
+            path = path.display().to_string(),
+            version = current,
+            known = SCHEMA_VERSION
+        ));
     }
-    migrate_to(conn, SCHEMA_VERSION).with_context(|| format!("could not upgrade the store {}", path.display()))
+    migrate_to(conn, SCHEMA_VERSION)
+        .with_context_msg(|| crate::msg!("store-upgrade-failed", path = path.display().to_string()))
 }
 
 /// Applies the migrations up to `target`, each with its version bump in one
@@ -131,7 +134,7 @@ pub fn migrate_to(conn: &Connection, target: i64) -> Result<()> {
                 return Ok(());
             }
             conn.execute_batch(sql)
-                .with_context(|| format!("migration {version} failed"))?;
+                .with_context_msg(|| crate::msg!("store-migration-failed", version = version))?;
             conn.execute_batch(&format!("PRAGMA user_version = {version}"))?;
             Ok(())
         })();

@@ -14,7 +14,8 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use crate::i18n::Context as _;
+use anyhow::{Result, bail};
 use rusqlite::Connection;
 
 pub use deploys::DeployRecord;
@@ -41,7 +42,7 @@ impl Store {
             None => {
                 let home = std::env::var_os("HOME")
                     .filter(|v| !v.is_empty())
-                    .context("neither XDG_DATA_HOME nor HOME is set: pass --db PATH or set BERTH_DB")?;
+                    .context_msg(crate::msg!("store-no-home"))?;
                 PathBuf::from(home).join(".local/share")
             }
         };
@@ -67,7 +68,7 @@ impl Store {
                 .recursive(true)
                 .mode(0o700)
                 .create(dir)
-                .with_context(|| format!("could not create the store directory {}", dir.display()))?;
+                .with_context_msg(|| crate::msg!("store-dir-uncreatable", path = dir.display().to_string()))?;
         }
         // Create the file ourselves so it is 0600 from its first byte: it holds
         // env values, which are secrets.
@@ -76,14 +77,19 @@ impl Store {
             .append(true)
             .mode(0o600)
             .open(path)
-            .with_context(|| format!("could not open the store {}", path.display()))?;
-        let conn = Connection::open(path).with_context(|| format!("could not open the store {}", path.display()))?;
+            .with_context_msg(|| crate::msg!("store-unopenable", path = path.display().to_string()))?;
+        let conn = Connection::open(path)
+            .with_context_msg(|| crate::msg!("store-unopenable", path = path.display().to_string()))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .with_context(|| format!("{} is not a berth store (or is damaged)", path.display()))?;
+            .with_context_msg(|| crate::msg!("store-not-a-store", path = path.display().to_string()))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            bail!("could not switch the store {} to WAL mode (got {mode})", path.display());
+            bail!(crate::msg!(
+                "store-no-wal",
+                path = path.display().to_string(),
+                mode = mode
+            ));
         }
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
         Ok(conn)

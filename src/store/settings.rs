@@ -1,6 +1,7 @@
 //! `settings`: small key/value configuration (never passwords or tokens).
 
-use anyhow::{Context, Result};
+use crate::i18n::Context as _;
+use anyhow::Result;
 use rusqlite::{OptionalExtension, params};
 
 use super::Store;
@@ -10,7 +11,7 @@ impl Store {
         self.conn()
             .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
             .optional()
-            .with_context(|| format!("could not read setting `{key}`"))
+            .with_context_msg(|| crate::msg!("store-setting-unreadable", key = key))
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
@@ -20,7 +21,7 @@ impl Store {
                  ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 params![key, value],
             )
-            .with_context(|| format!("could not save setting `{key}`"))?;
+            .with_context_msg(|| crate::msg!("store-setting-unsaved", key = key))?;
         Ok(())
     }
 }

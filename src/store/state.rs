@@ -1,7 +1,8 @@
 //! `runtime_state`: one row per workload naming the live container. The
 //! single source of truth for "what is deployed".
 
-use anyhow::{Context, Result};
+use crate::i18n::Context as _;
+use anyhow::Result;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
@@ -41,7 +42,7 @@ impl Store {
                 },
             )
             .optional()
-            .context("could not read the runtime state from the store")
+            .context_msg(crate::msg!("store-state-unreadable"))
     }
 
     pub fn has_runtime_state(&self, workload_id: i64) -> Result<bool> {
@@ -76,7 +77,7 @@ impl Store {
                     },
                 ],
             )
-            .context("could not write the runtime state to the store")?;
+            .context_msg(crate::msg!("store-state-unwritten"))?;
         Ok(())
     }
 

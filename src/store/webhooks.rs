@@ -1,6 +1,7 @@
 //! `webhooks`: where matching events are POSTed.
 
-use anyhow::{Context, Result};
+use crate::i18n::Context as _;
+use anyhow::Result;
 use rusqlite::params;
 use serde::Serialize;
 
@@ -46,7 +47,7 @@ impl Store {
                     now_rfc3339()
                 ],
             )
-            .context("could not save the webhook")?;
+            .context_msg(crate::msg!("store-webhook-unsaved"))?;
         Ok(self.conn().last_insert_rowid())
     }
 
@@ -66,15 +67,13 @@ impl Store {
             })
         })?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
-            .context("could not read webhooks")
+            .context_msg(crate::msg!("store-webhooks-unreadable"))
     }
 
     pub fn remove_webhook(&self, id: i64) -> Result<()> {
         let n = self.conn().execute("DELETE FROM webhooks WHERE id = ?1", [id])?;
         if n == 0 {
-            return Err(
-                BerthError::NotFound(format!("no webhook with id {id} (see `berth webhook list`)").into()).into(),
-            );
+            return Err(BerthError::NotFound(crate::msg!("webhook-not-found", id = id)).into());
         }
         Ok(())
     }

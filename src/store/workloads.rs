@@ -1,6 +1,7 @@
 //! The `workloads` table: name, kind and the JSON config blob.
 
-use anyhow::{Context, Result};
+use crate::i18n::Context as _;
+use anyhow::Result;
 use rusqlite::{OptionalExtension, Row, params};
 use serde_json::Value;
 
@@ -29,16 +30,12 @@ impl Workload {
     /// error for the whole config that says how to replace it.
     pub fn validate(&self) -> Result<Validated, Vec<ConfigIssue>> {
         if let Some(err) = &self.config_error {
-            return Err(vec![ConfigIssue {
-                text: None,
-                workload: self.name.clone(),
-                path: String::new(),
-                message: format!(
-                    "the stored config cannot be read ({err}); replace it with `berth workload set {} --config FILE`",
-                    self.name
-                ),
-                suggestion: None,
-            }]);
+            let message = crate::msg!(
+                "config-stored-unreadable",
+                workload = &self.name,
+                reason = err.to_string()
+            );
+            return Err(vec![ConfigIssue::localizable(&self.name, "", message, None)]);
         }
         crate::config::validate(&self.name, self.kind, &self.config)
     }
@@ -76,10 +73,7 @@ impl Store {
             params![name, kind.as_str(), config.to_string(), now],
         )?;
         if inserted == 0 {
-            anyhow::bail!(
-                "workload `{name}` already exists: change it with `berth workload set {name} --config FILE` \
-                 or `berth workload edit {name}`"
-            );
+            anyhow::bail!(crate::msg!("workload-exists", workload = name));
         }
         self.workload(name)
     }
@@ -87,7 +81,7 @@ impl Store {
     /// The workload called `name`, or a not-found error (exit 4).
     pub fn workload(&self, name: &str) -> Result<Workload> {
         self.find_workload(name)?
-            .ok_or_else(|| BerthError::NotFound(crate::msg!("no-such-workload", workload = name).into()).into())
+            .ok_or_else(|| BerthError::NotFound(crate::msg!("no-such-workload", workload = name)).into())
     }
 
     pub fn find_workload(&self, name: &str) -> Result<Option<Workload>> {
@@ -98,7 +92,7 @@ impl Store {
                 from_row,
             )
             .optional()
-            .with_context(|| format!("could not read workload `{name}` from the store"))
+            .with_context_msg(|| crate::msg!("store-workload-unreadable", workload = name))
     }
 
     pub fn workloads(&self) -> Result<Vec<Workload>> {
@@ -107,7 +101,7 @@ impl Store {
             .prepare(&format!("SELECT {COLUMNS} FROM workloads ORDER BY name"))?;
         let rows = stmt.query_map([], from_row)?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
-            .context("could not read workloads from the store")
+            .context_msg(crate::msg!("store-workloads-unreadable"))
     }
 
     /// Replaces the config of a workload (already validated).
@@ -117,7 +111,7 @@ impl Store {
             params![name, config.to_string(), now_rfc3339()],
         )?;
         if n == 0 {
-            return Err(BerthError::NotFound(format!("no workload named `{name}`").into()).into());
+            return Err(BerthError::NotFound(crate::msg!("no-such-workload", workload = name)).into());
         }
         Ok(())
     }
@@ -125,7 +119,7 @@ impl Store {
     pub fn delete_workload(&self, name: &str) -> Result<()> {
         let n = self.conn().execute("DELETE FROM workloads WHERE name = ?1", [name])?;
         if n == 0 {
-            return Err(BerthError::NotFound(format!("no workload named `{name}`").into()).into());
+            return Err(BerthError::NotFound(crate::msg!("no-such-workload", workload = name)).into());
         }
         Ok(())
     }

@@ -374,4 +374,72 @@ fn help_speaks_russian_under_a_russian_locale_and_english_otherwise() {
     let russian = t.run(&["--help"]).success();
     assert!(russian.stdout.contains("Развернуть нагрузки"), "{}", russian.stdout);
     assert!(!russian.stdout.contains("Deploy workloads:"), "{}", russian.stdout);
+    // Arguments and clap's headings too; the values clap lists stay as they are.
+    for text in [
+        "Использование: berth",
+        "Команды:",
+        "Параметры:",
+        "Путь к хранилищу",
+        "Показать справку",
+    ] {
+        assert!(russian.stdout.contains(text), "{text}: {}", russian.stdout);
+    }
+    let deploy = t.run(&["deploy", "--help"]).success();
+    for text in ["Аргументы:", "Нагрузки для развёртывания", "Показать план", "--dry-run"]
+    {
+        assert!(deploy.stdout.contains(text), "{text}: {}", deploy.stdout);
+    }
+    assert!(!deploy.stdout.contains("Print the plan"), "{}", deploy.stdout);
+}
+
+#[test]
+fn a_validation_error_speaks_russian_naming_the_workload_and_each_field_while_json_stays_english() {
+    let mut t = TestContext::new();
+    t.env("LANG", "ru_RU.UTF-8");
+    let config = serde_json::json!({
+        "image": "nginx:1.27",
+        "port": 70000,
+        "deploy_strategy": "bluegreen",
+        "healthcheck": { "path": "health" },
+    });
+    let run = t.add("shop", "image", &config).code(3);
+    let stderr = &run.stderr;
+    assert!(
+        stderr.contains("ошибка: неверная конфигурация нагрузки `shop`: 3 ошибки"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("shop: port: должно быть от 1 до 65535"), "{stderr}");
+    assert!(
+        stderr.contains("shop: deploy_strategy: `bluegreen` — не стратегия развёртывания"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("(может быть, \"blue-green\"?)"), "{stderr}");
+    assert!(
+        stderr.contains("shop: healthcheck.path: `health` должен начинаться с `/`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("must"), "no English left: {stderr}");
+
+    let json = t.run_stdin(
+        &[
+            "--output", "json", "workload", "add", "shop", "--kind", "image", "--config", "-",
+        ],
+        &config.to_string(),
+    );
+    let json = json.code(3).json();
+    assert_eq!(json["error"]["code"], "invalid_config");
+    assert_eq!(json["error"]["message"], "invalid config for workload `shop`: 3 errors");
+    let paths: Vec<&str> = json["error"]["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["path"].as_str())
+        .collect();
+    assert_eq!(paths, ["deploy_strategy", "port", "healthcheck.path"], "{json}");
+    assert!(
+        json["error"]["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("`bluegreen` is not a deploy strategy")),
+        "{json}"
+    );
 }

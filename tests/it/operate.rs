@@ -623,6 +623,61 @@ fn a_failing_deploy_speaks_russian_under_a_russian_locale_and_json_stays_english
     assert!(status.starts_with("deployed "), "{status}");
 }
 
+#[test]
+fn a_failing_readiness_gate_speaks_russian_naming_the_workload_and_the_field_while_json_and_events_stay_english() {
+    let mut c = Case::new("russian-gate");
+    let name = c.name("rugate");
+    // The app answers 404 on this path: the gate fails at its deadline.
+    let mut config = image_config("berth-test/app:v1");
+    config["healthcheck"] = json!({ "path": "/no-such-page", "interval_ms": 100, "deadline_ms": 1500 });
+    c.add(&name, "image", config);
+
+    let out =
+        c.t.command(&["deploy", &name])
+            .env("LANG", "ru_RU.UTF-8")
+            .output()
+            .expect("run berth");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("ошибка: зелёный `{name}-")), "{stderr}");
+    assert!(stderr.contains("не прошёл проверку готовности"), "{stderr}");
+    assert!(stderr.contains("трафик на него не направлялся"), "{stderr}");
+    assert!(
+        stderr.contains("не готов через 1500 мс (healthcheck.deadline_ms): последняя проверка: http://"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("/no-such-page ответил 404"), "{stderr}");
+    assert!(
+        !stderr.contains("failed its readiness gate"),
+        "no English left: {stderr}"
+    );
+    assert!(workload_containers(&name).is_empty(), "green was removed");
+
+    // The stored event and the JSON error are English.
+    let out =
+        c.t.command(&["--output", "json", "deploy", &name])
+            .env("LANG", "ru_RU.UTF-8")
+            .output()
+            .expect("run berth");
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON error");
+    let message = json["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("failed its readiness gate"), "{json}");
+    assert!(
+        message.contains("not ready after 1500 ms (healthcheck.deadline_ms)"),
+        "{json}"
+    );
+    let status: String = db(&c.t)
+        .query_row(
+            "SELECT status FROM event_log WHERE workload = ?1 AND action = 'deploy.failed' ORDER BY id DESC LIMIT 1",
+            [&name],
+            |r| r.get(0),
+        )
+        .expect("read event_log");
+    assert!(status.contains("failed its readiness gate"), "{status}");
+    assert!(!status.contains("проверку"), "{status}");
+}
+
 // ---- compose --------------------------------------------------------------------------
 
 #[test]
