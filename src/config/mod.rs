@@ -4,6 +4,8 @@
 //! path and unknown keys can get a did-you-mean), and only then turned into
 //! the typed [`SourceConfig`] that the deploy code reads.
 
+mod hints;
+mod image_ref;
 mod paths;
 mod secrets;
 pub mod strategy;
@@ -17,9 +19,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::Msg;
 
+pub use image_ref::ImageRef;
 pub use paths::resolve_paths;
 pub use secrets::{ResolvedSecrets, SecretRef, SecretValue, resolve_secrets};
-pub use strategy::{EffectiveStrategy, Strategy, effective_strategy, green_name, validate_strategy};
+pub use strategy::{EffectiveStrategy, Strategy, effective_strategy, validate_strategy};
 pub use validate::{mask_secrets, validate, validate_workload_name};
 
 /// The four kinds of workload.

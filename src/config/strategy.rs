@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::validate::did_you_mean;
+use super::hints::{did_you_mean, json_type_msg};
 use super::{ConfigIssue, Kind, KindConfig, SourceConfig};
 use crate::i18n::Msg;
 use crate::msg;
@@ -135,7 +135,7 @@ pub fn validate_strategy(workload: &str, kind: Kind, raw: Option<&serde_json::Va
         return Err(issue(
             msg!(
                 "strategy-not-a-string",
-                got = super::validate::json_type_msg(raw),
+                got = json_type_msg(raw),
                 allowed = msg!("strategy-allowed")
             ),
             None,
@@ -188,18 +188,6 @@ fn strategy_suggestion(kind: Kind, value: &str) -> Option<Msg> {
         None if kind == Kind::Compose && squashed == "bluegreen" => Some(msg!("strategy-compose-uses-recreate")),
         None => None,
     }
-}
-
-/// A fresh name for a green container: `<workload>-<6 chars [a-z0-9]>`.
-///
-/// Workload names are at most 56 characters, so the result stays within the
-/// 63 that Docker and DNS allow.
-pub fn green_name(workload: &str) -> String {
-    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    let suffix: String = (0..6)
-        .map(|_| char::from(ALPHABET[rand::random_range(0..ALPHABET.len())]))
-        .collect();
-    format!("{workload}-{suffix}")
 }
 
 #[cfg(test)]
@@ -338,16 +326,5 @@ mod tests {
             assert_eq!(strategy.to_string().parse::<Strategy>(), Ok(strategy));
         }
         assert!("".parse::<Strategy>().is_err());
-    }
-
-    #[test]
-    fn green_name_is_the_workload_with_six_lowercase_alphanumerics() {
-        let name = green_name("web");
-        let suffix = name.strip_prefix("web-").expect("workload prefix");
-        assert_eq!(suffix.len(), 6);
-        assert!(suffix.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
-        assert_ne!(green_name("web"), green_name("web"), "two greens, two names");
-        let longest = "a".repeat(56);
-        assert_eq!(green_name(&longest).len(), 63);
     }
 }

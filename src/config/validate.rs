@@ -14,6 +14,7 @@ use std::path::{Component, Path};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
+use super::hints::{did_you_mean, json_type_msg, shown};
 use super::paths::path_key;
 use super::strategy::{self, Strategy};
 use super::{
@@ -979,87 +980,12 @@ fn check_reference_field(report: &mut Report<'_>, path: &str, value: &Value) {
     let Some(reference) = report.non_empty_string(path, value) else {
         return;
     };
-    if let Err(why) = check_reference(reference) {
+    if let Err(why) = super::ImageRef::split(reference).validate(reference) {
         report.error_hint(
             path,
             msg!("config-not-a-reference", reference = shown(reference), why = why),
             Some(msg!("config-reference-example")),
         );
-    }
-}
-
-/// A plausible Docker image reference: `[host[:port]/]path[:tag][@sha256:hex]`.
-/// No tag means `:latest`, as docker does.
-fn check_reference(reference: &str) -> Result<(), Msg> {
-    if reference.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(msg!("reference-spaces"));
-    }
-    let (name_and_tag, digest) = match reference.split_once('@') {
-        Some((name, digest)) => (name, Some(digest)),
-        None => (reference, None),
-    };
-    if let Some(digest) = digest {
-        let hex = digest.strip_prefix("sha256:");
-        if !hex.is_some_and(|h| h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))) {
-            return Err(msg!("reference-bad-digest"));
-        }
-    }
-    // A `:` after the last `/` starts the tag; one before it is a registry port.
-    let last_segment = name_and_tag.rfind('/').map_or(0, |i| i + 1);
-    let (name, tag) = match name_and_tag[last_segment..].find(':') {
-        Some(colon) => {
-            let (name, tag) = name_and_tag.split_at(last_segment + colon);
-            (name, tag.strip_prefix(':'))
-        }
-        None => (name_and_tag, None),
-    };
-    if let Some(tag) = tag {
-        let mut chars = tag.chars();
-        let valid = tag.len() <= 128
-            && chars.next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
-            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-        if !valid {
-            return Err(msg!("reference-bad-tag", tag = shown(tag)));
-        }
-    }
-    if name.is_empty() {
-        return Err(msg!("reference-no-repository"));
-    }
-    let segments: Vec<&str> = name.split('/').collect();
-    let repository = match segments.split_first() {
-        // Like docker: a first segment with `.` or `:`, or `localhost`, is a registry.
-        Some((host, rest)) if !rest.is_empty() && (host.contains(['.', ':']) || *host == "localhost") => {
-            let valid_host = host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
-            if !valid_host {
-                return Err(msg!("reference-bad-host", host = shown(host)));
-            }
-            rest
-        }
-        _ => &segments[..],
-    };
-    for segment in repository {
-        check_repository_segment(segment)?;
-    }
-    Ok(())
-}
-
-fn check_repository_segment(segment: &str) -> Result<(), Msg> {
-    if segment.is_empty() {
-        return Err(msg!("reference-empty-part"));
-    }
-    if segment.chars().any(|c| c.is_ascii_uppercase()) {
-        return Err(msg!("reference-uppercase", segment = shown(segment)));
-    }
-    let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
-    let valid = segment.starts_with(alnum)
-        && segment.ends_with(alnum)
-        && segment.chars().all(|c| alnum(c) || matches!(c, '.' | '_' | '-'));
-    if valid {
-        Ok(())
-    } else {
-        Err(msg!("reference-bad-segment", segment = shown(segment)))
     }
 }
 
@@ -1294,18 +1220,6 @@ fn check_strategy_fit(report: &mut Report<'_>, kind: Kind, config: &Map<String, 
 // ---------------------------------------------------------------------------
 // Small helpers
 
-/// [`json_type`] as a translatable message, for messages that show it.
-pub(super) fn json_type_msg(value: &Value) -> Msg {
-    Msg::new(match value {
-        Value::Null => "json-null",
-        Value::Bool(_) => "json-boolean",
-        Value::Number(_) => "json-number",
-        Value::String(_) => "json-string",
-        Value::Array(_) => "json-array",
-        Value::Object(_) => "json-object",
-    })
-}
-
 fn example_config(kind: Kind) -> String {
     let (key, value) = match path_key(kind) {
         Some(key) => (key, "./path"),
@@ -1316,67 +1230,4 @@ fn example_config(kind: Kind) -> String {
 
 fn quoted_list(values: &[&str]) -> String {
     values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")
-}
-
-/// A user-written (non-secret) value as it appears in a message: escaped to
-/// one line and cut short.
-fn shown(value: &str) -> String {
-    const MAX_CHARS: usize = 80;
-    let escaped: String = value.escape_debug().collect();
-    if escaped.chars().count() <= MAX_CHARS {
-        escaped
-    } else {
-        let cut: String = escaped.chars().take(MAX_CHARS).collect();
-        format!("{cut}…")
-    }
-}
-
-/// The candidate closest to `input` (case-insensitive), if close enough to be
-/// a likely typo.
-pub(super) fn did_you_mean<'c>(input: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    let input = input.to_lowercase();
-    let len = input.chars().count();
-    if len > 64 {
-        return None;
-    }
-    let limit = (len / 3).clamp(1, 3);
-    candidates
-        .iter()
-        .map(|c| {
-            let candidate = c.to_lowercase();
-            // `interval` for `interval_ms`: a forgotten suffix is no typo,
-            // but still the likely meaning.
-            let distance = edit_distance(&input, &candidate);
-            let distance = if len >= 4 && candidate.starts_with(&input) {
-                distance.min(limit)
-            } else {
-                distance
-            };
-            (distance, *c)
-        })
-        .filter(|(distance, _)| *distance <= limit)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, c)| c)
-}
-
-/// Damerau-Levenshtein distance (optimal string alignment): insertions,
-/// deletions, substitutions and swaps of two neighbours each cost one.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    // rows[i][j]: distance between the first i chars of a and the first j of b.
-    let mut rows: Vec<Vec<usize>> = (0..=a.len())
-        .map(|i| (0..=b.len()).map(|j| if i == 0 { j } else { i }).collect())
-        .collect();
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let substitution = rows[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]);
-            let mut best = substitution.min(rows[i - 1][j] + 1).min(rows[i][j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = best;
-        }
-    }
-    rows[a.len()][b.len()]
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::config::{KindConfig, ResolvedSecrets, SourceConfig, Strategy, green_name};
+use crate::config::{KindConfig, ResolvedSecrets, SourceConfig, Strategy};
 use crate::docker::{ContainerSpec, labels};
 
 /// The container name for a new container of `workload`: the stable name
@@ -13,6 +13,18 @@ pub fn new_container_name(workload: &str, strategy: Strategy) -> String {
         Strategy::Recreate => workload.to_owned(),
         Strategy::BlueGreen => green_name(workload),
     }
+}
+
+/// A fresh name for a green container: `<workload>-<6 chars [a-z0-9]>`.
+///
+/// Workload names are at most 56 characters, so the result stays within the
+/// 63 that Docker and DNS allow.
+pub fn green_name(workload: &str) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let suffix: String = (0..6)
+        .map(|_| char::from(ALPHABET[rand::random_range(0..ALPHABET.len())]))
+        .collect();
+    format!("{workload}-{suffix}")
 }
 
 /// Where recreate parks the old container while the new one takes the
@@ -71,5 +83,21 @@ pub fn container_spec(
         },
         volume,
         stop_timeout_s: common.stop_timeout_s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn green_name_is_the_workload_with_six_lowercase_alphanumerics() {
+        let name = green_name("web");
+        let suffix = name.strip_prefix("web-").expect("workload prefix");
+        assert_eq!(suffix.len(), 6);
+        assert!(suffix.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        assert_ne!(green_name("web"), green_name("web"), "two greens, two names");
+        let longest = "a".repeat(56);
+        assert_eq!(green_name(&longest).len(), 63);
     }
 }

@@ -328,7 +328,7 @@ impl Docker {
         credentials: Option<bollard::auth::DockerCredentials>,
         mut on_progress: impl FnMut(&str, &str, Option<i64>, Option<i64>),
     ) -> Result<String> {
-        let (from_image, tag) = split_reference(reference);
+        let (from_image, tag) = crate::config::ImageRef::split(reference).pull_args();
         let mut builder = CreateImageOptionsBuilder::default().from_image(&from_image);
         if let Some(tag) = &tag {
             builder = builder.tag(tag);
@@ -399,7 +399,7 @@ impl Docker {
     /// without network access. Nothing can run in it; it only backs
     /// [`Docker::create_marker`] containers.
     pub async fn import_empty_image(&self, reference: &str) -> Result<()> {
-        let (repo, tag) = split_reference(reference);
+        let (repo, tag) = crate::config::ImageRef::split(reference).pull_args();
         let mut builder = CreateImageOptionsBuilder::default().from_src("-").repo(&repo);
         if let Some(tag) = &tag {
             builder = builder.tag(tag);
@@ -617,22 +617,6 @@ fn container_body(spec: &ContainerSpec) -> Result<ContainerCreateBody> {
         }),
         ..Default::default()
     })
-}
-
-/// `registry:5000/app:v1` -> (`registry:5000/app`, Some(`v1`)); no tag means
-/// `latest`, as docker does (an empty tag would pull every tag).
-pub fn split_reference(reference: &str) -> (String, Option<String>) {
-    if let Some((name, digest)) = reference.split_once('@') {
-        return (format!("{name}@{digest}"), None);
-    }
-    let last_slash = reference.rfind('/').map_or(0, |i| i + 1);
-    match reference[last_slash..].rfind(':') {
-        Some(i) => {
-            let split = last_slash + i;
-            (reference[..split].to_owned(), Some(reference[split + 1..].to_owned()))
-        }
-        None => (reference.to_owned(), Some("latest".to_owned())),
-    }
 }
 
 pub fn short(id: &str) -> &str {

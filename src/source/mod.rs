@@ -67,7 +67,7 @@ async fn pull_image(docker: &Docker, printer: &Printer, workload: &str, cfg: &Im
             Some(bollard::auth::DockerCredentials {
                 username: Some(auth.username.clone()),
                 password: Some(password),
-                serveraddress: Some(registry_of(&reference)),
+                serveraddress: Some(crate::config::ImageRef::split(&reference).auth_server()),
                 ..Default::default()
             })
         }
@@ -154,19 +154,7 @@ fn show_build_failure(printer: &Printer, err: &anyhow::Error) -> bool {
 
 /// No tag means `:latest`, as docker does; never "all tags".
 pub fn normalize_reference(image: &str) -> String {
-    let (name, tag) = crate::docker::split_reference(image);
-    match tag {
-        Some(tag) => format!("{name}:{tag}"),
-        None => name,
-    }
-}
-
-/// The registry host of a reference, as docker decides it.
-fn registry_of(reference: &str) -> String {
-    match reference.split_once('/') {
-        Some((first, _)) if first.contains('.') || first.contains(':') || first == "localhost" => first.to_owned(),
-        _ => "https://index.docker.io/v1/".to_owned(),
-    }
+    crate::config::ImageRef::split(image).normalized()
 }
 
 /// One bar per layer on a terminal; nothing otherwise.
