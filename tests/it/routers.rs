@@ -13,8 +13,8 @@ use crate::common;
 use std::time::Duration;
 
 use common::docker::{
-    Case, containers_created_since, docker_now, drain_phase, last_succeeded_event, only_container, state_row,
-    workload_containers,
+    Case, HELD_GREEN, containers_created_since, docker_now, drain_phase, last_succeeded_event, only_container,
+    release_green, state_row, workload_containers,
 };
 use common::fake_npm::{FakeNpm, routed};
 use common::load::{Load, LoadSpec, LoadStats, TEST_LOAD, VALID_BODIES, slow_app_config};
@@ -575,12 +575,15 @@ fn real_npm_refusing_connections_at_the_switch_is_a_clean_failure() {
     let d = domain("rnpm-ref");
     let blue = deploy_v1(&c, &npm, &name, &d);
 
-    // Green listens only after 4 s: time to stop NPM after the pre-flight.
+    // Green listens only once released: NPM goes away after the pre-flight,
+    // before the switch, whatever the machine's load.
     let mut config = routed("berth-test/app:sh", &[&d], 500);
-    config["command"] = json!(["sleep 4; exec httpd -f -p 8080 -h /www"]);
+    config["command"] = json!([HELD_GREEN]);
+    config["healthcheck"]["deadline_ms"] = json!(60_000);
     c.set(&name, config);
-    let child = c.deploy_until_green(&name);
+    let (child, green) = c.deploy_until_green(&name);
     npm.stop();
+    release_green(&green);
     let out = child.wait_with_output().expect("wait for berth");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "exit 1:\n{stderr}");

@@ -338,6 +338,23 @@ pub fn docker_now() -> String {
         .to_owned()
 }
 
+/// A command for `berth-test/app:sh` (its entrypoint is `/bin/sh -c`):
+/// the app listens on 8080 only once [`release_green`] was called, so a
+/// test can take NPM away between green's start and its route switch,
+/// whatever the machine's load.
+pub const HELD_GREEN: &str = "until [ -e /tmp/release ]; do sleep 0.05; done; exec httpd -f -p 8080 -h /www";
+
+/// Lets a container running [`HELD_GREEN`] start listening.
+#[track_caller]
+pub fn release_green(id: &str) {
+    let out = docker_output(&["exec", id, "touch", "/tmp/release"]);
+    assert!(
+        out.status.success(),
+        "release green {id}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 // ---- one test case: names, labels, cleanup ----------------------------------------
 
 pub fn random_suffix() -> String {
@@ -417,10 +434,13 @@ impl Case {
     }
 
     /// Starts `berth deploy NAME` in the background (stdout and stderr
-    /// piped) and returns once its green container exists (20 s deadline):
-    /// the moment a test takes something away mid-deploy.
+    /// piped) and returns once its green container exists (20 s deadline),
+    /// with green's id: the moment a test takes something away mid-deploy.
+    /// A green running [`HELD_GREEN`] waits for [`release_green`] before it
+    /// listens, so the test decides when its gate can pass.
     #[track_caller]
-    pub fn deploy_until_green(&self, name: &str) -> std::process::Child {
+    pub fn deploy_until_green(&self, name: &str) -> (std::process::Child, String) {
+        let blue = state_row(&self.t, name).map(|s| s.0);
         let child = self
             .t
             .command(&["deploy", name])
@@ -428,11 +448,16 @@ impl Case {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn berth");
-        assert!(
-            super::wait_until(Duration::from_secs(20), || workload_containers(name).len() == 2),
-            "green of {name} never appeared"
-        );
-        child
+        let mut green = None;
+        let appeared = super::wait_until(Duration::from_secs(20), || {
+            green = workload_containers(name)
+                .into_iter()
+                .find(|c| Some(&c.id) != blue.as_ref())
+                .map(|c| c.id);
+            green.is_some()
+        });
+        assert!(appeared, "green of {name} never appeared");
+        (child, green.unwrap_or_default())
     }
 
     /// Runs berth with `BERTH_FAULT_POINT=point`, which must kill it with SIGABRT.
