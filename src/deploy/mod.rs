@@ -13,6 +13,7 @@ pub mod faults;
 mod gate;
 pub use gate::NotReady;
 mod plan;
+mod prune;
 pub mod reconcile;
 mod recreate;
 
@@ -863,50 +864,23 @@ async fn run(
     Ok((container, d.artifact.reference, d.phases, adopted))
 }
 
-/// Keeps the live artifact and the `keep` before it; removes the tags of
-/// older images berth built for this workload. Pulled images are the
-/// operator's and are left alone. Failures only warn: the deploy succeeded.
+/// Removes the images [`prune::images_to_prune`] lists. Failures only
+/// warn: the deploy succeeded.
 async fn prune_artifacts(env: &DeployEnv, store: &Store, workload: &Workload, keep: u32) {
     let Ok(deploys) = store.deploys_of(workload.id, 10_000) else {
         return;
     };
-    let own_prefix = format!("berth/{}:", workload.name);
-    // The live artifact and `keep` successful ones before it stay. Images
-    // built for deploys that failed (or were abandoned) were never live and
-    // cannot be rolled back to: they go too, unless a kept deploy uses them.
-    // (A deploy that crashed after its persist is `abandoned` yet live.)
     let live = store
         .runtime_state(workload.id)
         .ok()
         .flatten()
         .and_then(|s| s.deploy_id);
-    let mut kept: Vec<&str> = deploys
-        .iter()
-        .filter(|d| Some(d.id) == live)
-        .filter_map(|d| d.artifact.as_deref())
-        .collect();
-    for d in deploys.iter().filter(|d| d.status == "succeeded") {
-        if let Some(id) = d.artifact.as_deref().filter(|a| !a.is_empty())
-            && !kept.contains(&id)
-            && kept.len() <= keep as usize
-        {
-            kept.push(id);
-        }
-    }
-    for d in deploys.iter().filter(|d| d.status != "running") {
-        let (Some(id), Some(reference)) = (&d.artifact, &d.image_ref) else {
-            continue;
-        };
-        if id.is_empty() || kept.contains(&id.as_str()) {
-            continue;
-        }
-        if reference.starts_with(&own_prefix)
-            && let Err(e) = env.docker.remove_image(reference).await
-        {
+    for reference in prune::images_to_prune(&deploys, live, &workload.name, keep) {
+        if let Err(e) = env.docker.remove_image(&reference).await {
             env.printer.warn(&crate::t!(
                 "deploy-prune-failed",
                 workload = &workload.name,
-                image = reference,
+                image = &reference,
                 reason = &e
             ));
         }
