@@ -221,3 +221,32 @@ fn write_stderr(args: std::fmt::Arguments<'_>) {
     // A closed stderr must not turn into a panic; the message is lost either way.
     let _ = io::stderr().lock().write_fmt(args);
 }
+
+/// A deploy's spinner line: the step it is at, cleared when it ends (the
+/// summary with the phase timeline follows).
+pub struct Spinner(indicatif::ProgressBar);
+
+impl Spinner {
+    /// A spinner for `workload` in `multi`, ticking every 100 ms.
+    pub fn new(multi: &indicatif::MultiProgress, workload: &str) -> Spinner {
+        let bar = multi.add(indicatif::ProgressBar::new_spinner());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {prefix}: {msg} ({elapsed})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.set_prefix(workload.to_owned());
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        Spinner(bar)
+    }
+
+    /// Shows `msg` as the step the deploy is at.
+    pub fn say(&self, msg: &str) {
+        self.0.set_message(msg.to_owned());
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}

@@ -78,29 +78,6 @@ impl std::ops::Deref for DeployEnv {
     }
 }
 
-/// A deploy's spinner line: the step it is at, cleared when it ends (the
-/// summary with the phase timeline follows).
-pub(crate) struct Spinner(indicatif::ProgressBar);
-
-impl Spinner {
-    fn new(multi: &indicatif::MultiProgress, workload: &str) -> Spinner {
-        let bar = multi.add(indicatif::ProgressBar::new_spinner());
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {prefix}: {msg} ({elapsed})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        bar.set_prefix(workload.to_owned());
-        bar.enable_steady_tick(std::time::Duration::from_millis(100));
-        Spinner(bar)
-    }
-}
-
-impl Drop for Spinner {
-    fn drop(&mut self) {
-        self.0.finish_and_clear();
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct DeployOptions {
     /// Queue behind a deploy of the same workload instead of exiting 5.
@@ -196,7 +173,7 @@ pub(crate) struct Deployment<'a> {
     /// The container the state row names, if it still exists.
     pub blue: Option<ContainerInfo>,
     pub phases: Vec<Phase>,
-    pub spinner: Option<Spinner>,
+    pub spinner: Option<crate::output::Spinner>,
 }
 
 impl Deployment<'_> {
@@ -208,7 +185,7 @@ impl Deployment<'_> {
     /// a status line otherwise.
     pub fn status(&self, msg: &str) {
         match &self.spinner {
-            Some(s) => s.0.set_message(msg.to_owned()),
+            Some(s) => s.say(msg),
             None => self.env.printer.status(&format!("{}: {msg}", self.workload.name)),
         }
     }
@@ -248,7 +225,7 @@ impl Deployment<'_> {
         // as a flood of status lines in a CI log.
         let progress = |msg: &str| {
             if let Some(s) = &self.spinner {
-                s.0.set_message(msg.to_owned());
+                s.say(msg);
             }
         };
         let warn = |msg: &str| self.env.printer.warn(&format!("{}: {msg}", self.name()));
@@ -845,7 +822,7 @@ async fn run(
         plan,
         blue,
         phases,
-        spinner: env.progress.as_ref().map(|m| Spinner::new(m, name)),
+        spinner: env.progress.as_ref().map(|m| crate::output::Spinner::new(m, name)),
     };
     let container = match (&config.source, strategy) {
         (KindConfig::Compose(_), _) => compose::run(&mut d).await?,
