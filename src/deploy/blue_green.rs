@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use super::cancel::is_interrupt;
-use super::container::{container_spec, new_container_name};
+use super::container::new_container_name;
 use super::drain::Drained;
 use super::faults::fault_point;
 use super::{Deployment, RolledBack, gate};
@@ -40,16 +40,7 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<(ContainerInfo, 
     // 4. Create green under a unique name; blue keeps serving, untouched.
     let t = Instant::now();
     let green_name = new_container_name(d.name(), d.strategy);
-    let spec = container_spec(
-        d.name(),
-        &d.store_id,
-        d.config,
-        d.secrets,
-        &d.artifact.image_id,
-        &green_name,
-        d.deploy_id,
-        d.strategy,
-    );
+    let spec = d.container_spec(&green_name);
     d.status(&crate::t!("deploy-starting-green", container = &green_name));
     let green_id = d.interruptible(docker.create_container(&spec)).await?;
     fault_point("after_green_create");

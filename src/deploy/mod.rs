@@ -181,6 +181,21 @@ impl Deployment<'_> {
         &self.workload.name
     }
 
+    /// What goes on this deploy's new container, named `name`
+    /// ([`container::container_spec`]).
+    pub fn container_spec(&self, name: &str) -> crate::docker::ContainerSpec {
+        container::container_spec(
+            self.name(),
+            &self.store_id,
+            self.config,
+            self.secrets,
+            &self.artifact.image_id,
+            name,
+            self.deploy_id,
+            self.strategy,
+        )
+    }
+
     /// What the deploy is doing now: the spinner's message on a terminal,
     /// a status line otherwise.
     pub fn status(&self, msg: &str) {

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use super::container::{container_spec, failed_name, new_container_name, parked_name};
+use super::container::{failed_name, new_container_name, parked_name};
 use super::faults::fault_point;
 use super::{Deployment, RolledBack, gate};
 use crate::docker::ContainerInfo;
@@ -87,16 +87,7 @@ async fn replace_and_gate(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>) 
 
     // 5. Create, start and gate the new container.
     let t = Instant::now();
-    let spec = container_spec(
-        d.name(),
-        &d.store_id,
-        d.config,
-        d.secrets,
-        &d.artifact.image_id,
-        &name,
-        d.deploy_id,
-        d.strategy,
-    );
+    let spec = d.container_spec(&name);
     d.status(&crate::t!("deploy-starting", container = &name));
     let new_id = d.interruptible(docker.create_container(&spec)).await?;
     fault_point("after_new_create");
