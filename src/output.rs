@@ -146,15 +146,7 @@ impl Printer {
             return code;
         }
         if self.is_json() {
-            let issues: Vec<JsonIssue<'_>> = issues.unwrap_or_default().iter().map(JsonIssue::from).collect();
-            self.json(&serde_json::json!({
-                "error": {
-                    "code": name,
-                    "exit_code": code,
-                    "message": format!("{err:#}"),
-                    "errors": issues,
-                }
-            }));
+            self.json(&serde_json::json!({ "error": Printer::error_json(err) }));
         } else {
             let label = self.paint(&t!("label-error"), Style::Red);
             write_stderr(format_args!("{label}: {}\n", human_chain(err)));
@@ -163,6 +155,31 @@ impl Printer {
             }
         }
         code
+    }
+
+    /// One failed item of a command that goes on with the others (a fleet
+    /// deploy): `error: NAME: <reason>` in the language of human output,
+    /// with the config problems below it, on stderr.
+    pub fn item_failed(&self, name: &str, err: &anyhow::Error) {
+        let (_, _, issues) = classify(err);
+        let label = self.paint(&t!("label-error"), Style::Red);
+        write_stderr(format_args!("{label}: {name}: {}\n", human_chain(err)));
+        for issue in issues.unwrap_or_default() {
+            self.issue_line(issue, Style::Red);
+        }
+    }
+
+    /// The JSON `error` object of a failure (as [`Printer::report_error`]
+    /// prints it): code, exit code, English message, config problems.
+    pub fn error_json(err: &anyhow::Error) -> serde_json::Value {
+        let (code, name, issues) = classify(err);
+        let issues: Vec<JsonIssue<'_>> = issues.unwrap_or_default().iter().map(JsonIssue::from).collect();
+        serde_json::json!({
+            "code": name,
+            "exit_code": code,
+            "message": format!("{err:#}"),
+            "errors": issues,
+        })
     }
 
     /// One config problem as an indented line: `  web: healthcheck.path: must start with / (hint)`.

@@ -8,7 +8,6 @@ use super::Ctx;
 use crate::cli::DeployArgs;
 use crate::deploy::cancel::is_interrupt;
 use crate::deploy::{DeployOptions, DeployResult, deploy, plan};
-use crate::error::classify;
 use crate::output::Style;
 use crate::{msg, t};
 
@@ -73,8 +72,9 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
                     interrupted = Some(e);
                     continue;
                 }
-                let (_, code, _) = classify(&e);
-                ctx.printer.warn(&format!("{name}: {e:#}"));
+                if !ctx.printer.is_json() {
+                    ctx.printer.item_failed(&name, &e);
+                }
                 rows.push(vec![
                     name.clone(),
                     t!("deploy-fleet-failed-row"),
@@ -82,7 +82,7 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
                     "-".into(),
                 ]);
                 json_results.push(json!({
-                    "workload": name, "status": "failed", "error": { "code": code, "message": format!("{e:#}") },
+                    "workload": name, "status": "failed", "error": crate::output::Printer::error_json(&e),
                 }));
             }
         }

@@ -471,7 +471,7 @@ impl Deployment<'_> {
         if !logs.trim().is_empty() {
             self.env.printer.diagnostic(&format!(
                 "--- {} ---\n{}\n---\n",
-                crate::t!("deploy-last-log-lines"),
+                crate::t!("deploy-last-log-lines", workload = self.name()),
                 logs.trim_end()
             ));
         }

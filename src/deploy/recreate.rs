@@ -48,7 +48,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
             "recreate-watching",
             container = &new.name,
             ms = d.config.common.drain_fixed_ms(),
-            old = &blue.name
+            old = crate::docker::short(&blue.id)
         ));
         let window = std::time::Duration::from_millis(d.config.common.drain_fixed_ms());
         if let Err(why) = gate::watch(&d.env.docker, &new, d.config, window).await {

@@ -401,7 +401,7 @@ bg-rolled-back = green `{ $container }` failed during the drain after the route 
 
 recreate-first-route-failed = route switch to `{ $container }` failed; there is no earlier container to route back to, so it is left running (not recorded): fix the proxy and deploy again
 recreate-route-failed = route switch failed
-recreate-watching = watching { $container } for { $ms } ms before removing { $old }
+recreate-watching = watching the new { $container } for { $ms } ms before removing the old container ({ $old }, stopped)
 recreate-gate-failed = `{ $container }` failed its readiness gate
 recreate-not-gated = `{ $container }` could not be gated
 recreate-disappeared = `{ $container }` disappeared after its gate
@@ -429,7 +429,7 @@ drain-open-connections-left = { $workload }: `{ $container }` still had { $open 
 } when the drain reached drain_ms ({ $ms } ms): stopping it cuts them (long requests, WebSocket or SSE streams; clients reconnect to the new container)
 deploy-reap-failed = { $workload }: the new container is live, but removing the old one `{ $container }` failed ({ $reason }); the next deploy or `berth reconcile { $workload }` removes it
 deploy-remove-new-failed = { $workload }: could not remove { $container } ({ $reason }); the next deploy or `berth reconcile` removes it
-deploy-last-log-lines = last log lines of the new container
+deploy-last-log-lines = { $workload }: last log lines of the new container
 route-no-port = workload `{ $workload }` has domains but no `port`
 route-no-ip = container `{ $container }` has no IP on network `{ $network }`
 rollback-compose = workload `{ $workload }`: compose stacks cannot be rolled back by berth (compose manages their images); deploy an earlier compose file instead

@@ -408,7 +408,7 @@ bg-rolled-back = зелёный `{ $container }` упал во время дре
 
 recreate-first-route-failed = переключить маршрут на `{ $container }` не удалось; вернуть его некуда (прежнего контейнера нет), поэтому контейнер оставлен работать (без записи в состояние): исправьте прокси и разверните снова
 recreate-route-failed = переключить маршрут не удалось
-recreate-watching = наблюдаем за { $container } { $ms } мс, прежде чем удалить { $old }
+recreate-watching = наблюдаем за новым { $container } { $ms } мс, прежде чем удалить старый контейнер ({ $old }, остановлен)
 recreate-gate-failed = `{ $container }` не прошёл проверку готовности
 recreate-not-gated = `{ $container }` не удалось проверить на готовность
 recreate-disappeared = `{ $container }` исчез после проверки готовности
@@ -437,7 +437,7 @@ drain-open-connections-left = { $workload }: у `{ $container }` оставал�
 }, когда дренаж дошёл до drain_ms ({ $ms } мс): остановка их оборвёт (долгие запросы, потоки WebSocket или SSE; клиенты переподключатся к новому контейнеру)
 deploy-reap-failed = { $workload }: новый контейнер работает, но удалить старый `{ $container }` не удалось ({ $reason }); его удалит следующее развёртывание или `berth reconcile { $workload }`
 deploy-remove-new-failed = { $workload }: не удалось удалить { $container } ({ $reason }); его удалит следующее развёртывание или `berth reconcile`
-deploy-last-log-lines = последние строки логов нового контейнера
+deploy-last-log-lines = { $workload }: последние строки логов нового контейнера
 route-no-port = у нагрузки `{ $workload }` есть домены, но нет `port`
 route-no-ip = у контейнера `{ $container }` нет IP в сети `{ $network }`
 rollback-compose = нагрузка `{ $workload }`: стеки compose berth откатить не может (их образами управляет compose); разверните вместо этого более ранний файл compose

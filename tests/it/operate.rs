@@ -195,7 +195,7 @@ fn an_unresolvable_reference_exits_3_naming_key_and_source_before_any_container_
     // blue untouched and no deploy recorded.
     std::fs::remove_file(&file).expect("remove secret file");
     config["env"]["API_KEY"] = json!({ "from_env": "BERTH_TEST_SURELY_UNSET" });
-    c.set(&name, config);
+    c.set(&name, config.clone());
     let deploys = || -> i64 {
         db(&c.t)
             .query_row("SELECT COUNT(*) FROM deploys", [], |r| r.get(0))
@@ -229,6 +229,23 @@ fn an_unresolvable_reference_exits_3_naming_key_and_source_before_any_container_
         .filter_map(|e| e["path"].as_str())
         .collect();
     assert_eq!(paths, ["env.API_KEY.from_env", "env.TOKEN.from_file"]);
+
+    // Among several workloads the failure says as much: each config
+    // problem, as an error, in the language of human output; in JSON the
+    // same error object as a single deploy's.
+    let other = c.name("secrets-b");
+    c.add(&other, "image", config.clone());
+    let fleet = c.run(&["--output", "json", "deploy", &name, &other]).code(1).json();
+    let first = &fleet[0];
+    assert_eq!(first["status"], "failed", "{fleet}");
+    assert_eq!(first["error"]["code"], "invalid_config", "{fleet}");
+    assert_eq!(first["error"]["exit_code"], 3, "{fleet}");
+    assert_eq!(first["error"]["errors"].as_array().map(Vec::len), Some(2), "{fleet}");
+    c.t.env("BERTH_LANG", "ru");
+    let ru = c.run(&["deploy", &name, &other]).code(1);
+    assert!(ru.stderr.contains(&format!("ошибка: {name}:")), "{}", ru.stderr);
+    assert!(ru.stderr.contains("BERTH_TEST_SURELY_UNSET"), "{}", ru.stderr);
+    assert!(!ru.stderr.contains("warning"), "{}", ru.stderr);
 }
 
 // ---- logs -----------------------------------------------------------------------------
