@@ -175,7 +175,7 @@ set edit:completion:arg-completer[berth] = {|@words|
             cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
             cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
             cand --all 'Deploy every workload'
-            cand --dry-run 'Print the plan (strategy and why, steps, container name, route change) without touching Docker or NPM'
+            cand --dry-run 'Print the plan (strategy and why, steps, container name, route change) without touching Docker or the router'
             cand --wait 'Wait for another deploy of the same workload to finish instead of exiting 5'
             cand --no-adopt 'Fail (exit 1) instead of adopting a running container of the workload that another berth store created'
             cand -q 'Print only data and errors, no status lines'

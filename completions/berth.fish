@@ -135,7 +135,7 @@ complete -c berth -n "__fish_berth_using_subcommand deploy" -l db -d 'Path of th
 complete -c berth -n "__fish_berth_using_subcommand deploy" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
 json\t''"
 complete -c berth -n "__fish_berth_using_subcommand deploy" -l all -d 'Deploy every workload'
-complete -c berth -n "__fish_berth_using_subcommand deploy" -l dry-run -d 'Print the plan (strategy and why, steps, container name, route change) without touching Docker or NPM'
+complete -c berth -n "__fish_berth_using_subcommand deploy" -l dry-run -d 'Print the plan (strategy and why, steps, container name, route change) without touching Docker or the router'
 complete -c berth -n "__fish_berth_using_subcommand deploy" -l wait -d 'Wait for another deploy of the same workload to finish instead of exiting 5'
 complete -c berth -n "__fish_berth_using_subcommand deploy" -l no-adopt -d 'Fail (exit 1) instead of adopting a running container of the workload that another berth store created'
 complete -c berth -n "__fish_berth_using_subcommand deploy" -s q -l quiet -d 'Print only data and errors, no status lines'

@@ -13,9 +13,10 @@ use crate::output::OutputFormat;
     name = "berth",
     version,
     about = "Deploy workloads to a Docker host with zero-downtime swaps",
-    long_about = "berth keeps workload configs in a local SQLite store and deploys them to the local \
-Docker daemon with `recreate` or `blue-green`, gating new containers on readiness, repointing \
-Nginx Proxy Manager routes in place and recording a queryable event history.",
+    long_about = "berth keeps workload configs in a local SQLite store and deploys them to Docker \
+(the local daemon, or each workload's own host over SSH or TCP) with `recreate` or `blue-green`, \
+gating new containers on readiness, repointing routes in place (Nginx Proxy Manager, nginx or \
+Caddy) and recording a queryable event history.",
     propagate_version = true
 )]
 pub struct Cli {
@@ -287,7 +288,7 @@ pub struct DeployArgs {
     /// How many workloads to deploy at once
     #[arg(long, short, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: u16,
-    /// Print the plan (strategy and why, steps, container name, route change) without touching Docker or NPM
+    /// Print the plan (strategy and why, steps, container name, route change) without touching Docker or the router
     #[arg(long)]
     pub dry_run: bool,
     /// Wait for another deploy of the same workload to finish instead of exiting 5
