@@ -82,6 +82,21 @@ pub async fn reconcile_locked(
         return Ok(report);
     }
 
+    // A Swarm service is Swarm's to keep running: only say when the
+    // service the state names is gone.
+    if config.common.swarm.is_some() {
+        if let Some(s) = store.runtime_state(workload.id)?
+            && docker.service(&s.container_id).await?.is_none()
+        {
+            env.printer.warn(&format!(
+                "{name}: the runtime state names service {}, which no longer exists; the next deploy creates it",
+                s.container_name
+            ));
+            report.missing = Some(s.container_name.clone());
+        }
+        return Ok(report);
+    }
+
     // 2. The state's container exists but is stopped (a crash mid-recreate):
     // start it. The new container the dead deploy left is stopped first, so
     // the two never run at once (they could share a volume or a host port);

@@ -8,6 +8,7 @@ mod daemons;
 pub mod endpoint;
 pub mod labels;
 pub mod ssh;
+mod swarm;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -274,9 +275,17 @@ impl Docker {
                 return Err(docker_error(e, &format!("could not inspect network `{name}`")));
             }
         }
+        self.create_network(name, "bridge").await
+    }
+
+    /// Creates network `name` with `driver` (an overlay is attachable, so
+    /// a router running as a plain container can join it); one that
+    /// appeared meanwhile is fine.
+    async fn create_network(&self, name: &str, driver: &str) -> Result<()> {
         let req = NetworkCreateRequest {
             name: name.to_owned(),
-            driver: Some("bridge".to_owned()),
+            driver: Some(driver.to_owned()),
+            attachable: (driver == "overlay").then_some(true),
             labels: Some(HashMap::from([(labels::MANAGED.to_owned(), "true".to_owned())])),
             ..Default::default()
         };
@@ -284,7 +293,7 @@ impl Docker {
             Ok(_) => Ok(()),
             // Another berth created it between our inspect and create.
             Err(e) if status_of(&e) == Some(409) => Ok(()),
-            Err(e) => Err(docker_error(e, &format!("could not create network `{name}`"))),
+            Err(e) => Err(docker_error(e, &format!("could not create {driver} network `{name}`"))),
         }
     }
 

@@ -30,6 +30,7 @@ deploy-draining = draining { $container } for { $ms } ms
 ## Deploy summary
 
 deploy-deployed = deployed
+deploy-unchanged = unchanged
 deploy-summary = { $workload } -> { $container } ({ $strategy }, { $ms } ms)
 deploy-summary-forced = { $workload } -> { $container } ({ $strategy }, forced, { $ms } ms)
 deploy-fleet-failed = { $failed } of { $total } deploys failed
@@ -169,3 +170,18 @@ help-webhook = POST matching events to a URL
 help-completions = Print a shell completion script
 help-man = Print the berth(1) man page
 status-host-unreachable = unreachable
+
+# Swarm (issue 13)
+config-swarm-kind = a Swarm service runs an image: kinds image and dockerfile only, not { $kind }
+config-swarm-kind-fix = remove `swarm`, or deploy the app as an image or dockerfile workload
+config-swarm-ports = host ports are not published with `swarm`: the route forwards to the service on its overlay network
+config-swarm-ports-fix = remove `ports` and route through `domains`
+config-swarm-network = a Swarm service attaches to the overlay network `swarm.network`, not `network`
+config-swarm-network-fix = move the name to `swarm.network` (default "berth-swarm")
+config-swarm-placement = `{ $value }` is not a placement constraint
+config-swarm-placement-fix = write it as "node.role==worker" or "node.labels.zone!=eu"
+config-swarm-monitor-short = { $monitor } ms is shorter than healthcheck start_period_ms + interval_ms × { $retries } + one interval ({ $needed } ms): Swarm would call an update complete before a failing health check shows
+config-swarm-monitor-fix = set monitor_ms to at least { $needed }, or remove it (berth then uses { $needed })
+swarm-creating = creating service { $service } ({ $replicas } replicas)
+swarm-updating = updating service { $service } ({ $order })
+swarm-unchanged = service { $service } already runs this artifact and config: nothing to update

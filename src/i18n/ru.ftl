@@ -31,6 +31,7 @@ deploy-draining = вывод { $container } из работы, { $ms } мс
 ## Итог развёртывания
 
 deploy-deployed = развёрнуто
+deploy-unchanged = без изменений
 deploy-summary = { $workload } -> { $container } ({ $strategy }, { $ms } мс)
 deploy-summary-forced = { $workload } -> { $container } ({ $strategy }, принудительно, { $ms } мс)
 deploy-fleet-failed = не удалось развёртываний: { $failed } из { $total }
@@ -170,3 +171,18 @@ help-webhook = Отправлять подходящие события POST-з�
 help-completions = Напечатать скрипт автодополнения для оболочки
 help-man = Напечатать страницу руководства berth(1)
 status-host-unreachable = недоступен
+
+# Swarm (issue 13)
+config-swarm-kind = сервис Swarm запускает образ: только виды image и dockerfile, не { $kind }
+config-swarm-kind-fix = уберите `swarm` или разверните приложение как нагрузку вида image или dockerfile
+config-swarm-ports = со `swarm` порты хоста не публикуются: маршрут ведёт к сервису в его overlay-сети
+config-swarm-ports-fix = уберите `ports` и маршрутизируйте через `domains`
+config-swarm-network = сервис Swarm подключается к overlay-сети `swarm.network`, а не `network`
+config-swarm-network-fix = перенесите имя в `swarm.network` (по умолчанию "berth-swarm")
+config-swarm-placement = `{ $value }` — не ограничение размещения
+config-swarm-placement-fix = запишите его как "node.role==worker" или "node.labels.zone!=eu"
+config-swarm-monitor-short = { $monitor } мс короче, чем start_period_ms + interval_ms × { $retries } + один интервал проверки ({ $needed } мс): Swarm сочтёт обновление завершённым раньше, чем проявится проваленная проверка здоровья
+config-swarm-monitor-fix = задайте monitor_ms не меньше { $needed } или уберите его (тогда berth берёт { $needed })
+swarm-creating = создание сервиса { $service } (реплик: { $replicas })
+swarm-updating = обновление сервиса { $service } ({ $order })
+swarm-unchanged = сервис { $service } уже запускает этот артефакт с этой конфигурацией: обновлять нечего

@@ -1,0 +1,123 @@
+//! The Swarm side of the daemon: services, their tasks, overlay networks
+//! (issue 13, docs/clusters.md §2). Only what a berth deploy needs.
+
+use std::collections::HashMap;
+
+use anyhow::{Result, anyhow, bail};
+use bollard::models::{LocalNodeState, Service, ServiceSpec, Task};
+use bollard::query_parameters::{
+    InspectNetworkOptions, InspectServiceOptions, ListTasksOptionsBuilder, UpdateServiceOptionsBuilder,
+};
+
+use super::{Docker, docker_error, status_of};
+
+impl Docker {
+    /// Fails unless this daemon is an active Swarm manager, saying how to
+    /// make it one. Errors: the daemon does not answer.
+    pub async fn require_swarm_manager(&self) -> Result<()> {
+        let info = self
+            .api
+            .info()
+            .await
+            .map_err(|e| docker_error(e, "could not read the daemon's info"))?;
+        let swarm = info.swarm.unwrap_or_default();
+        let state = swarm.local_node_state.unwrap_or(LocalNodeState::EMPTY);
+        if state != LocalNodeState::ACTIVE {
+            bail!(
+                "the Docker daemon at {} is not part of a swarm (its node state is `{state}`): run `docker swarm \
+                 init` there (or `docker swarm join` it to one), or remove `swarm` from the workload",
+                self.host()
+            );
+        }
+        if swarm.control_available != Some(true) {
+            bail!(
+                "the Docker daemon at {} is a swarm worker, not a manager: services are created and updated through \
+                 a manager; point the workload's docker_host at one",
+                self.host()
+            );
+        }
+        Ok(())
+    }
+
+    /// Creates the overlay network `name` (attachable, so a router running
+    /// as a plain container can join it) unless it exists. Errors: a
+    /// network of that name exists with another driver (named in the
+    /// message), or the daemon refused.
+    pub async fn ensure_overlay_network(&self, name: &str) -> Result<()> {
+        match self.api.inspect_network(name, None::<InspectNetworkOptions>).await {
+            Ok(net) => {
+                let driver = net.driver.unwrap_or_default();
+                if driver != "overlay" {
+                    bail!(
+                        "network `{name}` exists with driver `{driver}`, and a Swarm service needs an overlay \
+                         network: set `swarm.network` to another name (berth creates it) or to an existing overlay \
+                         network"
+                    );
+                }
+                return Ok(());
+            }
+            Err(e) if status_of(&e) == Some(404) => {}
+            Err(e) => return Err(docker_error(e, &format!("could not inspect network `{name}`"))),
+        }
+        self.create_network(name, "overlay").await
+    }
+
+    /// The service `name` (or id), None when there is none.
+    pub async fn service(&self, name: &str) -> Result<Option<Service>> {
+        match self.api.inspect_service(name, None::<InspectServiceOptions>).await {
+            Ok(s) => Ok(Some(s)),
+            Err(e) if status_of(&e) == Some(404) => Ok(None),
+            Err(e) => Err(docker_error(e, &format!("could not inspect service `{name}`"))),
+        }
+    }
+
+    /// Creates a service; its id. Errors: the daemon refused the spec.
+    pub async fn create_service(&self, spec: ServiceSpec) -> Result<String> {
+        let name = spec.name.clone().unwrap_or_default();
+        let created = self
+            .api
+            .create_service(spec, None)
+            .await
+            .map_err(|e| docker_error(e, &format!("could not create service `{name}`")))?;
+        created
+            .id
+            .ok_or_else(|| anyhow!("the daemon created service `{name}` but returned no id"))
+    }
+
+    /// Replaces the spec of service `name`, whose current version is
+    /// `version` (a concurrent writer makes this fail rather than be
+    /// overwritten). Returns the daemon's warnings.
+    pub async fn update_service(&self, name: &str, spec: ServiceSpec, version: u64) -> Result<Vec<String>> {
+        let version = i32::try_from(version)
+            .map_err(|_| anyhow!("service `{name}` has version {version}, beyond what the Docker API takes"))?;
+        let options = UpdateServiceOptionsBuilder::default().version(version).build();
+        let answer = self
+            .api
+            .update_service(name, spec, options, None)
+            .await
+            .map_err(|e| docker_error(e, &format!("could not update service `{name}`")))?;
+        Ok(answer.warnings.unwrap_or_default())
+    }
+
+    /// Every task of service `name`, old and new, newest first.
+    pub async fn service_tasks(&self, name: &str) -> Result<Vec<Task>> {
+        let filters = HashMap::from([("service", vec![name])]);
+        let options = ListTasksOptionsBuilder::default().filters(&filters).build();
+        let mut tasks = self
+            .api
+            .list_tasks(Some(options))
+            .await
+            .map_err(|e| docker_error(e, &format!("could not list the tasks of service `{name}`")))?;
+        tasks.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        Ok(tasks)
+    }
+
+    /// Removes service `name`; a service already gone is not an error.
+    pub async fn remove_service(&self, name: &str) -> Result<()> {
+        match self.api.delete_service(name).await {
+            Ok(()) => Ok(()),
+            Err(e) if status_of(&e) == Some(404) => Ok(()),
+            Err(e) => Err(docker_error(e, &format!("could not remove service `{name}`"))),
+        }
+    }
+}
