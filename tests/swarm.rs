@@ -15,6 +15,7 @@ mod common;
 use std::time::Duration;
 
 use common::docker::{Case, docker, docker_output, setup_script};
+use common::proxies::{CaddyProxy, Proxy};
 use common::wait_until;
 use serde_json::{Value, json};
 
@@ -380,4 +381,62 @@ fn swarm_config_errors_are_reported_at_once_naming_each_field() {
         "{}",
         run.stdout
     );
+}
+
+#[test]
+fn the_route_names_the_service_and_a_rolling_update_never_writes_it() {
+    let proxy = CaddyProxy::start();
+    let (mut c, mut services) = case("swarm-route");
+    for (k, v) in proxy.berth_env() {
+        c.t.env(&k, &v);
+    }
+    let name = c.name("swrt");
+    let service = services.of(&name);
+    let domain = common::fake_npm::new_domain("swrt");
+    let mut v1 = config("berth-test/app:v1", 2, "");
+    v1["domains"] = json!([domain]);
+    c.add(&name, "image", v1);
+    c.run(&["deploy", &name]).success();
+    // The route forwards to the service's name on the overlay network,
+    // which a router attached to it resolves to the healthy tasks.
+    assert_eq!(proxy.route_target(&name, &domain), Some(format!("{service}:8080")));
+    assert_eq!(fetch_through_overlay(&service), "v1");
+    let writes = proxy.admin_writes();
+    assert!(!writes.is_empty(), "the first deploy writes the route");
+
+    let mut v2 = config("berth-test/app:v2", 2, "");
+    v2["domains"] = json!([domain]);
+    c.set(&name, v2);
+    c.run(&["deploy", &name]).success();
+    assert_eq!(proxy.admin_writes(), writes, "the rolling update wrote no route");
+    assert_eq!(proxy.route_target(&name, &domain), Some(format!("{service}:8080")));
+    assert!(wait_until(Duration::from_secs(10), || fetch_through_overlay(&service) == "v2"));
+}
+
+#[test]
+fn a_berth_killed_mid_update_leaves_it_to_swarm_and_reconcile_records_the_outcome() {
+    let (mut c, mut services) = case("swarm-crash");
+    let name = c.name("swkl");
+    let service = services.of(&name);
+    let v2 = image_id("berth-test/app:v2");
+    c.add(&name, "image", config("berth-test/app:v1", 2, ""));
+    c.run(&["deploy", &name]).success();
+
+    c.set(&name, config("berth-test/app:v2", 2, ""));
+    c.run_until("after_service_update", &["deploy", &name]);
+    // Swarm goes on without berth.
+    assert!(
+        wait_until(Duration::from_secs(60), || {
+            docker(&["service", "inspect", "--format", "{{.UpdateStatus.State}}", &service]) == "completed"
+        }),
+        "Swarm completes the update on its own"
+    );
+    let report = c.run(&["reconcile", &name, "--output", "json"]).success();
+    let (id, status) = common::docker::last_deploy(&c.t, &name);
+    assert_eq!(status, "succeeded", "deploy {id}: {}", report.stdout);
+    assert_eq!(running_images(&service), vec![v2.clone(); 2]);
+    let status = c.run(&["status", &name, "--output", "json"]).success();
+    let row = &status.json()["workloads"][0];
+    assert_eq!(row["image"], json!("berth-test/app:v2"), "{}", status.stdout);
+    assert_eq!(row["state"], json!("running 2/2"), "{}", status.stdout);
 }

@@ -53,6 +53,7 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
             c.service.as_deref().unwrap_or("-"),
             super::compose::project_name(name, c)
         ),
+        _ if cfg.common.swarm.is_some() => super::swarm::service_name(name),
         _ => new_container_name(name, eff.strategy),
     };
     let router = RouterKind::load(store)?.0;
@@ -65,6 +66,8 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
         router,
         domains: cfg.common.domains.clone(),
         forward_host: match forward_by {
+            // A service is reached by its name on its overlay network.
+            _ if cfg.common.swarm.is_some() => container_name.clone(),
             ForwardBy::Name => container_name.clone(),
             ForwardBy::Ip => format!("the IP of {container_name} on network `{}`", cfg.common.network),
         },
@@ -151,7 +154,34 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
             how.replace("<name>", name)
         )
     });
-    if let KindConfig::Compose(_) = cfg.source {
+    if let Some(swarm) = &cfg.common.swarm {
+        let order = match eff.strategy {
+            Strategy::BlueGreen => "start-first",
+            Strategy::Recreate => "stop-first",
+        };
+        steps.push(format!(
+            "create service `{container_name}` ({} replicas, overlay network `{}`, endpoint mode {}), or update \
+             it: {order}, parallelism {}, delay {} ms, monitor {} ms, failure_action rollback (nothing when the \
+             spec is unchanged)",
+            swarm.replicas,
+            swarm.network,
+            match swarm.endpoint_mode {
+                crate::config::EndpointMode::Vip => "vip",
+                crate::config::EndpointMode::Dnsrr => "dnsrr",
+            },
+            swarm.update.parallelism,
+            swarm.update.delay_ms,
+            swarm.monitor_ms(cfg.common.healthcheck.as_ref())
+        ));
+        steps.push(
+            "follow the update until Swarm reports it completed (the old tasks stopped), paused or rolled back"
+                .to_owned(),
+        );
+        if let Some(r) = &route_step {
+            steps.push(format!("{r}; written only when it changed"));
+        }
+        steps.push(format!("persist `{container_name}` as the live service"));
+    } else if let KindConfig::Compose(_) = cfg.source {
         steps.push(gate);
         steps.extend(route_step);
         steps.push("record the service container in the runtime state".to_owned());

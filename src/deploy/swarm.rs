@@ -108,6 +108,9 @@ pub(super) async fn run(d: &mut Deployment<'_>, swarm: &SwarmConfig) -> Result<S
             for warning in docker.update_service(&name, spec, version).await? {
                 d.env.printer.warn(&format!("{}: {warning}", d.name()));
             }
+            // Killed here, berth leaves the update to Swarm; reconcile
+            // records how it ended.
+            super::faults::fault_point("after_service_update");
             follow(d, swarm, &name, false).await?;
             SwarmOutcome {
                 service: name.clone(),
@@ -541,4 +544,58 @@ fn is_live(task: &Task) -> bool {
         task.status.as_ref().and_then(|s| s.state),
         Some(TaskState::RUNNING | TaskState::STARTING | TaskState::PREPARING)
     )
+}
+
+/// What Swarm made of the update of a deploy whose berth died (its row is
+/// still `running`): `("succeeded", ..)` when the service runs the deploy's
+/// artifact and its update completed (the state row is written for it, as
+/// the deploy would have), `("failed", Swarm's reason)` when Swarm paused
+/// or rolled it back; None when that cannot be told (no service, the
+/// update still running, or the deploy never reached Swarm): abandoned.
+pub async fn outcome_of_dead_deploy(
+    docker: &crate::docker::Docker,
+    store: &crate::store::Store,
+    workload: &crate::store::Workload,
+    dead: &crate::store::DeployRecord,
+) -> Result<Option<(&'static str, String)>> {
+    let name = service_name(&workload.name);
+    let Some(service) = docker.service(&name).await? else {
+        return Ok(None);
+    };
+    let image = service
+        .spec
+        .as_ref()
+        .and_then(|s| s.task_template.as_ref())
+        .and_then(|t| t.container_spec.as_ref())
+        .and_then(|c| c.image.clone());
+    let artifact = dead.artifact.clone().filter(|a| !a.is_empty());
+    let status = service.update_status.as_ref();
+    let message = status.and_then(|s| s.message.clone()).unwrap_or_default();
+    Ok(match status.and_then(|s| s.state) {
+        Some(
+            state @ (ServiceUpdateStatusStateEnum::PAUSED
+            | ServiceUpdateStatusStateEnum::ROLLBACK_STARTED
+            | ServiceUpdateStatusStateEnum::ROLLBACK_PAUSED
+            | ServiceUpdateStatusStateEnum::ROLLBACK_COMPLETED),
+        ) if artifact.is_some() && image != artifact => {
+            Some(("failed", format!("Swarm's update of `{name}` ended {state}: {message}")))
+        }
+        None | Some(ServiceUpdateStatusStateEnum::COMPLETED | ServiceUpdateStatusStateEnum::EMPTY)
+            if artifact.is_some() && image == artifact =>
+        {
+            let previous = store.runtime_state(workload.id)?;
+            store.persist_runtime_state(&RuntimeState {
+                workload_id: workload.id,
+                container_id: service.id.clone().unwrap_or_else(|| name.clone()),
+                container_name: name.clone(),
+                image_ref: dead.image_ref.clone().unwrap_or_default(),
+                strategy: dead.strategy.clone(),
+                deploy_id: Some(dead.id),
+                route_id: previous.and_then(|p| p.route_id),
+                deployed_at: now_rfc3339(),
+            })?;
+            Some(("succeeded", format!("Swarm completed the update of `{name}`")))
+        }
+        _ => None,
+    })
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use anyhow::{Result, anyhow, bail};
-use bollard::models::{LocalNodeState, Service, ServiceSpec, Task};
+use bollard::models::{LocalNodeState, Service, ServiceSpec, ServiceUpdateStatusStateEnum, Task, TaskState};
 use bollard::query_parameters::{
     InspectNetworkOptions, InspectServiceOptions, ListTasksOptionsBuilder, UpdateServiceOptionsBuilder,
 };
@@ -110,6 +110,39 @@ impl Docker {
             .map_err(|e| docker_error(e, &format!("could not list the tasks of service `{name}`")))?;
         tasks.sort_by(|a, b| b.created_at.cmp(&a.created_at));
         Ok(tasks)
+    }
+
+    /// `running 3/3`, or `updating 2/3`, `rollback_completed 3/3`, ...
+    /// while or after an update that did not complete: the running tasks of
+    /// service `name` against its replicas. None: no such service.
+    pub async fn service_state(&self, name: &str) -> Result<Option<String>> {
+        let Some(service) = self.service(name).await? else {
+            return Ok(None);
+        };
+        let replicas = service
+            .spec
+            .as_ref()
+            .and_then(|s| s.mode.as_ref())
+            .and_then(|m| m.replicated.as_ref())
+            .and_then(|r| r.replicas)
+            .unwrap_or(0);
+        let running = self
+            .service_tasks(name)
+            .await?
+            .iter()
+            .filter(|t| {
+                t.desired_state == Some(TaskState::RUNNING)
+                    && t.status.as_ref().and_then(|s| s.state) == Some(TaskState::RUNNING)
+            })
+            .count();
+        let update = service.update_status.and_then(|u| u.state);
+        let word = match update {
+            None | Some(ServiceUpdateStatusStateEnum::COMPLETED | ServiceUpdateStatusStateEnum::EMPTY) => {
+                "running".to_owned()
+            }
+            Some(other) => other.to_string(),
+        };
+        Ok(Some(format!("{word} {running}/{replicas}")))
     }
 
     /// Removes service `name`; a service already gone is not an error.
