@@ -440,3 +440,173 @@ fn a_berth_killed_mid_update_leaves_it_to_swarm_and_reconcile_records_the_outcom
     assert_eq!(row["image"], json!("berth-test/app:v2"), "{}", status.stdout);
     assert_eq!(row["state"], json!("running 2/2"), "{}", status.stdout);
 }
+
+/// berth's plain-nginx router, with nginx running as a container on the
+/// overlay network (`berth-test/nginx`: Debian's nginx FROM scratch), the
+/// way a router reaches a service in a cluster. berth drives it as it
+/// drives a host nginx: `BERTH_NGINX_BIN` runs nginx inside the container
+/// (`docker exec`), the config directory is bind-mounted at the same path,
+/// and `--pid host` makes the pid file hold a pid berth can see in /proc.
+struct OverlayNginx {
+    dir: tempfile::TempDir,
+    container: String,
+}
+
+const NGINX_LISTEN: u16 = 8081;
+
+impl OverlayNginx {
+    fn start(case_id: &str) -> OverlayNginx {
+        let dir = tempfile::Builder::new()
+            .prefix("berth-ovl-nginx-")
+            .tempdir()
+            .expect("tempdir");
+        let d = dir.path().display().to_string();
+        std::fs::create_dir_all(dir.path().join("berth")).expect("mkdir berth");
+        std::fs::write(
+            dir.path().join("nginx.conf"),
+            format!(
+                "daemon off;\npid {d}/nginx.pid;\nerror_log stderr;\nworker_processes 1;\nevents {{}}\nhttp {{\n    \
+                 access_log off;\n    include {d}/berth/*.conf;\n}}\n"
+            ),
+        )
+        .expect("nginx.conf");
+        let container = format!("berth-ovl-nginx-{}", common::docker::random_suffix());
+        docker(&[
+            "run",
+            "-d",
+            "--name",
+            &container,
+            "--pid",
+            "host",
+            "--network",
+            NETWORK,
+            "--label",
+            "berth-test=1",
+            "--label",
+            &format!("berth-test-case={case_id}"),
+            "-v",
+            &format!("{d}:{d}"),
+            "berth-test/nginx",
+            "-c",
+            &format!("{d}/nginx.conf"),
+        ]);
+        let bin = dir.path().join("nginx-bin");
+        std::fs::write(
+            &bin,
+            format!("#!/bin/sh\nexec docker exec -i {container} /usr/sbin/nginx \"$@\"\n"),
+        )
+        .expect("nginx-bin");
+        std::fs::set_permissions(
+            &bin,
+            <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o755),
+        )
+        .expect("chmod");
+        let pid = dir.path().join("nginx.pid");
+        assert!(
+            wait_until(Duration::from_secs(15), || pid.exists()),
+            "nginx in {container} did not start"
+        );
+        OverlayNginx { dir, container }
+    }
+
+    fn berth_env(&self) -> Vec<(String, String)> {
+        let d = self.dir.path().display().to_string();
+        vec![
+            ("BERTH_ROUTER".into(), "nginx".into()),
+            ("BERTH_NGINX_DIR".into(), format!("{d}/berth")),
+            ("BERTH_NGINX_CONF".into(), format!("{d}/nginx.conf")),
+            ("BERTH_NGINX_BIN".into(), format!("{d}/nginx-bin")),
+            ("BERTH_NGINX_LISTEN".into(), NGINX_LISTEN.to_string()),
+        ]
+    }
+
+    /// `GET /` with `Host: domain` through nginx, from inside its container.
+    fn fetch(&self, domain: &str) -> String {
+        let out = docker_output(&[
+            "exec",
+            &self.container,
+            "wget",
+            "-q",
+            "-O-",
+            "--header",
+            &format!("Host: {domain}"),
+            &format!("http://127.0.0.1:{NGINX_LISTEN}/"),
+        ]);
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// Requests `domain` through nginx in a loop until [`Self::stop_load`]:
+    /// a running `docker exec` whose output is `requests failures`.
+    fn start_load(&self, domain: &str) -> std::process::Child {
+        let stop = self.dir.path().join("stop");
+        let script = format!(
+            "n=0; f=0; while [ ! -e {stop} ]; do n=$((n+1)); wget -q -O /dev/null --header 'Host: {domain}' \
+             http://127.0.0.1:{NGINX_LISTEN}/ 2>/dev/null || f=$((f+1)); done; echo $n $f",
+            stop = stop.display()
+        );
+        std::process::Command::new("docker")
+            .args(["exec", &self.container, "sh", "-c", &script])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the load")
+    }
+
+    /// Ends the load; (requests, failed requests).
+    fn stop_load(&self, load: std::process::Child) -> (u64, u64) {
+        std::fs::write(self.dir.path().join("stop"), "").expect("stop file");
+        let out = load.wait_with_output().expect("the load ends");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut nums = text.split_whitespace().map(|n| n.parse::<u64>().unwrap_or(u64::MAX));
+        (nums.next().unwrap_or(0), nums.next().unwrap_or(u64::MAX))
+    }
+}
+
+impl Drop for OverlayNginx {
+    fn drop(&mut self) {
+        let _ = docker_output(&["rm", "-f", &self.container]);
+    }
+}
+
+#[test]
+fn an_nginx_router_on_the_overlay_serves_the_service_and_start_first_updates_drop_no_request() {
+    let (mut c, mut services) = case("swarm-nginx");
+    let nginx = OverlayNginx::start(&c.id);
+    for (k, v) in nginx.berth_env() {
+        c.t.env(&k, &v);
+    }
+    let name = c.name("swng");
+    let service = services.of(&name);
+    let domain = common::fake_npm::new_domain("swng");
+    let routed = |image: &str| {
+        let mut v = config(image, 3, "");
+        v["domains"] = json!([domain]);
+        v
+    };
+    c.add(&name, "image", routed("berth-test/app:v1"));
+    c.run(&["deploy", &name]).success();
+    let file = std::fs::read_to_string(nginx.dir.path().join(format!("berth/berth-{name}.conf"))).expect("route file");
+    assert!(file.contains(&format!("proxy_pass http://{service}:8080;")), "{file}");
+    assert_eq!(nginx.fetch(&domain), "v1", "the route serves the service through nginx");
+
+    // Two start-first updates under load: nginx resolved the name to the
+    // old tasks; berth reloads it as the tasks change (dnsrr).
+    for image in ["berth-test/app:v2", "berth-test/app:v3"] {
+        let load = nginx.start_load(&domain);
+        assert!(
+            wait_until(Duration::from_secs(5), || nginx.fetch(&domain).starts_with('v')),
+            "serving before the update"
+        );
+        c.set(&name, routed(image));
+        c.run(&["deploy", &name]).success();
+        let (requests, failed) = nginx.stop_load(load);
+        let _ = std::fs::remove_file(nginx.dir.path().join("stop"));
+        let tag = image.rsplit(':').next().unwrap_or_default();
+        eprintln!("update to {tag} under load: {failed} of {requests} requests failed");
+        assert_eq!(nginx.fetch(&domain), tag, "nginx serves the new tasks after the update");
+        assert!(requests > 20, "the load ran: {requests} requests");
+        assert_eq!(
+            failed, 0,
+            "{failed} of {requests} requests failed during the update to {image}"
+        );
+    }
+}

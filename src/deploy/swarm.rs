@@ -120,6 +120,10 @@ pub(super) async fn run(d: &mut Deployment<'_>, swarm: &SwarmConfig) -> Result<S
     };
     d.record_phase("update", t);
 
+    if !outcome.unchanged && swarm.endpoint_mode == EndpointMode::Dnsrr {
+        refresh_router(d, &name).await;
+    }
+
     // The route names the service, which an update does not change: this
     // writes only on the first deploy or when the domains changed (each
     // router's point is a no-op when its route already says this).
@@ -340,6 +344,7 @@ async fn follow(d: &Deployment<'_>, swarm: &SwarmConfig, name: &str, create: boo
     // Swarm's reason for a rollback is in the status while it rolls back;
     // once done, the message only says "rollback completed".
     let mut reason = String::new();
+    let mut serving = std::collections::BTreeSet::new();
     loop {
         d.check_cancelled()?;
         let service = docker
@@ -348,6 +353,7 @@ async fn follow(d: &Deployment<'_>, swarm: &SwarmConfig, name: &str, create: boo
             .ok_or_else(|| anyhow!("service `{name}` was removed during the deploy"))?;
         let tasks = docker.service_tasks(name).await?;
         show_progress(d, &tasks, image);
+        refresh_when_tasks_changed(d, swarm, name, &tasks, &mut serving).await;
         let status = service.update_status.as_ref();
         let state = status.and_then(|s| s.state);
         let message = status.and_then(|s| s.message.clone()).unwrap_or_default();
@@ -498,6 +504,48 @@ fn task_label(task: &Task) -> String {
         Some(slot) => format!("slot {slot}"),
         None => task.id.as_deref().map(crate::docker::short).unwrap_or("?").to_owned(),
     }
+}
+
+/// Reloads the router once the update is done (dnsrr: the final set of
+/// tasks); a failure only warns.
+async fn refresh_router(d: &Deployment<'_>, name: &str) {
+    if let Err(e) = d.env.router.refresh(d.name(), &d.plan).await {
+        d.env.printer.warn(&format!(
+            "{}: the router could not be reloaded after the update of `{name}` ({e:#}); reload it by hand",
+            d.name()
+        ));
+    }
+}
+
+/// With `dnsrr`, the service name resolves to the running tasks, and a
+/// router that resolves at load (nginx, NPM's nginx) keeps the addresses
+/// it found: reload it whenever the set of running tasks changed, so it
+/// always knows a live one (it retries the next address of a name when one
+/// refuses). A failed reload only warns: Swarm's update goes on.
+async fn refresh_when_tasks_changed(
+    d: &Deployment<'_>,
+    swarm: &SwarmConfig,
+    name: &str,
+    tasks: &[Task],
+    serving: &mut std::collections::BTreeSet<String>,
+) {
+    if swarm.endpoint_mode != EndpointMode::Dnsrr || !d.plan.is_routed() {
+        return;
+    }
+    let now: std::collections::BTreeSet<String> = tasks
+        .iter()
+        .filter(|t| t.status.as_ref().and_then(|s| s.state) == Some(TaskState::RUNNING))
+        .filter_map(|t| t.id.clone())
+        .collect();
+    if now == *serving {
+        return;
+    }
+    let first = serving.is_empty();
+    *serving = now;
+    if first {
+        return;
+    }
+    refresh_router(d, name).await;
 }
 
 /// One line on a terminal's spinner: every slot with its new and old
