@@ -13,6 +13,9 @@
 #   berth-test/app:env       like v1, but GET / -> 200 "$VERSION\n" ("unset\n" when VERSION is unset)
 #   berth-test/app:bad       GET / -> 200 "bad\n"; GET /healthz -> 500 (never ready)
 #   berth-test/app:crash     entrypoint exits 1 at once (after one line on stderr)
+#   berth-test/nginx         Debian's nginx binary (nginx-light) and its libraries + the busybox
+#                            applets; /etc/nginx/nginx.conf serves 200 "nginx\n" on :8080. A router a
+#                            test runs as a container on an overlay network (tests/it/swarm.rs).
 #   berth-test/app:sh        entrypoint `/bin/sh -c`, default command `exec httpd -f -p 8080 -h /www`
 #                            (GET / -> 200 "sh\n", /healthz -> 200 "ok\n"): a workload's `command`
 #                            scripts a misbehaving app (crash loops, late listeners, health checks)
@@ -33,6 +36,7 @@ die() { log "ERROR: $*"; exit 1; }
 pkg_installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 missing=()
 pkg_installed busybox-static || missing+=(busybox-static)
+[ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ "${#missing[@]}" -gt 0 ]; then
     log "installing: ${missing[*]}"
@@ -166,6 +170,46 @@ for tag in "${TAGS[@]}"; do
     IDS[$tag]=$(docker image inspect -f '{{.Id}}' "$REPO:$tag")
 done
 
+# berth-test/nginx: the host's nginx with exactly the libraries it links.
+NGINX_REPO=berth-test/nginx
+nginx_context() { # nginx_context DIR
+    local dir=$1 root=$1/rootfs lib
+    cp -a "$WORK/common" "$root"
+    mkdir -p "$root/usr/sbin" "$root/etc/nginx" "$root/run" "$root/var/log/nginx"
+    mkdir -p "$root"/var/lib/nginx/{body,fastcgi,proxy,scgi,uwsgi}
+    cp /usr/sbin/nginx "$root/usr/sbin/nginx"
+    for lib in $(ldd /usr/sbin/nginx | grep -o '/[^ ]*'); do
+        cp --parents -L "$lib" "$root"
+    done
+    printf 'www-data:x:33:33:www-data:/var/www:/bin/false\n' >>"$root/etc/passwd"
+    printf 'www-data:x:33:\n' >>"$root/etc/group"
+    cat >"$root/etc/nginx/nginx.conf" <<'EOF'
+daemon off;
+error_log stderr;
+events {}
+http {
+    access_log off;
+    server { listen 8080; location / { return 200 "nginx\n"; } }
+}
+EOF
+    cat >"$dir/Dockerfile" <<'EOF'
+FROM scratch
+COPY rootfs/ /
+LABEL berth-test="1"
+EXPOSE 8080
+ENTRYPOINT ["/usr/sbin/nginx"]
+EOF
+    find "$dir" -exec touch -h -d @0 {} +
+}
+mkdir -p "$WORK/nginx"
+nginx_context "$WORK/nginx"
+log "building $NGINX_REPO"
+if ! out=$(docker build -q --label berth-test=1 -t "$NGINX_REPO" "$WORK/nginx" 2>&1); then
+    printf '%s\n' "$out" >&2
+    die "docker build of $NGINX_REPO failed"
+fi
+NGINX_ID=$(docker image inspect -f '{{.Id}}' "$NGINX_REPO")
+
 # ---- verification -----------------------------------------------------------
 # start_container IMAGE [docker run args...]: runs it detached, sets $c (name) and $ip.
 # Not in a $(...) subshell, so the EXIT trap knows every container to remove.
@@ -246,7 +290,10 @@ verify() {
     rc=$(docker wait "$c")
     [ "$rc" = 1 ] || die "$REPO:crash exited with $rc, want 1"
     docker rm -f "$c" >/dev/null
-    log "verified: ${TAGS[*]}"
+    start_container "$NGINX_REPO"
+    expect_http "http://$ip:8080/" 200 nginx
+    docker rm -f "$c" >/dev/null
+    log "verified: ${TAGS[*]} and $NGINX_REPO"
 }
 
 if [ "$VERIFY" != 0 ]; then verify; fi
@@ -254,3 +301,4 @@ if [ "$VERIFY" != 0 ]; then verify; fi
 for tag in "${TAGS[@]}"; do
     printf '%s:%s %s\n' "$REPO" "$tag" "${IDS[$tag]}"
 done
+printf '%s %s\n' "$NGINX_REPO" "$NGINX_ID"

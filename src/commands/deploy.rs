@@ -162,7 +162,12 @@ pub fn print_result(ctx: &Ctx, r: &DeployResult) {
         return;
     }
     let p = &ctx.printer;
-    let ok = p.paint(&t!("deploy-deployed"), Style::Green);
+    // A Swarm service that already ran this spec was not touched.
+    let ok = if r.status == "unchanged" {
+        p.paint(&t!("deploy-unchanged"), Style::Green)
+    } else {
+        p.paint(&t!("deploy-deployed"), Style::Green)
+    };
     let summary = if r.strategy_forced {
         msg!(
             "deploy-summary-forced",

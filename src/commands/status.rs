@@ -124,19 +124,35 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
         if let Some(d) = &docker {
             running_owner(d, &store_id, &w, state.as_ref(), &mut row).await?;
         }
+        let swarm = w.validate().ok().is_some_and(|v| v.config.common.swarm.is_some());
+        if let Some(s) = state.as_ref().filter(|_| swarm) {
+            // A Swarm workload's state names its service: its tasks' state.
+            row.state = Some(match &docker {
+                None => "unknown".to_owned(),
+                Some(d) => d
+                    .service_state(&s.container_name)
+                    .await?
+                    .unwrap_or_else(|| "missing".to_owned()),
+            });
+            if let Some(router) = &router {
+                check_route(router.as_ref(), &w, s, None, &mut row).await;
+            }
+        }
         if let Some(s) = state {
             let info = match &docker {
+                _ if swarm => None,
                 Some(d) => d.inspect(&s.container_id).await?,
                 None => None,
             };
             row.state = Some(match (&docker, &info) {
+                _ if swarm => row.state.take().unwrap_or_default(),
                 (None, _) => "unknown".to_owned(),
                 (Some(_), None) => "missing".to_owned(),
                 (Some(_), Some(i)) => i.status.clone(),
             });
             row.health = info.as_ref().and_then(|i| i.health.clone());
             row.image_id = info.as_ref().map(|i| i.image.clone()).filter(|id| !id.is_empty());
-            if let Some(router) = &router {
+            if let Some(router) = router.as_ref().filter(|_| !swarm) {
                 check_route(router.as_ref(), &w, &s, info.as_ref(), &mut row).await;
             }
             row.container = Some(s.container_name);
@@ -245,11 +261,21 @@ async fn check_route(
     row.router = router.name();
     row.route = router.route_name(&w.name, &plan);
     let current = router.current_target(&w.name, &plan).await;
-    let expected = info.map(|i| {
-        let mut i = i.clone();
-        i.name.clone_from(&s.container_name);
-        crate::deploy::route_target(router, &w.name, &config, &i)
-    });
+    let expected = match (info, &config.common.swarm) {
+        // A service's route forwards to its name (see deploy::swarm).
+        (_, Some(_)) => config.port().map(|port| {
+            Ok(crate::proxy::RouteTarget {
+                host: s.container_name.clone(),
+                port,
+            })
+        }),
+        (Some(i), None) => {
+            let mut i = i.clone();
+            i.name.clone_from(&s.container_name);
+            Some(crate::deploy::route_target(router, &w.name, &config, &i))
+        }
+        (None, None) => None,
+    };
     row.route_state = Some(match (&current, expected) {
         (Err(_), _) | (_, None) | (_, Some(Err(_))) => "unknown",
         (Ok(None), _) => "missing",

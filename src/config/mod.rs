@@ -202,6 +202,8 @@ pub struct CommonConfig {
     pub docker_host: Option<String>,
     /// The daemon this workload runs on, as a docker CLI context name.
     pub docker_context: Option<String>,
+    /// Run as a Docker Swarm service instead of a container (issue 13).
+    pub swarm: Option<SwarmConfig>,
 }
 
 impl Default for CommonConfig {
@@ -227,6 +229,7 @@ impl Default for CommonConfig {
             keep_artifacts: 3,
             docker_host: None,
             docker_context: None,
+            swarm: None,
         }
     }
 }
@@ -264,6 +267,99 @@ impl CommonConfig {
     /// milliseconds: `drain_ms`, else [`DEFAULT_DRAIN_FIXED_MS`].
     pub fn drain_fixed_ms(&self) -> u64 {
         self.drain_ms.unwrap_or(DEFAULT_DRAIN_FIXED_MS)
+    }
+}
+
+/// The Swarm side of a workload (`"swarm": {...}`): the service berth
+/// creates on the first deploy and updates after (docs/clusters.md §2).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct SwarmConfig {
+    /// Tasks to run, 0..=1000 [1].
+    pub replicas: u64,
+    /// Placement constraints, as `docker service create --constraint`
+    /// takes them (`node.role==worker`).
+    pub placement: Vec<String>,
+    pub update: SwarmUpdate,
+    /// How the service name resolves on its network: `vip` (one virtual
+    /// IP; needs IPVS on every node) or `dnsrr` (the healthy tasks'
+    /// addresses; no IPVS) [vip].
+    pub endpoint_mode: EndpointMode,
+    /// The overlay network the service (and the router) attach to; berth
+    /// creates it `attachable` when missing [berth-swarm].
+    pub network: String,
+}
+
+impl Default for SwarmConfig {
+    fn default() -> Self {
+        SwarmConfig {
+            replicas: 1,
+            placement: Vec::new(),
+            update: SwarmUpdate::default(),
+            endpoint_mode: EndpointMode::Vip,
+            network: DEFAULT_SWARM_NETWORK.to_owned(),
+        }
+    }
+}
+
+/// The overlay network of Swarm workloads that name none.
+pub const DEFAULT_SWARM_NETWORK: &str = "berth-swarm";
+
+/// How Swarm replaces tasks in an update (its `UpdateConfig`, also used
+/// for its rollback).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct SwarmUpdate {
+    /// Tasks replaced at once, 1.. [1].
+    pub parallelism: u64,
+    /// Wait between two batches, milliseconds [0].
+    pub delay_ms: u64,
+    /// How long Swarm watches each new task for a failure before it counts
+    /// the task as updated, milliseconds; None: [`SwarmConfig::monitor_ms`]
+    /// derives it from the health check.
+    pub monitor_ms: Option<u64>,
+}
+
+impl Default for SwarmUpdate {
+    fn default() -> Self {
+        SwarmUpdate {
+            parallelism: 1,
+            delay_ms: 0,
+            monitor_ms: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum EndpointMode {
+    #[default]
+    Vip,
+    Dnsrr,
+}
+
+/// Consecutive failed probes before Swarm calls a task unhealthy.
+pub const SWARM_HEALTH_RETRIES: u64 = 3;
+
+/// The shortest monitor window Swarm needs to see a task fail its health
+/// check, milliseconds: `start_period + interval × retries` (plus one
+/// interval of slack), or 5000 (Swarm's default) without a health check.
+pub fn swarm_min_monitor_ms(healthcheck: Option<&Healthcheck>) -> u64 {
+    match healthcheck {
+        Some(h) if h.mode == HealthMode::Http => h
+            .start_period_ms
+            .saturating_add(h.interval_ms.saturating_mul(SWARM_HEALTH_RETRIES + 1)),
+        _ => 5000,
+    }
+}
+
+impl SwarmConfig {
+    /// The monitor window Swarm gets, milliseconds: `update.monitor_ms`,
+    /// else the least that lets a failing health check be seen.
+    pub fn monitor_ms(&self, healthcheck: Option<&Healthcheck>) -> u64 {
+        self.update
+            .monitor_ms
+            .unwrap_or_else(|| swarm_min_monitor_ms(healthcheck))
     }
 }
 

@@ -16,6 +16,7 @@ mod plan;
 mod prune;
 pub mod reconcile;
 mod recreate;
+pub mod swarm;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -684,10 +685,20 @@ async fn deploy_locked(
     let (router, route) = route_names(env, store, workload, config)?;
     let route_meta = router.map(|r| serde_json::json!({ "router": r, "route": route }));
     match outcome {
-        Ok((container, image, phases, adopted)) => {
+        Ok(Ran {
+            container,
+            image,
+            phases,
+            adopted,
+            unchanged,
+        }) => {
             store.finish_deploy(deploy_id, "succeeded", None)?;
             events.container = Some(container.clone());
-            let status = format!("deployed {} ({})", container, effective.strategy);
+            let status = if unchanged {
+                format!("unchanged {container}: it already runs this artifact and config")
+            } else {
+                format!("deployed {} ({})", container, effective.strategy)
+            };
             let drain = phases.iter().find_map(Phase::drain_metadata);
             let extra = match (route_meta, drain) {
                 (None, None) => None,
@@ -708,7 +719,7 @@ async fn deploy_locked(
                 strategy_forced: effective.forced,
                 container,
                 image,
-                status: "succeeded",
+                status: if unchanged { "unchanged" } else { "succeeded" },
                 duration_ms: ms(started),
                 phases,
                 adopted,
@@ -764,7 +775,7 @@ async fn run(
     events: &mut DeployEventContext,
     store_id: &str,
     opts: &DeployOptions,
-) -> Result<(String, String, Vec<Phase>, Option<adopt::Adopted>)> {
+) -> Result<Ran> {
     let name = &workload.name;
     let rollback = opts.artifact.as_ref();
     // Step 1: repair what an interrupted deploy left, under our lock. Our
@@ -807,7 +818,15 @@ async fn run(
             reference: c.file.clone(),
         }
     } else {
-        env.docker.ensure_network(&config.common.network).await?;
+        match &config.common.swarm {
+            // A service needs a manager and an overlay network: said
+            // before anything is built or pulled.
+            Some(swarm) => {
+                env.docker.require_swarm_manager().await?;
+                env.docker.ensure_overlay_network(&swarm.network).await?;
+            }
+            None => env.docker.ensure_network(&config.common.network).await?,
+        }
         let artifact = tokio::select! {
             biased;
             e = env.cancel.cancelled() => return Err(e.into()),
@@ -839,10 +858,16 @@ async fn run(
         phases,
         spinner: env.progress.as_ref().map(|m| crate::output::Spinner::new(m, name)),
     };
-    let container = match (&config.source, strategy) {
-        (KindConfig::Compose(_), _) => compose::run(&mut d).await?,
-        (_, Strategy::BlueGreen) => blue_green::run(&mut d).await?,
-        (_, Strategy::Recreate) => recreate::run(&mut d).await?,
+    let mut unchanged = false;
+    let container = match (&config.source, strategy, &config.common.swarm) {
+        (KindConfig::Compose(_), _, _) => compose::run(&mut d).await?,
+        (_, _, Some(swarm)) => {
+            let outcome = swarm::run(&mut d, swarm).await?;
+            unchanged = outcome.unchanged;
+            outcome.service
+        }
+        (_, Strategy::BlueGreen, None) => blue_green::run(&mut d).await?,
+        (_, Strategy::Recreate, None) => recreate::run(&mut d).await?,
     };
     // Live and recorded: what the other stores left beside the adopted
     // container is superseded (this deploy holds the daemon lock, so none
@@ -853,7 +878,23 @@ async fn run(
         }
     }
     store.set_deploy_artifact(deploy_id, &d.artifact.image_id, &d.artifact.reference, Some(&container))?;
-    Ok((container, d.artifact.reference, d.phases, adopted))
+    Ok(Ran {
+        container,
+        image: d.artifact.reference,
+        phases: d.phases,
+        adopted,
+        unchanged,
+    })
+}
+
+/// What [`run`] did.
+struct Ran {
+    container: String,
+    image: String,
+    phases: Vec<Phase>,
+    adopted: Option<adopt::Adopted>,
+    /// A Swarm service already had this spec: nothing was updated.
+    unchanged: bool,
 }
 
 /// Removes the images [`prune::images_to_prune`] lists. Failures only

@@ -56,6 +56,7 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
             // A container name: English on purpose, it names compose's objects.
             format!("{service} (service `{service}` of stack `{project}`)")
         }
+        _ if cfg.common.swarm.is_some() => super::swarm::service_name(name),
         _ => new_container_name(name, eff.strategy),
     };
     let router = RouterKind::load(store)?.0;
@@ -68,6 +69,8 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
         router,
         domains: cfg.common.domains.clone(),
         forward_host: match forward_by {
+            // A service is reached by its name on its overlay network.
+            _ if cfg.common.swarm.is_some() => msg!("verbatim", text = &container_name),
             ForwardBy::Name => msg!("verbatim", text = &container_name),
             ForwardBy::Ip => msg!("plan-ip-of", container = &container_name, network = &cfg.common.network),
         },
@@ -156,7 +159,31 @@ pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
         )
     });
     let persist = msg!("plan-persist", container = &container_name);
-    if let KindConfig::Compose(_) = cfg.source {
+    if let Some(swarm) = &cfg.common.swarm {
+        let order = match eff.strategy {
+            Strategy::BlueGreen => "start-first",
+            Strategy::Recreate => "stop-first",
+        };
+        steps.push(msg!(
+            "plan-swarm-service",
+            service = &container_name,
+            replicas = swarm.replicas,
+            network = &swarm.network,
+            mode = match swarm.endpoint_mode {
+                crate::config::EndpointMode::Vip => "vip",
+                crate::config::EndpointMode::Dnsrr => "dnsrr",
+            },
+            order = order,
+            parallelism = swarm.update.parallelism,
+            delay = swarm.update.delay_ms,
+            monitor = swarm.monitor_ms(cfg.common.healthcheck.as_ref())
+        ));
+        steps.push(msg!("plan-swarm-follow"));
+        if let Some(r) = route_step {
+            steps.push(msg!("plan-swarm-route", route = r));
+        }
+        steps.push(msg!("plan-swarm-persist", service = &container_name));
+    } else if let KindConfig::Compose(_) = cfg.source {
         steps.push(gate);
         steps.extend(route_step);
         steps.push(msg!("plan-record-service"));

@@ -20,6 +20,9 @@ use crate::store::{Store, Workload};
 pub struct ReconcileReport {
     pub workload: String,
     pub abandoned_deploys: Vec<i64>,
+    /// Deploys of a Swarm service left `running` by a dead berth, finished
+    /// `succeeded` or `failed` by what Swarm made of their update.
+    pub finished_deploys: Vec<i64>,
     pub started: Option<String>,
     pub removed: Vec<String>,
     /// The state row names a container that no longer exists.
@@ -40,7 +43,10 @@ pub struct OtherStoreContainer {
 
 impl ReconcileReport {
     pub fn changed(&self) -> bool {
-        !self.abandoned_deploys.is_empty() || self.started.is_some() || !self.removed.is_empty()
+        !self.abandoned_deploys.is_empty()
+            || !self.finished_deploys.is_empty()
+            || self.started.is_some()
+            || !self.removed.is_empty()
     }
 }
 
@@ -59,8 +65,30 @@ pub async fn reconcile_locked(
         ..Default::default()
     };
 
-    // 1. A deploy left `running` by a dead process is abandoned.
+    // 1. A deploy left `running` by a dead process is abandoned; a Swarm
+    // update runs server-side, so its outcome is Swarm's when it is known.
     for dead in store.dead_running_deploys(workload.id)? {
+        if config.common.swarm.is_some()
+            && let Some((status, reason)) = super::swarm::outcome_of_dead_deploy(docker, store, workload, &dead).await?
+        {
+            store.finish_deploy(dead.id, status, (status == "failed").then_some(reason.as_str()))?;
+            let (action, severity) = match status {
+                "succeeded" => ("deploy.succeeded", Severity::Info),
+                _ => ("deploy.failed", Severity::Error),
+            };
+            emit_event(
+                store,
+                Some(workload.id),
+                name,
+                action,
+                severity,
+                &format!("deploy {} (its berth process died): {reason}", dead.id),
+                &json!({ "workload_id": workload.id, "deploy_id": dead.id, "kind": workload.kind,
+                         "strategy": dead.strategy, "reconciled": true }),
+            )?;
+            report.finished_deploys.push(dead.id);
+            continue;
+        }
         store.finish_deploy(dead.id, "abandoned", Some("the berth process running this deploy died"))?;
         emit_event(
             store,
@@ -79,6 +107,22 @@ pub async fn reconcile_locked(
 
     // Compose stacks are compose's: berth neither starts nor reaps their containers.
     if workload.kind == crate::config::Kind::Compose {
+        return Ok(report);
+    }
+
+    // A Swarm service is Swarm's to keep running: only say when the
+    // service the state names is gone.
+    if config.common.swarm.is_some() {
+        if let Some(s) = store.runtime_state(workload.id)?
+            && docker.service(&s.container_id).await?.is_none()
+        {
+            env.printer.warn(&crate::t!(
+                "reconcile-service-missing",
+                workload = name,
+                service = &s.container_name
+            ));
+            report.missing = Some(s.container_name.clone());
+        }
         return Ok(report);
     }
 

@@ -8,6 +8,7 @@ pub mod daemons;
 pub mod endpoint;
 pub mod labels;
 pub mod ssh;
+mod swarm;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -282,9 +283,17 @@ impl Docker {
                 return Err(docker_error(e, msg!("docker-inspect-network", name = name)));
             }
         }
+        self.create_network(name, "bridge").await
+    }
+
+    /// Creates network `name` with `driver` (an overlay is attachable, so
+    /// a router running as a plain container can join it); one that
+    /// appeared meanwhile is fine.
+    async fn create_network(&self, name: &str, driver: &str) -> Result<()> {
         let req = NetworkCreateRequest {
             name: name.to_owned(),
-            driver: Some("bridge".to_owned()),
+            driver: Some(driver.to_owned()),
+            attachable: (driver == "overlay").then_some(true),
             labels: Some(HashMap::from([(labels::MANAGED.to_owned(), "true".to_owned())])),
             ..Default::default()
         };
@@ -292,7 +301,10 @@ impl Docker {
             Ok(_) => Ok(()),
             // Another berth created it between our inspect and create.
             Err(e) if status_of(&e) == Some(409) => Ok(()),
-            Err(e) => Err(docker_error(e, msg!("docker-create-network", name = name))),
+            Err(e) => Err(docker_error(
+                e,
+                msg!("docker-create-network-driver", driver = driver, name = name),
+            )),
         }
     }
 

@@ -30,6 +30,7 @@ deploy-draining = draining { $container } for { $ms } ms
 ## Deploy summary
 
 deploy-deployed = deployed
+deploy-unchanged = unchanged
 deploy-summary = { $workload } -> { $container } ({ $strategy }, { $ms } ms)
 deploy-summary-forced = { $workload } -> { $container } ({ $strategy }, forced, { $ms } ms)
 deploy-fleet-failed = { $failed } of { $total } deploys failed
@@ -896,3 +897,52 @@ config-docker-context-hint = use the name `docker context ls` shows (letters, di
 daemon-pool-poisoned = the daemon pool is poisoned (a berth bug)
 deploy-not-deployed = workload `{ $workload }` was not deployed
 reconcile-daemon-unreachable = { $count } workload(s) not reconciled, their daemon unreachable: { $workloads }
+# Swarm (issue 13)
+config-swarm-kind = a Swarm service runs an image: kinds image and dockerfile only, not { $kind }
+config-swarm-kind-fix = remove `swarm`, or deploy the app as an image or dockerfile workload
+config-swarm-ports = host ports are not published with `swarm`: the route forwards to the service on its overlay network
+config-swarm-ports-fix = remove `ports` and route through `domains`
+config-swarm-network = a Swarm service attaches to the overlay network `swarm.network`, not `network`
+config-swarm-network-fix = move the name to `swarm.network` (default "berth-swarm")
+config-swarm-placement = `{ $value }` is not a placement constraint
+config-swarm-placement-fix = write it as "node.role==worker" or "node.labels.zone!=eu"
+config-swarm-monitor-short = { $monitor } ms is shorter than healthcheck start_period_ms + interval_ms × { $retries } + one interval ({ $needed } ms): Swarm would call an update complete before a failing health check shows
+config-swarm-monitor-fix = set monitor_ms to at least { $needed }, or remove it (berth then uses { $needed })
+swarm-creating = creating service { $service } ({ $replicas } replicas)
+swarm-updating = updating service { $service } ({ $order })
+swarm-unchanged = service { $service } already runs this artifact and config: nothing to update
+
+## Swarm services
+
+plan-swarm-service = create service `{ $service }` ({ $replicas } replicas, overlay network `{ $network }`, endpoint mode { $mode }), or update it: { $order }, parallelism { $parallelism }, delay { $delay } ms, monitor { $monitor } ms, failure_action rollback (nothing when the spec is unchanged)
+plan-swarm-follow = follow the update until Swarm reports it completed (the old tasks stopped), paused or rolled back
+plan-swarm-route = { $route }; written only when it changed
+plan-swarm-persist = persist `{ $service }` as the live service
+docker-create-network-driver = could not create { $driver } network `{ $name }`
+docker-info = could not read the daemon's info
+docker-inspect-service = could not inspect service `{ $service }`
+docker-create-service = could not create service `{ $service }`
+docker-service-no-id = the daemon created service `{ $service }` but returned no id
+docker-service-version-too-big = service `{ $service }` has version { $version }, beyond what the Docker API takes
+docker-update-service = could not update service `{ $service }`
+docker-list-tasks = could not list the tasks of service `{ $service }`
+docker-remove-service = could not remove service `{ $service }`
+swarm-new-service-removed = the new service was removed
+swarm-new-service-not-removed = removing the new service failed too ({ $reason }); remove it with `docker service rm { $service }`
+swarm-not-ready = service `{ $service }` did not become ready; { $removed }
+swarm-no-version = service `{ $service }` has no version to update
+swarm-domains-no-port = workload `{ $workload }` has domains but no `port`
+swarm-service-disappeared = service `{ $service }` disappeared after its update
+swarm-service-removed-during = service `{ $service }` was removed during the deploy
+swarm-paused = Swarm paused the update of `{ $service }`: { $message }{ $task }
+swarm-rollback-completed = the previous tasks serve again
+swarm-rollback-paused = the rollback paused: check `docker service ps` for the tasks that serve
+swarm-rolled-back = Swarm rolled the update of `{ $service }` back ({ $how }): { $why }{ $task }
+swarm-router-reload-failed = { $workload }: the router could not be reloaded after the update of `{ $service }` ({ $reason }); reload it by hand
+swarm-tasks-line = tasks { $tasks }
+swarm-tasks-failed = { $count } tasks of the new service `{ $service }` failed{ $task }
+swarm-update-timeout = service `{ $service }` did not finish its update within { $seconds } s (Swarm's state: { $state }){ $pending }; Swarm goes on server-side: `docker service ps { $service }` shows it
+reconcile-service-missing = { $workload }: the runtime state names service { $service }, which no longer exists; the next deploy creates it
+swarm-not-in-swarm = the Docker daemon at { $host } is not part of a swarm (its node state is `{ $state }`): run `docker swarm init` there (or `docker swarm join` it to one), or remove `swarm` from the workload
+swarm-worker-not-manager = the Docker daemon at { $host } is a swarm worker, not a manager: services are created and updated through a manager; point the workload's docker_host at one
+swarm-network-not-overlay = network `{ $name }` exists with driver `{ $driver }`, and a Swarm service needs an overlay network: set `swarm.network` to another name (berth creates it) or to an existing overlay network

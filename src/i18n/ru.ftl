@@ -31,6 +31,7 @@ deploy-draining = дренаж { $container }, { $ms } мс
 ## Итог развёртывания
 
 deploy-deployed = развёрнуто
+deploy-unchanged = без изменений
 deploy-summary = { $workload } -> { $container } ({ $strategy }, { $ms } мс)
 deploy-summary-forced = { $workload } -> { $container } ({ $strategy }, принудительно, { $ms } мс)
 deploy-fleet-failed = не удалось развёртываний: { $failed } из { $total }
@@ -905,3 +906,52 @@ config-docker-context-hint = используйте имя, которое по�
 daemon-pool-poisoned = пул демонов повреждён (ошибка berth)
 deploy-not-deployed = нагрузка `{ $workload }` не развёрнута
 reconcile-daemon-unreachable = нагрузки без сверки, их демон недоступен ({ $count }): { $workloads }
+# Swarm (issue 13)
+config-swarm-kind = сервис Swarm запускает образ: только виды image и dockerfile, не { $kind }
+config-swarm-kind-fix = уберите `swarm` или разверните приложение как нагрузку вида image или dockerfile
+config-swarm-ports = со `swarm` порты хоста не публикуются: маршрут ведёт к сервису в его overlay-сети
+config-swarm-ports-fix = уберите `ports` и маршрутизируйте через `domains`
+config-swarm-network = сервис Swarm подключается к overlay-сети `swarm.network`, а не `network`
+config-swarm-network-fix = перенесите имя в `swarm.network` (по умолчанию "berth-swarm")
+config-swarm-placement = `{ $value }` — не ограничение размещения
+config-swarm-placement-fix = запишите его как "node.role==worker" или "node.labels.zone!=eu"
+config-swarm-monitor-short = { $monitor } мс короче, чем start_period_ms + interval_ms × { $retries } + один интервал проверки ({ $needed } мс): Swarm сочтёт обновление завершённым раньше, чем проявится проваленная проверка здоровья
+config-swarm-monitor-fix = задайте monitor_ms не меньше { $needed } или уберите его (тогда berth берёт { $needed })
+swarm-creating = создание сервиса { $service } (реплик: { $replicas })
+swarm-updating = обновление сервиса { $service } ({ $order })
+swarm-unchanged = сервис { $service } уже запускает этот артефакт с этой конфигурацией: обновлять нечего
+
+## Swarm services
+
+plan-swarm-service = создать сервис `{ $service }` (реплик: { $replicas }, overlay-сеть `{ $network }`, режим endpoint { $mode }) или обновить его: { $order }, параллельно { $parallelism }, пауза { $delay } мс, наблюдение { $monitor } мс, failure_action rollback (ничего, если спецификация не изменилась)
+plan-swarm-follow = следить за обновлением, пока Swarm не сообщит, что оно завершено (старые задачи остановлены), приостановлено или откачено
+plan-swarm-route = { $route }; записывается, только если изменился
+plan-swarm-persist = записать `{ $service }` как работающий сервис
+docker-create-network-driver = не удалось создать сеть { $driver } `{ $name }`
+docker-info = не удалось получить сведения о демоне
+docker-inspect-service = не удалось получить сведения о сервисе `{ $service }`
+docker-create-service = не удалось создать сервис `{ $service }`
+docker-service-no-id = демон создал сервис `{ $service }`, но не вернул его id
+docker-service-version-too-big = у сервиса `{ $service }` версия { $version } — больше, чем принимает API Docker
+docker-update-service = не удалось обновить сервис `{ $service }`
+docker-list-tasks = не удалось получить список задач сервиса `{ $service }`
+docker-remove-service = не удалось удалить сервис `{ $service }`
+swarm-new-service-removed = новый сервис удалён
+swarm-new-service-not-removed = удалить новый сервис тоже не удалось ({ $reason }); удалите его: `docker service rm { $service }`
+swarm-not-ready = сервис `{ $service }` так и не стал готов; { $removed }
+swarm-no-version = у сервиса `{ $service }` нет версии для обновления
+swarm-domains-no-port = у нагрузки `{ $workload }` есть домены, но нет `port`
+swarm-service-disappeared = сервис `{ $service }` исчез после обновления
+swarm-service-removed-during = сервис `{ $service }` удалили во время развёртывания
+swarm-paused = Swarm приостановил обновление `{ $service }`: { $message }{ $task }
+swarm-rollback-completed = снова работают прежние задачи
+swarm-rollback-paused = откат приостановлен: какие задачи работают, смотрите в `docker service ps`
+swarm-rolled-back = Swarm откатил обновление `{ $service }` ({ $how }): { $why }{ $task }
+swarm-router-reload-failed = { $workload }: после обновления `{ $service }` перезагрузить маршрутизатор не удалось ({ $reason }); перезагрузите его вручную
+swarm-tasks-line = задачи { $tasks }
+swarm-tasks-failed = задач нового сервиса `{ $service }` завершилось ошибкой: { $count }{ $task }
+swarm-update-timeout = сервис `{ $service }` не завершил обновление за { $seconds } с (состояние в Swarm: { $state }){ $pending }; Swarm продолжает на своей стороне: `docker service ps { $service }` покажет, как идёт
+reconcile-service-missing = { $workload }: в состоянии записан сервис { $service }, но его больше нет; следующее развёртывание создаст его
+swarm-not-in-swarm = демон Docker по адресу { $host } не входит в swarm (состояние узла: `{ $state }`): выполните там `docker swarm init` (или присоедините его: `docker swarm join`) либо уберите `swarm` из нагрузки
+swarm-worker-not-manager = демон Docker по адресу { $host } — рабочий узел swarm, а не менеджер: сервисы создаются и обновляются через менеджер; укажите его в docker_host нагрузки
+swarm-network-not-overlay = сеть `{ $name }` уже есть, с драйвером `{ $driver }`, а сервису Swarm нужна overlay-сеть: задайте в `swarm.network` другое имя (berth создаст сеть) или существующую overlay-сеть

@@ -86,6 +86,15 @@ pub trait Router: Send + Sync {
     /// Whether the route is configured to forward by container IP.
     fn forwards_by_ip(&self) -> bool;
 
+    /// Makes the proxy resolve the route's forward host again, without
+    /// changing the route: for a Swarm service in `dnsrr` mode, whose name
+    /// resolves to its tasks' addresses, which an update replaces. A no-op
+    /// for routers that resolve on every connection (Caddy) or cannot be
+    /// told to (NPM), and when the router holds no route for `workload`.
+    async fn refresh(&self, _workload: &str, _plan: &RoutePlan) -> Result<()> {
+        Ok(())
+    }
+
     /// The router's name for events and JSON: `npm`, `nginx`, `caddy`
     /// (None without a router).
     fn name(&self) -> Option<&'static str> {

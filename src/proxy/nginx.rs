@@ -629,6 +629,22 @@ impl Router for NginxRouter {
         }))
     }
 
+    /// Reloads nginx (it resolves `proxy_pass` names at load only) when
+    /// berth's file for `workload` exists. Errors: the test or the reload
+    /// failed (the route itself is unchanged).
+    async fn refresh(&self, workload: &str, plan: &RoutePlan) -> Result<()> {
+        if !plan.is_routed() {
+            return Ok(());
+        }
+        let _lock = super::lock_router(&self.db_path, "nginx").await?;
+        if self.read_own(workload, &self.file_for(workload))?.is_none() {
+            return Ok(());
+        }
+        let dump = self.dump().await?;
+        let master = self.master_pid(&dump).await?;
+        self.reload_and_confirm(master).await
+    }
+
     fn forwards_by_ip(&self) -> bool {
         true
     }

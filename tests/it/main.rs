@@ -25,3 +25,4 @@ mod routes;
 mod static_compose;
 mod store;
 mod stores;
+mod swarm;
