@@ -362,7 +362,7 @@ async fn follow(d: &Deployment<'_>, swarm: &SwarmConfig, name: &str, create: boo
             // stopping (start-first). Done when it has stopped, as a
             // blue-green deploy is done once blue is gone.
             Some(ServiceUpdateStatusStateEnum::COMPLETED) => {
-                if !tasks.iter().any(|t| !is_current(t, image) && is_live(t)) {
+                if converged(&tasks, image, want) && !tasks.iter().any(|t| !is_current(t, image) && is_live(t)) {
                     return Ok(());
                 }
             }
@@ -403,17 +403,7 @@ async fn follow(d: &Deployment<'_>, swarm: &SwarmConfig, name: &str, create: boo
             // No rolling update (a new service, or only the replica count
             // changed): done when the tasks of this spec all run.
             None => {
-                let running = tasks
-                    .iter()
-                    .filter(|t| {
-                        is_current(t, image) && t.status.as_ref().and_then(|s| s.state) == Some(TaskState::RUNNING)
-                    })
-                    .count();
-                let others = tasks
-                    .iter()
-                    .filter(|t| desired_running(t) && !is_current(t, image))
-                    .count();
-                if running >= want && others == 0 {
+                if converged(&tasks, image, want) {
                     return Ok(());
                 }
                 if create {
@@ -440,6 +430,20 @@ async fn follow(d: &Deployment<'_>, swarm: &SwarmConfig, name: &str, create: boo
         }
         tokio::time::sleep(POLL).await;
     }
+}
+
+/// At least `want` tasks of `image` run, and no task of another spec is
+/// meant to.
+fn converged(tasks: &[Task], image: &str, want: usize) -> bool {
+    let running = tasks
+        .iter()
+        .filter(|t| is_current(t, image) && t.status.as_ref().and_then(|s| s.state) == Some(TaskState::RUNNING))
+        .count();
+    let others = tasks
+        .iter()
+        .filter(|t| desired_running(t) && !is_current(t, image))
+        .count();
+    running >= want && others == 0
 }
 
 fn is_current(task: &Task, image: &str) -> bool {

@@ -610,3 +610,29 @@ fn an_nginx_router_on_the_overlay_serves_the_service_and_start_first_updates_dro
         );
     }
 }
+
+#[test]
+fn a_replica_change_alone_scales_the_service_and_waits_for_the_tasks() {
+    let (mut c, mut services) = case("swarm-scale");
+    let name = c.name("swsc");
+    let service = services.of(&name);
+    let v2 = image_id("berth-test/app:v2");
+    c.add(&name, "image", config("berth-test/app:v1", 1, ""));
+    c.run(&["deploy", &name]).success();
+    // An update first, so Swarm's last update status says `completed`.
+    c.set(&name, config("berth-test/app:v2", 1, ""));
+    c.run(&["deploy", &name]).success();
+
+    c.set(&name, config("berth-test/app:v2", 3, ""));
+    let scaled = c.run(&["deploy", &name, "--output", "json"]).success();
+    assert_eq!(scaled.json()["status"], json!("succeeded"), "{}", scaled.stdout);
+    assert_eq!(running_images(&service), vec![v2.clone(); 3], "{:?}", tasks(&service));
+
+    c.set(&name, config("berth-test/app:v2", 1, ""));
+    c.run(&["deploy", &name]).success();
+    assert!(
+        wait_until(Duration::from_secs(20), || running_images(&service).len() == 1),
+        "scaled down to 1: {:?}",
+        tasks(&service)
+    );
+}
