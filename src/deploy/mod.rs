@@ -25,7 +25,7 @@ use anyhow::{Result, anyhow};
 use serde::Serialize;
 
 use crate::config::{KindConfig, ResolvedSecrets, SourceConfig, Strategy, effective_strategy, resolve_secrets};
-use crate::docker::{ContainerInfo, DaemonRef, Daemons, Docker};
+use crate::docker::{ContainerInfo, DaemonRef, Daemons, Engine};
 use crate::error::BerthError;
 use crate::events::{DeployEventContext, Severity, emit_deploy_event};
 use crate::i18n::Context as _;
@@ -57,7 +57,7 @@ impl Session {
     /// reached (the error names it; other daemons are unaffected).
     pub async fn on(&self, daemon: &DaemonRef) -> Result<DeployEnv> {
         Ok(DeployEnv {
-            docker: self.daemons.get(daemon).await?,
+            docker: Arc::new(self.daemons.get(daemon).await?),
             session: self.clone(),
         })
     }
@@ -66,7 +66,7 @@ impl Session {
 /// What a deploy of one workload needs from the outside world: its
 /// daemon, and (through `Deref`) the [`Session`]'s shared parts.
 pub struct DeployEnv {
-    pub docker: Docker,
+    pub docker: Arc<dyn Engine>,
     session: Session,
 }
 
@@ -314,7 +314,7 @@ impl Deployment<'_> {
             return drain::until_idle(None, bound, fixed).await;
         }
         let seen = match self.config.port() {
-            Some(port) => drain::Connections::of(&self.env.docker, old, port),
+            Some(port) => drain::Connections::of(self.env.docker.as_ref(), old, port),
             None => Err(crate::msg!("drain-no-port")),
         };
         let conns = match seen {
@@ -889,7 +889,13 @@ async fn prepare_or_reuse(
     rollback: Option<&Artifact>,
 ) -> Result<Artifact> {
     match rollback {
-        None => source::prepare(&env.docker, &env.printer, name, config, secrets, deploy_id).await,
+        None => {
+            let docker = env
+                .docker
+                .bollard()
+                .context_msg(crate::msg!("deploy-engine-cannot-prepare", host = env.docker.host()))?;
+            source::prepare(docker, &env.printer, name, config, secrets, deploy_id).await
+        }
         Some(artifact) => {
             if env.docker.image_id(&artifact.image_id).await?.is_none() {
                 return Err(anyhow!(crate::msg!(

@@ -895,4 +895,5 @@ config-docker-context-invalid = `{ $name }` is not a docker context name
 config-docker-context-hint = use the name `docker context ls` shows (letters, digits, `_`, `.`, `-`)
 daemon-pool-poisoned = the daemon pool is poisoned (a berth bug)
 deploy-not-deployed = workload `{ $workload }` was not deployed
+deploy-engine-cannot-prepare = `{ $host }` is not a Docker daemon berth can pull or build on
 reconcile-daemon-unreachable = { $count } workload(s) not reconciled, their daemon unreachable: { $workloads }

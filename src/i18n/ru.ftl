@@ -904,4 +904,5 @@ config-docker-context-invalid = `{ $name }` — не имя контекста d
 config-docker-context-hint = используйте имя, которое показывает `docker context ls` (буквы, цифры, `_`, `.`, `-`)
 daemon-pool-poisoned = пул демонов повреждён (ошибка berth)
 deploy-not-deployed = нагрузка `{ $workload }` не развёрнута
+deploy-engine-cannot-prepare = `{ $host }` не демон Docker, на котором berth может скачать или собрать образ
 reconcile-daemon-unreachable = нагрузки без сверки, их демон недоступен ({ $count }): { $workloads }
