@@ -234,12 +234,12 @@ const STAYS_ENGLISH: &[(&str, &str, &str)] = &[
     // Errors of the streamed build context body: the daemon reads them,
     // then berth's own translated build error wraps the outcome.
     (
-        "src/docker/build.rs",
+        "src/docker/build/context.rs",
         "the build context could not be read",
         "body stream error, read by the daemon",
     ),
     (
-        "src/docker/build.rs",
+        "src/docker/build/context.rs",
         "the build context was abandoned",
         "body stream error, read by the daemon",
     ),
