@@ -16,6 +16,8 @@ mod plan;
 mod prune;
 pub mod reconcile;
 mod recreate;
+#[cfg(test)]
+mod tests;
 
 use std::path::PathBuf;
 use std::sync::Arc;
