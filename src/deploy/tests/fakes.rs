@@ -66,7 +66,8 @@ impl World {
         self.log.push(entry);
     }
 
-    /// Writes `state NAME` when the state row changed since last seen.
+    /// Writes `state NAME (IMAGE)` when the state row names another
+    /// container than last seen.
     pub fn note_state(&mut self) {
         let Some((store, workload_id, seen)) = &mut self.state else {
             return;
@@ -74,8 +75,8 @@ impl World {
         let now = store.runtime_state(*workload_id).expect("the test store answers");
         let id = now.as_ref().map(|s| s.container_id.clone());
         if id != *seen {
-            let name = now.map_or_else(|| "-".to_owned(), |s| s.container_name);
-            self.log.push(format!("state {name}"));
+            let entry = now.map_or_else(|| "-".to_owned(), |s| format!("{} ({})", s.container_name, s.image_ref));
+            self.log.push(format!("state {entry}"));
             *seen = id;
         }
     }

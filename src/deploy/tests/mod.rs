@@ -172,6 +172,41 @@ fn shown(log: &[String], green: &str) -> Vec<String> {
     log.iter().map(|e| e.replace(green, "GREEN")).collect()
 }
 
+/// A recreate up to its gate: blue stopped and parked, the new one started
+/// under the stable name (reconcile first confirmed the route on blue).
+const PARKED_AND_REPLACED: [&str; 5] = ["route web", "stop web", "rename web PARKED", "create web", "start web"];
+
+/// Recreate's restore: park the failed new container, give blue its name
+/// back, start it, confirm the route on it, only then remove the failed one.
+const RESTORED: [&str; 6] = [
+    "stop web",
+    "rename web FAILED",
+    "rename PARKED web",
+    "start web",
+    "route web",
+    "remove FAILED",
+];
+
+/// The log of a recreate, with the names `web` was parked under written
+/// `PARKED` (blue, `web-xxxxxx-old`) and `FAILED` (a failed new one,
+/// `web-xxxxxx-failed`).
+fn recreate_log(f: &Fixture) -> Vec<String> {
+    let log = f.log();
+    let renamed: Vec<String> = log
+        .iter()
+        .filter_map(|e| e.strip_prefix("rename web "))
+        .map(str::to_owned)
+        .collect();
+    log.into_iter()
+        .map(|e| {
+            renamed.iter().fold(e, |e, name| {
+                let shown = if name.ends_with("-old") { "PARKED" } else { "FAILED" };
+                e.replace(name.as_str(), shown)
+            })
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn blue_green_persists_and_routes_to_green_before_blue_is_stopped_and_removed() {
     let f = Fixture::new("blue-green").with_blue();
@@ -186,7 +221,7 @@ async fn blue_green_persists_and_routes_to_green_before_blue_is_stopped_and_remo
             "create GREEN",
             "start GREEN",
             "route GREEN",
-            "state GREEN",
+            "state GREEN (app:v2)",
             "stop web",
             "remove web",
         ]
@@ -223,9 +258,9 @@ async fn blue_green_rolls_back_to_blue_when_green_exits_during_the_drain() {
             "create GREEN",
             "start GREEN",
             "route GREEN",
-            "state GREEN",
+            "state GREEN (app:v2)",
             // blue back in the state row first, then the route, then green goes
-            "state web",
+            "state web (app:v1)",
             "route web",
             "remove GREEN",
         ]
@@ -278,22 +313,17 @@ async fn recreate_parks_blue_and_removes_it_only_after_the_new_one_is_recorded()
     let f = Fixture::new("recreate").with_blue();
     let result = f.deploy().await.expect("deploy succeeds");
     assert_eq!(result.container, "web");
-    let parked = f
-        .log()
-        .iter()
-        .find_map(|e| e.strip_prefix("rename web ").map(str::to_owned))
-        .expect("blue was parked");
     assert_eq!(
-        shown(&f.log(), &parked),
+        recreate_log(&f),
         [
             "route web",
             "stop web",
-            "rename web GREEN",
+            "rename web PARKED",
             "create web",
             "start web",
             "route web",
-            "state web",
-            "remove GREEN",
+            "state web (app:v2)",
+            "remove PARKED",
         ]
     );
 }
@@ -304,40 +334,36 @@ async fn recreate_restores_blue_when_the_new_container_fails_its_gate() {
     f.shared.world().unhealthy_images.push(NEW_IMAGE.to_owned());
     let err = f.deploy().await.expect_err("the new container is unhealthy");
     assert!(super::gate::is_not_ready(&err), "{err:#}");
-    let log = f.log();
-    let parked = log
-        .iter()
-        .find_map(|e| e.strip_prefix("rename web ").filter(|n| n.ends_with("-old")))
-        .expect("blue was parked")
-        .to_owned();
-    let failed = log
-        .iter()
-        .find_map(|e| e.strip_prefix("rename web ").filter(|n| n.ends_with("-failed")))
-        .expect("the new container was moved off the name")
-        .to_owned();
-    let log: Vec<String> = log
-        .iter()
-        .map(|e| e.replace(&parked, "PARKED").replace(&failed, "FAILED"))
-        .collect();
+    assert_eq!(recreate_log(&f), [&PARKED_AND_REPLACED[..], &RESTORED[..]].concat());
+    f.assert_blue_serves();
+}
+
+#[tokio::test]
+async fn recreate_writes_blue_back_then_restores_it_when_the_new_container_exits_in_its_watch() {
+    let f = Fixture::new("recreate").with_blue();
+    f.shared.world().exit_when_routed.push(NEW_IMAGE.to_owned());
+    let err = f.deploy().await.expect_err("the new container exits after the switch");
+    assert!(is_rolled_back(&err), "{err:#}");
+    let switched = ["route web", "state web (app:v2)", "state web (app:v1)"];
+    // Blue is back in the state row before anything is undone.
     assert_eq!(
-        log,
-        [
-            "route web",
-            "stop web",
-            "rename web PARKED",
-            "create web",
-            "start web",
-            // park the failed one, give blue its name back, start it, confirm
-            // the route, only then remove the failed one
-            "stop web",
-            "rename web FAILED",
-            "rename PARKED web",
-            "start web",
-            "route web",
-            "remove FAILED",
-        ]
+        recreate_log(&f),
+        [&PARKED_AND_REPLACED[..], &switched[..], &RESTORED[..]].concat()
     );
     f.assert_blue_serves();
+}
+
+#[tokio::test]
+async fn a_first_blue_green_deploy_is_routed_then_recorded() {
+    let f = Fixture::new("blue-green");
+    f.shared.watch_state(&f.env.db_path, f.workload.id);
+    let result = f.deploy().await.expect("deploy succeeds");
+    let green = f.green();
+    assert_eq!(result.container, green);
+    assert_eq!(
+        shown(&f.log(), &green),
+        ["create GREEN", "start GREEN", "route GREEN", "state GREEN (app:v2)"]
+    );
 }
 
 #[tokio::test]
