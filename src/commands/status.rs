@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::Ctx;
 use crate::cli::StatusArgs;
 use crate::deploy::adopt::created_by;
+use crate::docker::Engine as _;
 use crate::docker::labels;
 
 #[derive(Serialize)]

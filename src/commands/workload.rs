@@ -207,7 +207,7 @@ pub async fn rm(ctx: &Ctx, args: &WorkloadRmArgs) -> Result<()> {
             && let crate::config::KindConfig::Compose(c) = &validated.config.source
         {
             // The stack is compose's: take it down the way it came up.
-            if let Err(e) = crate::deploy::compose::down(&workload.name, c, env.docker.endpoint()).await {
+            if let Err(e) = crate::deploy::compose::down(&workload.name, c, env.docker.as_ref()).await {
                 if let Some(f) = e.downcast_ref::<crate::error::RedactedFailure>() {
                     ctx.printer.diagnostic(&format!("{}\n", f.detail.trim_end()));
                 }

@@ -44,15 +44,15 @@ pub fn project_name(workload: &str, cfg: &ComposeConfig) -> String {
 
 /// `down --remove-orphans` for `workload rm --purge`; the output goes to
 /// stderr only when it fails (it can echo env values).
-/// `endpoint` is the workload's daemon (compose talks to it itself).
-pub async fn down(workload: &str, cfg: &ComposeConfig, endpoint: &crate::docker::Endpoint) -> Result<()> {
+/// `docker` is the workload's daemon (compose talks to it itself).
+pub async fn down(workload: &str, cfg: &ComposeConfig, docker: &dyn crate::docker::Engine) -> Result<()> {
     let project = project_name(workload, cfg);
     let cli = compose_cli().await?;
     let (program, base) = cli.split_first().context_msg(msg!("compose-empty-command"))?;
     let output = Command::new(program)
         .args(base)
         .args(["-p", &project, "-f", &cfg.file, "down", "--remove-orphans"])
-        .envs(endpoint.cli_env())
+        .envs(docker.cli_env())
         .stdin(Stdio::null())
         .output()
         .await
@@ -118,7 +118,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
         .args(["-p", &project, "-f", &cfg.file, "up", "-d", "--remove-orphans"])
         .envs(&d.secrets.env)
         // The workload's daemon, whatever the environment says.
-        .envs(d.env.docker.endpoint().cli_env())
+        .envs(d.env.docker.cli_env())
         .stdin(Stdio::null())
         .kill_on_drop(true);
     if let Some(dir) = std::path::Path::new(&cfg.file).parent() {

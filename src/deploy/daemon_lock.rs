@@ -25,7 +25,9 @@ use std::time::Duration;
 use anyhow::Result;
 
 use super::cancel::Cancel;
-use crate::docker::{Docker, labels};
+use std::sync::Arc;
+
+use crate::docker::{Engine, labels};
 use crate::error::BerthError;
 use crate::i18n::Context as _;
 use crate::store::locks::{current_process, process_alive};
@@ -112,7 +114,7 @@ impl Holder {
 /// and a process killed outright leaves a lock the next deploy on this
 /// machine takes over.
 pub struct DaemonLock {
-    docker: Docker,
+    docker: Arc<dyn Engine>,
     id: String,
     released: bool,
     /// The dead holder whose lock this one replaced, if any.
@@ -126,7 +128,7 @@ impl DaemonLock {
     ///
     /// Errors: the daemon refuses the create or the import of the lock image.
     pub async fn acquire(
-        docker: &Docker,
+        docker: &Arc<dyn Engine>,
         workload: &str,
         store_id: &str,
         wait: bool,

@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::docker::{ContainerInfo, Docker};
+use crate::docker::{ContainerInfo, Engine};
 use crate::i18n::Msg;
 use crate::msg;
 
@@ -125,7 +125,7 @@ impl Connections {
     /// Ok when `container`'s connections on `port` can be seen from here;
     /// Err says why not (a remote daemon, no pid, another pid namespace,
     /// no permission, nothing listening on the port).
-    pub fn of(docker: &Docker, container: &ContainerInfo, port: u16) -> Result<Connections, Msg> {
+    pub fn of(docker: &dyn Engine, container: &ContainerInfo, port: u16) -> Result<Connections, Msg> {
         if !docker.is_local() {
             return Err(msg!("drain-remote-host", host = docker.host()));
         }

@@ -14,12 +14,13 @@
 //! 4. Nothing to probe: the container ran for `liveness_window_ms`.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
 use crate::config::{HealthMode, Healthcheck, SourceConfig};
-use crate::docker::{ContainerInfo, Docker, HealthCheck};
+use crate::docker::{ContainerInfo, Engine, HealthCheck};
 use crate::i18n::{Context as _, Msg};
 use crate::msg;
 
@@ -82,7 +83,12 @@ pub fn probe_user_agent() -> String {
 /// Waits until the container is ready, or says why it is not. Errors: a
 /// [`NotReady`] verdict (exit, restart, OOM, probe failures, deadline), or
 /// the Docker error that kept the gate from asking.
-pub async fn wait_ready(docker: &Docker, container_id: &str, config: &SourceConfig, ui: &GateUi<'_>) -> Result<Msg> {
+pub async fn wait_ready(
+    docker: &Arc<dyn Engine>,
+    container_id: &str,
+    config: &SourceConfig,
+    ui: &GateUi<'_>,
+) -> Result<Msg> {
     let first = inspect(docker, container_id).await?;
     let watch = Watch::new(&first);
     watch.check(&first)?;
@@ -132,7 +138,12 @@ pub async fn wait_ready(docker: &Docker, container_id: &str, config: &SourceConf
 /// (Docker health check), or failed `healthy_threshold` HTTP probes in a
 /// row (with no health check at all: `port` refused connections twice in a
 /// row). A Docker error is no verdict: the watch goes on until the window ends.
-pub async fn watch(docker: &Docker, target: &ContainerInfo, config: &SourceConfig, window: Duration) -> Result<()> {
+pub async fn watch(
+    docker: &Arc<dyn Engine>,
+    target: &ContainerInfo,
+    config: &SourceConfig,
+    window: Duration,
+) -> Result<()> {
     let watch = Watch::new(target);
     let http = config
         .common
@@ -210,7 +221,7 @@ pub async fn watch(docker: &Docker, target: &ContainerInfo, config: &SourceConfi
     }
 }
 
-async fn inspect(docker: &Docker, id: &str) -> Result<ContainerInfo> {
+async fn inspect(docker: &Arc<dyn Engine>, id: &str) -> Result<ContainerInfo> {
     docker
         .inspect(id)
         .await?
@@ -266,8 +277,8 @@ impl Watch {
 pub struct Probe {
     client: reqwest::Client,
     /// The daemon: a remote one's containers are reached through it
-    /// ([`Docker::reach`]).
-    docker: Docker,
+    /// ([`Engine::reach`]).
+    docker: Arc<dyn Engine>,
     /// The URL people see (the container's address) and the one dialled
     /// (the same, or a local tunnel to it).
     url: Option<(String, String)>,
@@ -278,7 +289,13 @@ pub struct Probe {
 }
 
 impl Probe {
-    pub fn new(docker: &Docker, network: &str, port: u16, host: Option<&str>, hc: &Healthcheck) -> Result<Probe> {
+    pub fn new(
+        docker: &Arc<dyn Engine>,
+        network: &str,
+        port: u16,
+        host: Option<&str>,
+        hc: &Healthcheck,
+    ) -> Result<Probe> {
         Ok(Probe {
             client: crate::http::client(Duration::from_millis(hc.timeout_ms))?,
             docker: docker.clone(),
@@ -359,7 +376,7 @@ impl Probe {
 
 #[allow(clippy::too_many_arguments)]
 async fn http_probe(
-    docker: &Docker,
+    docker: &Arc<dyn Engine>,
     watch: &Watch,
     id: &str,
     network: &str,
@@ -419,7 +436,7 @@ async fn http_probe(
 }
 
 async fn docker_health(
-    docker: &Docker,
+    docker: &Arc<dyn Engine>,
     watch: &Watch,
     id: &str,
     health: &HealthCheck,
@@ -473,7 +490,7 @@ async fn docker_health(
 /// the port accepts TCP connections on the container's address.
 #[allow(clippy::too_many_arguments)]
 async fn tcp_listening(
-    docker: &Docker,
+    docker: &Arc<dyn Engine>,
     watch: &Watch,
     id: &str,
     network: &str,
@@ -537,7 +554,7 @@ fn millis(d: Duration) -> u64 {
 /// [`TCP_CONNECT_TIMEOUT`]. Through an SSH tunnel the local connect always
 /// succeeds: a far end that refused closes the tunnel at once, so the
 /// connection must also stay open for [`TUNNEL_SETTLE`].
-async fn accepts(docker: &Docker, addr: SocketAddr) -> bool {
+async fn accepts(docker: &Arc<dyn Engine>, addr: SocketAddr) -> bool {
     let Ok(dial) = docker.reach(addr).await else {
         return false;
     };
@@ -555,7 +572,7 @@ async fn accepts(docker: &Docker, addr: SocketAddr) -> bool {
     }
 }
 
-async fn liveness_window(docker: &Docker, watch: &Watch, id: &str, window: Duration) -> Result<Msg> {
+async fn liveness_window(docker: &Arc<dyn Engine>, watch: &Watch, id: &str, window: Duration) -> Result<Msg> {
     let started = Instant::now();
     loop {
         let info = inspect(docker, id).await?;

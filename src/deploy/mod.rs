@@ -17,6 +17,8 @@ mod prune;
 pub mod reconcile;
 mod recreate;
 pub mod swarm;
+#[cfg(test)]
+mod tests;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,7 +28,7 @@ use anyhow::{Result, anyhow};
 use serde::Serialize;
 
 use crate::config::{KindConfig, ResolvedSecrets, SourceConfig, Strategy, effective_strategy, resolve_secrets};
-use crate::docker::{ContainerInfo, DaemonRef, Daemons, Docker};
+use crate::docker::{ContainerInfo, DaemonRef, Daemons, Engine};
 use crate::error::BerthError;
 use crate::events::{DeployEventContext, Severity, emit_deploy_event};
 use crate::i18n::Context as _;
@@ -58,7 +60,7 @@ impl Session {
     /// reached (the error names it; other daemons are unaffected).
     pub async fn on(&self, daemon: &DaemonRef) -> Result<DeployEnv> {
         Ok(DeployEnv {
-            docker: self.daemons.get(daemon).await?,
+            docker: Arc::new(self.daemons.get(daemon).await?),
             session: self.clone(),
         })
     }
@@ -67,7 +69,7 @@ impl Session {
 /// What a deploy of one workload needs from the outside world: its
 /// daemon, and (through `Deref`) the [`Session`]'s shared parts.
 pub struct DeployEnv {
-    pub docker: Docker,
+    pub docker: Arc<dyn Engine>,
     session: Session,
 }
 
@@ -315,7 +317,7 @@ impl Deployment<'_> {
             return drain::until_idle(None, bound, fixed).await;
         }
         let seen = match self.config.port() {
-            Some(port) => drain::Connections::of(&self.env.docker, old, port),
+            Some(port) => drain::Connections::of(self.env.docker.as_ref(), old, port),
             None => Err(crate::msg!("drain-no-port")),
         };
         let conns = match seen {
@@ -822,8 +824,9 @@ async fn run(
             // A service needs a manager and an overlay network: said
             // before anything is built or pulled.
             Some(swarm) => {
-                env.docker.require_swarm_manager().await?;
-                env.docker.ensure_overlay_network(&swarm.network).await?;
+                let daemon = swarm::swarm_daemon(env.docker.as_ref())?;
+                daemon.require_swarm_manager().await?;
+                daemon.ensure_overlay_network(&swarm.network).await?;
             }
             None => env.docker.ensure_network(&config.common.network).await?,
         }
@@ -930,7 +933,13 @@ async fn prepare_or_reuse(
     rollback: Option<&Artifact>,
 ) -> Result<Artifact> {
     match rollback {
-        None => source::prepare(&env.docker, &env.printer, name, config, secrets, deploy_id).await,
+        None => {
+            let docker = env
+                .docker
+                .bollard()
+                .context_msg(crate::msg!("deploy-engine-cannot-prepare", host = env.docker.host()))?;
+            source::prepare(docker, &env.printer, name, config, secrets, deploy_id).await
+        }
         Some(artifact) => {
             if env.docker.image_id(&artifact.image_id).await?.is_none() {
                 return Err(anyhow!(crate::msg!(

@@ -69,7 +69,13 @@ pub async fn reconcile_locked(
     // update runs server-side, so its outcome is Swarm's when it is known.
     for dead in store.dead_running_deploys(workload.id)? {
         if config.common.swarm.is_some()
-            && let Some((status, reason)) = super::swarm::outcome_of_dead_deploy(docker, store, workload, &dead).await?
+            && let Some((status, reason)) = super::swarm::outcome_of_dead_deploy(
+                super::swarm::swarm_daemon(docker.as_ref())?,
+                store,
+                workload,
+                &dead,
+            )
+            .await?
         {
             store.finish_deploy(dead.id, status, (status == "failed").then_some(reason.as_str()))?;
             let (action, severity) = match status {
@@ -114,7 +120,10 @@ pub async fn reconcile_locked(
     // service the state names is gone.
     if config.common.swarm.is_some() {
         if let Some(s) = store.runtime_state(workload.id)?
-            && docker.service(&s.container_id).await?.is_none()
+            && super::swarm::swarm_daemon(docker.as_ref())?
+                .service(&s.container_id)
+                .await?
+                .is_none()
         {
             env.printer.warn(&crate::t!(
                 "reconcile-service-missing",

@@ -59,7 +59,7 @@ pub(super) struct SwarmOutcome {
 }
 
 pub(super) async fn run(d: &mut Deployment<'_>, swarm: &SwarmConfig) -> Result<SwarmOutcome> {
-    let docker = &d.env.docker;
+    let docker = swarm_daemon(d.env.docker.as_ref())?;
     let name = service_name(d.name());
     let t = Instant::now();
     let (spec, digest) = service_spec(d, swarm, &name);
@@ -335,7 +335,7 @@ fn follow_deadline(config: &SourceConfig, swarm: &SwarmConfig) -> Duration {
 /// the failing task's error), or the deadline passed (naming the tasks
 /// that are not running, e.g. one no node can schedule).
 async fn follow(d: &Deployment<'_>, swarm: &SwarmConfig, name: &str, create: bool) -> Result<()> {
-    let docker = &d.env.docker;
+    let docker = swarm_daemon(d.env.docker.as_ref())?;
     let deadline = follow_deadline(d.config, swarm);
     let started = Instant::now();
     let image = d.artifact.image_id.as_str();
@@ -594,6 +594,12 @@ fn show_progress(d: &Deployment<'_>, tasks: &[Task], image: &str) {
         .map(|(slot, states)| format!("{slot}:{}", states.join(",")))
         .collect();
     spinner.say(&crate::t!("swarm-tasks-line", tasks = line.join("  ")));
+}
+
+/// The real daemon behind `engine`: services are a Swarm manager's, which
+/// only a daemon has (never the in-memory engine of the flow tests).
+pub(super) fn swarm_daemon(engine: &dyn crate::docker::Engine) -> Result<&crate::docker::Docker> {
+    engine.bollard().ok_or_else(|| anyhow!(msg!("swarm-needs-daemon")))
 }
 
 /// A task whose container still runs (an old one being replaced).

@@ -6,6 +6,7 @@
 mod build;
 pub mod daemons;
 pub mod endpoint;
+mod engine;
 pub mod labels;
 pub mod ssh;
 mod swarm;
@@ -30,6 +31,7 @@ use crate::msg;
 pub use build::{BuildRequest, build_image};
 pub use daemons::Daemons;
 pub use endpoint::{DaemonRef, Endpoint};
+pub use engine::Engine;
 
 /// How long connecting to a daemon (and its first answer) may take.
 const CONNECT_DEADLINE: Duration = Duration::from_secs(30);
@@ -65,7 +67,7 @@ pub struct ContainerInfo {
     pub oom_killed: bool,
     /// The host pid of the container's first process (Docker's `State.Pid`),
     /// 0 when it is not running. Only meaningful on a local daemon
-    /// ([`Docker::is_local`]): a remote daemon's pids are another host's.
+    /// ([`Engine::is_local`]): a remote daemon's pids are another host's.
     pub pid: u32,
     pub started_at: String,
     pub labels: HashMap<String, String>,
@@ -224,72 +226,19 @@ impl Docker {
         })
     }
 
-    /// The daemon, as people see it (`ssh://deploy@web-1`, `unix:///...`;
-    /// `... (context NAME)` when a context named it). Never credentials.
-    pub fn host(&self) -> String {
-        self.endpoint.display()
-    }
-
     /// The resolved endpoint (for a `docker` CLI subprocess: [`Endpoint::cli_env`]).
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
-    }
-
-    /// Whether the daemon runs on this host (a unix socket): only then can
-    /// berth look at a container's process, e.g. its connections in
-    /// `/proc/<pid>/net/tcp`. A tcp or ssh daemon is another host's.
-    pub fn is_local(&self) -> bool {
-        self.endpoint.is_local()
-    }
-
-    /// Where berth connects to reach `addr` (an address on the daemon's
-    /// host, such as a container's): itself for a local daemon; a local
-    /// tunnel through the SSH connection for an ssh daemon; itself for a
-    /// tcp daemon, where the address must be routable from this machine
-    /// ([`Docker::reaches_containers_directly`] says which).
-    pub async fn reach(&self, addr: std::net::SocketAddr) -> Result<std::net::SocketAddr> {
-        match &self.ssh {
-            Some(t) => t.tunnel(addr).await,
-            None => Ok(addr),
-        }
-    }
-
-    /// Whether a container's address is dialled from this machine as is
-    /// (local and tcp daemons) rather than through a tunnel (ssh).
-    pub fn reaches_containers_directly(&self) -> bool {
-        self.ssh.is_none()
-    }
-
-    /// Whether a connection made through [`Docker::reach`] is a tunnel:
-    /// it is accepted locally even when nothing listens at the far end.
-    pub fn tunnels(&self) -> bool {
-        self.ssh.is_some()
     }
 
     pub fn api(&self) -> &bollard::Docker {
         &self.api
     }
 
-    /// Creates the workload's network when it does not exist yet.
-    pub async fn ensure_network(&self, name: &str) -> Result<()> {
-        match self
-            .api
-            .inspect_network(name, None::<bollard::query_parameters::InspectNetworkOptions>)
-            .await
-        {
-            Ok(_) => return Ok(()),
-            Err(e) if status_of(&e) == Some(404) => {}
-            Err(e) => {
-                return Err(docker_error(e, msg!("docker-inspect-network", name = name)));
-            }
-        }
-        self.create_network(name, "bridge").await
-    }
-
     /// Creates network `name` with `driver` (an overlay is attachable, so
     /// a router running as a plain container can join it); one that
     /// appeared meanwhile is fine.
-    async fn create_network(&self, name: &str, driver: &str) -> Result<()> {
+    pub(crate) async fn create_network(&self, name: &str, driver: &str) -> Result<()> {
         let req = NetworkCreateRequest {
             name: name.to_owned(),
             driver: Some(driver.to_owned()),
@@ -364,8 +313,61 @@ impl Docker {
             .await?
             .with_context_msg(|| msg!("docker-pulled-not-listed", image = reference))
     }
+}
 
-    pub async fn create_container(&self, spec: &ContainerSpec) -> Result<String> {
+#[async_trait::async_trait]
+impl Engine for Docker {
+    fn bollard(&self) -> Option<&Docker> {
+        Some(self)
+    }
+
+    fn cli_env(&self) -> Vec<(String, String)> {
+        self.endpoint.cli_env()
+    }
+
+    fn host(&self) -> String {
+        self.endpoint.display()
+    }
+
+    fn is_local(&self) -> bool {
+        self.endpoint.is_local()
+    }
+
+    async fn reach(&self, addr: std::net::SocketAddr) -> Result<std::net::SocketAddr> {
+        match &self.ssh {
+            Some(t) => t.tunnel(addr).await,
+            None => Ok(addr),
+        }
+    }
+
+    fn reaches_containers_directly(&self) -> bool {
+        self.ssh.is_none()
+    }
+
+    fn tunnels(&self) -> bool {
+        self.ssh.is_some()
+    }
+
+    async fn ensure_network(&self, name: &str) -> Result<()> {
+        match self
+            .api
+            .inspect_network(name, None::<bollard::query_parameters::InspectNetworkOptions>)
+            .await
+        {
+            Ok(_) => return Ok(()),
+            Err(e) if status_of(&e) == Some(404) => {}
+            Err(e) => {
+                return Err(docker_error(e, msg!("docker-inspect-network", name = name)));
+            }
+        }
+        self.create_network(name, "bridge").await
+    }
+
+    async fn image_id(&self, reference: &str) -> Result<Option<String>> {
+        Docker::image_id(self, reference).await
+    }
+
+    async fn create_container(&self, spec: &ContainerSpec) -> Result<String> {
         let options = CreateContainerOptionsBuilder::default().name(&spec.name).build();
         let body = container_body(spec)?;
         let created = self
@@ -376,16 +378,7 @@ impl Docker {
         Ok(created.id)
     }
 
-    /// Creates a container that is never started, as a marker the daemon
-    /// keeps unique by name (the cross-store deploy lock). `image` must be
-    /// present: a create never pulls. Ok(Some(id)) when created, Ok(None)
-    /// when a container already holds `name`.
-    pub async fn create_marker(
-        &self,
-        name: &str,
-        image: &str,
-        labels: HashMap<String, String>,
-    ) -> Result<Option<String>> {
+    async fn create_marker(&self, name: &str, image: &str, labels: HashMap<String, String>) -> Result<Option<String>> {
         let options = CreateContainerOptionsBuilder::default().name(name).build();
         let body = ContainerCreateBody {
             image: Some(image.to_owned()),
@@ -406,11 +399,7 @@ impl Docker {
         }
     }
 
-    /// Makes `reference` an image with an empty filesystem, imported from an
-    /// empty tar archive: no registry is involved, so it works on a daemon
-    /// without network access. Nothing can run in it; it only backs
-    /// [`Docker::create_marker`] containers.
-    pub async fn import_empty_image(&self, reference: &str) -> Result<()> {
+    async fn import_empty_image(&self, reference: &str) -> Result<()> {
         let (repo, tag) = crate::config::ImageRef::split(reference).pull_args();
         let mut builder = CreateImageOptionsBuilder::default().from_src("-").repo(&repo);
         if let Some(tag) = &tag {
@@ -427,7 +416,7 @@ impl Docker {
         Ok(())
     }
 
-    pub async fn start(&self, id: &str) -> Result<()> {
+    async fn start(&self, id: &str) -> Result<()> {
         match self.api.start_container(id, None).await {
             Ok(()) => Ok(()),
             Err(e) if status_of(&e) == Some(304) => Ok(()),
@@ -435,8 +424,7 @@ impl Docker {
         }
     }
 
-    /// Stops with a grace period (SIGTERM, then SIGKILL after `timeout_s`).
-    pub async fn stop(&self, id: &str, timeout_s: u64) -> Result<()> {
+    async fn stop(&self, id: &str, timeout_s: u64) -> Result<()> {
         let t = i32::try_from(timeout_s).unwrap_or(i32::MAX);
         let options = StopContainerOptionsBuilder::default().t(t).build();
         match self.api.stop_container(id, Some(options)).await {
@@ -446,7 +434,7 @@ impl Docker {
         }
     }
 
-    pub async fn rename(&self, id: &str, new_name: &str) -> Result<()> {
+    async fn rename(&self, id: &str, new_name: &str) -> Result<()> {
         let options = RenameContainerOptionsBuilder::default().name(new_name).build();
         self.api
             .rename_container(id, options)
@@ -454,9 +442,7 @@ impl Docker {
             .map_err(|e| docker_error(e, msg!("docker-rename", container = short(id), name = new_name)))
     }
 
-    /// Force-removes a container (anonymous volumes too, never named ones).
-    /// A container that is already gone is not an error.
-    pub async fn remove(&self, id: &str) -> Result<()> {
+    async fn remove(&self, id: &str) -> Result<()> {
         let options = RemoveContainerOptionsBuilder::default().force(true).v(true).build();
         match self.api.remove_container(id, Some(options)).await {
             Ok(()) => Ok(()),
@@ -467,8 +453,7 @@ impl Docker {
         }
     }
 
-    /// Removes an image tag (never forced: an image a container uses stays).
-    pub async fn remove_image(&self, reference: &str) -> Result<()> {
+    async fn remove_image(&self, reference: &str) -> Result<()> {
         match self
             .api
             .remove_image(reference, None::<bollard::query_parameters::RemoveImageOptions>, None)
@@ -480,8 +465,7 @@ impl Docker {
         }
     }
 
-    /// Inspects a container; None when it does not exist.
-    pub async fn inspect(&self, id: &str) -> Result<Option<ContainerInfo>> {
+    async fn inspect(&self, id: &str) -> Result<Option<ContainerInfo>> {
         let resp = match self.api.inspect_container(id, None).await {
             Ok(r) => r,
             Err(e) if status_of(&e) == Some(404) => return Ok(None),
@@ -521,8 +505,7 @@ impl Docker {
         }))
     }
 
-    /// Every container (running or not) carrying `label=value`.
-    pub async fn containers_with_label(&self, label: &str, value: &str) -> Result<Vec<ContainerSummary>> {
+    async fn containers_with_label(&self, label: &str, value: &str) -> Result<Vec<ContainerSummary>> {
         let filters = HashMap::from([("label".to_owned(), vec![format!("{label}={value}")])]);
         let options = ListContainersOptionsBuilder::default()
             .all(true)
@@ -550,8 +533,7 @@ impl Docker {
             .collect())
     }
 
-    /// The last `lines` lines of a container's output, for a failed gate.
-    pub async fn logs_tail(&self, id: &str, lines: usize) -> String {
+    async fn logs_tail(&self, id: &str, lines: usize) -> String {
         let options = LogsOptionsBuilder::default()
             .stdout(true)
             .stderr(true)

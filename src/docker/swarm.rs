@@ -9,6 +9,7 @@ use bollard::query_parameters::{
     InspectNetworkOptions, InspectServiceOptions, ListTasksOptionsBuilder, UpdateServiceOptionsBuilder,
 };
 
+use super::engine::Engine as _;
 use super::{Docker, docker_error, status_of};
 use crate::msg;
 

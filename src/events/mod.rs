@@ -94,7 +94,7 @@ pub struct DeployEventContext {
     pub strategy_forced: bool,
     pub image: Option<String>,
     pub container: Option<String>,
-    /// The daemon the deploy runs on, as [`crate::docker::Docker::host`]
+    /// The daemon the deploy runs on, as [`crate::docker::Engine::host`]
     /// shows it (never credentials).
     pub docker_host: String,
     pub started: Instant,

@@ -896,6 +896,7 @@ config-docker-context-invalid = `{ $name }` is not a docker context name
 config-docker-context-hint = use the name `docker context ls` shows (letters, digits, `_`, `.`, `-`)
 daemon-pool-poisoned = the daemon pool is poisoned (a berth bug)
 deploy-not-deployed = workload `{ $workload }` was not deployed
+deploy-engine-cannot-prepare = `{ $host }` is not a Docker daemon berth can pull or build on
 reconcile-daemon-unreachable = { $count } workload(s) not reconciled, their daemon unreachable: { $workloads }
 # Swarm (issue 13)
 config-swarm-kind = a Swarm service runs an image: kinds image and dockerfile only, not { $kind }
@@ -946,3 +947,4 @@ reconcile-service-missing = { $workload }: the runtime state names service { $se
 swarm-not-in-swarm = the Docker daemon at { $host } is not part of a swarm (its node state is `{ $state }`): run `docker swarm init` there (or `docker swarm join` it to one), or remove `swarm` from the workload
 swarm-worker-not-manager = the Docker daemon at { $host } is a swarm worker, not a manager: services are created and updated through a manager; point the workload's docker_host at one
 swarm-network-not-overlay = network `{ $name }` exists with driver `{ $driver }`, and a Swarm service needs an overlay network: set `swarm.network` to another name (berth creates it) or to an existing overlay network
+swarm-needs-daemon = a Swarm service needs a real Docker daemon (a swarm manager)

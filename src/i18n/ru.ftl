@@ -905,6 +905,7 @@ config-docker-context-invalid = `{ $name }` — не имя контекста d
 config-docker-context-hint = используйте имя, которое показывает `docker context ls` (буквы, цифры, `_`, `.`, `-`)
 daemon-pool-poisoned = пул демонов повреждён (ошибка berth)
 deploy-not-deployed = нагрузка `{ $workload }` не развёрнута
+deploy-engine-cannot-prepare = `{ $host }` не демон Docker, на котором berth может скачать или собрать образ
 reconcile-daemon-unreachable = нагрузки без сверки, их демон недоступен ({ $count }): { $workloads }
 # Swarm (issue 13)
 config-swarm-kind = сервис Swarm запускает образ: только виды image и dockerfile, не { $kind }
@@ -955,3 +956,4 @@ reconcile-service-missing = { $workload }: в состоянии записан 
 swarm-not-in-swarm = демон Docker по адресу { $host } не входит в swarm (состояние узла: `{ $state }`): выполните там `docker swarm init` (или присоедините его: `docker swarm join`) либо уберите `swarm` из нагрузки
 swarm-worker-not-manager = демон Docker по адресу { $host } — рабочий узел swarm, а не менеджер: сервисы создаются и обновляются через менеджер; укажите его в docker_host нагрузки
 swarm-network-not-overlay = сеть `{ $name }` уже есть, с драйвером `{ $driver }`, а сервису Swarm нужна overlay-сеть: задайте в `swarm.network` другое имя (berth создаст сеть) или существующую overlay-сеть
+swarm-needs-daemon = сервису Swarm нужен настоящий демон Docker (менеджер swarm)

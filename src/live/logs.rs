@@ -15,6 +15,7 @@ use bollard::query_parameters::LogsOptionsBuilder;
 use futures_util::StreamExt;
 
 use super::Target;
+use crate::docker::Engine as _;
 use crate::docker::{ContainerSummary, Docker};
 
 /// What to show.

@@ -8,6 +8,7 @@ use anyhow::{Result, anyhow};
 
 use crate::config::{KindConfig, SourceConfig};
 use crate::deploy::compose::{PROJECT_LABEL, SERVICE_LABEL, project_name};
+use crate::docker::Engine as _;
 use crate::docker::{ContainerSummary, Docker, labels};
 use crate::error::BerthError;
 use crate::store::{Store, Workload};
