@@ -185,13 +185,52 @@ pub fn print_result(ctx: &Ctx, r: &DeployResult) {
     let timeline: Vec<String> = r
         .phases
         .iter()
-        .map(|ph| match (ph.ended, ph.open_at_end) {
-            (Some(ended), Some(open)) if open > 0 => {
-                format!("{} {}ms ({}, {open} open)", ph.name, ph.duration_ms, ended.as_str())
+        .map(|ph| {
+            let name = phase_name(ph.name);
+            match (ph.ended, ph.open_at_end) {
+                (Some(ended), Some(open)) if open > 0 => t!(
+                    "timeline-phase-ended-open",
+                    name = name,
+                    ms = ph.duration_ms,
+                    ended = drain_end_name(ended),
+                    open = open
+                ),
+                (Some(ended), _) => t!(
+                    "timeline-phase-ended",
+                    name = name,
+                    ms = ph.duration_ms,
+                    ended = drain_end_name(ended)
+                ),
+                (None, _) => t!("timeline-phase", name = name, ms = ph.duration_ms),
             }
-            (Some(ended), _) => format!("{} {}ms ({})", ph.name, ph.duration_ms, ended.as_str()),
-            (None, _) => format!("{} {}ms", ph.name, ph.duration_ms),
         })
         .collect();
     p.status(&format!("  {}", p.paint(&timeline.join(" · "), Style::Dim)));
+}
+
+/// A phase's name for people (the JSON keeps berth's own: `drain`, `gate`...).
+fn phase_name(name: &str) -> String {
+    match name {
+        "reconcile" => t!("phase-reconcile"),
+        "prepare" => t!("phase-prepare"),
+        "start" => t!("phase-start"),
+        "stop" => t!("phase-stop"),
+        "gate" => t!("phase-gate"),
+        "route" => t!("phase-route"),
+        "persist" => t!("phase-persist"),
+        "drain" => t!("phase-drain"),
+        "watch" => t!("phase-watch"),
+        "reap" => t!("phase-reap"),
+        "update" => t!("phase-update"),
+        other => other.to_owned(),
+    }
+}
+
+/// How a drain ended, for people (JSON and events keep `idle`, `deadline`, `fixed`).
+fn drain_end_name(ended: crate::deploy::drain::DrainEnd) -> String {
+    match ended {
+        crate::deploy::drain::DrainEnd::Idle => t!("drain-ended-idle"),
+        crate::deploy::drain::DrainEnd::Deadline => t!("drain-ended-deadline"),
+        crate::deploy::drain::DrainEnd::Fixed => t!("drain-ended-fixed"),
+    }
 }

@@ -948,3 +948,23 @@ swarm-not-in-swarm = the Docker daemon at { $host } is not part of a swarm (its 
 swarm-worker-not-manager = the Docker daemon at { $host } is a swarm worker, not a manager: services are created and updated through a manager; point the workload's docker_host at one
 swarm-network-not-overlay = network `{ $name }` exists with driver `{ $driver }`, and a Swarm service needs an overlay network: set `swarm.network` to another name (berth creates it) or to an existing overlay network
 swarm-needs-daemon = a Swarm service needs a real Docker daemon (a swarm manager)
+
+## Deploy timeline (phases as people read them; JSON keeps the English names)
+
+timeline-phase = { $name } { $ms }ms
+timeline-phase-ended = { $name } { $ms }ms ({ $ended })
+timeline-phase-ended-open = { $name } { $ms }ms ({ $ended }, { $open } open)
+phase-reconcile = reconcile
+phase-prepare = prepare
+phase-start = start
+phase-stop = stop
+phase-gate = gate
+phase-route = route
+phase-persist = persist
+phase-drain = drain
+phase-watch = watch
+phase-reap = reap
+phase-update = update
+drain-ended-idle = idle
+drain-ended-deadline = deadline
+drain-ended-fixed = fixed

@@ -957,3 +957,23 @@ swarm-not-in-swarm = демон Docker по адресу { $host } не вход
 swarm-worker-not-manager = демон Docker по адресу { $host } — рабочий узел swarm, а не менеджер: сервисы создаются и обновляются через менеджер; укажите его в docker_host нагрузки
 swarm-network-not-overlay = сеть `{ $name }` уже есть, с драйвером `{ $driver }`, а сервису Swarm нужна overlay-сеть: задайте в `swarm.network` другое имя (berth создаст сеть) или существующую overlay-сеть
 swarm-needs-daemon = сервису Swarm нужен настоящий демон Docker (менеджер swarm)
+
+## Deploy timeline (phases as people read them; JSON keeps the English names)
+
+timeline-phase = { $name } { $ms } мс
+timeline-phase-ended = { $name } { $ms } мс ({ $ended })
+timeline-phase-ended-open = { $name } { $ms } мс ({ $ended }, открыто соединений: { $open })
+phase-reconcile = сверка
+phase-prepare = подготовка
+phase-start = запуск
+phase-stop = остановка
+phase-gate = проверка готовности
+phase-route = маршрут
+phase-persist = запись состояния
+phase-drain = дренаж
+phase-watch = наблюдение
+phase-reap = удаление старого
+phase-update = обновление
+drain-ended-idle = простой
+drain-ended-deadline = по сроку
+drain-ended-fixed = фиксированный

@@ -738,6 +738,22 @@ fn deploy_summary_shows_the_phase_timeline() {
     for phase in ["prepare", "start", "gate", "persist", "drain", "reap"] {
         phase_ms(&result, phase);
     }
+
+    // People read it in their language; JSON keeps the English names.
+    c.t.env("BERTH_LANG", "ru");
+    c.set(&name, image_config("berth-test/app:v2"));
+    let run = c.run(&["deploy", &name]).success();
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.contains(" · "))
+        .unwrap_or_else(|| panic!("no timeline on stderr:\n{}", run.stderr));
+    assert!(
+        line.contains("дренаж") && line.contains(" мс") && !line.contains("drain"),
+        "the Russian timeline: {line}"
+    );
+    let result = c.run(&["--output", "json", "deploy", &name]).success().json();
+    phase_ms(&result, "drain");
 }
 
 // ---- 7. readiness --------------------------------------------------------------------------------------
