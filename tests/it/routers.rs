@@ -13,8 +13,8 @@ use crate::common;
 use std::time::Duration;
 
 use common::docker::{
-    Case, HELD_GREEN, containers_created_since, docker_now, drain_phase, last_succeeded_event, only_container,
-    release_green, state_row, workload_containers,
+    Case, containers_created_since, docker_now, drain_phase, last_succeeded_event, only_container, state_row,
+    workload_containers,
 };
 use common::fake_npm::{FakeNpm, routed};
 use common::load::{Load, LoadSpec, LoadStats, TEST_LOAD, VALID_BODIES, slow_app_config};
@@ -575,22 +575,7 @@ fn real_npm_refusing_connections_at_the_switch_is_a_clean_failure() {
     let d = domain("rnpm-ref");
     let blue = deploy_v1(&c, &npm, &name, &d);
 
-    // Green listens only once released: NPM goes away after the pre-flight,
-    // before the switch, whatever the machine's load.
-    let mut config = routed("berth-test/app:sh", &[&d], 500);
-    config["command"] = json!([HELD_GREEN]);
-    config["healthcheck"]["deadline_ms"] = json!(60_000);
-    c.set(&name, config);
-    let (child, green) = c.deploy_until_green(&name);
-    npm.stop();
-    release_green(&green);
-    let out = child.wait_with_output().expect("wait for berth");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "exit 1:\n{stderr}");
-    assert!(
-        stderr.contains("unreachable") && stderr.contains("green removed"),
-        "the error says NPM was unreachable and green is gone:\n{stderr}"
-    );
+    c.deploy_losing_npm_at_the_switch(&name, &d, || npm.stop());
     let now = only_container(&name);
     assert!(
         now.id == blue.id && now.running,

@@ -14,9 +14,8 @@
 use crate::common;
 
 use common::docker::{
-    Case, HELD_GREEN, NETWORK, TEST_LABEL, containers_created_since, db, docker, docker_now, docker_output,
-    drain_phase, inspect, is_green_name, last_succeeded_event, must_inspect, only_container, random_suffix,
-    release_green, state_row, workload_containers,
+    Case, NETWORK, TEST_LABEL, containers_created_since, db, docker, docker_now, docker_output, drain_phase, inspect,
+    is_green_name, last_succeeded_event, must_inspect, only_container, random_suffix, state_row, workload_containers,
 };
 use common::fake_npm::{FakeNpm, FakeNpmOptions, LoggedRequest, assert_through_nginx, new_domain, routed};
 use common::load::{Load, TEST_LOAD, VALID_BODIES};
@@ -966,22 +965,7 @@ fn npm_refusing_connections_at_the_switch_is_a_clean_failure() {
     let (blue, _) = deploy_v1(&c, &npm, &name, &domain);
     let before = state_full(&c, &name);
 
-    // Green listens only once released: NPM goes away after the pre-flight,
-    // before the switch, whatever the machine's load.
-    let mut config = routed("berth-test/app:sh", &[&domain], 200);
-    config["command"] = json!([HELD_GREEN]);
-    config["healthcheck"]["deadline_ms"] = json!(60_000);
-    c.set(&name, config);
-    let (child, green) = c.deploy_until_green(&name);
-    npm.set_unreachable(true);
-    release_green(&green);
-    let out = child.wait_with_output().expect("wait for berth");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "exit 1:\n{stderr}");
-    assert!(
-        stderr.contains("unreachable") && stderr.contains("green removed"),
-        "the error says NPM was unreachable and green is gone:\n{stderr}"
-    );
+    c.deploy_losing_npm_at_the_switch(&name, &domain, || npm.set_unreachable(true));
     let now = only_container(&name);
     assert_eq!(
         now.id, blue.id,

@@ -460,6 +460,30 @@ impl Case {
         (child, green.unwrap_or_default())
     }
 
+    /// Issue 12's case 6 for any NPM: redeploys `name` (routed to
+    /// `domain`) with a green held by [`HELD_GREEN`], runs `take_npm_away`
+    /// once green exists (after the pre-flight, before the switch), then
+    /// releases green. The deploy must exit 1 saying NPM was unreachable
+    /// and green is gone; returns its stderr.
+    #[track_caller]
+    pub fn deploy_losing_npm_at_the_switch(&self, name: &str, domain: &str, take_npm_away: impl FnOnce()) -> String {
+        let mut config = super::fake_npm::routed("berth-test/app:sh", &[domain], 500);
+        config["command"] = json!([HELD_GREEN]);
+        config["healthcheck"]["deadline_ms"] = json!(60_000);
+        self.set(name, config);
+        let (child, green) = self.deploy_until_green(name);
+        take_npm_away();
+        release_green(&green);
+        let out = child.wait_with_output().expect("wait for berth");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "exit 1:\n{stderr}");
+        assert!(
+            stderr.contains("unreachable") && stderr.contains("green removed"),
+            "the error says NPM was unreachable and green is gone:\n{stderr}"
+        );
+        stderr
+    }
+
     /// Runs berth with `BERTH_FAULT_POINT=point`, which must kill it with SIGABRT.
     #[track_caller]
     pub fn run_until(&self, point: &str, args: &[&str]) -> Output {
