@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::bench_proxy;
 use crate::common::docker::{Case, NETWORK, TEST_LABEL, docker, drain_phase, only_container};
 use crate::common::load::{Load, LoadSpec, LoadStats, slow_app, slow_app_config};
-use crate::common::proxies::{Proxy, assert_through};
+use crate::common::proxies::{Proxy, assert_settled};
 use crate::common::routed::{domain, setup};
 use crate::common::wait_until;
 use serde_json::{Value, json};
@@ -190,7 +190,7 @@ pub fn per_router() {
         let d = domain("bdrain");
         c.add(&name, "image", slow_app_config(&d, "v1"));
         c.run(&["deploy", &name]).success();
-        assert_through(proxy, &d, "v1\n");
+        assert_settled(proxy.data_port(), &d, "v1\n");
         let mut version = 0usize;
         let mut rows = Vec::new();
         for (load, slow) in [("fast only", 0), ("fast + slow", slow_clients)] {

@@ -7,7 +7,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::bench_proxy;
-use crate::common::fake_npm::{FakeNpm, assert_through_nginx, new_domain, routed};
+use crate::common::fake_npm::{FakeNpm, new_domain, routed};
 use crate::common::load::{Load, LoadSpec, LoadStats, quantile_ms};
 use crate::common::routed::{deploy_v1, domain, redeploy, setup};
 use serde_json::json;
@@ -33,7 +33,7 @@ pub fn through_nginx() {
     let domain = new_domain("bench");
     c.add(&name, "image", routed("berth-test/app:v1", &[&domain], drain));
     c.run(&["deploy", &name]).success();
-    assert_through_nginx(&npm, &domain, "v1\n");
+    crate::common::proxies::assert_settled(npm.data_port(), &domain, "v1\n");
 
     let deploy = |image: &str, strategy: &str| {
         let mut config = routed(image, &[&domain], drain);
@@ -163,6 +163,7 @@ pub fn per_router() {
         let name = c.name("bench");
         let d = domain("bench");
         deploy_v1(&c, proxy.as_ref(), &name, &d);
+        crate::common::proxies::assert_settled(proxy.data_port(), &d, "v1\n");
         let load = Load::start(proxy.data_port(), &d, spec);
         assert!(load.wait_for(50), "the load never got going");
         let mut route_ms = Vec::new();

@@ -559,6 +559,7 @@ docker-list-containers = could not list containers
 ## Routers: NPM
 
 proxy-never-sent = { $error } (unreachable: nothing was sent)
+proxy-not-written = { $error } (before the route write: nothing was changed)
 proxy-lock-task-failed = the { $name } lock task failed
 proxy-not-configured = workload `{ $workload }` has domains ({ $domains }) but no Nginx Proxy Manager is configured: run `berth proxy set --url http://npm:81 --email EMAIL` and export BERTH_NPM_PASSWORD (or BERTH_NPM_TOKEN), or choose another router (`berth proxy set --router nginx --nginx-dir DIR`, or `--router caddy`), or remove `domains`
 proxy-unknown-router = router `{ $router }` (BERTH_ROUTER or `berth proxy set --router`) is not one of npm, nginx, caddy

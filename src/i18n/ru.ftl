@@ -564,6 +564,7 @@ docker-list-containers = не удалось получить список ко�
 ## Routers: NPM
 
 proxy-never-sent = { $error } (недоступен: ничего не отправлено)
+proxy-not-written = { $error } (до записи маршрута: ничего не изменено)
 proxy-lock-task-failed = задача блокировки { $name } упала
 proxy-not-configured = у нагрузки `{ $workload }` есть домены ({ $domains }), но Nginx Proxy Manager не настроен: выполните `berth proxy set --url http://npm:81 --email EMAIL` и экспортируйте BERTH_NPM_PASSWORD (или BERTH_NPM_TOKEN), либо выберите другой маршрутизатор (`berth proxy set --router nginx --nginx-dir DIR` или `--router caddy`), либо уберите `domains`
 proxy-unknown-router = маршрутизатор `{ $router }` (BERTH_ROUTER или `berth proxy set --router`) — не npm, nginx или caddy

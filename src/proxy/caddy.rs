@@ -279,11 +279,14 @@ impl Router for CaddyRouter {
             return Ok(unchanged);
         }
         // Two berths must not interleave a read and a write of Caddy's config.
-        let _lock = super::lock_router(&self.db_path, "caddy").await?;
+        // Until the PATCH or PUT below is sent, nothing can have changed.
+        let _lock = super::lock_router(&self.db_path, "caddy")
+            .await
+            .map_err(NeverSent::before_write)?;
 
         let want = Self::wanted_route(workload, &plan.domains, target);
         let id = route_id(workload);
-        match self.route(workload).await? {
+        match self.route(workload).await.map_err(NeverSent::before_write)? {
             Some(have) if same_route(&have, &want) => return Ok(unchanged),
             // In place: PATCH replaces the object with that @id (a POST to
             // /id/... would append a second route).
@@ -304,7 +307,7 @@ impl Router for CaddyRouter {
             // New, or vanished: insert it once, ahead of the operator's
             // routes (a catch-all of theirs would otherwise shadow it).
             None => {
-                let (server, servers) = self.server(workload).await?;
+                let (server, servers) = self.server(workload).await.map_err(NeverSent::before_write)?;
                 let base = format!("/config/apps/http/servers/{server}/routes");
                 let has_routes = servers
                     .get(&server)

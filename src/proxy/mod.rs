@@ -51,6 +51,17 @@ impl NeverSent {
         anyhow::Error::new(NeverSent(crate::msg!("proxy-never-sent", error = &err)))
     }
 
+    /// Marks `err`, a failure of a step before the route write (taking the
+    /// router's lock, reading the host to change), as never sent: whatever
+    /// happened to that step, the write itself was not made. An error
+    /// already marked is returned as it is.
+    pub fn before_write(err: anyhow::Error) -> anyhow::Error {
+        if never_sent(&err) {
+            return err;
+        }
+        anyhow::Error::new(NeverSent(crate::msg!("proxy-not-written", error = &err)))
+    }
+
     pub fn human(&self) -> String {
         self.0.localized()
     }
@@ -163,5 +174,26 @@ impl Router for NoRouter {
 
     fn forwards_by_ip(&self) -> bool {
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A step before the write that failed in any way (here a 502 while
+    /// NPM's backend stops) proves the route unchanged; marking it twice
+    /// does not repeat the note, and an unmarked error stays unmarked.
+    #[test]
+    fn a_failure_before_the_write_is_never_sent_and_marked_once() {
+        let read = anyhow::anyhow!("GET /nginx/proxy-hosts/1: 502 Bad Gateway");
+        assert!(!never_sent(&read));
+        let marked = NeverSent::before_write(read);
+        assert!(never_sent(&marked));
+        let text = marked.to_string();
+        let again = NeverSent::before_write(marked);
+        assert!(never_sent(&again));
+        assert_eq!(again.to_string(), text, "marked once");
+        assert!(text.contains("502 Bad Gateway"), "the cause is kept: {text}");
     }
 }

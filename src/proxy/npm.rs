@@ -431,10 +431,13 @@ impl Router for NpmRouter {
             });
         }
         // NPM does not lock its config writes and reloads: one berth at a time.
-        let _lock = super::lock_router(&self.db_path, "npm").await?;
+        // Until the PUT or POST below is sent, nothing can have changed.
+        let _lock = super::lock_router(&self.db_path, "npm")
+            .await
+            .map_err(NeverSent::before_write)?;
 
         let existing = match plan.route_id {
-            Some(id) => self.host(id).await?,
+            Some(id) => self.host(id).await.map_err(NeverSent::before_write)?,
             None => None,
         };
         let mut written = true;

@@ -892,6 +892,8 @@ fn traffic_follows_put_in_place_without_failed_requests() {
         let id = host["id"].as_i64().expect("id");
         let took = wait_for_body(&npm, "app.test", "up-A").await;
         eprintln!("created host served after {took:?}");
+        // The old workers' default site may still answer for a while.
+        tokio::task::block_in_place(|| crate::common::proxies::assert_settled(npm.data_port(), "app.test", "up-A"));
 
         // 4 keep-alive clients x 50 requests; the PUT happens meanwhile.
         let sent = Arc::new(AtomicUsize::new(0));

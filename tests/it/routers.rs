@@ -18,7 +18,7 @@ use common::docker::{
 };
 use common::fake_npm::{FakeNpm, routed};
 use common::load::{Load, LoadSpec, LoadStats, TEST_LOAD, VALID_BODIES, slow_app_config};
-use common::proxies::{CaddyProxy, NginxProxy, Proxy, RealNpm, assert_through, fetch};
+use common::proxies::{CaddyProxy, NginxProxy, Proxy, RealNpm, assert_settled, assert_through, fetch};
 use common::routed::{address_of, deploy_v1, domain, redeploy, setup};
 use common::wait_until;
 use serde_json::{Value, json};
@@ -92,6 +92,7 @@ fn swaps_under_load_drop_no_request(proxy: &dyn Proxy, test: &str) -> LoadStats 
     let name = c.name(test);
     let d = domain(test);
     deploy_v1(&c, proxy, &name, &d);
+    assert_settled(proxy.data_port(), &d, "v1\n");
     let load = Load::start(proxy.data_port(), &d, TEST_LOAD);
     assert!(load.wait_for(50), "the load never got going");
     let mut flowing = true;
@@ -130,7 +131,7 @@ fn slow_requests_in_flight_across_swaps_are_answered(proxy: &dyn Proxy, test: &s
     let d = domain(test);
     c.add(&name, "image", slow_app_config(&d, "v1"));
     c.run(&["deploy", &name]).success();
-    assert_through(proxy, &d, "v1\n");
+    assert_settled(proxy.data_port(), &d, "v1\n");
 
     let fast = Load::start(proxy.data_port(), &d, TEST_LOAD);
     let slow = Load::start(

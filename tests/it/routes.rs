@@ -161,6 +161,7 @@ fn blue_green_redeploys_drop_no_requests_through_nginx() {
     c.add(&name, "image", routed("berth-test/app:v1", &[&domain], 1500));
     c.run(&["deploy", &name]).success();
     assert_through_nginx(&npm, &domain, "v1\n");
+    common::proxies::assert_settled(npm.data_port(), &domain, "v1\n");
     let route = host_id(&host_with(&npm, &domain));
 
     // Blue-green: v2, v3, v1 under load.

@@ -140,7 +140,7 @@ fn a_second_store_adopts_the_live_container_and_drops_no_request() {
     let domain = new_domain("adopt");
     c.add(&name, "image", routed("berth-test/app:v1", &[&domain], 1500));
     c.run(&["deploy", &name]).success();
-    assert_through_nginx(&npm, &domain, "v1\n");
+    common::proxies::assert_settled(npm.data_port(), &domain, "v1\n");
     let hosts_before = npm.hosts().len();
 
     // Store B: empty, as a CI job's; its config carries a secret env value.
@@ -357,7 +357,7 @@ fn ci_style_loop_with_a_fresh_store_each_job_drops_no_request() {
     let first = another_store(Some(&npm));
     add_to(&c, &first, &name, routed(images[0], &[&domain], 1500));
     first.run(&["deploy", &name]).success();
-    assert_through_nginx(&npm, &domain, "v1\n");
+    common::proxies::assert_settled(npm.data_port(), &domain, "v1\n");
 
     let load = Load::start(npm.data_port(), &domain, TEST_LOAD);
     assert!(load.wait_for(50), "the load never got going");

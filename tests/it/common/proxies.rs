@@ -65,6 +65,37 @@ pub fn assert_through(proxy: &dyn Proxy, domain: &str, body: &str) {
     );
 }
 
+/// Waits (20 s at most) until every request through the proxy on `port`
+/// answers 200 `body` for `domain` for one whole second (each on a fresh
+/// connection, 10 ms apart): the point from which a load may count every
+/// other answer as a failure. After a reload that created the route,
+/// nginx's old workers keep accepting with the old config (the proxy's
+/// default site) until the master tells them to quit: at least 100 ms
+/// after the new ones started, longer on a busy machine; the first right
+/// answer comes before that.
+#[track_caller]
+pub fn assert_settled(port: u16, domain: &str, body: &str) {
+    let started = std::time::Instant::now();
+    let mut right_since: Option<std::time::Instant> = None;
+    let mut last = String::new();
+    while started.elapsed() < Duration::from_secs(20) {
+        match fetch(port, domain) {
+            Ok((200, got)) if got == body => {
+                let since = *right_since.get_or_insert_with(std::time::Instant::now);
+                if since.elapsed() >= Duration::from_secs(1) {
+                    return;
+                }
+            }
+            other => {
+                last = format!("{other:?}");
+                right_since = None;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("port {port} never answered 200 {body:?} for {domain} for a whole second; last other answer {last}");
+}
+
 // ------------------------------------------------------------- fake NPM ---
 
 /// The NPM proxy hosts among `hosts` that hold `domain` (case-insensitive).
