@@ -7,10 +7,12 @@
 //!   cargo bench --bench proxies -- zero-drop          (bench/zero-drop.sh)
 //!   cargo bench --bench proxies -- router-zero-drop   (BENCH_ROUTERS=npm-real,npm,nginx,caddy)
 //!   cargo bench --bench proxies -- drain              (bench/drain.sh)
+//!   cargo bench --bench proxies -- swarm-zero-drop    (BENCH_CLIENTS=4,32)
 
 #[path = "../tests/it/common/mod.rs"]
 mod common;
 mod drain;
+mod swarm;
 mod zero_drop;
 
 use common::fake_npm::FakeNpm;
@@ -39,9 +41,10 @@ fn main() {
         Some("zero-drop") => zero_drop::through_nginx(),
         Some("router-zero-drop") => zero_drop::per_router(),
         Some("drain") => drain::per_router(),
+        Some("swarm-zero-drop") => swarm::failed_requests(),
         other => {
             eprintln!(
-                "which benchmark? {other:?}: cargo bench --bench proxies -- zero-drop | router-zero-drop | drain"
+                "which benchmark? {other:?}: cargo bench --bench proxies -- zero-drop | router-zero-drop | drain | swarm-zero-drop"
             );
             std::process::exit(2);
         }

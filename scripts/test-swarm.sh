@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Make the test daemon a single-node swarm manager on loopback, for the
 # Swarm tests (tests/it/swarm.rs). Idempotent: a daemon already in a swarm is
-# left as it is. Never leaves the swarm: other test runs on the same daemon
-# may have services in it. Plain containers and bridge networks keep
-# working in swarm mode (the rest of the suite runs unchanged).
+# left as it is. Plain containers and bridge networks keep working in swarm
+# mode (the rest of the suite runs unchanged).
 #
 #   scripts/test-swarm.sh start     init when needed; prints "swarm: active"
 #   scripts/test-swarm.sh status    exit 0 when the daemon is an active manager
+#   scripts/test-swarm.sh stop      leave the swarm (scripts/test calls it on exit when
+#                                   it made the swarm), unless services are left in it:
+#                                   another run on the same daemon may still use them
 #
 # This machine's kernel has no IPVS: Swarm's virtual IPs and routing mesh
 # do not work here, so the tests use `endpoint_mode: dnsrr`.
@@ -43,8 +45,23 @@ case "${1:-start}" in
         esac
         echo "swarm: active"
         ;;
+    stop)
+        docker version >/dev/null 2>&1 || exit 0
+        case "$(state)" in
+            inactive*) exit 0 ;;
+        esac
+        services=$(docker service ls -q 2>/dev/null | wc -l)
+        if [ "$services" -gt 0 ]; then
+            log "not leaving the swarm: $services service(s) still in it (docker service ls)"
+            exit 0
+        fi
+        docker swarm leave --force >/dev/null
+        # The bridge swarm mode made for its tasks' outside traffic (unused now).
+        docker network rm docker_gwbridge >/dev/null 2>&1 || true
+        log "left the swarm"
+        ;;
     *)
-        echo "usage: $0 start|status" >&2
+        echo "usage: $0 start|stop|status" >&2
         exit 2
         ;;
 esac

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use bollard::models::{
     EndpointSpec, EndpointSpecModeEnum, HealthConfig, Limit, NetworkAttachmentConfig, Service, ServiceSpec,
     ServiceSpecMode, ServiceSpecModeReplicated, ServiceSpecRollbackConfig, ServiceSpecRollbackConfigFailureActionEnum,
@@ -64,6 +64,9 @@ pub(super) async fn run(d: &mut Deployment<'_>, swarm: &SwarmConfig) -> Result<S
     let t = Instant::now();
     let (spec, digest) = service_spec(d, swarm, &name);
     let current = docker.service(&name).await?;
+    if let Some(service) = &current {
+        claim(d, service, &name)?;
+    }
     let outcome = match current {
         None => {
             d.status(&crate::t!(
@@ -512,6 +515,27 @@ fn task_label(task: &Task) -> String {
         Some(slot) => format!("slot {slot}"),
         None => task.id.as_deref().map(crate::docker::short).unwrap_or("?").to_owned(),
     }
+}
+
+/// An existing service of the workload's name is updated only when berth
+/// made it for this workload (`berth.workload`); an operator's own service
+/// of that name is never touched. One that another store made (a CI job's
+/// fresh store) is taken over, as a container is adopted, with a warning.
+fn claim(d: &Deployment<'_>, service: &bollard::models::Service, name: &str) -> Result<()> {
+    let labels = service.spec.as_ref().and_then(|s| s.labels.as_ref());
+    let label = |key: &str| labels.and_then(|l| l.get(key)).map(String::as_str);
+    if label(labels::WORKLOAD) != Some(d.name()) {
+        bail!(msg!("swarm-service-foreign", workload = d.name(), service = name));
+    }
+    if label(labels::STORE) != Some(d.store_id.as_str()) {
+        d.env.printer.warn(&crate::t!(
+            "swarm-service-adopting",
+            workload = d.name(),
+            service = name,
+            owner = super::adopt::describe_store(label(labels::STORE))
+        ));
+    }
+    Ok(())
 }
 
 /// Reloads the router once the update is done (dnsrr: the final set of

@@ -944,6 +944,8 @@ swarm-not-ready = сервис `{ $service }` так и не стал готов
 swarm-no-version = у сервиса `{ $service }` нет версии для обновления
 swarm-domains-no-port = у нагрузки `{ $workload }` есть домены, но нет `port`
 swarm-service-disappeared = сервис `{ $service }` исчез после обновления
+swarm-service-foreign = нагрузка `{ $workload }`: существует сервис `{ $service }`, который berth создал не для неё (нет метки `berth.workload={ $workload }`); чужие сервисы berth никогда не обновляет: удалите его (`docker service rm { $service }`), если он никому не нужен, или дайте нагрузке другое имя
+swarm-service-adopting = { $workload }: сервис `{ $service }` (создан { $owner }) взят под управление: в этом хранилище о нём не было записи
 swarm-service-removed-during = сервис `{ $service }` удалили во время развёртывания
 swarm-paused = Swarm приостановил обновление `{ $service }`: { $message }{ $task }
 swarm-rollback-completed = снова работают прежние задачи

@@ -279,10 +279,7 @@ impl Router for CaddyRouter {
             return Ok(unchanged);
         }
         // Two berths must not interleave a read and a write of Caddy's config.
-        // Until the PATCH or PUT below is sent, nothing can have changed.
-        let _lock = super::lock_router(&self.db_path, "caddy")
-            .await
-            .map_err(NeverSent::before_write)?;
+        let _lock = super::lock_router(&self.db_path, "caddy").await?;
 
         let want = Self::wanted_route(workload, &plan.domains, target);
         let id = route_id(workload);

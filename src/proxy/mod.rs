@@ -99,9 +99,10 @@ pub trait Router: Send + Sync {
 
     /// Makes the proxy resolve the route's forward host again, without
     /// changing the route: for a Swarm service in `dnsrr` mode, whose name
-    /// resolves to its tasks' addresses, which an update replaces. A no-op
-    /// for routers that resolve on every connection (Caddy) or cannot be
-    /// told to (NPM), and when the router holds no route for `workload`.
+    /// resolves to its tasks' addresses, which an update replaces (nginx:
+    /// a reload; NPM: a PUT that renders the host again). A no-op for
+    /// routers that resolve on every connection (Caddy), and when the
+    /// router holds no route for `workload`.
     async fn refresh(&self, _workload: &str, _plan: &RoutePlan) -> Result<()> {
         Ok(())
     }
@@ -128,12 +129,15 @@ pub trait Router: Send + Sync {
 
 /// Takes the store's lock `name` (blocking until free): one berth process
 /// at a time writes a router's config, since neither NPM nor nginx nor
-/// Caddy orders concurrent writers. Held until the guard drops.
+/// Caddy orders concurrent writers. Held until the guard drops. Taken
+/// before any write, so a failure to take it is [`NeverSent`].
 pub(crate) async fn lock_router(db_path: &std::path::Path, name: &'static str) -> Result<crate::store::LockGuard> {
     let db_path = db_path.to_path_buf();
     tokio::task::spawn_blocking(move || crate::store::Store::open(&db_path)?.lock_named(name))
         .await
-        .map_err(|e| crate::msg!("proxy-lock-task-failed", name = name).wrap(e))?
+        .map_err(|e| crate::msg!("proxy-lock-task-failed", name = name).wrap(e))
+        .and_then(|locked| locked)
+        .map_err(NeverSent::before_write)
 }
 
 impl Pointed {

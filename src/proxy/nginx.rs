@@ -557,9 +557,7 @@ impl Router for NginxRouter {
         }
         // One writer at a time: two berths must not interleave write, test
         // and reload of the same nginx.
-        let _lock = super::lock_router(&self.db_path, "nginx")
-            .await
-            .map_err(NeverSent::before_write)?;
+        let _lock = super::lock_router(&self.db_path, "nginx").await?;
 
         let path = self.file_for(workload);
         let previous = self.read_own(workload, &path).map_err(NeverSent::before_write)?;

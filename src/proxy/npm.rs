@@ -301,6 +301,38 @@ impl NpmRouter {
         }
     }
 
+    /// `PUT /nginx/proxy-hosts/<id>` with `changes` (only the keys to
+    /// change: NPM's PUT is partial). Errors: NPM unreachable or refusing.
+    async fn update_host(&self, id: i64, workload: &str, changes: Value) -> Result<()> {
+        let (status, body) = self
+            .call(Method::PUT, &format!("/nginx/proxy-hosts/{id}"), Some(&changes))
+            .await?;
+        if !status.is_success() {
+            return Err(self.npm_error(
+                msg!(
+                    "npm-update-failed",
+                    id = id,
+                    workload = workload,
+                    status = status.to_string()
+                ),
+                error_message(&body),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The route's proxy host: the one the plan names, else the one holding
+    /// exactly the plan's domains; None when there is none.
+    async fn host_of(&self, plan: &RoutePlan) -> Result<Option<Value>> {
+        match plan.route_id {
+            Some(id) => self.host(id).await,
+            None => {
+                let wanted = wanted_set(&plan.domains);
+                Ok(self.hosts().await?.into_iter().find(|h| domain_set(h) == wanted))
+            }
+        }
+    }
+
     /// After every write: the host must be there and `meta.nginx_online`.
     async fn confirm_online(&self, id: i64, domains: &[String]) -> Result<()> {
         let host = self
@@ -431,12 +463,10 @@ impl Router for NpmRouter {
             });
         }
         // NPM does not lock its config writes and reloads: one berth at a time.
-        // Until the PUT or POST below is sent, nothing can have changed.
-        let _lock = super::lock_router(&self.db_path, "npm")
-            .await
-            .map_err(NeverSent::before_write)?;
+        let _lock = super::lock_router(&self.db_path, "npm").await?;
 
         let existing = match plan.route_id {
+            // Until the PUT or POST below is sent, nothing can have changed.
             Some(id) => self.host(id).await.map_err(NeverSent::before_write)?,
             None => None,
         };
@@ -470,24 +500,7 @@ impl Router for NpmRouter {
                 }
                 written = !changes.is_empty();
                 if written {
-                    let (status, body) = self
-                        .call(
-                            Method::PUT,
-                            &format!("/nginx/proxy-hosts/{id}"),
-                            Some(&Value::Object(changes)),
-                        )
-                        .await?;
-                    if !status.is_success() {
-                        return Err(self.npm_error(
-                            msg!(
-                                "npm-update-failed",
-                                id = id,
-                                workload = workload,
-                                status = status.to_string()
-                            ),
-                            error_message(&body),
-                        ));
-                    }
+                    self.update_host(id, workload, Value::Object(changes)).await?;
                 }
                 id
             }
@@ -521,14 +534,28 @@ impl Router for NpmRouter {
         })
     }
 
-    async fn current_target(&self, _workload: &str, plan: &RoutePlan) -> Result<Option<String>> {
-        let host = match plan.route_id {
-            Some(id) => self.host(id).await?,
-            None => {
-                let wanted = wanted_set(&plan.domains);
-                self.hosts().await?.into_iter().find(|h| domain_set(h) == wanted)
-            }
+    /// NPM has no reload call, but every PUT renders the host again and
+    /// reloads its nginx (NPM_API.md, "What the server does on create /
+    /// PUT"), whose new workers resolve the forward host afresh (its
+    /// `resolver ... valid=10s` would otherwise keep old task addresses
+    /// for up to 10 s): a PUT of `forward_host` as it is. Errors: NPM
+    /// unreachable, the PUT refused, or the host offline after it.
+    async fn refresh(&self, workload: &str, plan: &RoutePlan) -> Result<()> {
+        if !plan.is_routed() {
+            return Ok(());
+        }
+        let _lock = super::lock_router(&self.db_path, "npm").await?;
+        let Some(host) = self.host_of(plan).await? else {
+            return Ok(());
         };
+        let id = host.get("id").and_then(Value::as_i64).unwrap_or_default();
+        let same = json!({ "forward_host": host.get("forward_host").cloned().unwrap_or(Value::Null) });
+        self.update_host(id, workload, same).await?;
+        self.confirm_online(id, &plan.domains).await
+    }
+
+    async fn current_target(&self, _workload: &str, plan: &RoutePlan) -> Result<Option<String>> {
+        let host = self.host_of(plan).await?;
         Ok(host.and_then(|h| {
             let fhost = h.get("forward_host").and_then(Value::as_str)?;
             let port = h.get("forward_port").and_then(Value::as_i64)?;

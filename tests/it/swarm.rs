@@ -14,40 +14,12 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::docker::{Case, docker, docker_output, setup_script};
-use common::proxies::{CaddyProxy, Proxy};
+use common::docker::{Case, docker, docker_output};
+use common::proxies::{CaddyProxy, Proxy, RealNpm};
+use common::swarm::{NETWORK, OverlayNginx, case};
 use common::wait_until;
 use serde_json::{Value, json};
-
-const NETWORK: &str = "berth-swarm";
 const SECRET: &str = "swarm-secret-d41d8cd98f";
-
-/// A case on a daemon that is a swarm manager.
-fn case(test: &str) -> (Case, Services) {
-    let c = Case::new(test);
-    setup_script("test-swarm.sh", "the single-node test swarm");
-    (c, Services(Vec::new()))
-}
-
-/// The services a test created, removed when it ends, pass or fail
-/// (before the case removes its containers).
-struct Services(Vec<String>);
-
-impl Services {
-    fn of(&mut self, workload: &str) -> String {
-        let service = format!("berth-{workload}");
-        self.0.push(service.clone());
-        service
-    }
-}
-
-impl Drop for Services {
-    fn drop(&mut self) {
-        for s in &self.0 {
-            let _ = docker_output(&["service", "rm", s]);
-        }
-    }
-}
 
 fn config(image: &str, replicas: u64, strategy: &str) -> Value {
     json!({
@@ -441,132 +413,6 @@ fn a_berth_killed_mid_update_leaves_it_to_swarm_and_reconcile_records_the_outcom
     assert_eq!(row["state"], json!("running 2/2"), "{}", status.stdout);
 }
 
-/// berth's plain-nginx router, with nginx running as a container on the
-/// overlay network (`berth-test/nginx`: Debian's nginx FROM scratch), the
-/// way a router reaches a service in a cluster. berth drives it as it
-/// drives a host nginx: `BERTH_NGINX_BIN` runs nginx inside the container
-/// (`docker exec`), the config directory is bind-mounted at the same path,
-/// and `--pid host` makes the pid file hold a pid berth can see in /proc.
-struct OverlayNginx {
-    dir: tempfile::TempDir,
-    container: String,
-}
-
-const NGINX_LISTEN: u16 = 8081;
-
-impl OverlayNginx {
-    fn start(case_id: &str) -> OverlayNginx {
-        let dir = tempfile::Builder::new()
-            .prefix("berth-ovl-nginx-")
-            .tempdir()
-            .expect("tempdir");
-        let d = dir.path().display().to_string();
-        std::fs::create_dir_all(dir.path().join("berth")).expect("mkdir berth");
-        std::fs::write(
-            dir.path().join("nginx.conf"),
-            format!(
-                "daemon off;\npid {d}/nginx.pid;\nerror_log stderr;\nworker_processes 1;\nevents {{}}\nhttp {{\n    \
-                 access_log off;\n    include {d}/berth/*.conf;\n}}\n"
-            ),
-        )
-        .expect("nginx.conf");
-        let container = format!("berth-ovl-nginx-{}", common::docker::random_suffix());
-        docker(&[
-            "run",
-            "-d",
-            "--name",
-            &container,
-            "--pid",
-            "host",
-            "--network",
-            NETWORK,
-            "--label",
-            "berth-test=1",
-            "--label",
-            &format!("berth-test-case={case_id}"),
-            "-v",
-            &format!("{d}:{d}"),
-            "berth-test/nginx",
-            "-c",
-            &format!("{d}/nginx.conf"),
-        ]);
-        let bin = dir.path().join("nginx-bin");
-        std::fs::write(
-            &bin,
-            format!("#!/bin/sh\nexec docker exec -i {container} /usr/sbin/nginx \"$@\"\n"),
-        )
-        .expect("nginx-bin");
-        std::fs::set_permissions(
-            &bin,
-            <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o755),
-        )
-        .expect("chmod");
-        let pid = dir.path().join("nginx.pid");
-        assert!(
-            wait_until(Duration::from_secs(15), || pid.exists()),
-            "nginx in {container} did not start"
-        );
-        OverlayNginx { dir, container }
-    }
-
-    fn berth_env(&self) -> Vec<(String, String)> {
-        let d = self.dir.path().display().to_string();
-        vec![
-            ("BERTH_ROUTER".into(), "nginx".into()),
-            ("BERTH_NGINX_DIR".into(), format!("{d}/berth")),
-            ("BERTH_NGINX_CONF".into(), format!("{d}/nginx.conf")),
-            ("BERTH_NGINX_BIN".into(), format!("{d}/nginx-bin")),
-            ("BERTH_NGINX_LISTEN".into(), NGINX_LISTEN.to_string()),
-        ]
-    }
-
-    /// `GET /` with `Host: domain` through nginx, from inside its container.
-    fn fetch(&self, domain: &str) -> String {
-        let out = docker_output(&[
-            "exec",
-            &self.container,
-            "wget",
-            "-q",
-            "-O-",
-            "--header",
-            &format!("Host: {domain}"),
-            &format!("http://127.0.0.1:{NGINX_LISTEN}/"),
-        ]);
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
-    }
-
-    /// Requests `domain` through nginx in a loop until [`Self::stop_load`]:
-    /// a running `docker exec` whose output is `requests failures`.
-    fn start_load(&self, domain: &str) -> std::process::Child {
-        let stop = self.dir.path().join("stop");
-        let script = format!(
-            "n=0; f=0; while [ ! -e {stop} ]; do n=$((n+1)); wget -q -O /dev/null --header 'Host: {domain}' \
-             http://127.0.0.1:{NGINX_LISTEN}/ 2>/dev/null || f=$((f+1)); done; echo $n $f",
-            stop = stop.display()
-        );
-        std::process::Command::new("docker")
-            .args(["exec", &self.container, "sh", "-c", &script])
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("start the load")
-    }
-
-    /// Ends the load; (requests, failed requests).
-    fn stop_load(&self, load: std::process::Child) -> (u64, u64) {
-        std::fs::write(self.dir.path().join("stop"), "").expect("stop file");
-        let out = load.wait_with_output().expect("the load ends");
-        let text = String::from_utf8_lossy(&out.stdout);
-        let mut nums = text.split_whitespace().map(|n| n.parse::<u64>().unwrap_or(u64::MAX));
-        (nums.next().unwrap_or(0), nums.next().unwrap_or(u64::MAX))
-    }
-}
-
-impl Drop for OverlayNginx {
-    fn drop(&mut self) {
-        let _ = docker_output(&["rm", "-f", &self.container]);
-    }
-}
-
 #[test]
 fn an_nginx_router_on_the_overlay_serves_the_service_and_start_first_updates_drop_no_request() {
     let (mut c, mut services) = case("swarm-nginx");
@@ -635,4 +481,104 @@ fn a_replica_change_alone_scales_the_service_and_waits_for_the_tasks() {
         "scaled down to 1: {:?}",
         tasks(&service)
     );
+}
+
+/// With `dnsrr`, NPM's nginx keeps the task addresses it resolved (its
+/// `resolver` caches them for 10 s) while a start-first update replaces the
+/// tasks: berth makes NPM render the host again (a PUT of the forward host
+/// as it is, which reloads its nginx) whenever the running tasks change.
+/// Against the real NPM: the host is written during the update, and still
+/// names the service, online.
+#[test]
+fn npm_renders_the_service_route_again_when_an_update_replaces_the_tasks() {
+    let Some(npm) = RealNpm::start() else { return };
+    let (mut c, mut services) = case("swarm-npm");
+    for (k, v) in npm.berth_env() {
+        c.t.env(&k, &v);
+    }
+    let name = c.name("swnpm");
+    let service = services.of(&name);
+    let domain = common::fake_npm::new_domain("swnpm");
+    let routed = |image: &str| {
+        let mut v = config(image, 2, "");
+        v["domains"] = json!([domain]);
+        v
+    };
+    c.add(&name, "image", routed("berth-test/app:v1"));
+    c.run(&["deploy", &name]).success();
+    let host = npm.hosts_with(&domain).pop().expect("the proxy host");
+    assert_eq!(host["forward_host"], json!(service), "{host}");
+    let before = host["modified_on"].clone();
+
+    c.set(&name, routed("berth-test/app:v2"));
+    let run = c.run(&["--output", "json", "deploy", &name]).success();
+    assert!(
+        !run.stderr.contains("could not be reloaded"),
+        "NPM took the render: {}",
+        run.stderr
+    );
+    let hosts = npm.hosts_with(&domain);
+    assert_eq!(hosts.len(), 1, "the same host: {hosts:?}");
+    let after = &hosts[0];
+    assert_eq!(after["id"], host["id"], "the same host");
+    assert_eq!(after["forward_host"], json!(service), "{after}");
+    assert_eq!(after["meta"]["nginx_online"], json!(true), "{after}");
+    assert_ne!(
+        after["modified_on"], before,
+        "NPM rendered the host again during the update: {after}"
+    );
+}
+
+/// A service of the workload's name that berth did not create (an
+/// operator's own) is never updated: the deploy fails naming it and the
+/// label it lacks, and the service keeps its image. One that another store
+/// created (a CI job's fresh store) is taken over with a warning and
+/// updated.
+#[test]
+fn a_service_berth_did_not_create_is_refused_and_another_stores_is_taken_over() {
+    let (mut c, mut services) = case("swarm-claim");
+    let name = c.name("swcl");
+    let service = services.of(&name);
+    docker(&[
+        "service",
+        "create",
+        "--detach",
+        "--name",
+        &service,
+        "--endpoint-mode",
+        "dnsrr",
+        "--network",
+        NETWORK,
+        "berth-test/app:v1",
+    ]);
+    c.add(&name, "image", config("berth-test/app:v2", 1, ""));
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(
+        run.stderr.contains(&service) && run.stderr.contains(&format!("berth.workload={name}")),
+        "the error names the service and the label it lacks:\n{}",
+        run.stderr
+    );
+    let image = docker(&[
+        "service",
+        "inspect",
+        "--format",
+        "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
+        &service,
+    ]);
+    assert!(image.starts_with("berth-test/app:v1"), "left as it was: {image}");
+    docker(&["service", "rm", &service]);
+
+    // Store A deploys; store B, which has never heard of it, updates it.
+    c.run(&["deploy", &name]).success();
+    let b = common::TestContext::new();
+    let mut v3 = config("berth-test/app:v3", 1, "");
+    v3["labels"] = json!({ common::docker::TEST_LABEL: c.id });
+    b.add(&name, "image", &v3).success();
+    let run = b.run(&["deploy", &name]).success();
+    assert!(
+        run.stderr.contains(&format!("taking over service `{service}`")),
+        "a warning says it takes the service over:\n{}",
+        run.stderr
+    );
+    assert_eq!(running_images(&service), vec![image_id("berth-test/app:v3")]);
 }

@@ -15,6 +15,8 @@ pub mod routed;
 
 pub mod sockproxy;
 
+pub mod swarm;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
