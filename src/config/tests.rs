@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 
 use super::*;
-use crate::config::hints::edit_distance;
+use crate::config::hints::{did_you_mean, edit_distance};
 use crate::config::{PullPolicy, SecretRef, SecretValue, Strategy, effective_strategy, resolve_paths};
 
 const WORKLOAD: &str = "web";
