@@ -149,3 +149,44 @@ pub fn adopt(
     )?;
     Ok(())
 }
+
+/// Takes over `service`, the workload's Swarm service that another store
+/// (`from`; None: an older berth) created: warns and emits
+/// `deploy.adopted`; the deploy then updates it, and its state row names
+/// it. With `refuse` (`deploy --no-adopt`), fails instead.
+pub fn adopt_service(
+    env: &DeployEnv,
+    store: &Store,
+    workload: &Workload,
+    events: &DeployEventContext,
+    service: &str,
+    from: Option<&str>,
+    refuse: bool,
+) -> Result<()> {
+    let name = &workload.name;
+    let owner = describe_store(from);
+    if refuse {
+        return Err(BerthError::AdoptionRefused(crate::msg!(
+            "swarm-service-adopt-refused",
+            workload = name,
+            service = service,
+            owner = owner
+        ))
+        .into());
+    }
+    env.printer.warn(&crate::t!(
+        "swarm-service-adopting",
+        workload = name,
+        service = service,
+        owner = describe_store(from)
+    ));
+    emit_deploy_event(
+        store,
+        events,
+        "deploy.adopted",
+        Severity::Warning,
+        &format!("adopted service {service} (created by {owner}) to update it"),
+        Some(json!({ "adopted_service": service, "from_store": from })),
+    )?;
+    Ok(())
+}

@@ -472,7 +472,16 @@ async fn run(
     // stacks are compose's and carry no berth labels.
     let mut superseded = Vec::new();
     let mut adopted = None;
-    if workload.kind != crate::config::Kind::Compose {
+    if config.common.swarm.is_some() {
+        if let swarm::Claim::OtherStore(from) = swarm::claim(env, store_id, name).await? {
+            let service = swarm::service_name(name);
+            adopt::adopt_service(env, store, workload, events, &service, from.as_deref(), opts.no_adopt)?;
+            adopted = Some(adopt::Adopted {
+                container: service,
+                store: from,
+            });
+        }
+    } else if workload.kind != crate::config::Kind::Compose {
         let state = store.runtime_state(workload.id)?;
         if let Some(foreign) = adopt::running_elsewhere(env, store_id, name, state.as_ref()).await? {
             adopt::adopt(env, store, workload, events, &foreign, opts.no_adopt)?;

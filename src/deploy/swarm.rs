@@ -23,7 +23,7 @@ use bollard::models::{
 };
 use sha2::{Digest, Sha256};
 
-use super::{Deployment, RolledBack};
+use super::{DeployEnv, Deployment, RolledBack};
 use crate::config::{EndpointMode, HealthMode, SourceConfig, Strategy, SwarmConfig};
 use crate::docker::labels;
 use crate::msg;
@@ -64,9 +64,6 @@ pub(super) async fn run(d: &mut Deployment<'_>, swarm: &SwarmConfig) -> Result<S
     let t = Instant::now();
     let (spec, digest) = service_spec(d, swarm, &name);
     let current = docker.service(&name).await?;
-    if let Some(service) = &current {
-        claim(d, service, &name)?;
-    }
     let outcome = match current {
         None => {
             d.status(&crate::t!(
@@ -517,25 +514,35 @@ fn task_label(task: &Task) -> String {
     }
 }
 
+/// Who made the workload's existing service.
+pub(super) enum Claim {
+    /// No service of that name, or this store's.
+    Free,
+    /// Another store's (a CI job's fresh store), or an older berth's
+    /// (None): a deploy takes it over, as a container is adopted.
+    OtherStore(Option<String>),
+}
+
 /// An existing service of the workload's name is updated only when berth
 /// made it for this workload (`berth.workload`); an operator's own service
-/// of that name is never touched. One that another store made (a CI job's
-/// fresh store) is taken over, as a container is adopted, with a warning.
-fn claim(d: &Deployment<'_>, service: &bollard::models::Service, name: &str) -> Result<()> {
+/// of that name is never touched: an error says so. Errors also: the
+/// daemon is not a swarm manager, or cannot be asked.
+pub(super) async fn claim(env: &DeployEnv, store_id: &str, workload: &str) -> Result<Claim> {
+    let docker = swarm_daemon(env.docker.as_ref())?;
+    docker.require_swarm_manager().await?;
+    let name = service_name(workload);
+    let Some(service) = docker.service(&name).await? else {
+        return Ok(Claim::Free);
+    };
     let labels = service.spec.as_ref().and_then(|s| s.labels.as_ref());
-    let label = |key: &str| labels.and_then(|l| l.get(key)).map(String::as_str);
-    if label(labels::WORKLOAD) != Some(d.name()) {
-        bail!(msg!("swarm-service-foreign", workload = d.name(), service = name));
+    let label = |key: &str| labels.and_then(|l| l.get(key)).cloned();
+    if label(labels::WORKLOAD).as_deref() != Some(workload) {
+        bail!(msg!("swarm-service-foreign", workload = workload, service = &name));
     }
-    if label(labels::STORE) != Some(d.store_id.as_str()) {
-        d.env.printer.warn(&crate::t!(
-            "swarm-service-adopting",
-            workload = d.name(),
-            service = name,
-            owner = super::adopt::describe_store(label(labels::STORE))
-        ));
-    }
-    Ok(())
+    Ok(match label(labels::STORE) {
+        Some(store) if store == store_id => Claim::Free,
+        other => Claim::OtherStore(other),
+    })
 }
 
 /// Reloads the router once the update is done (dnsrr: the final set of

@@ -936,6 +936,7 @@ swarm-no-version = service `{ $service }` has no version to update
 swarm-domains-no-port = workload `{ $workload }` has domains but no `port`
 swarm-service-disappeared = service `{ $service }` disappeared after its update
 swarm-service-foreign = workload `{ $workload }`: a service `{ $service }` exists that berth did not create for it (no label `berth.workload={ $workload }`); berth never updates a service it did not create: remove it (`docker service rm { $service }`) if nothing needs it, or give the workload another name
+swarm-service-adopt-refused = workload `{ $workload }` already runs on this swarm as service `{ $service }`, created by { $owner }; --no-adopt refuses to take it over: deploy from that store, or deploy without --no-adopt to update it
 swarm-service-adopting = { $workload }: taking over service `{ $service }` (created by { $owner }): this store had no record of it
 swarm-service-removed-during = service `{ $service }` was removed during the deploy
 swarm-paused = Swarm paused the update of `{ $service }`: { $message }{ $task }

@@ -945,6 +945,7 @@ swarm-no-version = у сервиса `{ $service }` нет версии для �
 swarm-domains-no-port = у нагрузки `{ $workload }` есть домены, но нет `port`
 swarm-service-disappeared = сервис `{ $service }` исчез после обновления
 swarm-service-foreign = нагрузка `{ $workload }`: существует сервис `{ $service }`, который berth создал не для неё (нет метки `berth.workload={ $workload }`); чужие сервисы berth никогда не обновляет: удалите его (`docker service rm { $service }`), если он никому не нужен, или дайте нагрузке другое имя
+swarm-service-adopt-refused = нагрузка `{ $workload }` уже работает в этом swarm как сервис `{ $service }`, созданный { $owner }; --no-adopt запрещает брать его под управление: разверните из того хранилища или без --no-adopt, чтобы обновить его
 swarm-service-adopting = { $workload }: сервис `{ $service }` (создан { $owner }) взят под управление: в этом хранилище о нём не было записи
 swarm-service-removed-during = сервис `{ $service }` удалили во время развёртывания
 swarm-paused = Swarm приостановил обновление `{ $service }`: { $message }{ $task }

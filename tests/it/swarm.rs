@@ -574,6 +574,12 @@ fn a_service_berth_did_not_create_is_refused_and_another_stores_is_taken_over() 
     let mut v3 = config("berth-test/app:v3", 1, "");
     v3["labels"] = json!({ common::docker::TEST_LABEL: c.id });
     b.add(&name, "image", &v3).success();
+    let refused = b.run(&["deploy", &name, "--no-adopt"]).code(1);
+    assert!(
+        refused.stderr.contains(&service) && refused.stderr.contains("--no-adopt"),
+        "--no-adopt refuses, naming the service:\n{}",
+        refused.stderr
+    );
     let run = b.run(&["deploy", &name]).success();
     assert!(
         run.stderr.contains(&format!("taking over service `{service}`")),
@@ -581,4 +587,10 @@ fn a_service_berth_did_not_create_is_refused_and_another_stores_is_taken_over() 
         run.stderr
     );
     assert_eq!(running_images(&service), vec![image_id("berth-test/app:v3")]);
+    let events = b.run(&["--output", "json", "events", &name]).success().json();
+    let adopted = events["events"]
+        .as_array()
+        .and_then(|e| e.iter().find(|e| e["action"] == "deploy.adopted"))
+        .unwrap_or_else(|| panic!("a deploy.adopted event: {events}"));
+    assert_eq!(adopted["metadata"]["adopted_service"], json!(service), "{adopted}");
 }
