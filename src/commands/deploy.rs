@@ -163,7 +163,7 @@ pub fn print_result(ctx: &Ctx, r: &DeployResult) {
     }
     let p = &ctx.printer;
     // A Swarm service that already ran this spec was not touched.
-    let ok = if r.status == "unchanged" {
+    let ok = if r.status == crate::deploy::ResultStatus::Unchanged {
         p.paint(&t!("deploy-unchanged"), Style::Green)
     } else {
         p.paint(&t!("deploy-deployed"), Style::Green)

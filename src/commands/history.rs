@@ -9,7 +9,7 @@ use crate::cli::{HistoryArgs, RollbackArgs};
 use crate::deploy::{DeployOptions, deploy};
 use crate::error::BerthError;
 use crate::source::Artifact;
-use crate::store::DeployRecord;
+use crate::store::{DeployRecord, DeployStatus};
 
 #[derive(Serialize)]
 struct HistoryRow<'a> {
@@ -37,11 +37,11 @@ pub fn history(ctx: &Ctx, args: &HistoryArgs) -> Result<()> {
             id: d.id,
             started_at: &d.started_at,
             finished_at: d.finished_at.as_deref(),
-            strategy: &d.strategy,
+            strategy: d.strategy.as_str(),
             artifact: d.artifact.as_deref().filter(|a| !a.is_empty()),
             image: d.image_ref.as_deref(),
             container: d.container_name.as_deref(),
-            outcome: &d.status,
+            outcome: d.status.as_str(),
             duration_ms: duration_ms(d),
             error: d.error.as_deref(),
             live: Some(d.id) == live,
@@ -103,12 +103,12 @@ pub async fn rollback(ctx: &Ctx, args: &RollbackArgs) -> Result<()> {
                     id = id
                 ))
             })?;
-            if d.status != "succeeded" {
+            if d.status != DeployStatus::Succeeded {
                 bail!(crate::msg!(
                     "rollback-deploy-did-not-succeed",
                     workload = &workload.name,
                     id = id,
-                    status = &d.status
+                    status = d.status.as_str()
                 ));
             }
             d
@@ -120,7 +120,7 @@ pub async fn rollback(ctx: &Ctx, args: &RollbackArgs) -> Result<()> {
                 .and_then(|d| d.artifact.clone());
             deploys
                 .iter()
-                .filter(|d| d.status == "succeeded" && d.artifact.as_deref().is_some_and(|a| !a.is_empty()))
+                .filter(|d| d.status == DeployStatus::Succeeded && d.artifact.as_deref().is_some_and(|a| !a.is_empty()))
                 .find(|d| d.artifact != live_artifact)
                 .ok_or_else(|| {
                     BerthError::NotFound(crate::msg!("rollback-nothing-earlier", workload = &workload.name))

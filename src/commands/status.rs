@@ -159,7 +159,7 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
             row.container = Some(s.container_name);
             row.container_id = Some(s.container_id);
             row.image = Some(s.image_ref);
-            row.strategy = Some(s.strategy);
+            row.strategy = Some(s.strategy.to_string());
             row.deploy_id = s.deploy_id;
             row.since = Some(s.deployed_at);
         }

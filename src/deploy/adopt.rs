@@ -130,7 +130,7 @@ pub fn adopt(
         container_id: c.id.clone(),
         container_name: c.name.clone(),
         image_ref: c.image.clone(),
-        strategy: events.strategy.clone(),
+        strategy: events.strategy,
         deploy_id: None,
         route_id: previous_route,
         deployed_at: now_rfc3339(),

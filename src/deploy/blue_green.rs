@@ -10,7 +10,7 @@ use anyhow::Result;
 use super::cancel::is_interrupt;
 use super::container::new_container_name;
 use super::drain::Drained;
-use super::faults::fault_point;
+use super::faults::{FaultPoint, fault_point};
 use super::{Deployment, RolledBack, gate};
 use crate::docker::ContainerInfo;
 use crate::i18n::{Context as _, Msg};
@@ -43,7 +43,7 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<(ContainerInfo, 
     let spec = d.container_spec(&green_name);
     d.status(&crate::t!("deploy-starting-green", container = &green_name));
     let green_id = d.interruptible(docker.create_container(&spec)).await?;
-    fault_point("after_green_create");
+    fault_point(FaultPoint::AfterGreenCreate);
 
     // 5. Start and gate green. A failed gate removes green; blue, route and
     // state stay as they were.
@@ -51,7 +51,7 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<(ContainerInfo, 
         d.remove_new_container(&green_id).await;
         return Err(e);
     }
-    fault_point("after_green_start");
+    fault_point(FaultPoint::AfterGreenStart);
     d.record_phase("start", t);
     let t = Instant::now();
     let started = t;
@@ -86,7 +86,7 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<(ContainerInfo, 
         }
     }
     d.record_phase("gate", t);
-    fault_point("after_gate");
+    fault_point(FaultPoint::AfterGate);
     d.check_cancelled()?;
     let green = docker
         .inspect(&green_id)
@@ -147,14 +147,14 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo, started: 
         };
     }
     d.record_phase("route", t);
-    fault_point("after_route_write");
+    fault_point(FaultPoint::AfterRouteWrite);
 
     // 7. Persist green BEFORE touching blue.
     let t = Instant::now();
     let blue_state = d.store.runtime_state(d.workload.id)?;
     d.persist_runtime_state(&green)?;
     d.record_phase("persist", t);
-    fault_point("after_state_persist");
+    fault_point(FaultPoint::AfterStatePersist);
 
     // 8. Drain blue while green is watched (the drain is also green's watch
     // window); if green fails, go back to blue. Then stop and remove blue.
@@ -169,11 +169,11 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo, started: 
         if !watched_on.is_zero() {
             d.phases.push(super::Phase::new("watch", super::ms_of(watched_on)));
         }
-        fault_point("after_drain");
+        fault_point(FaultPoint::AfterDrain);
         let t = Instant::now();
         d.reap(&blue, true).await;
         d.record_phase("reap", t);
-        fault_point("after_blue_remove");
+        fault_point(FaultPoint::AfterBlueRemove);
     }
     Ok(green.name)
 }
@@ -260,7 +260,7 @@ async fn roll_back(
         );
         return context.wrap(why);
     }
-    fault_point("after_rollback_route");
+    fault_point(FaultPoint::AfterRollbackRoute);
     d.drain(green).await;
     let removed = removed_it(d.remove_new_container(&green.id).await);
     anyhow::Error::new(RolledBack(msg!(

@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::drain::{self, Drained};
-use super::faults::fault_point;
+use super::faults::{FaultPoint, fault_point};
 use super::{DeployEnv, Phase, container, gate, ms, ms_of, route_target};
 use crate::config::{ResolvedSecrets, SourceConfig, Strategy};
 use crate::docker::ContainerInfo;
@@ -155,7 +155,7 @@ impl Deployment<'_> {
         }
         let state = old_state.context_msg(crate::msg!("rollback-no-earlier-state"))?;
         self.store.persist_runtime_state(&state)?;
-        fault_point("after_rollback_persist");
+        fault_point(FaultPoint::AfterRollbackPersist);
         Ok(())
     }
 
@@ -236,7 +236,7 @@ impl Deployment<'_> {
             container_id: container.id.clone(),
             container_name: container.name.clone(),
             image_ref: self.artifact.reference.clone(),
-            strategy: self.strategy.as_str().to_owned(),
+            strategy: self.strategy,
             deploy_id: Some(self.deploy_id),
             route_id: self.plan.route_id,
             deployed_at: now_rfc3339(),
@@ -293,7 +293,7 @@ impl Deployment<'_> {
         let result = async {
             if graceful {
                 docker.stop(&old.id, self.config.common.stop_timeout_s).await?;
-                fault_point("after_blue_stop");
+                fault_point(FaultPoint::AfterBlueStop);
             }
             docker.remove(&old.id).await
         }

@@ -36,12 +36,12 @@ use crate::i18n::Context as _;
 use crate::output::Printer;
 use crate::proxy::{RoutePlan, RouteTarget, Router};
 use crate::source::{self, Artifact};
-use crate::store::{Store, Workload};
+use crate::store::{DeployStatus, Store, Workload};
 use cancel::Cancel;
 use daemon_lock::DaemonLock;
 pub(crate) use deployment::Deployment;
 use drain::DrainEnd;
-use faults::fault_point;
+use faults::{FaultPoint, fault_point};
 pub use plan::{DeployPlan, plan};
 
 /// What the deploys of one command share: the daemons (connected on first
@@ -144,7 +144,7 @@ pub struct DeployResult {
     pub strategy_forced: bool,
     pub container: String,
     pub image: String,
-    pub status: &'static str,
+    pub status: ResultStatus,
     pub duration_ms: u64,
     pub phases: Vec<Phase>,
     /// The container of another store (or an older berth) this deploy took
@@ -159,6 +159,31 @@ pub struct DeployResult {
     /// The daemon the workload runs on (`unix:///var/run/docker.sock`,
     /// `ssh://deploy@web-1`, `... (context NAME)`).
     pub docker_host: String,
+}
+
+/// The `status` of a [`DeployResult`] (DESIGN §8): `succeeded`, or
+/// `unchanged` when the workload already ran this artifact and config (the
+/// README's Swarm section). The deploy row says `succeeded` either way; a
+/// failed deploy returns an error, not a result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultStatus {
+    Succeeded,
+    Unchanged,
+}
+
+impl ResultStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResultStatus::Succeeded => DeployStatus::Succeeded.as_str(),
+            ResultStatus::Unchanged => "unchanged",
+        }
+    }
+}
+
+impl Serialize for ResultStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 /// A deploy that switched the route, then saw the new container fail
@@ -296,11 +321,12 @@ fn record_unreachable(
     err: &anyhow::Error,
     started: Instant,
 ) -> Result<()> {
-    let deploy_id = store.start_deploy(workload.id, effective.strategy.as_str())?;
+    let deploy_id = store.start_deploy(workload.id, effective.strategy)?;
     let reason = format!("{err:#}");
-    store.finish_deploy(deploy_id, "failed", Some(&crate::events::cap_status(&reason)))?;
+    let failed = DeployStatus::Failed;
+    store.finish_deploy(deploy_id, failed, Some(&crate::events::cap_status(&reason)))?;
     let events = event_context(workload, deploy_id, effective, daemon.shown(), started);
-    emit_deploy_event(store, &events, "deploy.failed", Severity::Error, &reason, None)?;
+    emit_deploy_event(store, &events, failed.event_action(), Severity::Error, &reason, None)?;
     Ok(())
 }
 
@@ -318,7 +344,7 @@ fn event_context(
         workload: workload.name.clone(),
         deploy_id,
         kind: workload.kind,
-        strategy: effective.strategy.as_str().to_owned(),
+        strategy: effective.strategy,
         strategy_forced: effective.forced,
         image: None,
         container: None,
@@ -340,12 +366,12 @@ async fn deploy_locked(
     opts: &DeployOptions,
     started: Instant,
 ) -> Result<DeployResult> {
-    let deploy_id = store.start_deploy(workload.id, effective.strategy.as_str())?;
+    let deploy_id = store.start_deploy(workload.id, effective.strategy)?;
     let mut events = event_context(workload, deploy_id, effective, env.docker.host(), started);
     emit_deploy_event(
         store,
         &events,
-        "deploy.started",
+        DeployStatus::Running.event_action(),
         Severity::Info,
         &format!("deploy {deploy_id} started ({})", effective.strategy),
         None,
@@ -374,7 +400,8 @@ async fn deploy_locked(
             adopted,
             unchanged,
         }) => {
-            store.finish_deploy(deploy_id, "succeeded", None)?;
+            let succeeded = DeployStatus::Succeeded;
+            store.finish_deploy(deploy_id, succeeded, None)?;
             events.container = Some(container.clone());
             let status = if unchanged {
                 format!("unchanged {container}: it already runs this artifact and config")
@@ -392,7 +419,7 @@ async fn deploy_locked(
                     Some(meta)
                 }
             };
-            emit_deploy_event(store, &events, "deploy.succeeded", Severity::Info, &status, extra)?;
+            emit_deploy_event(store, &events, succeeded.event_action(), Severity::Info, &status, extra)?;
             prune_artifacts(env, store, workload, config.common.keep_artifacts).await;
             Ok(DeployResult {
                 workload: workload.name.clone(),
@@ -401,7 +428,11 @@ async fn deploy_locked(
                 strategy_forced: effective.forced,
                 container,
                 image,
-                status: if unchanged { "unchanged" } else { "succeeded" },
+                status: if unchanged {
+                    ResultStatus::Unchanged
+                } else {
+                    ResultStatus::Succeeded
+                },
                 duration_ms: ms(started),
                 phases,
                 adopted,
@@ -415,13 +446,14 @@ async fn deploy_locked(
             // lives in RedactedFailure's detail, which Display leaves out.
             let reason = format!("{err:#}");
             let capped = crate::events::cap_status(&reason);
-            store.finish_deploy(deploy_id, "failed", Some(&capped))?;
+            let failed = DeployStatus::Failed;
+            store.finish_deploy(deploy_id, failed, Some(&capped))?;
             let mut extra = route_meta;
             if is_rolled_back(&err) {
                 let meta = extra.get_or_insert_with(|| serde_json::json!({}));
                 meta["rolled_back"] = serde_json::json!(true);
             }
-            emit_deploy_event(store, &events, "deploy.failed", Severity::Error, &reason, extra)?;
+            emit_deploy_event(store, &events, failed.event_action(), Severity::Error, &reason, extra)?;
             Err(err)
         }
     }
@@ -526,7 +558,7 @@ async fn run(
         };
         store.set_deploy_artifact(deploy_id, &artifact.image_id, &artifact.reference, None)?;
         phases.push(Phase::new("prepare", ms(t)));
-        fault_point("after_prepare");
+        fault_point(FaultPoint::AfterPrepare);
         artifact
     };
     events.image = Some(artifact.reference.clone());

@@ -1,7 +1,7 @@
 //! Which of a workload's built images a deploy may remove: a pure rule
 //! over the deploy history, so it is tested without a daemon.
 
-use crate::store::DeployRecord;
+use crate::store::{DeployRecord, DeployStatus};
 
 /// The image references to remove after a deploy of `workload`: the tags
 /// berth built for it (`berth/<workload>:...`) whose image is neither the
@@ -19,7 +19,7 @@ pub fn images_to_prune(deploys: &[DeployRecord], live: Option<i64>, workload: &s
         .filter(|d| Some(d.id) == live)
         .filter_map(|d| d.artifact.as_deref())
         .collect();
-    for d in deploys.iter().filter(|d| d.status == "succeeded") {
+    for d in deploys.iter().filter(|d| d.status == DeployStatus::Succeeded) {
         if let Some(id) = d.artifact.as_deref().filter(|a| !a.is_empty())
             && !kept.contains(&id)
             && kept.len() <= keep as usize
@@ -28,7 +28,7 @@ pub fn images_to_prune(deploys: &[DeployRecord], live: Option<i64>, workload: &s
         }
     }
     let mut prune: Vec<String> = Vec::new();
-    for d in deploys.iter().filter(|d| d.status != "running") {
+    for d in deploys.iter().filter(|d| d.status != DeployStatus::Running) {
         let (Some(id), Some(reference)) = (&d.artifact, &d.image_ref) else {
             continue;
         };
@@ -47,14 +47,14 @@ mod tests {
     use super::*;
 
     /// A deploy of `web`: id, status, image id, reference.
-    fn deploy(id: i64, status: &str, image: &str, reference: &str) -> DeployRecord {
+    fn deploy(id: i64, status: DeployStatus, image: &str, reference: &str) -> DeployRecord {
         DeployRecord {
             id,
             workload_id: 1,
             started_at: String::new(),
             finished_at: None,
-            strategy: "blue-green".to_owned(),
-            status: status.to_owned(),
+            strategy: crate::config::Strategy::BlueGreen,
+            status,
             artifact: Some(image.to_owned()),
             image_ref: Some(reference.to_owned()),
             container_name: None,
@@ -67,7 +67,14 @@ mod tests {
         // Newest first, as the store lists them.
         let deploys: Vec<DeployRecord> = (1..=5)
             .rev()
-            .map(|i| deploy(i, "succeeded", &format!("sha256:{i}"), &format!("berth/web:d{i}")))
+            .map(|i| {
+                deploy(
+                    i,
+                    DeployStatus::Succeeded,
+                    &format!("sha256:{i}"),
+                    &format!("berth/web:d{i}"),
+                )
+            })
             .collect();
         assert_eq!(
             images_to_prune(&deploys, Some(5), "web", 2),
@@ -86,9 +93,9 @@ mod tests {
         // Deploy 3 rolled back to deploy 1's image: the live deploy is 3,
         // its image is d1's, which stays whatever its age.
         let deploys = vec![
-            deploy(3, "succeeded", "sha256:1", "berth/web:d1"),
-            deploy(2, "succeeded", "sha256:2", "berth/web:d2"),
-            deploy(1, "succeeded", "sha256:1", "berth/web:d1"),
+            deploy(3, DeployStatus::Succeeded, "sha256:1", "berth/web:d1"),
+            deploy(2, DeployStatus::Succeeded, "sha256:2", "berth/web:d2"),
+            deploy(1, DeployStatus::Succeeded, "sha256:1", "berth/web:d1"),
         ];
         assert_eq!(images_to_prune(&deploys, Some(3), "web", 0), ["berth/web:d2"]);
     }
@@ -96,11 +103,11 @@ mod tests {
     #[test]
     fn failed_images_go_pulled_images_and_running_deploys_stay() {
         let deploys = vec![
-            deploy(5, "running", "sha256:5", "berth/web:d5"),
-            deploy(4, "succeeded", "sha256:4", "berth/web:d4"),
-            deploy(3, "failed", "sha256:3", "berth/web:d3"),
-            deploy(2, "abandoned", "sha256:2", "nginx:1.27"),
-            deploy(1, "failed", "sha256:1", "berth/other:d1"),
+            deploy(5, DeployStatus::Running, "sha256:5", "berth/web:d5"),
+            deploy(4, DeployStatus::Succeeded, "sha256:4", "berth/web:d4"),
+            deploy(3, DeployStatus::Failed, "sha256:3", "berth/web:d3"),
+            deploy(2, DeployStatus::Abandoned, "sha256:2", "nginx:1.27"),
+            deploy(1, DeployStatus::Failed, "sha256:1", "berth/other:d1"),
         ];
         assert_eq!(
             images_to_prune(&deploys, Some(4), "web", 1),
@@ -113,8 +120,8 @@ mod tests {
     fn an_abandoned_deploy_that_is_live_is_kept() {
         // A crash after the persist leaves the live deploy `abandoned`.
         let deploys = vec![
-            deploy(2, "abandoned", "sha256:2", "berth/web:d2"),
-            deploy(1, "succeeded", "sha256:1", "berth/web:d1"),
+            deploy(2, DeployStatus::Abandoned, "sha256:2", "berth/web:d2"),
+            deploy(1, DeployStatus::Succeeded, "sha256:1", "berth/web:d1"),
         ];
         assert_eq!(images_to_prune(&deploys, Some(2), "web", 0), ["berth/web:d1"]);
         assert_eq!(images_to_prune(&deploys, Some(2), "web", 1), Vec::<String>::new());

@@ -13,7 +13,7 @@ use super::adopt::{created_by, describe_store};
 use crate::config::SourceConfig;
 use crate::docker::{ContainerInfo, labels};
 use crate::events::{Severity, emit_event};
-use crate::store::{Store, Workload};
+use crate::store::{DeployStatus, Store, Workload};
 
 /// What a reconcile did, for `berth reconcile` to print.
 #[derive(Debug, Default, Clone, Serialize)]
@@ -77,16 +77,14 @@ pub async fn reconcile_locked(
             )
             .await?
         {
-            store.finish_deploy(dead.id, status, (status == "failed").then_some(reason.as_str()))?;
-            let (action, severity) = match status {
-                "succeeded" => ("deploy.succeeded", Severity::Info),
-                _ => ("deploy.failed", Severity::Error),
-            };
+            let failed = status == DeployStatus::Failed;
+            store.finish_deploy(dead.id, status, failed.then_some(reason.as_str()))?;
+            let severity = if failed { Severity::Error } else { Severity::Info };
             emit_event(
                 store,
                 Some(workload.id),
                 name,
-                action,
+                status.event_action(),
                 severity,
                 &format!("deploy {} (its berth process died): {reason}", dead.id),
                 &json!({ "workload_id": workload.id, "deploy_id": dead.id, "kind": workload.kind,
@@ -95,12 +93,16 @@ pub async fn reconcile_locked(
             report.finished_deploys.push(dead.id);
             continue;
         }
-        store.finish_deploy(dead.id, "abandoned", Some("the berth process running this deploy died"))?;
+        store.finish_deploy(
+            dead.id,
+            DeployStatus::Abandoned,
+            Some("the berth process running this deploy died"),
+        )?;
         emit_event(
             store,
             Some(workload.id),
             name,
-            "deploy.abandoned",
+            DeployStatus::Abandoned.event_action(),
             Severity::Warning,
             &format!(
                 "deploy {} was interrupted (its berth process died); reconciled",

@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::container::{failed_name, new_container_name, parked_name};
-use super::faults::fault_point;
+use super::faults::{FaultPoint, fault_point};
 use super::{Deployment, RolledBack, gate};
 use crate::docker::ContainerInfo;
 use crate::i18n::Context as _;
@@ -33,12 +33,12 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
         return Err(restore_blue(d, blue.as_ref(), msg!("recreate-route-failed").wrap(e)).await);
     }
     d.record_phase("route", t);
-    fault_point("after_route_write");
+    fault_point(FaultPoint::AfterRouteWrite);
     let t = Instant::now();
     let blue_state = d.store.runtime_state(d.workload.id)?;
     d.persist_runtime_state(&new)?;
     d.record_phase("persist", t);
-    fault_point("after_state_persist");
+    fault_point(FaultPoint::AfterStatePersist);
 
     // 7. Watch the new container for `drain_ms` while blue, stopped and
     // parked, can still come back; then remove blue.
@@ -58,7 +58,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
         let t = Instant::now();
         d.reap(blue, false).await;
         d.record_phase("reap", t);
-        fault_point("after_blue_remove");
+        fault_point(FaultPoint::AfterBlueRemove);
     }
     Ok(new.name)
 }
@@ -83,16 +83,16 @@ async fn replace_and_gate(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>) 
         }
     }
     d.record_phase("stop", t);
-    fault_point("after_blue_stop");
+    fault_point(FaultPoint::AfterBlueStop);
 
     // 5. Create, start and gate the new container.
     let t = Instant::now();
     let spec = d.container_spec(&name);
     d.status(&crate::t!("deploy-starting", container = &name));
     let new_id = d.interruptible(docker.create_container(&spec)).await?;
-    fault_point("after_new_create");
+    fault_point(FaultPoint::AfterNewCreate);
     d.interruptible(docker.start(&new_id)).await?;
-    fault_point("after_new_start");
+    fault_point(FaultPoint::AfterNewStart);
     d.record_phase("start", t);
     let t = Instant::now();
     d.status(&crate::t!("deploy-gate-waiting-new"));
@@ -106,7 +106,7 @@ async fn replace_and_gate(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>) 
         Err(e) => return Err(msg!("recreate-not-gated", container = &name).wrap(e)),
     }
     d.record_phase("gate", t);
-    fault_point("after_gate");
+    fault_point(FaultPoint::AfterGate);
     d.check_cancelled()?;
     docker
         .inspect(&new_id)
@@ -191,7 +191,7 @@ async fn restore(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>, err: anyh
             ));
         }
     }
-    fault_point("after_restore_park");
+    fault_point(FaultPoint::AfterRestorePark);
     // 2. Blue gets its name back (parked in step 4 when it held it) and starts.
     let parked = docker
         .inspect(&blue.id)
@@ -209,7 +209,7 @@ async fn restore(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>, err: anyh
     }
     let outcome = match docker.start(&blue.id).await {
         Ok(()) => {
-            fault_point("after_restore_start");
+            fault_point(FaultPoint::AfterRestoreStart);
             // 3. The route may have moved during a failed switch: point it back.
             if d.plan.is_routed()
                 && let Some(fresh) = docker.inspect(&blue.id).await.ok().flatten()

@@ -23,12 +23,13 @@ use bollard::models::{
 };
 use sha2::{Digest, Sha256};
 
+use super::faults::{FaultPoint, fault_point};
 use super::{DeployEnv, Deployment, RolledBack};
 use crate::config::{EndpointMode, HealthMode, SourceConfig, Strategy, SwarmConfig};
 use crate::docker::labels;
 use crate::msg;
 use crate::proxy::RouteTarget;
-use crate::store::{RuntimeState, now_rfc3339};
+use crate::store::{DeployStatus, RuntimeState, now_rfc3339};
 
 /// The label that carries a digest of the spec berth last sent: the same
 /// digest means the same artifact and config, so nothing is updated.
@@ -109,7 +110,7 @@ pub(super) async fn run(d: &mut Deployment<'_>, swarm: &SwarmConfig) -> Result<S
             }
             // Killed here, berth leaves the update to Swarm; reconcile
             // records how it ended.
-            super::faults::fault_point("after_service_update");
+            fault_point(FaultPoint::AfterServiceUpdate);
             follow(d, swarm, &name, false).await?;
             SwarmOutcome {
                 service: name.clone(),
@@ -152,7 +153,7 @@ pub(super) async fn run(d: &mut Deployment<'_>, swarm: &SwarmConfig) -> Result<S
         container_id: service.id.clone().unwrap_or_else(|| name.clone()),
         container_name: name.clone(),
         image_ref: d.artifact.reference.clone(),
-        strategy: d.strategy.as_str().to_owned(),
+        strategy: d.strategy,
         deploy_id: Some(d.deploy_id),
         route_id: d.plan.route_id,
         deployed_at: now_rfc3339(),
@@ -642,9 +643,9 @@ fn is_live(task: &Task) -> bool {
 }
 
 /// What Swarm made of the update of a deploy whose berth died (its row is
-/// still `running`): `("succeeded", ..)` when the service runs the deploy's
+/// still `running`): `(Succeeded, ..)` when the service runs the deploy's
 /// artifact and its update completed (the state row is written for it, as
-/// the deploy would have), `("failed", Swarm's reason)` when Swarm paused
+/// the deploy would have), `(Failed, Swarm's reason)` when Swarm paused
 /// or rolled it back; None when that cannot be told (no service, the
 /// update still running, or the deploy never reached Swarm): abandoned.
 pub async fn outcome_of_dead_deploy(
@@ -652,7 +653,7 @@ pub async fn outcome_of_dead_deploy(
     store: &crate::store::Store,
     workload: &crate::store::Workload,
     dead: &crate::store::DeployRecord,
-) -> Result<Option<(&'static str, String)>> {
+) -> Result<Option<(DeployStatus, String)>> {
     let name = service_name(&workload.name);
     let Some(service) = docker.service(&name).await? else {
         return Ok(None);
@@ -672,9 +673,10 @@ pub async fn outcome_of_dead_deploy(
             | ServiceUpdateStatusStateEnum::ROLLBACK_STARTED
             | ServiceUpdateStatusStateEnum::ROLLBACK_PAUSED
             | ServiceUpdateStatusStateEnum::ROLLBACK_COMPLETED),
-        ) if artifact.is_some() && image != artifact => {
-            Some(("failed", format!("Swarm's update of `{name}` ended {state}: {message}")))
-        }
+        ) if artifact.is_some() && image != artifact => Some((
+            DeployStatus::Failed,
+            format!("Swarm's update of `{name}` ended {state}: {message}"),
+        )),
         None | Some(ServiceUpdateStatusStateEnum::COMPLETED | ServiceUpdateStatusStateEnum::EMPTY)
             if artifact.is_some() && image == artifact =>
         {
@@ -684,12 +686,15 @@ pub async fn outcome_of_dead_deploy(
                 container_id: service.id.clone().unwrap_or_else(|| name.clone()),
                 container_name: name.clone(),
                 image_ref: dead.image_ref.clone().unwrap_or_default(),
-                strategy: dead.strategy.clone(),
+                strategy: dead.strategy,
                 deploy_id: Some(dead.id),
                 route_id: previous.and_then(|p| p.route_id),
                 deployed_at: now_rfc3339(),
             })?;
-            Some(("succeeded", format!("Swarm completed the update of `{name}`")))
+            Some((
+                DeployStatus::Succeeded,
+                format!("Swarm completed the update of `{name}`"),
+            ))
         }
         _ => None,
     })

@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 
 pub use query::{EventFilter, EventView};
 
-use crate::config::Kind;
+use crate::config::{Kind, Strategy};
 use crate::store::{Store, now_rfc3339};
 
 /// Longest status text, in Unicode scalar values.
@@ -90,7 +90,7 @@ pub struct DeployEventContext {
     pub workload: String,
     pub deploy_id: i64,
     pub kind: Kind,
-    pub strategy: String,
+    pub strategy: Strategy,
     pub strategy_forced: bool,
     pub image: Option<String>,
     pub container: Option<String>,

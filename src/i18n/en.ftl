@@ -278,6 +278,7 @@ store-deploy-unrecorded = could not record the deploy in the store
 store-deploy-end-unrecorded = could not record the end of the deploy in the store
 store-deploy-unreadable = could not read the deploy from the store
 store-deploys-unreadable = could not read deploys
+deploy-status-unknown = unknown deploy status `{ $value }`: expected running, succeeded, failed or abandoned
 lock-named-busy = lock `{ $name }` held by pid { $pid }
 store-unopenable = could not open the store { $path }
 store-id-unreadable = could not read the store id of { $path }

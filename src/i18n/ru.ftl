@@ -281,6 +281,7 @@ store-deploy-unrecorded = не удалось записать развёрты�
 store-deploy-end-unrecorded = не удалось записать в хранилище конец развёртывания
 store-deploy-unreadable = не удалось прочитать развёртывание из хранилища
 store-deploys-unreadable = не удалось прочитать развёртывания
+deploy-status-unknown = неизвестный статус развёртывания `{ $value }`: ожидается running, succeeded, failed или abandoned
 lock-named-busy = блокировку `{ $name }` держит pid { $pid }
 store-unopenable = не удалось открыть хранилище { $path }
 store-id-unreadable = не удалось прочитать id хранилища { $path }

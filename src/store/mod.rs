@@ -14,11 +14,13 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::i18n::Context as _;
+use crate::config::Strategy;
+use crate::i18n::{Context as _, Msg};
 use anyhow::{Result, bail};
 use rusqlite::Connection;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
-pub use deploys::DeployRecord;
+pub use deploys::{DeployRecord, DeployStatus};
 pub use locks::LockGuard;
 pub use migrations::{SCHEMA_VERSION, migrate_to};
 pub use state::RuntimeState;
@@ -103,6 +105,32 @@ impl Store {
         &self.path
     }
 }
+
+/// TEXT columns that hold a type's `as_str` word: `deploys.strategy` and
+/// `runtime_state.strategy` ([`Strategy`]), `deploys.status`
+/// ([`DeployStatus`]). A word the type does not know (a store edited by
+/// hand) fails the read with the type's own `FromStr` message, which the
+/// caller's "could not read ..." context wraps; it never panics.
+macro_rules! text_columns {
+    ($($t:ty),+) => {$(
+        impl ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl FromSql for $t {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                value
+                    .as_str()?
+                    .parse()
+                    .map_err(|e: Msg| FromSqlError::Other(Box::new(e)))
+            }
+        }
+    )+};
+}
+
+text_columns!(Strategy, DeployStatus);
 
 /// Now, as RFC 3339 UTC with milliseconds: sortable as text.
 pub fn now_rfc3339() -> String {

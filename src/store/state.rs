@@ -1,6 +1,7 @@
 //! `runtime_state`: one row per workload naming the live container. The
 //! single source of truth for "what is deployed".
 
+use crate::config::Strategy;
 use crate::i18n::Context as _;
 use anyhow::Result;
 use rusqlite::{OptionalExtension, params};
@@ -14,7 +15,7 @@ pub struct RuntimeState {
     pub container_id: String,
     pub container_name: String,
     pub image_ref: String,
-    pub strategy: String,
+    pub strategy: Strategy,
     pub deploy_id: Option<i64>,
     pub route_id: Option<i64>,
     pub deployed_at: String,

@@ -28,6 +28,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use berth::deploy::faults::FaultPoint;
 use common::docker::{
     Case, SIGABRT, assert_serves, docker_output, http_get, inspect, last_deploy, must_inspect, only_container,
     state_of, state_row, workload_containers,
@@ -251,40 +252,64 @@ fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
 
 // ---- 1. the fault-point matrix --------------------------------------------------------------
 
-const BLUE_GREEN_POINTS: &[&str] = &[
-    "after_prepare",
-    "after_green_create",
-    "after_green_start",
-    "after_gate",
-    "after_route_write",
-    "after_state_persist",
-    "after_drain",
-    "after_blue_stop",
-    "after_blue_remove",
+const BLUE_GREEN_POINTS: &[FaultPoint] = &[
+    FaultPoint::AfterPrepare,
+    FaultPoint::AfterGreenCreate,
+    FaultPoint::AfterGreenStart,
+    FaultPoint::AfterGate,
+    FaultPoint::AfterRouteWrite,
+    FaultPoint::AfterStatePersist,
+    FaultPoint::AfterDrain,
+    FaultPoint::AfterBlueStop,
+    FaultPoint::AfterBlueRemove,
 ];
 
-const RECREATE_POINTS: &[&str] = &[
-    "after_prepare",
-    "after_blue_stop",
-    "after_new_create",
-    "after_new_start",
-    "after_gate",
-    "after_route_write",
-    "after_state_persist",
-    "after_blue_remove",
+const RECREATE_POINTS: &[FaultPoint] = &[
+    FaultPoint::AfterPrepare,
+    FaultPoint::AfterBlueStop,
+    FaultPoint::AfterNewCreate,
+    FaultPoint::AfterNewStart,
+    FaultPoint::AfterGate,
+    FaultPoint::AfterRouteWrite,
+    FaultPoint::AfterStatePersist,
+    FaultPoint::AfterBlueRemove,
 ];
+
+/// The points the matrix leaves to tests of their own: those of a rollback
+/// or a restore (they need a deploy that fails after its switch, see
+/// readiness.rs) and Swarm's (swarm.rs).
+const OUTSIDE_THE_MATRIX: &[FaultPoint] = &[
+    FaultPoint::AfterRollbackRoute,
+    FaultPoint::AfterRollbackPersist,
+    FaultPoint::AfterRestorePark,
+    FaultPoint::AfterRestoreStart,
+    FaultPoint::AfterServiceUpdate,
+];
+
+/// A point added to berth is either crashed at by the matrix or left out
+/// by name (no daemon needed).
+#[test]
+fn every_fault_point_is_in_the_matrix_or_left_out_by_name() {
+    for point in FaultPoint::ALL {
+        let in_matrix = BLUE_GREEN_POINTS.contains(point) || RECREATE_POINTS.contains(point);
+        assert!(
+            in_matrix != OUTSIDE_THE_MATRIX.contains(point),
+            "{point}: want it in a matrix or in OUTSIDE_THE_MATRIX, exactly one"
+        );
+    }
+}
 
 /// The points, per strategy, from which the state row names the new container.
-fn persisted(strategy: &str, point: &str) -> bool {
-    let after: &[&str] = if strategy == BLUE_GREEN {
+fn persisted(strategy: &str, point: FaultPoint) -> bool {
+    let after: &[FaultPoint] = if strategy == BLUE_GREEN {
         &[
-            "after_state_persist",
-            "after_drain",
-            "after_blue_stop",
-            "after_blue_remove",
+            FaultPoint::AfterStatePersist,
+            FaultPoint::AfterDrain,
+            FaultPoint::AfterBlueStop,
+            FaultPoint::AfterBlueRemove,
         ]
     } else {
-        &["after_state_persist", "after_blue_remove"]
+        &[FaultPoint::AfterStatePersist, FaultPoint::AfterBlueRemove]
     };
     after.contains(&point)
 }
@@ -298,7 +323,7 @@ macro_rules! ensure {
 }
 
 /// One point of the matrix; Err says what is wrong.
-fn crash_at(c: &mut Case, npm: &FakeNpm, strategy: &str, point: &str) -> Result<(), String> {
+fn crash_at(c: &mut Case, npm: &FakeNpm, strategy: &str, point: FaultPoint) -> Result<(), String> {
     let prefix = if strategy == BLUE_GREEN { "fbg" } else { "frc" };
     let name = c.name(prefix);
     let domain = domain_of(&name);
@@ -311,7 +336,7 @@ fn crash_at(c: &mut Case, npm: &FakeNpm, strategy: &str, point: &str) -> Result<
     c.set(&name, app_config("v2", strategy, Some(&domain)));
     let out =
         c.t.command(&["deploy", &name])
-            .env("BERTH_FAULT_POINT", point)
+            .env("BERTH_FAULT_POINT", point.as_str())
             .output()
             .expect("run berth");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -320,7 +345,10 @@ fn crash_at(c: &mut Case, npm: &FakeNpm, strategy: &str, point: &str) -> Result<
         "berth should die by SIGABRT at the point, got {:?}; stderr:\n{stderr}",
         out.status
     );
-    ensure!(stderr.contains(point), "stderr should name the fault point: {stderr}");
+    ensure!(
+        stderr.contains(point.as_str()),
+        "stderr should name the fault point: {stderr}"
+    );
     let (crashed_id, status) = last_deploy(&c.t, &name);
     ensure!(
         status == "running",
@@ -407,12 +435,12 @@ fn crash_at(c: &mut Case, npm: &FakeNpm, strategy: &str, point: &str) -> Result<
     Ok(())
 }
 
-fn run_matrix(test: &str, strategy: &str, points: &[&str]) {
+fn run_matrix(test: &str, strategy: &str, points: &[FaultPoint]) {
     let npm = FakeNpm::start_blocking();
     let mut c = npm_case(test, &npm);
     let started = Instant::now();
     let mut failures: Vec<String> = Vec::new();
-    for point in points {
+    for &point in points {
         let t = Instant::now();
         let outcome = catch_unwind(AssertUnwindSafe(|| crash_at(&mut c, &npm, strategy, point)));
         let failure = match outcome {

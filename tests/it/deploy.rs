@@ -24,6 +24,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
 
+use berth::deploy::faults::FaultPoint;
 use common::docker::{
     Case, TEST_LABEL, assert_serves, docker, docker_output, http_get, image_present, inspect, is_green_name,
     last_deploy, last_event, must_inspect, only_container, registry, state_of, store_id, workload_containers,
@@ -157,7 +158,7 @@ fn blue_keeps_serving_throughout_greens_gate() {
     c.set(&name, image_config("berth-test/app:v2"));
     let stop = Arc::new(AtomicBool::new(false));
     let requests = hammer(blue_ip, Arc::clone(&stop));
-    c.run_until("after_gate", &["deploy", &name]);
+    c.run_until(FaultPoint::AfterGate, &["deploy", &name]);
     stop.store(true, Ordering::SeqCst);
     let answers = requests.join().expect("request thread");
 
@@ -211,7 +212,7 @@ fn state_names_green_before_blue_is_removed() {
     let blue = only_container(&name);
 
     c.set(&name, image_config("berth-test/app:v2"));
-    c.run_until("after_state_persist", &["deploy", &name]);
+    c.run_until(FaultPoint::AfterStatePersist, &["deploy", &name]);
     let all = workload_containers(&name);
     assert_eq!(all.len(), 2, "blue and green: {all:?}");
     let green = all.iter().find(|x| x.id != blue.id).expect("green exists").clone();
@@ -300,7 +301,7 @@ fn dockerfile_recreate_stops_old_before_starting_new_and_removes_it_after_persis
 
     // Stopped before anything new starts.
     c.context("berth-test/app:v1", "build-2");
-    c.run_until("after_blue_stop", &["deploy", &name]);
+    c.run_until(FaultPoint::AfterBlueStop, &["deploy", &name]);
     let parked = only_container(&name);
     assert_eq!(parked.id, old.id, "no new container before the old one stopped");
     assert!(!parked.running, "the old container is stopped: {parked:?}");
@@ -315,7 +316,7 @@ fn dockerfile_recreate_stops_old_before_starting_new_and_removes_it_after_persis
     assert_serves(&back, "build-1");
 
     // The state names the new container before the old one is removed.
-    c.run_until("after_state_persist", &["deploy", &name]);
+    c.run_until(FaultPoint::AfterStatePersist, &["deploy", &name]);
     let all = workload_containers(&name);
     assert_eq!(all.len(), 2, "old and new: {all:?}");
     let new = all.iter().find(|x| x.id != old.id).expect("the new container").clone();
@@ -382,7 +383,7 @@ fn dockerfile_blue_green_keeps_blue_until_green_passed_the_gate() {
     let state_before = state_of(&c.t, &name);
 
     c.context("berth-test/app:v1", "build-2");
-    c.run_until("after_green_start", &["deploy", &name]);
+    c.run_until(FaultPoint::AfterGreenStart, &["deploy", &name]);
     let blue_now = must_inspect(&blue.id);
     assert!(blue_now.running, "blue runs while green is not yet gated");
     assert_serves(&blue_now, "build-1");
@@ -429,7 +430,7 @@ fn image_explicit_recreate_stops_old_after_pull_before_new_starts() {
     // The pull must really happen: the tag is not here.
     let _ = docker_output(&["rmi", &v2]);
     assert!(!image_present(&v2), "{v2} should be gone locally");
-    c.run_until("after_prepare", &["deploy", &name]);
+    c.run_until(FaultPoint::AfterPrepare, &["deploy", &name]);
     assert!(image_present(&v2), "prepare pulled {v2}");
     let still = only_container(&name);
     assert_eq!(still.id, old.id);
@@ -437,7 +438,7 @@ fn image_explicit_recreate_stops_old_after_pull_before_new_starts() {
 
     let _ = docker_output(&["rmi", &v2]);
     assert!(!image_present(&v2), "{v2} should be gone locally");
-    c.run_until("after_blue_stop", &["deploy", &name]);
+    c.run_until(FaultPoint::AfterBlueStop, &["deploy", &name]);
     assert!(image_present(&v2), "the pull happened before the stop");
     let parked = only_container(&name);
     assert_eq!(parked.id, old.id, "no new container exists yet");
@@ -639,7 +640,7 @@ fn pull_of_an_untagged_reference_means_latest() {
 #[test]
 fn reconcile_after_a_recreate_crash_gives_the_old_container_its_name_back() {
     let mut c = Case::new("rc-crash");
-    for point in ["after_new_create", "after_gate"] {
+    for point in [FaultPoint::AfterNewCreate, FaultPoint::AfterGate] {
         let name = c.name("rc-crash");
         let mut config = image_config("berth-test/app:v1");
         config["deploy_strategy"] = json!("recreate");

@@ -613,7 +613,7 @@ fn a_thousand_emoji_reason_is_capped_at_256_chars_of_valid_utf8() {
         workload: "capped".into(),
         deploy_id: 1,
         kind: berth::config::Kind::Image,
-        strategy: "blue-green".into(),
+        strategy: berth::config::Strategy::BlueGreen,
         strategy_forced: false,
         image: Some("berth-test/app:v1".into()),
         container: None,

@@ -6,6 +6,7 @@ use crate::common;
 
 use std::time::{Duration, Instant};
 
+use berth::deploy::faults::FaultPoint;
 use common::docker::{
     Case, compose_cli, docker, http_get, inspect, last_deploy, only_container, state_of, workload_containers,
 };
@@ -276,7 +277,7 @@ fn a_crash_looping_green_that_passed_its_probe_is_rolled_back_during_the_drain()
 #[test]
 fn a_crash_at_each_rollback_step_is_repaired_toward_blue() {
     let mut c = Case::new("rd-rbcrash");
-    for point in ["after_rollback_persist", "after_rollback_route"] {
+    for point in [FaultPoint::AfterRollbackPersist, FaultPoint::AfterRollbackRoute] {
         let (name, blue, state) = with_blue(&mut c, "rd-rbc");
         c.set(&name, crash_looping());
         c.run_until(point, &["deploy", &name]);
@@ -331,7 +332,7 @@ fn recreate_restores_blue_before_it_removes_the_failed_new_container() {
     config["image"] = json!("berth-test/app:bad");
     config["healthcheck"]["deadline_ms"] = json!(1000);
     c.set(&name, config);
-    c.run_until("after_restore_start", &["deploy", &name]);
+    c.run_until(FaultPoint::AfterRestoreStart, &["deploy", &name]);
     let all = workload_containers(&name);
     let now_blue = all.iter().find(|x| x.id == blue.id).expect("blue exists");
     assert!(now_blue.running, "blue runs again before the new container goes");

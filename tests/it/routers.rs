@@ -12,6 +12,7 @@ use crate::common;
 
 use std::time::Duration;
 
+use berth::deploy::faults::FaultPoint;
 use common::docker::{
     Case, containers_created_since, docker_now, drain_phase, last_succeeded_event, only_container, state_row,
     workload_containers,
@@ -191,7 +192,7 @@ fn crash_after_route_write_is_repaired_by_reconcile(proxy: &dyn Proxy, test: &st
     let before = state_row(&c.t, &name);
 
     c.set(&name, routed("berth-test/app:v2", &[&d], 1000));
-    c.run_until("after_route_write", &["deploy", &name]);
+    c.run_until(FaultPoint::AfterRouteWrite, &["deploy", &name]);
     let all = workload_containers(&name);
     assert_eq!(all.len(), 2, "blue and green: {all:?}");
     let green = all.iter().find(|x| x.id != blue.id).expect("green").clone();

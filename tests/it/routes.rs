@@ -13,6 +13,7 @@
 
 use crate::common;
 
+use berth::deploy::faults::FaultPoint;
 use common::docker::{
     Case, NETWORK, TEST_LABEL, containers_created_since, db, docker, docker_now, docker_output, drain_phase, inspect,
     is_green_name, last_succeeded_event, must_inspect, only_container, random_suffix, state_row, workload_containers,
@@ -850,7 +851,7 @@ fn reconcile_points_the_route_back_at_the_state_container() {
     let before = state_full(&c, &name);
 
     c.set(&name, routed("berth-test/app:v2", &[&domain], 1000));
-    c.run_until("after_route_write", &["deploy", &name]);
+    c.run_until(FaultPoint::AfterRouteWrite, &["deploy", &name]);
     let all = workload_containers(&name);
     assert_eq!(all.len(), 2, "blue and green: {all:?}");
     let green = all.iter().find(|x| x.id != blue.id).expect("green").clone();

@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use berth::deploy::faults::FaultPoint;
 use common::TestContext;
 use common::docker::{
     COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL, Case, Container, TEST_LABEL, assert_serves, compose_cli, db, docker,
@@ -577,7 +578,7 @@ fn deno_storage_site_is_forced_to_recreate_and_never_mounts_the_volume_twice() {
     assert!(second.running);
 
     // Killed right after the new container started: the old one is stopped.
-    c.run_until("after_new_start", &["deploy", &name]);
+    c.run_until(FaultPoint::AfterNewStart, &["deploy", &name]);
     assert_eq!(
         state_of(&c.t, &name).0,
         second.id,

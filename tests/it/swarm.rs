@@ -14,6 +14,7 @@ use crate::common;
 
 use std::time::Duration;
 
+use berth::deploy::faults::FaultPoint;
 use common::docker::{Case, docker, docker_output};
 use common::proxies::{CaddyProxy, Proxy, RealNpm};
 use common::swarm::{NETWORK, OverlayNginx, case};
@@ -395,7 +396,7 @@ fn a_berth_killed_mid_update_leaves_it_to_swarm_and_reconcile_records_the_outcom
     c.run(&["deploy", &name]).success();
 
     c.set(&name, config("berth-test/app:v2", 2, ""));
-    c.run_until("after_service_update", &["deploy", &name]);
+    c.run_until(FaultPoint::AfterServiceUpdate, &["deploy", &name]);
     // Swarm goes on without berth.
     assert!(
         wait_until(Duration::from_secs(60), || {

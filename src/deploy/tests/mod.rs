@@ -97,7 +97,7 @@ impl Fixture {
                 container_id: id.to_owned(),
                 container_name: name.to_owned(),
                 image_ref: "app:v1".to_owned(),
-                strategy: "blue-green".to_owned(),
+                strategy: crate::config::Strategy::BlueGreen,
                 deploy_id: None,
                 route_id: Some(1),
                 deployed_at: now_rfc3339(),

@@ -18,6 +18,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use berth::deploy::faults::FaultPoint;
 use serde_json::{Value, json};
 
 use super::{Run, TestContext};
@@ -486,11 +487,11 @@ impl Case {
 
     /// Runs berth with `BERTH_FAULT_POINT=point`, which must kill it with SIGABRT.
     #[track_caller]
-    pub fn run_until(&self, point: &str, args: &[&str]) -> Output {
+    pub fn run_until(&self, point: FaultPoint, args: &[&str]) -> Output {
         let out = self
             .t
             .command(args)
-            .env("BERTH_FAULT_POINT", point)
+            .env("BERTH_FAULT_POINT", point.as_str())
             .output()
             .expect("run berth");
         assert_eq!(
@@ -503,7 +504,7 @@ impl Case {
         );
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
-            stderr.contains(point),
+            stderr.contains(point.as_str()),
             "stderr should name the fault point {point}: {stderr}"
         );
         out
