@@ -53,6 +53,11 @@ pub enum BerthError {
     /// left to give (a deploy that completed after Ctrl-C still exits 130).
     #[error("exit {0}")]
     Exit(i32),
+    /// stdout's reader went away (`berth events | head -1`): exit 0 with
+    /// nothing more said, as ripgrep does (STYLE.md). Never shown, so its
+    /// text stays English.
+    #[error("stdout was closed")]
+    ClosedPipe,
 }
 
 impl BerthError {
@@ -74,7 +79,7 @@ impl BerthError {
             | BerthError::ExecFailed(m) => m.localized(),
             BerthError::Interrupted => msg!("deploy-interrupted").localized(),
             BerthError::Terminated => msg!("deploy-terminated").localized(),
-            BerthError::Exit(_) => self.to_string(),
+            BerthError::Exit(_) | BerthError::ClosedPipe => self.to_string(),
         }
     }
 
@@ -90,6 +95,7 @@ impl BerthError {
             BerthError::Interrupted => exit::INTERRUPTED,
             BerthError::Terminated => exit::TERMINATED,
             BerthError::Exit(code) => *code,
+            BerthError::ClosedPipe => exit::OK,
         }
     }
 
@@ -106,6 +112,7 @@ impl BerthError {
             BerthError::Interrupted => "interrupted",
             BerthError::Terminated => "terminated",
             BerthError::Exit(_) => "exit",
+            BerthError::ClosedPipe => "closed_pipe",
         }
     }
 }

@@ -39,8 +39,20 @@ pub fn main_exit_code() -> i32 {
             return printer.report_error(&crate::msg!("runtime-failed").wrap(e));
         }
     };
-    match runtime.block_on(commands::run(cli, printer)) {
+    let result = runtime.block_on(commands::run(cli, printer));
+    // stdout's reader went away while the command ran (`berth status |
+    // head -1`; or stdout failed otherwise): that decides the exit (0,
+    // nothing said; 1), whatever the command did after it, as the closed
+    // pipe ends ripgrep. The command ran to its end, its webhook
+    // deliveries included.
+    let result = match output::stdout_error() {
+        Some(closed) => Err(closed.into()),
+        None => result,
+    };
+    let code = match result {
         Ok(()) => error::exit::OK,
         Err(err) => printer.report_error(&err),
-    }
+    };
+    // The JSON error object on stdout may be what meets the closed pipe.
+    output::stdout_error().map_or(code, |closed| closed.exit_code())
 }

@@ -2,11 +2,12 @@
 //! status and diagnostics on stderr, progress only on a terminal.
 
 use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use serde::Serialize;
 
 use crate::config::ConfigIssue;
-use crate::error::{classify, human_chain};
+use crate::error::{BerthError, classify, exit, human_chain};
 use crate::i18n::Msg;
 use crate::t;
 
@@ -59,8 +60,9 @@ impl Printer {
         self.stderr_tty && !self.quiet && !self.is_json()
     }
 
-    /// One line of data on stdout. A closed pipe (`berth ... | head -1`) ends
-    /// the process quietly with exit 0, as ripgrep does.
+    /// One line of data on stdout. Once stdout's reader has gone (`berth
+    /// ... | head -1`), this and every later write to stdout is dropped;
+    /// [`stdout_error`] then tells `main` how to exit.
     pub fn data(&self, line: &str) {
         write_stdout(format_args!("{line}\n"));
     }
@@ -107,6 +109,18 @@ impl Printer {
         }
     }
 
+    /// Err([`BerthError::ClosedPipe`]) once stdout's reader has gone
+    /// (Err(`Exit(1)`) once stdout failed another way), so a command that
+    /// writes in a loop (`events --follow`) stops instead of writing on
+    /// into nothing. Commands that end by themselves need not ask: `main`
+    /// does, after them.
+    pub fn check_stdout(&self) -> anyhow::Result<()> {
+        match stdout_error() {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
+    }
+
     /// A status line for people on stderr; silent with `-q`.
     pub fn status(&self, msg: &str) {
         if !self.quiet {
@@ -142,7 +156,7 @@ impl Printer {
     /// `--output json`, a readable message on stderr otherwise.
     pub fn report_error(&self, err: &anyhow::Error) -> i32 {
         let (code, name, issues) = classify(err);
-        if name == "exit" {
+        if matches!(name, "exit" | "closed_pipe") {
             return code;
         }
         if self.is_json() {
@@ -222,15 +236,42 @@ impl<'a> From<&'a ConfigIssue> for JsonIssue<'a> {
     }
 }
 
+/// What became of stdout: [`STDOUT_OPEN`] until a write fails, then
+/// [`STDOUT_CLOSED`] (its reader went away: EPIPE) or [`STDOUT_FAILED`]
+/// (any other error). Process-wide, as stdout is; the first failure stays.
+static STDOUT_STATE: AtomicU8 = AtomicU8::new(STDOUT_OPEN);
+const STDOUT_OPEN: u8 = 0;
+const STDOUT_CLOSED: u8 = 1;
+const STDOUT_FAILED: u8 = 2;
+
+/// Why stdout takes no more data, as the error `main` exits with: None
+/// while it is writable; [`BerthError::ClosedPipe`] (exit 0, nothing
+/// printed) once its reader went away, as ripgrep's closed pipe (STYLE.md,
+/// DESIGN §9: "a closed pipe exits quietly"); `Exit(1)` once a write failed
+/// otherwise (a full disk): there is nowhere sensible left to say so.
+pub fn stdout_error() -> Option<BerthError> {
+    match STDOUT_STATE.load(Ordering::SeqCst) {
+        STDOUT_OPEN => None,
+        STDOUT_CLOSED => Some(BerthError::ClosedPipe),
+        _ => Some(BerthError::Exit(exit::FAILED)),
+    }
+}
+
+/// Writes to stdout, or drops the text once stdout takes no more (see
+/// [`STDOUT_STATE`]). Never exits: the command runs to its end, so its
+/// webhook deliveries and destructors are not cut off.
 fn write_stdout(args: std::fmt::Arguments<'_>) {
+    if STDOUT_STATE.load(Ordering::SeqCst) != STDOUT_OPEN {
+        return;
+    }
     let mut out = io::stdout().lock();
-    let res = out.write_fmt(args).and_then(|()| out.flush());
-    if let Err(e) = res {
-        if e.kind() == io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        // stdout is gone some other way; nothing sensible left to print to.
-        std::process::exit(crate::error::exit::FAILED);
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
+        let state = if e.kind() == io::ErrorKind::BrokenPipe {
+            STDOUT_CLOSED
+        } else {
+            STDOUT_FAILED
+        };
+        let _ = STDOUT_STATE.compare_exchange(STDOUT_OPEN, state, Ordering::SeqCst, Ordering::SeqCst);
     }
 }
 

@@ -1,22 +1,19 @@
-//! `berth completions SHELL` and `berth man`: generated from the clap
-//! definition, the same way the checked-in `completions/` and `man/` are.
+//! `berth completions SHELL` and `berth man`: the same bytes as the
+//! checked-in `completions/` and `man/berth.1` ([`crate::generated`]).
 
 use anyhow::Result;
-use clap::CommandFactory;
 
 use super::Ctx;
-use crate::cli::Cli;
+use crate::generated;
 
 pub fn completions(ctx: &Ctx, shell: clap_complete::Shell) -> Result<()> {
-    let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "berth", &mut buf);
-    ctx.printer.data(String::from_utf8_lossy(&buf).trim_end());
+    let script = generated::completion(shell);
+    ctx.printer.data(String::from_utf8_lossy(&script).trim_end());
     Ok(())
 }
 
 pub fn man(ctx: &Ctx) -> Result<()> {
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut buf)?;
-    ctx.printer.data(String::from_utf8_lossy(&buf).trim_end());
+    let page = generated::man_page()?;
+    ctx.printer.data(String::from_utf8_lossy(&page).trim_end());
     Ok(())
 }

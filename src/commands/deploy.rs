@@ -1,12 +1,12 @@
 //! `berth deploy NAME... | --all [--jobs N] [--dry-run] [--wait]`
 
 use anyhow::Result;
-use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 use super::Ctx;
 use crate::cli::DeployArgs;
 use crate::deploy::cancel::is_interrupt;
+use crate::deploy::fleet::{FleetOutcome, deploy_fleet};
 use crate::deploy::{DeployOptions, DeployResult, deploy, plan};
 use crate::output::Style;
 use crate::{msg, t};
@@ -39,23 +39,14 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
     }
 
     // A fleet: independent workloads in parallel, results in the given order.
-    let mut outcomes: Vec<(usize, String, Result<DeployResult>)> = futures_util::stream::iter(names.iter().enumerate())
-        .map(|(i, name)| {
-            let env = &env;
-            let opts = opts.clone();
-            async move { (i, name.clone(), deploy(env, name, opts).await) }
-        })
-        .buffer_unordered(usize::from(args.jobs))
-        .collect()
-        .await;
-    outcomes.sort_by_key(|(i, _, _)| *i);
+    let outcomes = deploy_fleet(&env, &names, &opts, usize::from(args.jobs)).await;
 
     let mut failed = 0;
     let mut interrupted = None;
     let mut json_results: Vec<Value> = Vec::new();
     let mut rows = Vec::new();
-    for (_, name, outcome) in outcomes {
-        match outcome {
+    for FleetOutcome { workload: name, result } in outcomes {
+        match result {
             Ok(result) => {
                 print_result(ctx, &result);
                 rows.push(vec![

@@ -82,6 +82,8 @@ async fn follow(ctx: &Ctx, store: &crate::store::Store, mut filter: EventFilter,
     backlog.iter().for_each(print);
     filter.before = None;
     loop {
+        // Nobody reads any more (`berth events --follow | head -1`).
+        ctx.printer.check_stdout()?;
         filter.after = Some(last);
         for e in store.events(&filter, 1000, true)? {
             last = last.max(e.id);

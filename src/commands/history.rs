@@ -1,15 +1,13 @@
 //! `berth history NAME` and `berth rollback NAME [--to DEPLOY]`.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use serde::Serialize;
 
 use super::Ctx;
 use super::deploy::print_result;
 use crate::cli::{HistoryArgs, RollbackArgs};
-use crate::deploy::{DeployOptions, deploy};
-use crate::error::BerthError;
-use crate::source::Artifact;
-use crate::store::{DeployRecord, DeployStatus};
+use crate::deploy::{DeployOptions, deploy, rollback};
+use crate::store::DeployRecord;
 
 #[derive(Serialize)]
 struct HistoryRow<'a> {
@@ -92,60 +90,19 @@ fn duration_ms(d: &DeployRecord) -> Option<i64> {
 pub async fn rollback(ctx: &Ctx, args: &RollbackArgs) -> Result<()> {
     let store = ctx.store()?;
     let workload = store.workload(&args.name)?;
-    let live = store.runtime_state(workload.id)?;
-    let deploys = store.deploys_of(workload.id, 10_000)?;
-    let target = match args.to {
-        Some(id) => {
-            let d = deploys.iter().find(|d| d.id == id).ok_or_else(|| {
-                BerthError::NotFound(crate::msg!(
-                    "rollback-no-such-deploy",
-                    workload = &workload.name,
-                    id = id
-                ))
-            })?;
-            if d.status != DeployStatus::Succeeded {
-                bail!(crate::msg!(
-                    "rollback-deploy-did-not-succeed",
-                    workload = &workload.name,
-                    id = id,
-                    status = d.status.as_str()
-                ));
-            }
-            d
-        }
-        None => {
-            let live_artifact = live
-                .as_ref()
-                .and_then(|s| deploys.iter().find(|d| Some(d.id) == s.deploy_id))
-                .and_then(|d| d.artifact.clone());
-            deploys
-                .iter()
-                .filter(|d| d.status == DeployStatus::Succeeded && d.artifact.as_deref().is_some_and(|a| !a.is_empty()))
-                .find(|d| d.artifact != live_artifact)
-                .ok_or_else(|| {
-                    BerthError::NotFound(crate::msg!("rollback-nothing-earlier", workload = &workload.name))
-                })?
-        }
-    };
-    let (Some(image_id), Some(reference)) = (target.artifact.clone(), target.image_ref.clone()) else {
-        bail!(crate::msg!(
-            "rollback-no-artifact",
-            workload = &workload.name,
-            id = target.id
-        ));
-    };
+    let target = rollback::target(&store, &workload, args.to)?;
     drop(store);
     let env = ctx.session()?;
     env.cancel.listen();
     ctx.printer.status(&crate::t!(
         "rollback-rolling-back",
         workload = &workload.name,
-        id = target.id,
-        image = &reference
+        id = target.deploy_id,
+        image = &target.artifact.reference
     ));
     let opts = DeployOptions {
         wait: args.wait,
-        artifact: Some(Artifact { image_id, reference }),
+        artifact: Some(target.artifact),
         no_adopt: false,
     };
     let result = deploy(&env, &workload.name, opts).await?;

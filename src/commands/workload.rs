@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::Ctx;
 use crate::cli::{WorkloadAddArgs, WorkloadRmArgs, WorkloadSetArgs, WorkloadShowArgs};
 use crate::config::{self, ConfigIssue, Kind, Validated, effective_strategy, mask_secrets};
-use crate::docker::labels;
+use crate::deploy::remove::remove_workload;
 use crate::error::BerthError;
 use crate::i18n::Context as _;
 use crate::output::Printer;
@@ -190,65 +190,17 @@ pub fn show(ctx: &Ctx, args: &WorkloadShowArgs) -> Result<()> {
 pub async fn rm(ctx: &Ctx, args: &WorkloadRmArgs) -> Result<()> {
     let store = ctx.store()?;
     let workload = store.workload(&args.name)?;
-    let deployed = store.has_runtime_state(workload.id)?;
-    if deployed && !args.purge {
-        bail!(msg!("workload-rm-deployed", workload = &workload.name));
-    }
-    let mut removed = Vec::new();
-    if args.purge {
-        // Under the deploy lock, so a deploy in progress is not pulled from under.
-        let _lock = store.lock_deploy(workload.id, &workload.name, false)?;
-        let daemon = workload
-            .validate()
-            .map(|v| v.config.common.daemon())
-            .unwrap_or(crate::docker::DaemonRef::Default);
-        let env = ctx.session()?.on(&daemon).await?;
-        if let Ok(validated) = workload.validate()
-            && let crate::config::KindConfig::Compose(c) = &validated.config.source
-        {
-            // The stack is compose's: take it down the way it came up.
-            if let Err(e) = crate::deploy::compose::down(&workload.name, c, env.docker.as_ref()).await {
-                if let Some(f) = e.downcast_ref::<crate::error::RedactedFailure>() {
-                    ctx.printer.diagnostic(&format!("{}\n", f.detail.trim_end()));
-                }
-                return Err(e).context_msg(msg!("workload-not-removed", workload = &workload.name));
-            }
-            let project = crate::deploy::compose::project_name(&workload.name, c);
-            ctx.printer.status(&t!("workload-compose-down", project = project));
-        }
-        // This store's containers and the one its state names (possibly
-        // adopted); another store's containers are that store's to remove.
-        let store_id = store.store_id()?;
-        let live = store.runtime_state(workload.id)?.map(|s| s.container_id);
-        for c in env
-            .docker
-            .containers_with_label(labels::WORKLOAD, &workload.name)
-            .await?
-        {
-            if !crate::deploy::adopt::created_by(&c.labels, &store_id) && live.as_deref() != Some(c.id.as_str()) {
-                ctx.printer.warn(&t!(
-                    "workload-kept-foreign-container",
-                    workload = &workload.name,
-                    container = &c.name
-                ));
-                continue;
-            }
-            env.docker.remove(&c.id).await?;
-            removed.push(c.name);
-        }
-        store.clear_runtime_state(workload.id)?;
-    }
-    store.delete_workload(&workload.name)?;
-    for c in &removed {
+    let removed = remove_workload(&store, &workload, args.purge, || ctx.session()).await?;
+    for c in &removed.containers {
         ctx.printer.status(&t!("workload-removed-container", container = c));
     }
     ctx.printer.status(&t!("workload-removed", workload = &workload.name));
-    if deployed {
+    if removed.was_deployed {
         ctx.printer.status(&t!("workload-removed-route-note"));
     }
     if ctx.printer.is_json() {
         ctx.printer
-            .json(&serde_json::json!({ "removed": workload.name, "containers": removed }));
+            .json(&serde_json::json!({ "removed": workload.name, "containers": removed.containers }));
     }
     Ok(())
 }

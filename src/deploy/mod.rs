@@ -11,12 +11,15 @@ pub mod daemon_lock;
 mod deployment;
 pub mod drain;
 pub mod faults;
+pub mod fleet;
 mod gate;
 pub use gate::NotReady;
 mod plan;
 mod prune;
 pub mod reconcile;
 mod recreate;
+pub mod remove;
+pub mod rollback;
 pub mod swarm;
 #[cfg(test)]
 mod tests;

@@ -319,29 +319,79 @@ fn edit_off_a_terminal_exits_3_and_keeps_the_old_config() {
     assert_eq!(show["config"]["port"], 8080);
 }
 
+/// Runs berth with its stdout already closed by the reader (`berth ... |
+/// head -0`): its exit code (None: killed by a signal) and its stderr.
+/// Fails when berth has not exited within 10 s.
+fn run_with_stdout_closed(t: &TestContext, args: &[&str]) -> (Option<i32>, String) {
+    let mut child = t
+        .command(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let mut stderr_pipe = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let mut stderr = String::new();
+        stderr_pipe.read_to_string(&mut stderr).expect("read stderr");
+        stderr
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("berth {args:?} still ran 10 s after its stdout closed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    (status.code(), reader.join().expect("stderr reader"))
+}
+
 #[test]
 fn closed_stdout_pipe_exits_quietly() {
     let t = TestContext::new();
     for i in 0..20 {
         t.add(&format!("web-{i}"), "image", &image_config()).success();
     }
-    let mut child = t
-        .command(&["workload", "list"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    drop(child.stdout.take());
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut stderr)
-        .expect("read stderr");
-    let status = child.wait().expect("wait");
-    assert_eq!(status.code(), Some(0), "stderr: {stderr}");
+    let (code, stderr) = run_with_stdout_closed(&t, &["workload", "list"]);
+    assert_eq!(code, Some(0), "stderr: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn status_and_events_exit_0_at_once_and_say_nothing_when_stdout_is_closed() {
+    let t = TestContext::new();
+    // One event, so that `events --follow` writes its backlog into the
+    // closed pipe and must then stop following. No workload: `status`
+    // asks no daemon.
+    let store = berth::store::Store::open(&t.db).expect("open the store");
+    berth::events::emit_event(
+        &store,
+        None,
+        "web",
+        "test.marker",
+        berth::events::Severity::Info,
+        "marker",
+        &json!({}),
+    )
+    .expect("emit an event");
+    drop(store);
+    for args in [
+        &["status"][..],
+        &["--output", "json", "status"],
+        &["events"],
+        &["--output", "json", "events"],
+        &["events", "--follow"],
+        &["--output", "json", "events", "--follow"],
+    ] {
+        let (code, stderr) = run_with_stdout_closed(&t, args);
+        assert_eq!(code, Some(0), "berth {args:?}: {stderr}");
+        assert_eq!(stderr, "", "berth {args:?}");
+    }
 }
 
 #[test]

@@ -1,6 +1,9 @@
-//! The checked-in completions and man pages match the clap definition.
+//! The checked-in completions and man pages match the clap definition, and
+//! `berth man` and `berth completions` print those same files.
 
 use std::path::Path;
+
+use crate::common::TestContext;
 
 #[test]
 fn completions_and_man_pages_are_up_to_date() {
@@ -33,4 +36,19 @@ fn completions_and_man_pages_are_up_to_date() {
         "generated files are stale: {stale:?}\nregenerate with: BERTH_REGENERATE=1 cargo test --test it generated:: \
          (and delete files listed as no longer generated)"
     );
+}
+
+#[test]
+fn berth_man_and_berth_completions_print_the_checked_in_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let t = TestContext::new();
+    for (args, file) in [
+        (&["man"][..], "man/berth.1"),
+        (&["completions", "bash"], "completions/berth.bash"),
+        (&["completions", "zsh"], "completions/_berth"),
+    ] {
+        let printed = t.run(args).success().stdout;
+        let checked_in = std::fs::read_to_string(root.join(file)).expect("read the checked-in file");
+        assert!(printed == checked_in, "berth {args:?} differs from {file}");
+    }
 }
