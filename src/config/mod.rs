@@ -21,7 +21,7 @@ use crate::i18n::Msg;
 
 pub use image_ref::ImageRef;
 pub use paths::resolve_paths;
-pub use secrets::{ResolvedSecrets, SecretRef, SecretValue, resolve_secrets};
+pub use secrets::{ResolvedSecrets, SecretRef, SecretValue, resolve_secrets, secret_references};
 pub use strategy::{EffectiveStrategy, Strategy, effective_strategy, validate_strategy};
 pub use validate::{mask_secrets, validate, validate_workload_name};
 

@@ -167,6 +167,28 @@ fn resolve_ref(r: &SecretRef) -> Result<String, (Msg, Msg)> {
     }
 }
 
+/// `env.DB_PASSWORD <- $DB_PASSWORD`, `build_args.TOKEN <- /run/secrets/token`:
+/// where each reference of `cfg` comes from (never a value); empty when
+/// the deploy has nothing to resolve.
+pub fn secret_references(cfg: &SourceConfig) -> Vec<String> {
+    let build_args = match &cfg.source {
+        KindConfig::Dockerfile(d) => Some(&d.build_args),
+        _ => None,
+    };
+    let sections = [("env", Some(&cfg.common.env)), ("build_args", build_args)];
+    let mut out = Vec::new();
+    for (section, values) in sections {
+        for (key, value) in values.into_iter().flatten() {
+            match value {
+                SecretValue::Ref(SecretRef::FromEnv(var)) => out.push(format!("{section}.{key} <- ${var}")),
+                SecretValue::Ref(SecretRef::FromFile(file)) => out.push(format!("{section}.{key} <- {file}")),
+                SecretValue::Plain(_) => {}
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

@@ -11,6 +11,7 @@ use super::cancel::is_interrupt;
 use super::container::new_container_name;
 use super::drain::Drained;
 use super::faults::{FaultPoint, fault_point};
+use super::steps::Step;
 use super::{Deployment, RolledBack, gate};
 use crate::docker::ContainerInfo;
 use crate::i18n::{Context as _, Msg};
@@ -38,6 +39,7 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<(ContainerInfo, 
     let docker = &env.docker;
 
     // 4. Create green under a unique name; blue keeps serving, untouched.
+    d.step(Step::Start);
     let t = Instant::now();
     let green_name = new_container_name(d.name(), d.strategy);
     let spec = d.container_spec(&green_name);
@@ -53,6 +55,7 @@ async fn start_and_gate_green(d: &mut Deployment<'_>) -> Result<(ContainerInfo, 
     }
     fault_point(FaultPoint::AfterGreenStart);
     d.record_phase("start", t);
+    d.step(Step::Gate);
     let t = Instant::now();
     let started = t;
     d.status(&crate::t!("deploy-gate-waiting-green"));
@@ -103,6 +106,9 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo, started: 
 
     // 6. Repoint the route in place. On failure, put it back on blue and
     // remove green; if blue's route cannot be confirmed, keep green running.
+    if d.plan.is_routed() {
+        d.step(Step::Route);
+    }
     let t = Instant::now();
     if let Err(e) = d.point_route(&green).await {
         if crate::proxy::never_sent(&e) {
@@ -150,6 +156,7 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo, started: 
     fault_point(FaultPoint::AfterRouteWrite);
 
     // 7. Persist green BEFORE touching blue.
+    d.step(Step::Persist);
     let t = Instant::now();
     let blue_state = d.store.runtime_state(d.workload.id)?;
     d.persist_runtime_state(&green)?;
@@ -159,6 +166,7 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo, started: 
     // 8. Drain blue while green is watched (the drain is also green's watch
     // window); if green fails, go back to blue. Then stop and remove blue.
     if let Some(blue) = d.blue.clone() {
+        d.step(Step::DrainBlue);
         let t = Instant::now();
         let (drained, drain_took) = match drain_and_watch(d, &blue, &green, started).await {
             Ok(done) => done,

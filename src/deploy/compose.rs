@@ -9,6 +9,7 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 use tokio::process::Command;
 
+use super::steps::Step;
 use super::{Deployment, gate};
 use crate::config::{ComposeConfig, KindConfig};
 use crate::docker::ContainerInfo;
@@ -110,6 +111,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     let project = project_name(d.name(), cfg);
 
     // `up` converges the stack itself (compose recreates what changed).
+    d.step(Step::ComposeUp);
     let t = Instant::now();
     let cli = compose_cli().await?;
     let (program, base) = cli.split_first().context_msg(msg!("compose-empty-command"))?;
@@ -148,6 +150,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
         return Ok(project);
     };
     let container = service_container(d, &project, service).await?;
+    d.step(Step::Gate);
     let t = Instant::now();
     let gated = d.interruptible(d.gate(&container.id)).await;
     if let Err(e) = &gated
@@ -165,9 +168,13 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     d.status(&crate::t!("deploy-gate-passed", why = why));
     d.record_phase("gate", t);
 
+    if d.plan.is_routed() {
+        d.step(Step::Route);
+    }
     let t = Instant::now();
     d.point_route(&container).await?;
     d.record_phase("route", t);
+    d.step(Step::Persist);
     let t = Instant::now();
     d.persist_runtime_state(&container)?;
     d.record_phase("persist", t);

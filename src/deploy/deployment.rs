@@ -2,7 +2,7 @@
 //! ([`recreate`](super::recreate), [`blue_green`](super::blue_green),
 //! [`compose`](super::compose), [`swarm`](super::swarm)) read and the steps
 //! they share: the container spec, the route, the gate, the drain, the
-//! state row, cancellation and clean-up.
+//! state row, cancellation and clean-up, and the record of the steps taken.
 
 use std::time::Instant;
 
@@ -10,6 +10,7 @@ use anyhow::Result;
 
 use super::drain::{self, Drained};
 use super::faults::{FaultPoint, fault_point};
+use super::steps::Step;
 use super::{DeployEnv, Phase, container, gate, ms, ms_of, route_target};
 use crate::config::{ResolvedSecrets, SourceConfig, Strategy};
 use crate::docker::ContainerInfo;
@@ -35,6 +36,8 @@ pub(crate) struct Deployment<'a> {
     /// The container the state row names, if it still exists.
     pub blue: Option<ContainerInfo>,
     pub phases: Vec<Phase>,
+    /// The steps taken so far, in order ([`Deployment::step`]).
+    pub steps: Vec<Step>,
     pub spinner: Option<crate::output::Spinner>,
 }
 
@@ -69,6 +72,14 @@ impl Deployment<'_> {
 
     pub fn record_phase(&mut self, name: &'static str, since: Instant) {
         self.phases.push(Phase::new(name, ms(since)));
+    }
+
+    /// Records that the flow takes `step` now: the flows call this as each
+    /// step of their list in [`super::steps`] begins, and the flow tests
+    /// check the record against the list (the plan of `deploy --dry-run`
+    /// walks the same list).
+    pub fn step(&mut self, step: Step) {
+        self.steps.push(step);
     }
 
     /// Where the route should forward for `container`: its name, or its IP

@@ -1,6 +1,7 @@
 //! A deploy, top to bottom (DESIGN §3): the shared start (reconcile under
 //! the workload's lock, route pre-flight, prepare), then the strategy's own
 //! steps in [`recreate`] or [`blue_green`], then the record and the event.
+//! [`steps`] lists the steps of each flow, in order.
 
 pub mod adopt;
 mod blue_green;
@@ -20,6 +21,7 @@ pub mod reconcile;
 mod recreate;
 pub mod remove;
 pub mod rollback;
+pub mod steps;
 pub mod swarm;
 #[cfg(test)]
 mod tests;
@@ -46,6 +48,7 @@ pub(crate) use deployment::Deployment;
 use drain::DrainEnd;
 use faults::{FaultPoint, fault_point};
 pub use plan::{DeployPlan, plan};
+use steps::{Flow, Step};
 
 /// What the deploys of one command share: the daemons (connected on first
 /// use, once each), the router, how to print, the store, the signals.
@@ -162,6 +165,9 @@ pub struct DeployResult {
     /// The daemon the workload runs on (`unix:///var/run/docker.sock`,
     /// `ssh://deploy@web-1`, `... (context NAME)`).
     pub docker_host: String,
+    /// The steps this deploy took, in order (see [`steps`]); not in JSON.
+    #[serde(skip)]
+    pub steps: Vec<Step>,
 }
 
 /// The `status` of a [`DeployResult`] (DESIGN §8): `succeeded`, or
@@ -402,6 +408,7 @@ async fn deploy_locked(
             phases,
             adopted,
             unchanged,
+            steps,
         }) => {
             let succeeded = DeployStatus::Succeeded;
             store.finish_deploy(deploy_id, succeeded, None)?;
@@ -442,6 +449,7 @@ async fn deploy_locked(
                 router,
                 route,
                 docker_host: env.docker.host(),
+                steps,
             })
         }
         Err(err) => {
@@ -495,9 +503,17 @@ async fn run(
 ) -> Result<Ran> {
     let name = &workload.name;
     let rollback = opts.artifact.as_ref();
+    let flow = Flow::of(config, strategy);
+    let mut steps = Vec::new();
+    // Resolved by the caller (`deploy`) before any lock: the first step
+    // when there was a reference to resolve.
+    if !crate::config::secret_references(config).is_empty() {
+        steps.push(Step::ResolveSecrets);
+    }
     // Step 1: repair what an interrupted deploy left, under our lock. Our
     // own deploy row names a live process, so it is not taken as abandoned.
     let t = Instant::now();
+    steps.push(Step::Reconcile);
     reconcile::reconcile_locked(env, store, workload, config).await?;
     let mut phases = vec![Phase::new("reconcile", ms(t))];
 
@@ -507,18 +523,20 @@ async fn run(
     // stacks are compose's and carry no berth labels.
     let mut superseded = Vec::new();
     let mut adopted = None;
-    if config.common.swarm.is_some() {
+    if flow == Flow::Swarm {
         if let swarm::Claim::OtherStore(from) = swarm::claim(env, store_id, name).await? {
             let service = swarm::service_name(name);
+            steps.push(Step::Adopt);
             adopt::adopt_service(env, store, workload, events, &service, from.as_deref(), opts.no_adopt)?;
             adopted = Some(adopt::Adopted {
                 container: service,
                 store: from,
             });
         }
-    } else if workload.kind != crate::config::Kind::Compose {
+    } else if flow != Flow::Compose {
         let state = store.runtime_state(workload.id)?;
         if let Some(foreign) = adopt::running_elsewhere(env, store_id, name, state.as_ref()).await? {
+            steps.push(Step::Adopt);
             adopt::adopt(env, store, workload, events, &foreign, opts.no_adopt)?;
             adopted = Some(adopt::Adopted {
                 container: foreign.container.name.clone(),
@@ -531,6 +549,9 @@ async fn run(
     // Step 2: the route pre-flight, before any container is touched.
     let t = Instant::now();
     let state = store.runtime_state(workload.id)?;
+    if !config.common.domains.is_empty() {
+        steps.push(Step::Preflight);
+    }
     let plan = env
         .router
         .preflight(name, &config.common.domains, state.as_ref().and_then(|s| s.route_id))
@@ -544,6 +565,7 @@ async fn run(
             reference: c.file.clone(),
         }
     } else {
+        steps.push(Step::Prepare);
         match &config.common.swarm {
             // A service needs a manager and an overlay network: said
             // before anything is built or pulled.
@@ -583,18 +605,19 @@ async fn run(
         plan,
         blue,
         phases,
+        steps,
         spinner: env.progress.as_ref().map(|m| crate::output::Spinner::new(m, name)),
     };
     let mut unchanged = false;
-    let container = match (&config.source, strategy, &config.common.swarm) {
-        (KindConfig::Compose(_), _, _) => compose::run(&mut d).await?,
-        (_, _, Some(swarm)) => {
-            let outcome = swarm::run(&mut d, swarm).await?;
+    let container = match flow {
+        Flow::Compose => compose::run(&mut d).await?,
+        Flow::Swarm => {
+            let outcome = swarm::run(&mut d).await?;
             unchanged = outcome.unchanged;
             outcome.service
         }
-        (_, Strategy::BlueGreen, None) => blue_green::run(&mut d).await?,
-        (_, Strategy::Recreate, None) => recreate::run(&mut d).await?,
+        Flow::BlueGreen => blue_green::run(&mut d).await?,
+        Flow::Recreate => recreate::run(&mut d).await?,
     };
     // Live and recorded: what the other stores left beside the adopted
     // container is superseded (this deploy holds the daemon lock, so none
@@ -611,6 +634,7 @@ async fn run(
         phases: d.phases,
         adopted,
         unchanged,
+        steps: d.steps,
     })
 }
 
@@ -622,6 +646,7 @@ struct Ran {
     adopted: Option<adopt::Adopted>,
     /// A Swarm service already had this spec: nothing was updated.
     unchanged: bool,
+    steps: Vec<Step>,
 }
 
 /// Removes the images [`prune::images_to_prune`] lists. Failures only

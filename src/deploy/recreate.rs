@@ -9,6 +9,7 @@ use anyhow::Result;
 
 use super::container::{failed_name, new_container_name, parked_name};
 use super::faults::{FaultPoint, fault_point};
+use super::steps::Step;
 use super::{Deployment, RolledBack, gate};
 use crate::docker::ContainerInfo;
 use crate::i18n::Context as _;
@@ -23,6 +24,9 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
 
     // 6. Route, then persist the new container into the state row. From
     // here on the deploy completes, signal or not.
+    if d.plan.is_routed() {
+        d.step(Step::Route);
+    }
     let t = Instant::now();
     if let Err(e) = d.point_route(&new).await {
         if blue.is_none() {
@@ -34,6 +38,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     }
     d.record_phase("route", t);
     fault_point(FaultPoint::AfterRouteWrite);
+    d.step(Step::Persist);
     let t = Instant::now();
     let blue_state = d.store.runtime_state(d.workload.id)?;
     d.persist_runtime_state(&new)?;
@@ -43,6 +48,7 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     // 7. Watch the new container for `drain_ms` while blue, stopped and
     // parked, can still come back; then remove blue.
     if let Some(blue) = &blue {
+        d.step(Step::RemoveBlue);
         let t = Instant::now();
         d.status(&crate::t!(
             "recreate-watching",
@@ -72,6 +78,7 @@ async fn replace_and_gate(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>) 
     // 4. Stop blue with its grace period and park it under another name.
     let t = Instant::now();
     if let Some(blue) = blue {
+        d.step(Step::StopBlue);
         d.status(&crate::t!("deploy-stopping", container = &blue.name));
         // Not cut short by a signal: Docker's SIGTERM is already on its way,
         // and starting blue again mid-grace would be a no-op that leaves it
@@ -86,6 +93,7 @@ async fn replace_and_gate(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>) 
     fault_point(FaultPoint::AfterBlueStop);
 
     // 5. Create, start and gate the new container.
+    d.step(Step::Start);
     let t = Instant::now();
     let spec = d.container_spec(&name);
     d.status(&crate::t!("deploy-starting", container = &name));
@@ -94,6 +102,7 @@ async fn replace_and_gate(d: &mut Deployment<'_>, blue: Option<&ContainerInfo>) 
     d.interruptible(docker.start(&new_id)).await?;
     fault_point(FaultPoint::AfterNewStart);
     d.record_phase("start", t);
+    d.step(Step::Gate);
     let t = Instant::now();
     d.status(&crate::t!("deploy-gate-waiting-new"));
     match d.interruptible(d.gate(&new_id)).await {

@@ -24,6 +24,7 @@ use bollard::models::{
 use sha2::{Digest, Sha256};
 
 use super::faults::{FaultPoint, fault_point};
+use super::steps::Step;
 use super::{DeployEnv, Deployment, RolledBack};
 use crate::config::{EndpointMode, HealthMode, SourceConfig, Strategy, SwarmConfig};
 use crate::docker::labels;
@@ -59,9 +60,14 @@ pub(super) struct SwarmOutcome {
     pub unchanged: bool,
 }
 
-pub(super) async fn run(d: &mut Deployment<'_>, swarm: &SwarmConfig) -> Result<SwarmOutcome> {
+pub(super) async fn run(d: &mut Deployment<'_>) -> Result<SwarmOutcome> {
+    let config = d.config;
+    let Some(swarm) = &config.common.swarm else {
+        bail!(msg!("swarm-not-swarm"));
+    };
     let docker = swarm_daemon(d.env.docker.as_ref())?;
     let name = service_name(d.name());
+    d.step(Step::Service);
     let t = Instant::now();
     let (spec, digest) = service_spec(d, swarm, &name);
     let current = docker.service(&name).await?;
@@ -73,6 +79,7 @@ pub(super) async fn run(d: &mut Deployment<'_>, swarm: &SwarmConfig) -> Result<S
                 replicas = swarm.replicas.to_string()
             ));
             docker.create_service(spec).await?;
+            d.step(Step::Follow);
             if let Err(e) = follow(d, swarm, &name, true).await {
                 // Nothing served from it yet: a first deploy leaves nothing
                 // behind, as a failed green is removed.
@@ -111,6 +118,7 @@ pub(super) async fn run(d: &mut Deployment<'_>, swarm: &SwarmConfig) -> Result<S
             // Killed here, berth leaves the update to Swarm; reconcile
             // records how it ended.
             fault_point(FaultPoint::AfterServiceUpdate);
+            d.step(Step::Follow);
             follow(d, swarm, &name, false).await?;
             SwarmOutcome {
                 service: name.clone(),
@@ -129,6 +137,7 @@ pub(super) async fn run(d: &mut Deployment<'_>, swarm: &SwarmConfig) -> Result<S
     // router's point is a no-op when its route already says this).
     let t = Instant::now();
     if d.plan.is_routed() {
+        d.step(Step::Route);
         let port = d
             .config
             .port()
@@ -144,6 +153,7 @@ pub(super) async fn run(d: &mut Deployment<'_>, swarm: &SwarmConfig) -> Result<S
 
     // The state row names the service (its id and name), as it names the
     // live container of the other flows.
+    d.step(Step::Persist);
     let service = docker
         .service(&name)
         .await?

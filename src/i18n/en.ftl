@@ -911,6 +911,7 @@ config-swarm-placement = `{ $value }` is not a placement constraint
 config-swarm-placement-fix = write it as "node.role==worker" or "node.labels.zone!=eu"
 config-swarm-monitor-short = { $monitor } ms is shorter than healthcheck start_period_ms + interval_ms × { $retries } + one interval ({ $needed } ms): Swarm would call an update complete before a failing health check shows
 config-swarm-monitor-fix = set monitor_ms to at least { $needed }, or remove it (berth then uses { $needed })
+swarm-not-swarm = not a Swarm workload
 swarm-creating = creating service { $service } ({ $replicas } replicas)
 swarm-updating = updating service { $service } ({ $order })
 swarm-unchanged = service { $service } already runs this artifact and config: nothing to update

@@ -920,6 +920,7 @@ config-swarm-placement = `{ $value }` — не ограничение разме
 config-swarm-placement-fix = запишите его как "node.role==worker" или "node.labels.zone!=eu"
 config-swarm-monitor-short = { $monitor } мс короче, чем start_period_ms + interval_ms × { $retries } + один интервал проверки ({ $needed } мс): Swarm сочтёт обновление завершённым раньше, чем проявится проваленная проверка здоровья
 config-swarm-monitor-fix = задайте monitor_ms не меньше { $needed } или уберите его (тогда berth берёт { $needed })
+swarm-not-swarm = это не нагрузка Swarm
 swarm-creating = создание сервиса { $service } (реплик: { $replicas })
 swarm-updating = обновление сервиса { $service } ({ $order })
 swarm-unchanged = сервис { $service } уже запускает этот артефакт с этой конфигурацией: обновлять нечего

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use serde_json::json;
 
+use super::steps::{Flow, Step, When};
 use super::{DeployEnv, DeployOptions, DeployResult, Session, cancel::Cancel, deploy_locked, is_rolled_back};
 use crate::config::{Kind, SourceConfig, effective_strategy, resolve_secrets};
 use crate::docker::Daemons;
@@ -35,19 +36,14 @@ impl Fixture {
     /// `strategy`: `blue-green` or `recreate`. The gate asks Docker's
     /// health check (the fake reports it); drains and watches are 20 ms.
     fn new(strategy: &str) -> Fixture {
+        Fixture::with_config(config_of(strategy))
+    }
+
+    /// `web` with config `cfg` (an image workload).
+    fn with_config(cfg: serde_json::Value) -> Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("berth.db");
         let store = Store::open(&db).expect("store opens");
-        let cfg = json!({
-            "image": "app:v2",
-            "port": 8080,
-            "domains": ["web.example.test"],
-            "deploy_strategy": strategy,
-            "healthcheck": { "mode": "docker", "deadline_ms": 2000 },
-            "drain_ms": 20,
-            "liveness_window_ms": 20,
-            "stop_timeout_s": 1,
-        });
         let workload = store
             .insert_workload("web", Kind::Image, &cfg)
             .expect("workload inserted");
@@ -165,6 +161,20 @@ impl Fixture {
     fn running(&self, name: &str) -> bool {
         self.shared.world().container(name).is_some_and(|c| c.running)
     }
+}
+
+/// The config of [`Fixture::new`]: `app:v2` routed on `web.example.test`.
+fn config_of(strategy: &str) -> serde_json::Value {
+    json!({
+        "image": "app:v2",
+        "port": 8080,
+        "domains": ["web.example.test"],
+        "deploy_strategy": strategy,
+        "healthcheck": { "mode": "docker", "deadline_ms": 2000 },
+        "drain_ms": 20,
+        "liveness_window_ms": 20,
+        "stop_timeout_s": 1,
+    })
 }
 
 /// The log with `green` written as `GREEN`, for exact comparisons.
@@ -381,4 +391,93 @@ async fn reconcile_after_a_crash_past_the_route_write_routes_back_to_blue_before
     assert_eq!(report.removed, ["web-abc123"]);
     assert_eq!(f.log(), ["route web", "remove web-abc123"]);
     f.assert_blue_serves();
+}
+
+// ---- The flows take the steps of their lists (issue 15) -------------------------------------
+
+/// What held for one deploy: which conditional steps of its flow's list
+/// (see [`super::steps`]) it should have taken.
+#[derive(Clone, Copy, Default)]
+struct Held {
+    secrets: bool,
+    routed: bool,
+    blue: bool,
+    foreign: bool,
+}
+
+/// The steps of `flow`'s list that a deploy where `held` takes, in order:
+/// what `deploy --dry-run` says, less what the plan cannot know.
+fn listed(flow: Flow, held: Held) -> Vec<Step> {
+    flow.steps_where(|when| match when {
+        When::SecretRefs => held.secrets,
+        When::Routed => held.routed,
+        When::Blue => held.blue,
+        When::Foreign => held.foreign,
+        // Neither is in the blue-green or recreate list.
+        When::ComposeService | When::Changed => false,
+    })
+    .collect()
+}
+
+/// Deploys `web` (`strategy`, routed or not, over a blue or not) and
+/// asserts that the steps it took are its flow's list.
+async fn assert_takes_its_steps(strategy: &str, flow: Flow, routed: bool, blue: bool) {
+    let mut cfg = config_of(strategy);
+    if !routed && let Some(obj) = cfg.as_object_mut() {
+        obj.remove("domains");
+    }
+    let mut f = Fixture::with_config(cfg);
+    if blue {
+        f = f.with_blue();
+    }
+    let result = f.deploy().await.expect("deploy succeeds");
+    let held = Held {
+        routed,
+        blue,
+        ..Held::default()
+    };
+    assert_eq!(
+        result.steps,
+        listed(flow, held),
+        "{strategy}, routed: {routed}, blue: {blue}; log: {:?}",
+        f.log()
+    );
+}
+
+#[tokio::test]
+async fn a_blue_green_deploy_takes_the_steps_of_its_list() {
+    for (routed, blue) in [(true, false), (true, true), (false, false), (false, true)] {
+        assert_takes_its_steps("blue-green", Flow::BlueGreen, routed, blue).await;
+    }
+}
+
+#[tokio::test]
+async fn a_recreate_deploy_takes_the_steps_of_its_list() {
+    for (routed, blue) in [(true, false), (true, true), (false, false), (false, true)] {
+        assert_takes_its_steps("recreate", Flow::Recreate, routed, blue).await;
+    }
+}
+
+#[tokio::test]
+async fn an_adopting_deploy_with_secrets_takes_the_steps_of_its_list() {
+    let secret = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(secret.path(), "s3cret\n").expect("secret written");
+    for (strategy, flow) in [("blue-green", Flow::BlueGreen), ("recreate", Flow::Recreate)] {
+        let mut cfg = config_of(strategy);
+        cfg["env"] = json!({ "DB": { "from_file": secret.path() } });
+        let f = Fixture::with_config(cfg);
+        // Another store's `web` runs: this deploy takes it over as blue.
+        f.shared
+            .world()
+            .add_running("web", "sha256:v1", our_labels("web", "another-store", 3));
+        let result = f.deploy().await.expect("deploy succeeds");
+        assert!(result.adopted.is_some(), "{strategy}: web was adopted");
+        let held = Held {
+            secrets: true,
+            routed: true,
+            blue: true,
+            foreign: true,
+        };
+        assert_eq!(result.steps, listed(flow, held), "{strategy}; log: {:?}", f.log());
+    }
 }
