@@ -11,10 +11,27 @@ use super::wait_until;
 /// The attachable overlay network berth's services join by default.
 pub const NETWORK: &str = "berth-swarm";
 
-/// A case on a daemon that is a swarm manager.
+/// [`NETWORK`], as berth's first deploy of a service creates it (overlay,
+/// attachable), for a test that attaches something to it first: a swarm
+/// made anew (`scripts/test` leaves the swarm it made) has none.
+fn ensure_network() {
+    let exists = || docker_output(&["network", "inspect", NETWORK]).status.success();
+    if !exists() {
+        let out = docker_output(&["network", "create", "--driver", "overlay", "--attachable", NETWORK]);
+        // A concurrent test may have created it meanwhile.
+        assert!(
+            out.status.success() || exists(),
+            "docker network create {NETWORK}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// A case on a daemon that is a swarm manager, with [`NETWORK`].
 pub fn case(test: &str) -> (Case, Services) {
     let c = Case::new(test);
     setup_script("test-swarm.sh", "the single-node test swarm");
+    ensure_network();
     (c, Services(Vec::new()))
 }
 
