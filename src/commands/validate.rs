@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::Ctx;
 use super::workload::read_config_source;
 use crate::cli::ValidateArgs;
-use crate::config::{self, ConfigIssue, Kind, effective_strategy};
+use crate::config::{self, ConfigIssue, Kind};
 use crate::error::BerthError;
 use crate::output::{JsonIssue, Style};
 
@@ -87,7 +87,7 @@ pub async fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
             .iter()
             .filter_map(|c| c.outcome.as_ref().ok().map(|v| (c, v)))
             .map(|(c, v)| {
-                let s = effective_strategy(&v.config);
+                let s = &v.strategy;
                 json!({
                     "workload": c.name,
                     "kind": c.kind,
@@ -106,7 +106,7 @@ pub async fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
         }
         for c in &checked {
             if let Ok(v) = &c.outcome {
-                let s = effective_strategy(&v.config);
+                let s = &v.strategy;
                 let ok = ctx.printer.paint(&crate::t!("validate-ok"), Style::Green);
                 let line = crate::t!(
                     "validate-valid",

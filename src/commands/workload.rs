@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::Ctx;
 use crate::cli::{WorkloadAddArgs, WorkloadRmArgs, WorkloadSetArgs, WorkloadShowArgs};
-use crate::config::{self, ConfigIssue, Kind, Validated, effective_strategy, mask_secrets};
+use crate::config::{self, ConfigIssue, Kind, Validated, mask_secrets};
 use crate::deploy::remove::remove_workload;
 use crate::error::BerthError;
 use crate::i18n::Context as _;
@@ -28,7 +28,7 @@ pub fn add(ctx: &Ctx, args: &WorkloadAddArgs) -> Result<()> {
     let store = ctx.store()?;
     let workload = store.insert_workload(&args.name, args.kind, &raw)?;
     report_warnings(&ctx.printer, &validated.warnings);
-    let strategy = effective_strategy(&validated.config);
+    let strategy = &validated.strategy;
     let line = t!(
         "workload-added",
         workload = &workload.name,
@@ -60,7 +60,7 @@ pub fn set(ctx: &Ctx, args: &WorkloadSetArgs) -> Result<()> {
     store.update_workload_config(&args.name, &raw)?;
     report_warnings(&ctx.printer, &validated.warnings);
     let updated = store.workload(&args.name)?;
-    let strategy = effective_strategy(&validated.config);
+    let strategy = &validated.strategy;
     let line = t!(
         "workload-updated",
         workload = &updated.name,
@@ -218,10 +218,7 @@ struct ListRow {
 impl From<&Workload> for ListRow {
     fn from(w: &Workload) -> Self {
         let (strategy, domains) = match w.validate() {
-            Ok(v) => (
-                effective_strategy(&v.config).strategy.to_string(),
-                v.config.common.domains.clone(),
-            ),
+            Ok(v) => (v.strategy.strategy.to_string(), v.config.common.domains.clone()),
             // A data field: JSON names it in English; the table shows it as is.
             Err(_) => ("invalid".to_owned(), Vec::new()),
         };
@@ -255,7 +252,7 @@ fn confirm_saved(ctx: &Ctx, workload: &Workload, validated: &Validated, line: &s
 }
 
 fn print_workload(ctx: &Ctx, workload: &Workload, validated: &Validated, show_secrets: bool) {
-    let strategy = effective_strategy(&validated.config);
+    let strategy = &validated.strategy;
     let config = shown_config(&workload.config, show_secrets);
     if ctx.printer.is_json() {
         ctx.printer.json(&serde_json::json!({

@@ -22,8 +22,8 @@ use crate::i18n::Msg;
 pub use image_ref::ImageRef;
 pub use paths::resolve_paths;
 pub use secrets::{ResolvedSecrets, SecretRef, SecretValue, resolve_secrets, secret_references};
-pub use strategy::{EffectiveStrategy, Strategy, effective_strategy, validate_strategy};
-pub use validate::{mask_secrets, validate, validate_workload_name};
+pub use strategy::{EffectiveStrategy, Strategy, validate_strategy};
+pub use validate::{known_keys, mask_secrets, validate, validate_workload_name};
 
 /// The four kinds of workload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
@@ -133,10 +133,14 @@ impl fmt::Display for ConfigIssue {
     }
 }
 
-/// A config that passed validation, with the warnings it raised.
+/// A config that passed validation, with the strategy it deploys with and
+/// the warnings it raised.
 #[derive(Debug, Clone)]
 pub struct Validated {
     pub config: SourceConfig,
+    /// The strategy a deploy of this config runs (DESIGN §3), resolved once
+    /// by [`validate`]: every caller reads it here.
+    pub strategy: EffectiveStrategy,
     pub warnings: Vec<ConfigIssue>,
 }
 

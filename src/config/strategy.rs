@@ -7,7 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::hints::{did_you_mean, json_type_msg};
-use super::{ConfigIssue, Kind, KindConfig, SourceConfig};
+use super::{ConfigIssue, Kind};
 use crate::i18n::Msg;
 use crate::msg;
 
@@ -59,17 +59,9 @@ pub struct EffectiveStrategy {
     pub reason: Msg,
 }
 
-/// The strategy a validated config deploys with (DESIGN §3).
-pub fn effective_strategy(config: &SourceConfig) -> EffectiveStrategy {
-    let storage_volume = match &config.source {
-        KindConfig::Static(s) if s.storage_backed() => s.storage.as_deref(),
-        _ => None,
-    };
-    resolve(config.kind(), &config.common.deploy_strategy, storage_volume)
-}
-
-/// The rule of DESIGN §3 on plain values, so that validation (which works on
-/// raw JSON) and deploys (which read the typed config) cannot disagree.
+/// The rule of DESIGN §3 on plain values: [`super::validate`] resolves it
+/// once, on the raw JSON it checks, and carries the result in
+/// [`super::Validated::strategy`] for deploys and commands to read.
 ///
 /// `requested` is the `deploy_strategy` value; anything but `"recreate"` and
 /// `"blue-green"` counts as the default. `storage_volume` is the volume of a

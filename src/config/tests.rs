@@ -10,7 +10,7 @@ use tempfile::TempDir;
 
 use super::*;
 use crate::config::hints::{did_you_mean, edit_distance};
-use crate::config::{PullPolicy, SecretRef, SecretValue, Strategy, effective_strategy, resolve_paths};
+use crate::config::{PullPolicy, SecretRef, SecretValue, Strategy, resolve_paths};
 
 const WORKLOAD: &str = "web";
 
@@ -232,7 +232,7 @@ fn missing_and_empty_deploy_strategy_validate_and_deploy_identically() {
         let b = valid(kind, &with_empty);
         assert_eq!(a.config, b.config, "{kind}");
         assert_eq!(a.warnings, b.warnings, "{kind}");
-        let (a, b) = (effective_strategy(&a.config), effective_strategy(&b.config));
+        let (a, b) = (a.strategy, b.strategy);
         assert_eq!(a, b, "{kind}");
         let default = if kind == Kind::Image {
             Strategy::BlueGreen
@@ -248,11 +248,11 @@ fn missing_and_empty_deploy_strategy_validate_and_deploy_identically() {
 fn effective_strategy_defaults_and_explicit_values_for_every_kind() {
     let fixture = Fixture::new();
     for kind in Kind::ALL {
-        let effective = effective_strategy(&valid(kind, &fixture.minimal(kind)).config);
+        let effective = valid(kind, &fixture.minimal(kind)).strategy;
         assert_eq!(effective.reason.english(), format!("default for {kind} workloads"));
 
         let recreate = fixture.with(kind, json!({ "deploy_strategy": "recreate" }));
-        let effective = effective_strategy(&valid(kind, &recreate).config);
+        let effective = valid(kind, &recreate).strategy;
         assert_eq!(effective.strategy, Strategy::Recreate, "{kind}");
         assert_eq!(effective.reason.english(), "set in deploy_strategy");
 
@@ -261,7 +261,7 @@ fn effective_strategy_defaults_and_explicit_values_for_every_kind() {
             let error = only_error(kind, &blue_green, "deploy_strategy");
             assert!(error.message.contains("docker compose up"), "{}", error.message);
         } else {
-            let effective = effective_strategy(&valid(kind, &blue_green).config);
+            let effective = valid(kind, &blue_green).strategy;
             assert_eq!(effective.strategy, Strategy::BlueGreen, "{kind}");
             assert!(!effective.forced);
         }
@@ -281,7 +281,7 @@ fn storage_backed_static_blue_green_is_forced_to_recreate_with_a_warning() {
         warning.message,
         "forced to recreate: blue-green would mount volume `data` read-write into two containers at once"
     );
-    let effective = effective_strategy(&validated.config);
+    let effective = validated.strategy;
     assert_eq!(effective.strategy, Strategy::Recreate);
     assert!(effective.forced);
     assert!(
@@ -294,7 +294,7 @@ fn storage_backed_static_blue_green_is_forced_to_recreate_with_a_warning() {
         let raw = json!({ "runtime": "deno", "storage": "data", "deploy_strategy": asked });
         let validated = valid(Kind::Static, &raw);
         assert!(validated.warnings.is_empty(), "{asked}: nothing was overridden");
-        let effective = effective_strategy(&validated.config);
+        let effective = validated.strategy;
         assert_eq!(effective.strategy, Strategy::Recreate);
         assert!(!effective.forced);
     }
@@ -307,7 +307,7 @@ fn storage_backed_static_blue_green_is_forced_to_recreate_with_a_warning() {
     );
     let validated = valid(Kind::Static, &plain);
     assert!(validated.warnings.is_empty());
-    assert_eq!(effective_strategy(&validated.config).strategy, Strategy::BlueGreen);
+    assert_eq!(validated.strategy.strategy, Strategy::BlueGreen);
 }
 
 #[test]
@@ -1026,7 +1026,8 @@ fn resolved_relative_paths_validate_against_the_base() {
 // Arbitrary input
 
 /// Every key a config may hold at any level, so generated objects often hit
-/// the real checks rather than only the unknown-key one.
+/// the real checks rather than only the unknown-key one. Not the public
+/// [`super::known_keys`]: the keys inside `swarm` are left out here.
 fn known_keys() -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = COMMON_KEYS.to_vec();
     for kind in Kind::ALL {
@@ -1035,6 +1036,27 @@ fn known_keys() -> Vec<&'static str> {
     keys.extend_from_slice(HEALTHCHECK_KEYS);
     keys.extend_from_slice(REGISTRY_AUTH_KEYS);
     keys
+}
+
+#[test]
+fn the_public_known_keys_hold_every_key_of_every_level_once() {
+    let keys = super::known_keys();
+    let levels = [
+        COMMON_KEYS,
+        HEALTHCHECK_KEYS,
+        REGISTRY_AUTH_KEYS,
+        SWARM_KEYS,
+        SWARM_UPDATE_KEYS,
+    ];
+    let every: std::collections::BTreeSet<&str> = levels
+        .into_iter()
+        .chain(Kind::ALL.map(kind_keys))
+        .flatten()
+        .copied()
+        .collect();
+    let once: std::collections::BTreeSet<&str> = keys.iter().copied().collect();
+    assert_eq!(once, every);
+    assert_eq!(keys.len(), once.len(), "a key listed twice: {keys:?}");
 }
 
 fn arb_key() -> impl proptest::strategy::Strategy<Value = String> {
@@ -1135,10 +1157,7 @@ proptest! {
             resolve_paths(kind, &mut resolved, Path::new("/tmp"));
             let _ = mask_secrets(&resolved);
             let issues = match validate(WORKLOAD, kind, &resolved) {
-                Ok(validated) => {
-                    let _ = effective_strategy(&validated.config);
-                    validated.warnings
-                }
+                Ok(validated) => validated.warnings,
                 Err(errors) => {
                     prop_assert!(!errors.is_empty());
                     errors

@@ -33,7 +33,7 @@ use std::time::Instant;
 use anyhow::{Result, anyhow};
 use serde::Serialize;
 
-use crate::config::{KindConfig, ResolvedSecrets, SourceConfig, Strategy, effective_strategy, resolve_secrets};
+use crate::config::{KindConfig, ResolvedSecrets, SourceConfig, Strategy, resolve_secrets};
 use crate::docker::{ContainerInfo, DaemonRef, Daemons, Engine};
 use crate::error::BerthError;
 use crate::events::{DeployEventContext, Severity, emit_deploy_event};
@@ -267,11 +267,10 @@ pub async fn deploy(session: &Session, name: &str, opts: DeployOptions) -> Resul
     let store = Store::open(&session.db_path)?;
     let workload = store.workload(name)?;
     let validated = workload.validate().map_err(BerthError::invalid_config)?;
-    let config = validated.config;
+    let (config, effective) = (validated.config, validated.strategy);
     // References resolve now, before any lock is taken or container
     // touched: a missing CI secret costs nothing (exit 3).
     let secrets = resolve_secrets(name, &config).map_err(BerthError::invalid_config)?;
-    let effective = effective_strategy(&config);
     if effective.forced {
         session
             .printer

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::container::new_container_name;
 use super::steps::{Flow, Step, When};
-use crate::config::{self, KindConfig, PullPolicy, Strategy, effective_strategy, secret_references};
+use crate::config::{self, KindConfig, PullPolicy, Strategy, secret_references};
 use crate::error::BerthError;
 use crate::i18n::Msg;
 use crate::msg;
@@ -45,11 +45,10 @@ pub struct RoutePlanView {
 pub fn plan(store: &Store, name: &str) -> Result<DeployPlan> {
     let workload = store.workload(name)?;
     let validated = workload.validate().map_err(BerthError::invalid_config)?;
-    let cfg = validated.config;
+    let (cfg, eff) = (validated.config, validated.strategy);
     // A reference the real deploy could not resolve fails the plan the
     // same way (exit 3); the values themselves are dropped at once.
     config::resolve_secrets(name, &cfg).map_err(BerthError::invalid_config)?;
-    let eff = effective_strategy(&cfg);
     let state = store.runtime_state(workload.id)?;
     let current = state.as_ref().map(|s| s.container_name.clone());
     let container_name = match &cfg.source {

@@ -48,18 +48,7 @@ mod tests {
 
     /// A deploy of `web`: id, status, image id, reference.
     fn deploy(id: i64, status: DeployStatus, image: &str, reference: &str) -> DeployRecord {
-        DeployRecord {
-            id,
-            workload_id: 1,
-            started_at: String::new(),
-            finished_at: None,
-            strategy: crate::config::Strategy::BlueGreen,
-            status,
-            artifact: Some(image.to_owned()),
-            image_ref: Some(reference.to_owned()),
-            container_name: None,
-            error: None,
-        }
+        DeployRecord::for_test(id, status, Some(image), Some(reference))
     }
 
     #[test]

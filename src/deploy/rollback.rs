@@ -95,18 +95,8 @@ mod tests {
     /// A deploy row: `artifact` doubles as the image reference.
     fn row(id: i64, status: &str, artifact: Option<&str>) -> DeployRecord {
         let status = status.parse::<DeployStatus>().expect("a deploy status");
-        DeployRecord {
-            id,
-            workload_id: 1,
-            started_at: String::new(),
-            finished_at: None,
-            strategy: crate::config::Strategy::BlueGreen,
-            status,
-            artifact: artifact.map(str::to_owned),
-            image_ref: artifact.map(|a| format!("app:{a}")),
-            container_name: None,
-            error: None,
-        }
+        let image_ref = artifact.map(|a| format!("app:{a}"));
+        DeployRecord::for_test(id, status, artifact, image_ref.as_deref())
     }
 
     fn chosen(deploys: &[DeployRecord], live: Option<i64>, to: Option<i64>) -> Result<i64> {

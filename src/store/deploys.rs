@@ -101,6 +101,26 @@ pub struct DeployRecord {
 const COLUMNS: &str =
     "id, workload_id, started_at, finished_at, strategy, status, artifact, container_name, error, image_ref";
 
+#[cfg(test)]
+impl DeployRecord {
+    /// A blue-green deploy of workload 1, for the unit tests of the rules
+    /// over the deploy history: only these four fields set.
+    pub fn for_test(id: i64, status: DeployStatus, artifact: Option<&str>, image_ref: Option<&str>) -> DeployRecord {
+        DeployRecord {
+            id,
+            workload_id: 1,
+            started_at: String::new(),
+            finished_at: None,
+            strategy: Strategy::BlueGreen,
+            status,
+            artifact: artifact.map(str::to_owned),
+            image_ref: image_ref.map(str::to_owned),
+            container_name: None,
+            error: None,
+        }
+    }
+}
+
 fn from_row(r: &Row<'_>) -> rusqlite::Result<DeployRecord> {
     Ok(DeployRecord {
         id: r.get(0)?,

@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 
 use super::hints::{json_type_msg, shown};
 use super::paths::path_key;
-use super::strategy::{self, Strategy};
+use super::strategy::{self, EffectiveStrategy, Strategy};
 use super::{
     CommonConfig, ComposeConfig, ConfigIssue, DockerfileConfig, ImageConfig, Kind, KindConfig, SourceConfig,
     StaticConfig, Validated,
@@ -90,6 +90,25 @@ fn kind_keys(kind: Kind) -> &'static [&'static str] {
     }
 }
 
+/// Every key the validator knows, at any level, each once: the keys every
+/// kind accepts, then those of `healthcheck` and `registry_auth`, each
+/// kind's own (in [`Kind::ALL`] order), and those of `swarm` and
+/// `swarm.update`. Where a key belongs is not said: `network`, say, is both
+/// a top-level key and one of `swarm`. For tests that generate configs.
+pub fn known_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = Vec::new();
+    let levels = [COMMON_KEYS, HEALTHCHECK_KEYS, REGISTRY_AUTH_KEYS]
+        .into_iter()
+        .chain(Kind::ALL.map(kind_keys))
+        .chain([SWARM_KEYS, SWARM_UPDATE_KEYS]);
+    for key in levels.flatten() {
+        if !keys.contains(key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
 const SECRET_MASK: &str = "********";
 
 /// Validates the raw config of one workload and builds its typed form.
@@ -124,18 +143,21 @@ pub fn validate(workload: &str, kind: Kind, raw: &Value) -> Result<Validated, Ve
         Kind::Static => check_static(&mut report, config),
         Kind::Compose => check_compose(&mut report, config),
     }
-    check_strategy_fit(&mut report, kind, config);
+    let strategy = check_strategy_fit(&mut report, kind, config);
 
     if !report.errors.is_empty() {
         return Err(report.errors);
     }
-    match typed(kind, raw) {
-        Ok(config) => Ok(Validated {
+    match (typed(kind, raw), strategy) {
+        (Ok(config), Some(strategy)) => Ok(Validated {
             config,
+            strategy,
             warnings: report.warnings,
         }),
         // The serde error is left out on purpose: it can quote a value.
-        Err(_) => {
+        // No strategy without an error cannot happen: validate_strategy
+        // refuses every value check_strategy_fit does not resolve.
+        _ => {
             report.error("", msg!("config-unreadable-bug"));
             Err(report.errors)
         }
@@ -294,12 +316,15 @@ fn check_keys(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>) 
 // ---------------------------------------------------------------------------
 // Rules that depend on the effective strategy
 
-fn check_strategy_fit(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>) {
+/// Checks the rules that depend on the effective strategy and returns it:
+/// the one resolution a validated config carries ([`Validated::strategy`]).
+/// None only for a `deploy_strategy` validate_strategy already refused.
+fn check_strategy_fit(report: &mut Report<'_>, kind: Kind, config: &Map<String, Value>) -> Option<EffectiveStrategy> {
     let requested = match config.get("deploy_strategy") {
         None => "",
         Some(Value::String(s)) if matches!(s.as_str(), "" | "recreate" | "blue-green") => s.as_str(),
         // Already reported by validate_strategy.
-        Some(_) => return,
+        Some(_) => return None,
     };
     let volume = if kind == Kind::Static {
         storage_volume(config)
@@ -319,8 +344,12 @@ fn check_strategy_fit(report: &mut Report<'_>, kind: Kind, config: &Map<String, 
         .and_then(Value::as_array)
         .is_some_and(|ports| !ports.is_empty());
     if effective.strategy == Strategy::BlueGreen && publishes_ports {
-        report.error("ports", msg!("config-ports-blue-green", reason = effective.reason));
+        report.error(
+            "ports",
+            msg!("config-ports-blue-green", reason = effective.reason.clone()),
+        );
     }
+    Some(effective)
 }
 
 // ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::steps::{Flow, Step, When};
 use super::{DeployEnv, DeployOptions, DeployResult, Session, cancel::Cancel, deploy_locked, is_rolled_back};
-use crate::config::{Kind, SourceConfig, effective_strategy, resolve_secrets};
+use crate::config::{EffectiveStrategy, Kind, SourceConfig, resolve_secrets};
 use crate::docker::Daemons;
 use crate::output::{OutputFormat, Printer};
 use crate::source::Artifact;
@@ -29,6 +29,8 @@ struct Fixture {
     store: Store,
     workload: Workload,
     config: SourceConfig,
+    /// The strategy validation resolved for `config`.
+    strategy: EffectiveStrategy,
     store_id: String,
 }
 
@@ -47,7 +49,8 @@ impl Fixture {
         let workload = store
             .insert_workload("web", Kind::Image, &cfg)
             .expect("workload inserted");
-        let config = workload.validate().expect("valid config").config;
+        let validated = workload.validate().expect("valid config");
+        let (config, strategy) = (validated.config, validated.strategy);
         let store_id = store.store_id().expect("store id");
         let shared = Shared::default();
         shared.world().images.push(NEW_IMAGE.to_owned());
@@ -69,6 +72,7 @@ impl Fixture {
             store,
             workload,
             config,
+            strategy,
             store_id,
         }
     }
@@ -118,7 +122,7 @@ impl Fixture {
             &self.workload,
             &self.config,
             &secrets,
-            &effective_strategy(&self.config),
+            &self.strategy,
             &self.store_id,
             &opts,
             Instant::now(),
