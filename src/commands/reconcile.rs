@@ -26,7 +26,11 @@ pub async fn exec(ctx: &Ctx, args: &ReconcileArgs) -> Result<()> {
         let env = match session.on(&validated.config.common.daemon()).await {
             Ok(env) => env,
             Err(e) if args.name.is_none() => {
-                ctx.printer.warn(&format!("{}: not reconciled: {e:#}", w.name));
+                ctx.printer.warn(&crate::t!(
+                    "reconcile-workload-skipped",
+                    workload = &w.name,
+                    reason = &e
+                ));
                 unreachable.push(w.name.clone());
                 continue;
             }

@@ -195,9 +195,6 @@ pub async fn rm(ctx: &Ctx, args: &WorkloadRmArgs) -> Result<()> {
         ctx.printer.status(&t!("workload-removed-container", container = c));
     }
     ctx.printer.status(&t!("workload-removed", workload = &workload.name));
-    if removed.was_deployed {
-        ctx.printer.status(&t!("workload-removed-route-note"));
-    }
     if ctx.printer.is_json() {
         ctx.printer
             .json(&serde_json::json!({ "removed": workload.name, "containers": removed.containers }));

@@ -1,6 +1,8 @@
 //! `berth workload rm NAME [--purge]`: the workload leaves the store; with
 //! `--purge` its containers (or its compose stack) and its state leave the
-//! daemon first. The router's host is never deleted (DESIGN §9).
+//! daemon first, and so does its route where all of it is berth's (an
+//! nginx file, a Caddy route); an NPM proxy host is never deleted (DESIGN
+//! §9).
 
 use std::collections::HashMap;
 
@@ -19,8 +21,7 @@ use crate::{msg, t};
 pub struct Removed {
     /// The containers `--purge` removed, by name, in the daemon's order.
     pub containers: Vec<String>,
-    /// Whether the workload had been deployed: its route, if it had one,
-    /// is still in the router.
+    /// Whether the workload had been deployed.
     pub was_deployed: bool,
 }
 
@@ -81,6 +82,7 @@ async fn purge_from_daemon(
     let store_id = store.store_id()?;
     let live = store.runtime_state(workload.id)?.map(|s| s.container_id);
     let mut removed = Vec::new();
+    let mut shared = false;
     for c in env
         .docker
         .containers_with_label(labels::WORKLOAD, &workload.name)
@@ -92,13 +94,40 @@ async fn purge_from_daemon(
                 workload = &workload.name,
                 container = &c.name
             ));
+            shared |= c.state == "running";
             continue;
         }
         env.docker.remove(&c.id).await?;
         removed.push(c.name);
     }
     store.clear_runtime_state(workload.id)?;
+    let routed = validated.as_ref().is_some_and(|v| !v.config.common.domains.is_empty());
+    remove_route(&env, &workload.name, shared, routed).await;
     Ok(removed)
+}
+
+/// The workload's route goes with it where all of it is berth's (nginx,
+/// Caddy); an NPM proxy host is kept (DESIGN §9), and so is any route while
+/// another store's container of the workload still runs (it serves that
+/// route). A failure only warns: the containers are gone already.
+async fn remove_route(env: &DeployEnv, workload: &str, shared: bool, routed: bool) {
+    if shared {
+        if routed {
+            env.printer
+                .status(&t!("workload-route-kept-shared", workload = workload));
+        }
+        return;
+    }
+    match env.router.remove_route(workload).await {
+        Ok(Some(route)) => env.printer.status(&t!("workload-route-removed", route = route)),
+        Ok(None) if routed && env.router.name() == Some("npm") => {
+            env.printer.status(&t!("workload-removed-route-note"))
+        }
+        Ok(None) => {}
+        Err(e) => env
+            .printer
+            .warn(&t!("workload-route-not-removed", workload = workload, reason = &e)),
+    }
 }
 
 /// The stack is compose's: take it down the way it came up. A failure

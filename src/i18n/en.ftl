@@ -148,7 +148,10 @@ deploy-dry-run-done = dry run: nothing was changed
 workload-none-yet = no workloads yet: add one with `berth workload add NAME --kind KIND --config FILE`
 workload-removed-container = removed container { $container }
 workload-removed = removed workload `{ $workload }`
-workload-removed-route-note = note: berth never deletes NPM proxy hosts; remove the route by hand if it is no longer wanted
+workload-removed-route-note = note: the Nginx Proxy Manager proxy host is kept (berth never deletes one: it may hold your certificate and settings); delete it in NPM if it is no longer wanted
+workload-route-removed = route removed: { $route }
+workload-route-kept-shared = { $workload }: route kept: another store's container of the workload still runs and serves it
+workload-route-not-removed = { $workload }: the route could not be removed ({ $reason }); remove it by hand
 events-none = no events
 events-next-page = next page: { $command }
 
@@ -621,6 +624,7 @@ nginx-refused-route = workload `{ $workload }`: nginx refused the new route in {
 nginx-restored-reloaded = the previous file was restored and nginx reloaded
 nginx-restored-reload-failed = the previous file was restored, but reloading it failed ({ $reason })
 nginx-restore-failed = restoring the previous file failed ({ $reason })
+nginx-not-removed = workload `{ $workload }`: removing { $path } did not take effect: { $reason }; { $restored }
 nginx-not-live = workload `{ $workload }`: the route in { $path } did not go live: { $reason }; { $restored }
 
 ## Routers: Caddy
@@ -631,6 +635,7 @@ caddy-no-server = workload `{ $workload }`: Caddy has no HTTP server `{ $server 
 caddy-many-servers = workload `{ $workload }`: Caddy has { $count } HTTP servers ({ $servers }): name the one for berth's routes with `berth proxy set --caddy-server NAME` (or BERTH_CADDY_SERVER)
 caddy-domain-taken = workload `{ $workload }`: domain { $domain } is already routed by another route{ $id } of Caddy's server `{ $server }`; remove it there or change `domains`
 caddy-duplicate-id = workload `{ $workload }`: Caddy holds { $count } routes with @id `{ $id }` (Caddy does not keep ids unique; something added a second one): delete all but one (DELETE { $admin }/id/{ $id } removes one), then deploy again
+caddy-remove-failed = removing route @id { $id } of `{ $workload }` failed ({ $status })
 caddy-replace-failed = replacing route @id { $id } for `{ $workload }` failed ({ $status })
 caddy-add-failed = adding route @id { $id } for `{ $workload }` failed ({ $status })
 caddy-reads-back-differently = after the write, route @id { $id } for `{ $workload }` reads back differently
@@ -899,6 +904,7 @@ config-docker-context-hint = use the name `docker context ls` shows (letters, di
 daemon-pool-poisoned = the daemon pool is poisoned (a berth bug)
 deploy-not-deployed = workload `{ $workload }` was not deployed
 deploy-engine-cannot-prepare = `{ $host }` is not a Docker daemon berth can pull or build on
+reconcile-workload-skipped = { $workload }: not reconciled: { $reason }
 reconcile-daemon-unreachable = { $count } workload(s) not reconciled, their daemon unreachable: { $workloads }
 # Swarm (issue 13)
 config-swarm-kind = a Swarm service runs an image: kinds image and dockerfile only, not { $kind }

@@ -149,7 +149,10 @@ deploy-dry-run-done = пробный запуск: ничего не измен�
 workload-none-yet = нагрузок пока нет: добавьте командой `berth workload add NAME --kind KIND --config FILE`
 workload-removed-container = контейнер { $container } удалён
 workload-removed = нагрузка `{ $workload }` удалена
-workload-removed-route-note = примечание: berth никогда не удаляет хосты NPM; удалите маршрут вручную, если он больше не нужен
+workload-removed-route-note = примечание: прокси-хост Nginx Proxy Manager сохранён (berth никогда не удаляет их: в нём могут быть ваш сертификат и настройки); удалите его в NPM, если он больше не нужен
+workload-route-removed = маршрут удалён: { $route }
+workload-route-kept-shared = { $workload }: маршрут сохранён: контейнер этой нагрузки из другого хранилища ещё работает и обслуживает его
+workload-route-not-removed = { $workload }: маршрут не удалось удалить ({ $reason }); удалите его вручную
 events-none = событий нет
 events-next-page = следующая страница: { $command }
 
@@ -626,6 +629,7 @@ nginx-refused-route = нагрузка `{ $workload }`: nginx отверг но�
 nginx-restored-reloaded = прежний файл восстановлен, nginx перезагружен
 nginx-restored-reload-failed = прежний файл восстановлен, но перезагрузить nginx не удалось ({ $reason })
 nginx-restore-failed = восстановить прежний файл не удалось ({ $reason })
+nginx-not-removed = нагрузка `{ $workload }`: удаление { $path } не подействовало: { $reason }; { $restored }
 nginx-not-live = нагрузка `{ $workload }`: маршрут в { $path } не заработал: { $reason }; { $restored }
 
 ## Routers: Caddy
@@ -640,6 +644,7 @@ caddy-duplicate-id = нагрузка `{ $workload }`: в Caddy { $count ->
     [few] { $count } маршрута
    *[many] { $count } маршрутов
 } с @id `{ $id }` (Caddy не следит за уникальностью id; кто-то добавил второй): удалите все, кроме одного (DELETE { $admin }/id/{ $id } удаляет один), затем разверните снова
+caddy-remove-failed = не удалось удалить маршрут @id { $id } нагрузки `{ $workload }` ({ $status })
 caddy-replace-failed = не удалось заменить маршрут @id { $id } для `{ $workload }` ({ $status })
 caddy-add-failed = не удалось добавить маршрут @id { $id } для `{ $workload }` ({ $status })
 caddy-reads-back-differently = после записи маршрут @id { $id } для `{ $workload }` читается иначе
@@ -908,6 +913,7 @@ config-docker-context-hint = используйте имя, которое по�
 daemon-pool-poisoned = пул демонов повреждён (ошибка berth)
 deploy-not-deployed = нагрузка `{ $workload }` не развёрнута
 deploy-engine-cannot-prepare = `{ $host }` не демон Docker, на котором berth может скачать или собрать образ
+reconcile-workload-skipped = { $workload }: сверка не выполнена: { $reason }
 reconcile-daemon-unreachable = нагрузки без сверки, их демон недоступен ({ $count }): { $workloads }
 # Swarm (issue 13)
 config-swarm-kind = сервис Swarm запускает образ: только виды image и dockerfile, не { $kind }

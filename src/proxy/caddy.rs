@@ -365,6 +365,29 @@ impl Router for CaddyRouter {
     fn route_name(&self, workload: &str, _plan: &RoutePlan) -> Option<String> {
         Some(format!("@id {}", route_id(workload)))
     }
+
+    /// `DELETE /id/berth-<workload>`: Caddy drops the route from its
+    /// config (and nothing else of the operator's).
+    async fn remove_route(&self, workload: &str) -> Result<Option<String>> {
+        let _lock = super::lock_router(&self.db_path, "caddy").await?;
+        if self.route(workload).await?.is_none() {
+            return Ok(None);
+        }
+        let id = route_id(workload);
+        let (status, body) = self.call(Method::DELETE, &format!("/id/{id}"), None).await?;
+        if !status.is_success() {
+            return Err(self.caddy_error(
+                msg!(
+                    "caddy-remove-failed",
+                    id = &id,
+                    workload = workload,
+                    status = status.to_string()
+                ),
+                error_text(&body),
+            ));
+        }
+        Ok(Some(format!("Caddy route @id {id}")))
+    }
 }
 
 #[cfg(test)]

@@ -107,6 +107,17 @@ pub trait Router: Send + Sync {
         Ok(())
     }
 
+    /// `workload rm --purge`: removes the route berth wrote for `workload`
+    /// when all of it is berth's (nginx: berth's file for it; Caddy: the
+    /// route with berth's `@id`) and returns where it was; None when there
+    /// was none. The default keeps it: an NPM proxy host can hold the
+    /// operator's certificate, access list and advanced config, so berth
+    /// never deletes one (DESIGN §9). Errors: the proxy refused the change
+    /// or could not be reached (the route is then as it was).
+    async fn remove_route(&self, _workload: &str) -> Result<Option<String>> {
+        Ok(None)
+    }
+
     /// The router's name for events and JSON: `npm`, `nginx`, `caddy`
     /// (None without a router).
     fn name(&self) -> Option<&'static str> {

@@ -645,6 +645,40 @@ impl Router for NginxRouter {
         self.reload_and_confirm(master).await
     }
 
+    /// Deletes berth's file for `workload`, then tests and reloads nginx;
+    /// a failed test or reload puts the file back (and reloads again).
+    async fn remove_route(&self, workload: &str) -> Result<Option<String>> {
+        let _lock = super::lock_router(&self.db_path, "nginx").await?;
+        let path = self.file_for(workload);
+        let Some(previous) = self.read_own(workload, &path)? else {
+            return Ok(None);
+        };
+        Self::restore(&path, None)?;
+        let reloaded = async {
+            let dump = self.dump().await?;
+            let master = self.master_pid(&dump).await?;
+            self.reload_and_confirm(master).await
+        }
+        .await;
+        if let Err(e) = reloaded {
+            let restored = match Self::restore(&path, Some(&previous)) {
+                Ok(()) => match self.signal_reload().await {
+                    Ok(()) => msg!("nginx-restored-reloaded"),
+                    Err(re) => msg!("nginx-restored-reload-failed", reason = &re),
+                },
+                Err(re) => msg!("nginx-restore-failed", reason = &re),
+            };
+            bail!(msg!(
+                "nginx-not-removed",
+                workload = workload,
+                path = path.display().to_string(),
+                reason = &e,
+                restored = restored
+            ));
+        }
+        Ok(Some(path.display().to_string()))
+    }
+
     fn forwards_by_ip(&self) -> bool {
         true
     }

@@ -226,7 +226,9 @@ impl NpmRouter {
                         msg!("verbatim", text = format!("{method} {path}")),
                         crate::http::describe(&e),
                     );
-                    if e.is_connect() && !maybe_sent {
+                    // A read writes nothing, whatever earlier attempts met:
+                    // refused now, NPM is unreachable and nothing changed.
+                    if e.is_connect() && (!maybe_sent || method == Method::GET) {
                         return Err(NeverSent::wrap(err));
                     }
                     return Err(err);

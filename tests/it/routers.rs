@@ -85,6 +85,33 @@ fn first_deploy_routes_through_the_proxy(proxy: &dyn Proxy, test: &str) {
         event["metadata"]["route"].is_string(),
         "the event names the route: {event}"
     );
+
+    // `workload rm --purge`: the containers go, and the route with them
+    // where all of it is berth's; an NPM proxy host is kept, and said so.
+    let purged = c.run(&["workload", "rm", &name, "--purge"]).success();
+    assert!(workload_containers(&name).is_empty(), "the containers are gone");
+    if proxy.router() == "npm" {
+        assert!(proxy.route_target(&name, &d).is_some(), "the NPM host is kept");
+        assert!(
+            purged.stdout.contains("proxy host is kept") || purged.stderr.contains("proxy host is kept"),
+            "the note says so:\n{}{}",
+            purged.stdout,
+            purged.stderr
+        );
+    } else {
+        assert_eq!(proxy.route_target(&name, &d), None, "the route is gone");
+        assert!(
+            purged.stdout.contains("route removed") || purged.stderr.contains("route removed"),
+            "berth says the route went:\n{}{}",
+            purged.stdout,
+            purged.stderr
+        );
+        assert!(
+            wait_until(Duration::from_secs(5), || fetch(proxy.data_port(), &d)
+                .map_or(true, |(_, body)| body != "v1\n")),
+            "the proxy no longer serves the workload"
+        );
+    }
 }
 
 /// Three blue-green swaps under load: 0 failed requests, every version seen.
