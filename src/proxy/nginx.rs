@@ -232,6 +232,20 @@ impl NginxRouter {
 
     /// Puts `previous` back at `path` (removes it when there was none),
     /// atomically.
+    /// After a reload that failed or was not confirmed (it may still land
+    /// late): puts `path` back as it was and reloads again, so nginx
+    /// converges on the previous route either way; what happened, for the
+    /// error message.
+    async fn restore_and_reload(&self, path: &Path, previous: Option<&[u8]>) -> Msg {
+        match Self::restore(path, previous) {
+            Ok(()) => match self.signal_reload().await {
+                Ok(()) => msg!("nginx-restored-reloaded"),
+                Err(re) => msg!("nginx-restored-reload-failed", reason = &re),
+            },
+            Err(re) => msg!("nginx-restore-failed", reason = &re),
+        }
+    }
+
     fn restore(path: &Path, previous: Option<&[u8]>) -> Result<()> {
         match previous {
             Some(bytes) => write_atomic(path, bytes),
@@ -594,15 +608,7 @@ impl Router for NginxRouter {
             }
         };
         if let Err(e) = self.reload_and_confirm(master).await {
-            // The reload may still land late: put the file back and reload
-            // again, so nginx converges on the previous route either way.
-            let restored = match Self::restore(&path, previous.as_deref()) {
-                Ok(()) => match self.signal_reload().await {
-                    Ok(()) => msg!("nginx-restored-reloaded"),
-                    Err(re) => msg!("nginx-restored-reload-failed", reason = &re),
-                },
-                Err(re) => msg!("nginx-restore-failed", reason = &re),
-            };
+            let restored = self.restore_and_reload(&path, previous.as_deref()).await;
             bail!(msg!(
                 "nginx-not-live",
                 workload = workload,
@@ -661,13 +667,7 @@ impl Router for NginxRouter {
         }
         .await;
         if let Err(e) = reloaded {
-            let restored = match Self::restore(&path, Some(&previous)) {
-                Ok(()) => match self.signal_reload().await {
-                    Ok(()) => msg!("nginx-restored-reloaded"),
-                    Err(re) => msg!("nginx-restored-reload-failed", reason = &re),
-                },
-                Err(re) => msg!("nginx-restore-failed", reason = &re),
-            };
+            let restored = self.restore_and_reload(&path, Some(&previous)).await;
             bail!(msg!(
                 "nginx-not-removed",
                 workload = workload,
