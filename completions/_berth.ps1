@@ -134,7 +134,7 @@ Register-ArgumentCompleter -Native -CommandName 'berth' -ScriptBlock {
         'berth;workload;rm' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: `human` for people, `json` for pipelines (one document per command)')
-            [CompletionResult]::new('--purge', '--purge', [CompletionResultType]::ParameterName, 'Also remove a deployed workload''s containers and runtime state')
+            [CompletionResult]::new('--purge', '--purge', [CompletionResultType]::ParameterName, 'Also remove a deployed workload''s containers (or service), runtime state and nginx/Caddy route')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no status lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no status lines')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never color output (NO_COLOR is honoured too)')

@@ -124,7 +124,7 @@ set edit:completion:arg-completer[berth] = {|@words|
         &'berth;workload;rm'= {
             cand --db 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]'
             cand --output 'Output format: `human` for people, `json` for pipelines (one document per command)'
-            cand --purge 'Also remove a deployed workload''s containers and runtime state'
+            cand --purge 'Also remove a deployed workload''s containers (or service), runtime state and nginx/Caddy route'
             cand -q 'Print only data and errors, no status lines'
             cand --quiet 'Print only data and errors, no status lines'
             cand --no-color 'Never color output (NO_COLOR is honoured too)'

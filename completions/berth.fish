@@ -106,7 +106,7 @@ complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_su
 complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from rm" -l db -d 'Path of the store [default: $XDG_DATA_HOME/berth/berth.db]' -r -F
 complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from rm" -l output -d 'Output format: `human` for people, `json` for pipelines (one document per command)' -r -f -a "human\t''
 json\t''"
-complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from rm" -l purge -d 'Also remove a deployed workload\'s containers and runtime state'
+complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from rm" -l purge -d 'Also remove a deployed workload\'s containers (or service), runtime state and nginx/Caddy route'
 complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only data and errors, no status lines'
 complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from rm" -l no-color -d 'Never color output (NO_COLOR is honoured too)'
 complete -c berth -n "__fish_berth_using_subcommand workload; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'

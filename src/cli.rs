@@ -253,7 +253,7 @@ pub struct WorkloadShowArgs {
 pub struct WorkloadRmArgs {
     /// Workload name
     pub name: String,
-    /// Also remove a deployed workload's containers and runtime state
+    /// Also remove a deployed workload's containers (or service), runtime state and nginx/Caddy route
     #[arg(long)]
     pub purge: bool,
 }

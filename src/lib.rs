@@ -40,19 +40,23 @@ pub fn main_exit_code() -> i32 {
         }
     };
     let result = runtime.block_on(commands::run(cli, printer));
-    // stdout's reader went away while the command ran (`berth status |
-    // head -1`; or stdout failed otherwise): that decides the exit (0,
-    // nothing said; 1), whatever the command did after it, as the closed
-    // pipe ends ripgrep. The command ran to its end, its webhook
-    // deliveries included.
+    // stdout's reader went away while a command that succeeded ran
+    // (`berth status | head -1`; or stdout failed otherwise): that decides
+    // the exit (0, nothing said; 1), as the closed pipe ends ripgrep. A
+    // command that failed keeps its error (on stderr, still open) and its
+    // exit code. The command ran to its end, its webhook deliveries
+    // included.
+    let failed = result.is_err();
     let result = match output::stdout_error() {
-        Some(closed) => Err(closed.into()),
-        None => result,
+        Some(closed) if !failed => Err(closed.into()),
+        _ => result,
     };
     let code = match result {
         Ok(()) => error::exit::OK,
         Err(err) => printer.report_error(&err),
     };
-    // The JSON error object on stdout may be what meets the closed pipe.
+    if failed {
+        return code;
+    }
     output::stdout_error().map_or(code, |closed| closed.exit_code())
 }

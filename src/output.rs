@@ -159,7 +159,8 @@ impl Printer {
         if matches!(name, "exit" | "closed_pipe") {
             return code;
         }
-        if self.is_json() {
+        // With stdout closed, the error goes to stderr as a person reads it.
+        if self.is_json() && stdout_error().is_none() {
             self.json(&serde_json::json!({ "error": Printer::error_json(err) }));
         } else {
             let label = self.paint(&t!("label-error"), Style::Red);

@@ -100,6 +100,20 @@ async fn purge_from_daemon(
         env.docker.remove(&c.id).await?;
         removed.push(c.name);
     }
+    if validated.as_ref().is_some_and(|v| v.config.common.swarm.is_some()) {
+        match super::swarm::purge_service(&env, &store_id, &workload.name, live.as_deref()).await? {
+            super::swarm::PurgedService::Removed(service) => removed.push(service),
+            super::swarm::PurgedService::OtherStore => {
+                env.printer.warn(&t!(
+                    "workload-kept-foreign-container",
+                    workload = &workload.name,
+                    container = super::swarm::service_name(&workload.name)
+                ));
+                shared = true;
+            }
+            super::swarm::PurgedService::Absent => {}
+        }
+    }
     store.clear_runtime_state(workload.id)?;
     let routed = validated.as_ref().is_some_and(|v| !v.config.common.domains.is_empty());
     remove_route(&env, &workload.name, shared, routed).await;
@@ -124,9 +138,11 @@ async fn remove_route(env: &DeployEnv, workload: &str, shared: bool, routed: boo
             env.printer.status(&t!("workload-removed-route-note"))
         }
         Ok(None) => {}
-        Err(e) => env
+        Err(e) if routed => env
             .printer
             .warn(&t!("workload-route-not-removed", workload = workload, reason = &e)),
+        // No domains in its config: no route is expected, nor a warning.
+        Err(_) => {}
     }
 }
 

@@ -556,6 +556,58 @@ pub(super) async fn claim(env: &DeployEnv, store_id: &str, workload: &str) -> Re
     })
 }
 
+/// What `workload rm --purge` did with the workload's service.
+pub(crate) enum PurgedService {
+    /// None there (or the daemon is in no swarm), or not berth's.
+    Absent,
+    /// This store's (or the one its state names): removed.
+    Removed(String),
+    /// Another store's: left to that store; it serves the route.
+    OtherStore,
+}
+
+/// `workload rm --purge` of a Swarm workload: removes `berth-<workload>`
+/// when this store made it or last updated it (its `berth.store`; for an
+/// older berth's service without one, when `live`, the state's id, names
+/// it);
+/// another store's is that store's to remove; one berth did not make for
+/// this workload is never touched. Errors: the daemon is a swarm worker, or
+/// refused.
+pub(crate) async fn purge_service(
+    env: &DeployEnv,
+    store_id: &str,
+    workload: &str,
+    live: Option<&str>,
+) -> Result<PurgedService> {
+    let docker = swarm_daemon(env.docker.as_ref())?;
+    if !docker.in_swarm().await? {
+        return Ok(PurgedService::Absent);
+    }
+    docker.require_swarm_manager().await?;
+    let name = service_name(workload);
+    let Some(service) = docker.service(&name).await? else {
+        return Ok(PurgedService::Absent);
+    };
+    let labels = service.spec.as_ref().and_then(|s| s.labels.as_ref());
+    let label = |key: &str| labels.and_then(|l| l.get(key)).map(String::as_str);
+    if label(labels::WORKLOAD) != Some(workload) {
+        return Ok(PurgedService::Absent);
+    }
+    // A service keeps its id through updates: the state of a store whose
+    // service another store has taken over since still names it, so the
+    // store label decides; the state only for an older berth's service.
+    let named = live.is_some() && service.id.as_deref() == live;
+    let ours = match label(labels::STORE) {
+        Some(store) => store == store_id,
+        None => named,
+    };
+    if !ours {
+        return Ok(PurgedService::OtherStore);
+    }
+    docker.remove_service(&name).await?;
+    Ok(PurgedService::Removed(name))
+}
+
 /// Reloads the router once the update is done (dnsrr: the final set of
 /// tasks); a failure only warns.
 async fn refresh_router(d: &Deployment<'_>, name: &str) {

@@ -16,6 +16,17 @@ use crate::msg;
 impl Docker {
     /// Fails unless this daemon is an active Swarm manager, saying how to
     /// make it one. Errors: the daemon does not answer.
+    /// Whether the daemon is in a swarm at all (as a manager or a worker).
+    pub async fn in_swarm(&self) -> Result<bool> {
+        let info = self
+            .api
+            .info()
+            .await
+            .map_err(|e| docker_error(e, msg!("docker-info")))?;
+        let state = info.swarm.unwrap_or_default().local_node_state;
+        Ok(state == Some(LocalNodeState::ACTIVE))
+    }
+
     pub async fn require_swarm_manager(&self) -> Result<()> {
         let info = self
             .api

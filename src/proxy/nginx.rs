@@ -594,17 +594,24 @@ impl Router for NginxRouter {
         let master = match checked {
             Ok(pid) => pid,
             Err(e) => {
-                let restored = match Self::restore(&path, previous.as_deref()) {
-                    Ok(()) => msg!("nginx-restored"),
-                    Err(re) => msg!("nginx-restore-failed-too", reason = &re),
+                // Never sent only with the file back as it was: a file left
+                // naming green would go live at the next reload by anyone.
+                let (restored, back) = match Self::restore(&path, previous.as_deref()) {
+                    Ok(()) => (msg!("nginx-restored"), true),
+                    Err(re) => (msg!("nginx-restore-failed-too", reason = &re), false),
                 };
-                return Err(anyhow::Error::new(NeverSent(msg!(
+                let refused = msg!(
                     "nginx-refused-route",
                     workload = workload,
                     path = path.display().to_string(),
                     reason = &e,
                     restored = restored
-                ))));
+                );
+                return Err(if back {
+                    anyhow::Error::new(NeverSent(refused))
+                } else {
+                    anyhow!(refused)
+                });
             }
         };
         if let Err(e) = self.reload_and_confirm(master).await {

@@ -204,9 +204,18 @@ impl NpmRouter {
         // Whether any attempt may have reached NPM (it answered, or timed
         // out after connecting): then a later refused connection proves nothing.
         let mut maybe_sent = false;
+        // A login that fails after an earlier attempt may have landed
+        // proves nothing about that attempt: its error loses the mark.
+        let unmarked = |e: anyhow::Error, maybe_sent: bool| {
+            if maybe_sent && super::never_sent(&e) {
+                anyhow!(msg!("verbatim", text = format!("{e:#}")))
+            } else {
+                e
+            }
+        };
         loop {
             attempt += 1;
-            let token = self.token(false).await?;
+            let token = self.token(false).await.map_err(|e| unmarked(e, maybe_sent))?;
             let mut req = self
                 .http
                 .request(method.clone(), format!("{}{path}", self.api))
@@ -239,7 +248,7 @@ impl NpmRouter {
             let value: Value = resp.json().await.unwrap_or(Value::Null);
             if status == StatusCode::BAD_REQUEST && error_message(&value).contains("Token has expired") && !relogged {
                 relogged = true;
-                self.token(true).await?;
+                self.token(true).await.map_err(|e| unmarked(e, maybe_sent))?;
                 continue;
             }
             if status.is_server_error() && idempotent && attempt < ATTEMPTS {

@@ -594,4 +594,19 @@ fn a_service_berth_did_not_create_is_refused_and_another_stores_is_taken_over() 
         .and_then(|e| e.iter().find(|e| e["action"] == "deploy.adopted"))
         .unwrap_or_else(|| panic!("a deploy.adopted event: {events}"));
     assert_eq!(adopted["metadata"]["adopted_service"], json!(service), "{adopted}");
+
+    // `--purge` from store A, whose service store B has taken over, leaves
+    // it to B; B's purge removes it.
+    let kept = c.run(&["workload", "rm", &name, "--purge"]).success();
+    assert!(
+        kept.stderr.contains(&service),
+        "A says it keeps B's service:\n{}",
+        kept.stderr
+    );
+    assert_eq!(running_images(&service), vec![image_id("berth-test/app:v3")]);
+    b.run(&["workload", "rm", &name, "--purge"]).success();
+    assert!(
+        !docker_output(&["service", "inspect", &service]).status.success(),
+        "B's purge removed the service"
+    );
 }
