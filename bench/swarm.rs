@@ -55,20 +55,36 @@ fn swarm_row(clients: usize, rounds: usize) -> Row {
     let d = domain("bswz");
     c.add(&name, "image", swarm_config("berth-test/app:v1", 3, &d));
     c.run(&["deploy", &name]).success();
-    assert_settled(nginx.data_port(), &d, "v1\n");
-    let load = Load::start(nginx.data_port(), &d, spec(clients));
+    let label = "Swarm start-first, 3 replicas (overlay nginx)";
+    under_load(nginx.data_port(), &d, clients, rounds, label, |image| {
+        c.set(&name, swarm_config(image, 3, &d));
+        c.run(&["deploy", &name]).success();
+    })
+}
+
+/// Waits until `domain` serves v1 through `port`, starts `clients`, then
+/// times `deploy` of each of `rounds` images in turn: the row `label`.
+fn under_load(
+    port: u16,
+    domain: &str,
+    clients: usize,
+    rounds: usize,
+    label: &'static str,
+    mut deploy: impl FnMut(&str),
+) -> Row {
+    assert_settled(port, domain, "v1\n");
+    let load = Load::start(port, domain, spec(clients));
     assert!(load.wait_for(50), "the load never got going");
     let mut deploy_s = Vec::new();
     for round in 0..rounds {
-        c.set(&name, swarm_config(IMAGES[round % 3], 3, &d));
         let t = Instant::now();
-        c.run(&["deploy", &name]).success();
+        deploy(IMAGES[round % 3]);
         deploy_s.push(t.elapsed().as_secs_f64());
-        assert!(load.wait_for(50), "requests hung after an update");
+        assert!(load.wait_for(50), "requests hung after a deploy");
     }
     Row {
         clients,
-        deploy: "Swarm start-first, 3 replicas (overlay nginx)",
+        deploy: label,
         stats: load.finish(),
         deploy_s,
     }
@@ -81,22 +97,10 @@ fn blue_green_row(clients: usize, rounds: usize) -> Row {
     let name = c.name("bswbg");
     let d = domain("bswbg");
     deploy_v1(&c, &proxy, &name, &d);
-    assert_settled(proxy.data_port(), &d, "v1\n");
-    let load = Load::start(proxy.data_port(), &d, spec(clients));
-    assert!(load.wait_for(50), "the load never got going");
-    let mut deploy_s = Vec::new();
-    for round in 0..rounds {
-        let t = Instant::now();
-        redeploy(&c, &name, &d, IMAGES[round % 3]);
-        deploy_s.push(t.elapsed().as_secs_f64());
-        assert!(load.wait_for(50), "requests hung after a swap");
-    }
-    Row {
-        clients,
-        deploy: "blue-green, one container (host nginx)",
-        stats: load.finish(),
-        deploy_s,
-    }
+    let label = "blue-green, one container (host nginx)";
+    under_load(proxy.data_port(), &d, clients, rounds, label, |image| {
+        redeploy(&c, &name, &d, image);
+    })
 }
 
 /// Not a timed test: prints the table (BENCHMARKS.md "Swarm: failed

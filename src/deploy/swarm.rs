@@ -545,15 +545,30 @@ pub(super) async fn claim(env: &DeployEnv, store_id: &str, workload: &str) -> Re
     let Some(service) = docker.service(&name).await? else {
         return Ok(Claim::Free);
     };
-    let labels = service.spec.as_ref().and_then(|s| s.labels.as_ref());
-    let label = |key: &str| labels.and_then(|l| l.get(key)).cloned();
-    if label(labels::WORKLOAD).as_deref() != Some(workload) {
-        bail!(msg!("swarm-service-foreign", workload = workload, service = &name));
-    }
-    Ok(match label(labels::STORE) {
-        Some(store) if store == store_id => Claim::Free,
-        other => Claim::OtherStore(other),
+    Ok(match maker(&service, workload) {
+        Maker::NotBerth => bail!(msg!("swarm-service-foreign", workload = workload, service = &name)),
+        Maker::Store(Some(store)) if store == store_id => Claim::Free,
+        Maker::Store(other) => Claim::OtherStore(other),
     })
+}
+
+/// Who made an existing service `berth-<workload>`, by its labels.
+enum Maker {
+    /// Not berth for this workload (no `berth.workload=<workload>`): an
+    /// operator's own, which berth never touches.
+    NotBerth,
+    /// berth, from the store its `berth.store` names (None: a berth older
+    /// than store ids).
+    Store(Option<String>),
+}
+
+fn maker(service: &Service, workload: &str) -> Maker {
+    let labels = service.spec.as_ref().and_then(|s| s.labels.as_ref());
+    let label = |key: &str| labels.and_then(|l| l.get(key));
+    if label(labels::WORKLOAD).map(String::as_str) != Some(workload) {
+        return Maker::NotBerth;
+    }
+    Maker::Store(label(labels::STORE).cloned())
 }
 
 /// What `workload rm --purge` did with the workload's service.
@@ -588,18 +603,13 @@ pub(crate) async fn purge_service(
     let Some(service) = docker.service(&name).await? else {
         return Ok(PurgedService::Absent);
     };
-    let labels = service.spec.as_ref().and_then(|s| s.labels.as_ref());
-    let label = |key: &str| labels.and_then(|l| l.get(key)).map(String::as_str);
-    if label(labels::WORKLOAD) != Some(workload) {
-        return Ok(PurgedService::Absent);
-    }
     // A service keeps its id through updates: the state of a store whose
     // service another store has taken over since still names it, so the
     // store label decides; the state only for an older berth's service.
-    let named = live.is_some() && service.id.as_deref() == live;
-    let ours = match label(labels::STORE) {
-        Some(store) => store == store_id,
-        None => named,
+    let ours = match maker(&service, workload) {
+        Maker::NotBerth => return Ok(PurgedService::Absent),
+        Maker::Store(Some(store)) => store == store_id,
+        Maker::Store(None) => live.is_some() && service.id.as_deref() == live,
     };
     if !ours {
         return Ok(PurgedService::OtherStore);

@@ -232,6 +232,14 @@ impl NginxRouter {
 
     /// Puts `previous` back at `path` (removes it when there was none),
     /// atomically.
+    /// Tests the config (`nginx -T`, which also names the master) and
+    /// reloads, confirmed. Errors: the test, or the reload, failed.
+    async fn test_and_reload(&self) -> Result<()> {
+        let dump = self.dump().await?;
+        let master = self.master_pid(&dump).await?;
+        self.reload_and_confirm(master).await
+    }
+
     /// After a reload that failed or was not confirmed (it may still land
     /// late): puts `path` back as it was and reloads again, so nginx
     /// converges on the previous route either way; what happened, for the
@@ -653,9 +661,7 @@ impl Router for NginxRouter {
         if self.read_own(workload, &self.file_for(workload))?.is_none() {
             return Ok(());
         }
-        let dump = self.dump().await?;
-        let master = self.master_pid(&dump).await?;
-        self.reload_and_confirm(master).await
+        self.test_and_reload().await
     }
 
     /// Deletes berth's file for `workload`, then tests and reloads nginx;
@@ -667,13 +673,7 @@ impl Router for NginxRouter {
             return Ok(None);
         };
         Self::restore(&path, None)?;
-        let reloaded = async {
-            let dump = self.dump().await?;
-            let master = self.master_pid(&dump).await?;
-            self.reload_and_confirm(master).await
-        }
-        .await;
-        if let Err(e) = reloaded {
+        if let Err(e) = self.test_and_reload().await {
             let restored = self.restore_and_reload(&path, Some(&previous)).await;
             bail!(msg!(
                 "nginx-not-removed",
