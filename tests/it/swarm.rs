@@ -400,7 +400,9 @@ fn a_berth_killed_mid_update_leaves_it_to_swarm_and_reconcile_records_the_outcom
     // Swarm goes on without berth.
     assert!(
         wait_until(Duration::from_secs(60), || {
-            docker(&["service", "inspect", "--format", "{{.UpdateStatus.State}}", &service]) == "completed"
+            // UpdateStatus is absent for a moment after the update request.
+            let format = "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}";
+            docker(&["service", "inspect", "--format", format, &service]) == "completed"
         }),
         "Swarm completes the update on its own"
     );
