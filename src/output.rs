@@ -115,6 +115,9 @@ impl Printer {
     /// into nothing. Commands that end by themselves need not ask: `main`
     /// does, after them.
     pub fn check_stdout(&self) -> anyhow::Result<()> {
+        if stdout_reader_gone() {
+            let _ = STDOUT_STATE.compare_exchange(STDOUT_OPEN, STDOUT_CLOSED, Ordering::SeqCst, Ordering::SeqCst);
+        }
         match stdout_error() {
             Some(e) => Err(e.into()),
             None => Ok(()),
@@ -256,6 +259,21 @@ pub fn stdout_error() -> Option<BerthError> {
         STDOUT_CLOSED => Some(BerthError::ClosedPipe),
         _ => Some(BerthError::Exit(exit::FAILED)),
     }
+}
+
+/// Whether stdout's reader has gone (`berth events --follow | head -1`
+/// after `head` exited), known without writing: poll(2) reports POLLERR on
+/// a pipe with no reader left and POLLHUP on a hung-up terminal or socket.
+/// A loop that waits for something to print asks this, so it ends when its
+/// reader does, not at its next line.
+pub fn stdout_reader_gone() -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    use std::os::fd::AsFd;
+    let stdout = io::stdout();
+    let fd = stdout.as_fd();
+    let mut fds = [PollFd::new(&fd, PollFlags::empty())];
+    let now = Timespec { tv_sec: 0, tv_nsec: 0 };
+    matches!(poll(&mut fds, Some(&now)), Ok(n) if n > 0) && fds[0].revents().intersects(PollFlags::ERR | PollFlags::HUP)
 }
 
 /// Writes to stdout, or drops the text once stdout takes no more (see

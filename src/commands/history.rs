@@ -71,9 +71,14 @@ pub fn history(ctx: &Ctx, args: &HistoryArgs) -> Result<()> {
                 r.started_at.to_owned(),
                 r.strategy.to_owned(),
                 r.image.unwrap_or("-").to_owned(),
-                r.outcome.to_owned(),
-                r.duration_ms.map_or_else(|| "-".to_owned(), |ms| format!("{ms} ms")),
-                if r.live { "live".to_owned() } else { String::new() },
+                crate::i18n::value_text("outcome", r.outcome),
+                r.duration_ms
+                    .map_or_else(|| "-".to_owned(), |ms| crate::t!("duration-ms", ms = ms.to_string())),
+                if r.live {
+                    crate::t!("history-live")
+                } else {
+                    String::new()
+                },
             ]
         }),
     );

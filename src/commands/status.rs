@@ -192,7 +192,7 @@ pub async fn exec(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
                 r.container.unwrap_or_else(dash),
                 r.state
                     .map_or_else(|| crate::t!("status-not-deployed"), |s| state_text(&s)),
-                r.health.unwrap_or_else(dash),
+                r.health.map_or_else(dash, |h| crate::i18n::value_text("health", &h)),
                 match (r.image, r.image_id) {
                     (Some(image), Some(id)) => format!("{image} ({})", crate::docker::short(&id)),
                     (Some(image), None) => image,
@@ -227,16 +227,21 @@ fn short_host(host: &str, reachable: bool) -> String {
     }
 }
 
-/// A state berth names itself (`unknown`, `missing`, a route's `ok` or
-/// `stale`), for people; Docker's own states (`running`, `exited`) and
-/// JSON stay as they are.
+/// A state for people: one berth names itself (`unknown`, `missing`, a
+/// route's `ok` or `stale`) or Docker's (`running`, `exited`), in the
+/// language of human output; JSON keeps the value.
 fn state_text(state: &str) -> String {
     match state {
         "unknown" => crate::t!("status-unknown"),
         "missing" => crate::t!("status-missing"),
         "ok" => crate::t!("status-route-ok"),
         "stale" => crate::t!("status-route-stale"),
-        other => other.to_owned(),
+        // Docker's state, or a service's update state and its tasks
+        // (`updating 2/3`).
+        other => match other.split_once(' ') {
+            Some((word, tasks)) => format!("{} {tasks}", crate::i18n::value_text("state", word)),
+            None => crate::i18n::value_text("state", other),
+        },
     }
 }
 

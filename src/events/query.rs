@@ -25,8 +25,7 @@ pub struct EventView {
 }
 
 impl EventView {
-    /// The human table's columns, in order.
-    /// The table's column headers, as message ids.
+    /// The human table's column headers, in order, as message ids.
     pub const COLUMNS: [&'static str; 5] = [
         "column-time",
         "column-workload",
@@ -35,11 +34,13 @@ impl EventView {
         "column-status",
     ];
 
+    /// The human table's row: the severity in the language of human
+    /// output; the action and the stored status text stay as written (data).
     pub fn table_row(&self) -> Vec<String> {
         vec![
             self.ts.clone(),
             self.workload.clone(),
-            self.severity.clone(),
+            crate::i18n::value_text("severity", &self.severity),
             self.action.clone(),
             self.status.clone(),
         ]

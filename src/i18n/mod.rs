@@ -85,6 +85,41 @@ pub fn text(id: &str) -> Option<String> {
     text_in(id, lang()).or_else(|| text_in(id, Lang::En))
 }
 
+/// The groups of values berth shows in human table columns, each with
+/// the values it has words for: `value-<group>-<value>` in both languages.
+pub const VALUE_WORDS: &[(&str, &[&str])] = &[
+    // Docker's container states, then a Swarm service's update states.
+    (
+        "state",
+        &[
+            "created",
+            "restarting",
+            "running",
+            "removing",
+            "paused",
+            "exited",
+            "dead",
+            "updating",
+            "rollback_started",
+            "rollback_paused",
+            "rollback_completed",
+        ],
+    ),
+    // Docker's health statuses.
+    ("health", &["starting", "healthy", "unhealthy", "none"]),
+    ("severity", &["info", "warning", "error"]),
+    // A deploy's outcome (`DeployStatus`).
+    ("outcome", &["running", "succeeded", "failed", "abandoned"]),
+];
+
+/// A value shown in a human table column (a Docker state, a health, an
+/// event's severity, a deploy's outcome; groups in [`VALUE_WORDS`]) in the
+/// language of human output: the message `value-<group>-<value>`, else the
+/// value as it is (a state a newer Docker adds). JSON output keeps the value.
+pub fn value_text(group: &str, value: &str) -> String {
+    text(&format!("value-{group}-{value}")).unwrap_or_else(|| value.to_owned())
+}
+
 /// [`text`] in `lang`, without the English fallback.
 pub fn text_in(id: &str, lang: Lang) -> Option<String> {
     render(bundle(lang), id, &FluentArgs::new())

@@ -25,6 +25,41 @@ fn every_message_exists_in_english_and_russian() {
     assert!(en.len() > 20, "{en:?}");
 }
 
+#[test]
+fn every_table_value_has_a_word_in_both_languages() {
+    let en = ids(EN_FTL);
+    let words = |group: &str| -> Vec<&str> {
+        VALUE_WORDS
+            .iter()
+            .find(|(g, _)| *g == group)
+            .map(|(_, values)| values.to_vec())
+            .unwrap_or_default()
+    };
+    // Every value berth itself writes is listed.
+    for status in crate::store::DeployStatus::ALL {
+        assert!(words("outcome").contains(&status.as_str()), "{status:?}");
+    }
+    for severity in [
+        crate::events::Severity::Info,
+        crate::events::Severity::Warning,
+        crate::events::Severity::Error,
+    ] {
+        assert!(words("severity").contains(&severity.as_str()), "{severity:?}");
+    }
+    let missing: Vec<String> = VALUE_WORDS
+        .iter()
+        .flat_map(|(group, values)| values.iter().map(move |v| format!("value-{group}-{v}")))
+        .filter(|id| !en.contains(id))
+        .collect();
+    assert!(missing.is_empty(), "no message for {missing:?}");
+    assert_eq!(text_in("value-outcome-failed", Lang::Ru).as_deref(), Some("неудача"));
+    // A value berth has no word for is shown as it is, never as an id.
+    assert_eq!(
+        value_text("state", "a-state-from-a-newer-docker"),
+        "a-state-from-a-newer-docker"
+    );
+}
+
 /// The ids the code names in `msg!`/`t!`, found by reading the sources.
 fn ids_used_by_the_code() -> BTreeSet<String> {
     fn walk(dir: &Path, found: &mut BTreeSet<String>) {

@@ -38,6 +38,10 @@ pub struct LogsRequest {
 /// one it followed stopped.
 const POLL: Duration = Duration::from_millis(200);
 
+/// How often a stream with nothing to print looks whether stdout's reader
+/// has gone.
+const READER_CHECK: Duration = Duration::from_millis(250);
+
 /// Prints the logs of `target` (see the module docs). `notice` gets the
 /// lines for people about which container is followed (berth prints them on
 /// stderr). A closed stdout ends it quietly with `Ok`.
@@ -93,6 +97,9 @@ async fn next_container(
 ) -> Result<ContainerSummary> {
     let mut waiting_said = false;
     loop {
+        if crate::output::stdout_reader_gone() {
+            return Err(crate::error::BerthError::ClosedPipe.into());
+        }
         // A daemon hiccup while waiting is retried, as a follow should.
         if let Ok(Some(next)) = target.running(docker).await {
             if next.id != previous.id {
@@ -154,7 +161,22 @@ async fn stream(
     let id = &container.id;
     let mut logs = docker.api().logs(id, Some(options));
     let mut last = None;
-    while let Some(item) = logs.next().await {
+    // A quiet container writes nothing for long: its reader's going is
+    // looked for in between (`berth logs -f web | head -1`).
+    let mut reader_check = tokio::time::interval(READER_CHECK);
+    loop {
+        let item = tokio::select! {
+            item = logs.next() => match item {
+                Some(item) => item,
+                None => break,
+            },
+            _ = reader_check.tick() => {
+                if crate::output::stdout_reader_gone() {
+                    return Streamed::ClosedPipe;
+                }
+                continue;
+            }
+        };
         let (to_stderr, message) = match item {
             Ok(LogOutput::StdErr { message }) => (true, message),
             Ok(LogOutput::StdOut { message } | LogOutput::Console { message }) => (false, message),

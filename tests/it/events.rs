@@ -724,6 +724,44 @@ fn follow_prints_the_events_of_a_deploy_in_another_process() {
     drop(follower);
 }
 
+/// `berth events --follow | head -1` ends once `head` has its line, not at
+/// the next event, which may never come: the follow looks for its reader.
+#[test]
+fn follow_ends_quietly_when_its_reader_goes_even_with_no_new_event() {
+    let t = TestContext::new();
+    {
+        let store = Store::open(&t.db).expect("open the store");
+        emit_event(&store, None, "quiet", "test.marker", Severity::Info, "one", &json!({})).expect("emit an event");
+    }
+    let mut child = t
+        .command(&["events", "--follow"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn the follower");
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    reader.read_line(&mut first).expect("read the first line");
+    assert!(first.contains("test.marker"), "{first}");
+    // What `head -1` does once it has its line.
+    drop(reader);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the follower") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("events --follow still runs 10 s after its reader went, with no new event");
+        }
+        thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr).expect("stderr");
+    assert_eq!(status.code(), Some(0), "a closed pipe exits 0: {stderr}");
+    assert!(stderr.is_empty(), "and quietly: {stderr}");
+}
+
 // ---- 5. webhooks ---------------------------------------------------------------------
 
 fn hmac_hex(secret: &[u8], body: &[u8]) -> String {

@@ -638,6 +638,25 @@ fn a_failing_deploy_speaks_russian_under_a_russian_locale_and_json_stays_english
         .expect("read event_log");
     assert_eq!(action, "deploy.succeeded");
     assert!(status.starts_with("deployed "), "{status}");
+
+    // The tables' values are Russian too (the stored status text is data);
+    // JSON keeps the words.
+    let (_, history, _) = russian(&["history", &name], "ru_RU.UTF-8");
+    let live = history.lines().nth(1).unwrap_or_default();
+    assert!(
+        live.contains("успешно") && live.contains(" мс") && live.contains("текущее"),
+        "{history}"
+    );
+    let (_, state, _) = russian(&["status", &name], "ru_RU.UTF-8");
+    assert!(state.contains("работает"), "{state}");
+    let (_, events, _) = russian(&["events", &name], "ru_RU.UTF-8");
+    assert!(
+        events.contains("инфо  ") && events.contains(" deploy.succeeded "),
+        "{events}"
+    );
+    assert!(!events.contains(" info "), "{events}");
+    let (_, json, _) = russian(&["--output", "json", "history", &name], "ru_RU.UTF-8");
+    assert!(json.contains("\"succeeded\""), "{json}");
 }
 
 #[test]
