@@ -122,18 +122,44 @@ pub async fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
     Ok(())
 }
 
-/// Warns when the image's own Docker health check probes less often than
-/// the readiness gate waits for it (issue: a 60 s interval against a 60 s
-/// deadline fails before Docker probes once). Looks only at images already
-/// present on a reachable daemon: `validate` never pulls, and works offline.
+/// Warns when the Docker health check the gate would wait for probes less
+/// often than the gate waits (issue 12: a 60 s interval against a 60 s
+/// deadline fails before Docker probes once): an image's own HEALTHCHECK,
+/// or a compose service's `healthcheck:` (else its image's). Images are
+/// looked at only when present on a reachable local daemon: `validate`
+/// never pulls, and works offline.
 async fn health_interval_warning(ctx: &Ctx, name: &str, config: &config::SourceConfig) {
-    let config::KindConfig::Image(image) = &config.source else {
-        return;
-    };
+    use config::compose_health::{DeclaredHealth, declared_health};
     let deadline_ms = match &config.common.healthcheck {
         None => config::Healthcheck::default().deadline_ms,
         Some(hc) if hc.mode == config::HealthMode::Docker => hc.deadline_ms.max(hc.start_period_ms),
         Some(_) => return, // berth's HTTP probe decides, not the image's check
+    };
+    let image = match &config.source {
+        config::KindConfig::Image(image) => image.image.clone(),
+        config::KindConfig::Compose(compose) => {
+            let Some(service) = &compose.service else {
+                return; // only the routed service is gated
+            };
+            match declared_health(std::path::Path::new(&compose.file), service) {
+                Some(DeclaredHealth::Interval(interval)) => {
+                    if interval > deadline_ms {
+                        ctx.printer.warn(&crate::t!(
+                            "validate-compose-health-interval-too-long",
+                            workload = name,
+                            service = service.as_str(),
+                            file = &compose.file,
+                            interval = interval,
+                            deadline = deadline_ms
+                        ));
+                    }
+                    return;
+                }
+                Some(DeclaredHealth::FromImage(Some(image))) => image,
+                _ => return,
+            }
+        }
+        _ => return,
     };
     // The workload's own daemon, when it is this machine's: validate
     // never waits on a remote host.
@@ -144,14 +170,14 @@ async fn health_interval_warning(ctx: &Ctx, name: &str, config: &config::SourceC
     let Ok(docker) = crate::docker::Docker::connect_to(&daemon).await else {
         return;
     };
-    let Ok(Some(check)) = docker.image_health_check(&image.image).await else {
+    let Ok(Some(check)) = docker.image_health_check(&image).await else {
         return;
     };
     if check.interval_ms > deadline_ms {
         ctx.printer.warn(&crate::t!(
             "validate-health-interval-too-long",
             workload = name,
-            image = &image.image,
+            image = &image,
             interval = check.interval_ms,
             deadline = deadline_ms
         ));

@@ -4,6 +4,7 @@
 //! path and unknown keys can get a did-you-mean), and only then turned into
 //! the typed [`SourceConfig`] that the deploy code reads.
 
+pub mod compose_health;
 mod hints;
 mod image_ref;
 mod paths;

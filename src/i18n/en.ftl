@@ -222,6 +222,7 @@ validate-nothing = no workloads to validate
 validate-ok = ok
 validate-valid = ({ $kind }, strategy { $strategy }: { $reason })
 validate-health-interval-too-long = workload `{ $workload }`: image `{ $image }` runs its Docker health check every { $interval } ms, longer than the gate's { $deadline } ms deadline, so the gate can fail before Docker probes once: set `healthcheck: {"{"}"mode": "docker", "deadline_ms": N{"}"}` above the interval, or shorten the image's HEALTHCHECK --interval
+validate-compose-health-interval-too-long = workload `{ $workload }`: service `{ $service }` in `{ $file }` runs its Docker health check every { $interval } ms, longer than the gate's { $deadline } ms deadline, so the gate can fail before Docker probes once: set `healthcheck: {"{"}"mode": "docker", "deadline_ms": N{"}"}` above the interval, or shorten `healthcheck.interval` in the compose file
 webhook-not-a-url = `{ $url }` is not a URL: { $reason }
 webhook-not-http = webhook URLs must be http:// or https://, not { $scheme }://
 webhook-secret-env-not-a-name = --secret-env takes the NAME of an environment variable (like WEBHOOK_SECRET), not `{ $var }`

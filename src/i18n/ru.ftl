@@ -225,6 +225,7 @@ validate-nothing = проверять нечего: нагрузок нет
 validate-ok = ок
 validate-valid = ({ $kind }, стратегия { $strategy }: { $reason })
 validate-health-interval-too-long = нагрузка `{ $workload }`: образ `{ $image }` запускает свой Docker health check раз в { $interval } мс, реже, чем истекает срок проверки готовности ({ $deadline } мс), так что проверка может провалиться раньше первой пробы Docker: задайте `healthcheck: {"{"}"mode": "docker", "deadline_ms": N{"}"}` больше интервала или сократите HEALTHCHECK --interval образа
+validate-compose-health-interval-too-long = нагрузка `{ $workload }`: сервис `{ $service }` в `{ $file }` запускает свой Docker health check раз в { $interval } мс, реже, чем истекает срок проверки готовности ({ $deadline } мс), так что проверка может провалиться раньше первой пробы Docker: задайте `healthcheck: {"{"}"mode": "docker", "deadline_ms": N{"}"}` больше интервала или сократите `healthcheck.interval` в compose-файле
 webhook-not-a-url = `{ $url }` не является адресом: { $reason }
 webhook-not-http = адрес вебхука должен быть http:// или https://, а не { $scheme }://
 webhook-secret-env-not-a-name = --secret-env ждёт ИМЯ переменной окружения (например WEBHOOK_SECRET), а не `{ $var }`

@@ -225,6 +225,15 @@ fn docker_health_mode_has_its_own_deadline_and_warns_when_the_interval_exceeds_i
         "60s",
         json!({ "healthcheck": { "mode": "docker", "deadline_ms": 2000 } }),
     );
+    // validate reads the compose file's interval before any deploy.
+    let checked = c.run(&["validate", &name]).success();
+    assert!(
+        checked.stderr.contains("service `web`")
+            && checked.stderr.contains("60000 ms")
+            && checked.stderr.contains("2000 ms"),
+        "validate warns that the compose service's 60 s interval exceeds the 2 s deadline:\n{}",
+        checked.stderr
+    );
     let started = Instant::now();
     let run = c.run(&["deploy", &name]).code(1);
     assert!(
