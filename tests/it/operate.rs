@@ -136,19 +136,26 @@ fn secrets_from_the_environment_and_a_file_reach_the_container_but_never_the_sto
         shown.json()["config"]["env"]["VERSION"],
         json!({ "from_env": "BERTH_TEST_VERSION_SECRET" })
     );
-    if let Ok(out) = std::process::Command::new("sqlite3").arg(&c.t.db).arg(".dump").output()
-        && out.status.success()
-    {
-        let sql = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            sql.contains("BERTH_TEST_VERSION_SECRET"),
-            "sqlite3 .dump misses the config"
-        );
-        assert!(
-            !sql.contains(&env_value) && !sql.contains(&file_value),
-            "a secret is in sqlite3 .dump"
-        );
-    }
+    // What an operator would run (scripts/test installs sqlite3).
+    let out = std::process::Command::new("sqlite3")
+        .arg(&c.t.db)
+        .arg(".dump")
+        .output()
+        .expect("run sqlite3 (scripts/test installs it)");
+    assert!(
+        out.status.success(),
+        "sqlite3 .dump: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sql = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        sql.contains("BERTH_TEST_VERSION_SECRET"),
+        "sqlite3 .dump misses the config"
+    );
+    assert!(
+        !sql.contains(&env_value) && !sql.contains(&file_value),
+        "a secret is in sqlite3 .dump"
+    );
 }
 
 #[test]
