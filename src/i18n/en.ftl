@@ -649,6 +649,7 @@ source-image-present = { $workload }: image { $image } present, not pulling (pul
 source-password-env-unset = workload `{ $workload }`: registry_auth.password_env names the environment variable `{ $var }`, which is not set; export it before deploying
 source-pulling = { $workload }: pulling { $image }
 source-pull-failed = workload `{ $workload }`: pull failed
+source-pull-failed-present = workload `{ $workload }`: pull failed; `{ $image }` is present on the daemon: set `"pull": "missing"` to deploy it without pulling
 source-building = { $workload }: building { $image } from { $context }
 source-build-failed = workload `{ $workload }`: build failed; nothing was stopped
 source-pulling-server-image = { $workload }: pulling server image { $image }

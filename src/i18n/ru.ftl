@@ -658,6 +658,7 @@ source-image-present = { $workload }: образ { $image } уже есть, н�
 source-password-env-unset = нагрузка `{ $workload }`: registry_auth.password_env указывает переменную окружения `{ $var }`, но она не задана; экспортируйте её перед развёртыванием
 source-pulling = { $workload }: скачиваем { $image }
 source-pull-failed = нагрузка `{ $workload }`: скачать образ не удалось
+source-pull-failed-present = нагрузка `{ $workload }`: скачать образ не удалось; `{ $image }` уже есть на демоне: задайте `"pull": "missing"`, чтобы развернуть его без скачивания
 source-building = { $workload }: собираем { $image } из { $context }
 source-build-failed = нагрузка `{ $workload }`: сборка не удалась; ничего не остановлено
 source-pulling-server-image = { $workload }: скачиваем образ сервера { $image }

@@ -12,7 +12,6 @@ use serde::Serialize;
 use crate::config::{DockerfileConfig, ImageConfig, KindConfig, PullPolicy, ResolvedSecrets, SourceConfig};
 use crate::docker::{BuildRequest, Docker, build_image, labels};
 use crate::error::RedactedFailure;
-use crate::i18n::Context as _;
 use crate::output::Printer;
 use crate::{msg, t};
 
@@ -75,13 +74,21 @@ async fn pull_image(docker: &Docker, printer: &Printer, workload: &str, cfg: &Im
     };
     printer.status(&t!("source-pulling", workload = workload, image = &reference));
     let bars = PullProgress::new(printer);
-    let id = docker
+    let pulled = docker
         .pull(&reference, credentials, |layer, status, current, total| {
             bars.update(layer, status, current, total);
         })
-        .await
-        .with_context_msg(|| msg!("source-pull-failed", workload = workload))?;
+        .await;
     bars.finish();
+    let id = match pulled {
+        Ok(id) => id,
+        // An image built or loaded on this daemon, with the default `pull:
+        // always` and no registry to ask: say how to deploy it as it is.
+        Err(e) if matches!(docker.image_id(&reference).await, Ok(Some(_))) => {
+            return Err(msg!("source-pull-failed-present", workload = workload, image = &reference).wrap(e));
+        }
+        Err(e) => return Err(msg!("source-pull-failed", workload = workload).wrap(e)),
+    };
     Ok(Artifact {
         image_id: id,
         reference,

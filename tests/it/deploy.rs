@@ -635,6 +635,31 @@ fn pull_of_an_untagged_reference_means_latest() {
     assert_serves(&live, "v1");
 }
 
+/// A locally built image with the default `pull: always` and a registry
+/// that does not answer: the deploy fails before any container starts and
+/// says how to deploy the local image.
+#[test]
+fn a_failed_pull_of_an_image_the_daemon_has_says_how_to_deploy_it_without_pulling() {
+    let mut c = Case::new("pull-hint");
+    let name = c.name("pull-hint");
+    let port = common::receiver::closed_port();
+    let tag = format!("127.0.0.1:{port}/berth-test/{}:v1", c.id);
+    c.tags.push(tag.clone());
+    docker(&["tag", "berth-test/app:v1", &tag]);
+    let mut config = image_config(&tag);
+    config["pull"] = json!("always");
+    c.add(&name, "image", config);
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(
+        run.stderr.contains(&format!("`{tag}` is present on the daemon"))
+            && run.stderr.contains(r#""pull": "missing""#),
+        "{}",
+        run.stderr
+    );
+    assert!(workload_containers(&name).is_empty(), "nothing started");
+    assert!(image_present(&tag), "the local image is kept");
+}
+
 // ---- 12. a recreate that died mid-way, repaired by reconcile -----------------------------------
 
 #[test]
