@@ -2,9 +2,10 @@
 //! real `berth` binary against the real Docker daemon and a fake Nginx Proxy
 //! Manager with a real nginx data plane.
 //!
-//! 1. The fault-point matrix: for every fault point of both strategies, a
-//!    deploy dies there (`BERTH_FAULT_POINT`, SIGABRT), `berth reconcile`
-//!    repairs, and a fresh deploy succeeds.
+//! 1. The fault-point matrix: for every fault point of both strategies
+//!    (a rollback's too: a v2 that crash-loops after its gate), a deploy
+//!    dies there (`BERTH_FAULT_POINT`, SIGABRT), `berth reconcile` repairs,
+//!    and a fresh deploy succeeds.
 //! 2. Signals: SIGINT / SIGTERM before and after the state persist, and a
 //!    second SIGINT that exits at once.
 //! 3. Ten deploys of ten workloads in parallel on one store.
@@ -66,6 +67,18 @@ fn app_config(tag: &str, strategy: &str, domain: Option<&str>) -> Value {
 fn never_ready_config(strategy: &str, domain: Option<&str>) -> Value {
     let mut config = app_config("bad", strategy, domain);
     config["healthcheck"]["deadline_ms"] = json!(20_000);
+    config
+}
+
+/// A v2 that passes its gate and then crash-loops (serves /healthz, dies
+/// after 1 s, is restarted by its policy): the deploy fails in green's
+/// watch window, after the switch, and rolls back to blue. The fixed 3 s
+/// drain is the watch.
+fn crash_looping_config(strategy: &str, domain: Option<&str>) -> Value {
+    let mut config = app_config("sh", strategy, domain);
+    config["command"] = json!(["httpd -p 8080 -h /www; sleep 1; exit 1"]);
+    config["drain_ms"] = json!(3000);
+    config["drain_until_idle"] = json!(false);
     config
 }
 
@@ -262,6 +275,9 @@ const BLUE_GREEN_POINTS: &[FaultPoint] = &[
     FaultPoint::AfterDrain,
     FaultPoint::AfterBlueStop,
     FaultPoint::AfterBlueRemove,
+    // The rollback from green's watch window (the drain).
+    FaultPoint::AfterRollbackPersist,
+    FaultPoint::AfterRollbackRoute,
 ];
 
 const RECREATE_POINTS: &[FaultPoint] = &[
@@ -273,18 +289,24 @@ const RECREATE_POINTS: &[FaultPoint] = &[
     FaultPoint::AfterRouteWrite,
     FaultPoint::AfterStatePersist,
     FaultPoint::AfterBlueRemove,
-];
-
-/// The points the matrix leaves to tests of their own: those of a rollback
-/// or a restore (they need a deploy that fails after its switch, see
-/// readiness.rs) and Swarm's (swarm.rs).
-const OUTSIDE_THE_MATRIX: &[FaultPoint] = &[
-    FaultPoint::AfterRollbackRoute,
+    // The rollback from the new container's watch window, then blue's
+    // restore.
     FaultPoint::AfterRollbackPersist,
     FaultPoint::AfterRestorePark,
     FaultPoint::AfterRestoreStart,
-    FaultPoint::AfterServiceUpdate,
 ];
+
+/// The points a deploy reaches only when it fails after its switch: the
+/// matrix deploys [`crash_looping_config`] as v2 for them.
+const ROLLBACK_POINTS: &[FaultPoint] = &[
+    FaultPoint::AfterRollbackPersist,
+    FaultPoint::AfterRollbackRoute,
+    FaultPoint::AfterRestorePark,
+    FaultPoint::AfterRestoreStart,
+];
+
+/// The points the matrix leaves to tests of their own: Swarm's (swarm.rs).
+const OUTSIDE_THE_MATRIX: &[FaultPoint] = &[FaultPoint::AfterServiceUpdate];
 
 /// A point added to berth is either crashed at by the matrix or left out
 /// by name (no daemon needed).
@@ -332,8 +354,14 @@ fn crash_at(c: &mut Case, npm: &FakeNpm, strategy: &str, point: FaultPoint) -> R
     let blue = only_container(&name);
     check_route(npm, &domain, &blue.id, "v1").map_err(|e| format!("after the v1 deploy: {e}"))?;
 
-    // The v2 deploy dies at the point.
-    c.set(&name, app_config("v2", strategy, Some(&domain)));
+    // The v2 deploy dies at the point (a rollback's point: a v2 that
+    // crash-loops after its gate).
+    let rolls_back = ROLLBACK_POINTS.contains(&point);
+    if rolls_back {
+        c.set(&name, crash_looping_config(strategy, Some(&domain)));
+    } else {
+        c.set(&name, app_config("v2", strategy, Some(&domain)));
+    }
     let out =
         c.t.command(&["deploy", &name])
             .env("BERTH_FAULT_POINT", point.as_str())
@@ -354,6 +382,12 @@ fn crash_at(c: &mut Case, npm: &FakeNpm, strategy: &str, point: FaultPoint) -> R
         status == "running",
         "the crashed deploy is left `running` (got {status})"
     );
+    if rolls_back {
+        ensure!(
+            state_of(&c.t, &name).0 == blue.id,
+            "a rollback writes blue back into the state row before anything else"
+        );
+    }
 
     // Reconcile repairs.
     let run = c.run(&["reconcile", &name]);
@@ -415,6 +449,9 @@ fn crash_at(c: &mut Case, npm: &FakeNpm, strategy: &str, point: FaultPoint) -> R
     );
 
     // A fresh deploy succeeds and leaves one container serving v2.
+    if rolls_back {
+        c.set(&name, app_config("v2", strategy, Some(&domain)));
+    }
     let run = c.run(&["deploy", &name]);
     ensure!(run.code == 0, "the fresh deploy failed ({}):\n{}", run.code, run.stderr);
     let all = workload_containers(&name);
