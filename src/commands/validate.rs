@@ -143,7 +143,7 @@ async fn health_interval_warning(ctx: &Ctx, name: &str, config: &config::SourceC
             };
             match declared_health(std::path::Path::new(&compose.file), service) {
                 Some(DeclaredHealth::Interval(interval)) => {
-                    if interval > deadline_ms {
+                    if interval >= deadline_ms {
                         ctx.printer.warn(&crate::t!(
                             "validate-compose-health-interval-too-long",
                             workload = name,
@@ -173,7 +173,7 @@ async fn health_interval_warning(ctx: &Ctx, name: &str, config: &config::SourceC
     let Ok(Some(check)) = docker.image_health_check(&image).await else {
         return;
     };
-    if check.interval_ms > deadline_ms {
+    if check.interval_ms >= deadline_ms {
         ctx.printer.warn(&crate::t!(
             "validate-health-interval-too-long",
             workload = name,

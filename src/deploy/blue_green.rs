@@ -238,8 +238,9 @@ async fn drain_and_watch(
 
 /// Green failed during the drain while blue still runs: write blue back
 /// into the state row (first: a crash from here on is repaired toward
-/// blue), put the route back on blue, drain green, remove it. Returns the
-/// deploy's error, a [`RolledBack`] when all of that held.
+/// blue), put the route back on blue, drain green (when it still runs),
+/// remove it. Returns the deploy's error, a [`RolledBack`] when all of
+/// that held.
 async fn roll_back(
     d: &mut Deployment<'_>,
     green: &ContainerInfo,
@@ -269,7 +270,16 @@ async fn roll_back(
         return context.wrap(why);
     }
     fault_point(FaultPoint::AfterRollbackRoute);
-    d.drain(green).await;
+    // Drained as it is now: a crash loop gives it a new process (pid) at
+    // each restart. One with no process (exited, or between two restarts)
+    // holds no connection: nothing to drain, nothing to warn about.
+    if let Ok(Some(now)) = d.env.docker.inspect(&green.id).await
+        && now.running
+        && !now.restarting
+        && now.pid != 0
+    {
+        d.drain(&now).await;
+    }
     let removed = removed_it(d.remove_new_container(&green.id).await);
     anyhow::Error::new(RolledBack(msg!(
         "bg-rolled-back",

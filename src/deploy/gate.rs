@@ -444,7 +444,7 @@ async fn docker_health(
     deadline_from: Msg,
     ui: &GateUi<'_>,
 ) -> Result<Msg> {
-    if u128::from(health.interval_ms) > deadline.as_millis() {
+    if u128::from(health.interval_ms) >= deadline.as_millis() {
         (ui.warn)(&crate::t!(
             "gate-health-interval-too-long",
             interval = health.interval_ms,
