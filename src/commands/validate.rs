@@ -127,7 +127,8 @@ pub async fn exec(ctx: &Ctx, args: &ValidateArgs) -> Result<()> {
 /// deadline fails before Docker probes once): an image's own HEALTHCHECK,
 /// or a compose service's `healthcheck:` (else its image's). Images are
 /// looked at only when present on a reachable local daemon: `validate`
-/// never pulls, and works offline.
+/// never pulls, and works offline. Also warns when `mode: docker` names an
+/// image that has no check at all.
 async fn health_interval_warning(ctx: &Ctx, name: &str, config: &config::SourceConfig) {
     use config::compose_health::{DeclaredHealth, declared_health};
     let deadline_ms = match &config.common.healthcheck {
@@ -170,7 +171,27 @@ async fn health_interval_warning(ctx: &Ctx, name: &str, config: &config::SourceC
     let Ok(docker) = crate::docker::Docker::connect_to(&daemon).await else {
         return;
     };
-    let Ok(Some(check)) = docker.image_health_check(&image).await else {
+    let Ok(check) = docker.image_health_check(&image).await else {
+        return;
+    };
+    let Some(check) = check else {
+        // `mode: docker` asked for an image that is here and has no check:
+        // the gate would fail at once.
+        let docker_mode = config
+            .common
+            .healthcheck
+            .as_ref()
+            .is_some_and(|hc| hc.mode == config::HealthMode::Docker);
+        if docker_mode
+            && matches!(config.source, config::KindConfig::Image(_))
+            && matches!(docker.image_id(&image).await, Ok(Some(_)))
+        {
+            ctx.printer.warn(&crate::t!(
+                "validate-docker-mode-no-check",
+                workload = name,
+                image = &image
+            ));
+        }
         return;
     };
     if check.interval_ms >= deadline_ms {

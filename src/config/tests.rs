@@ -1229,3 +1229,18 @@ fn valid_config_plus_arbitrary_fields_is_rejected_cleanly_or_readable() {
         "no generated config was valid: the generator needs more plausible values"
     );
 }
+
+#[test]
+fn drain_ms_zero_is_valid_but_warns_that_it_turns_off_the_watch() {
+    let raw = json!({ "image": "web:1", "drain_ms": 0 });
+    let validated = valid(Kind::Image, &raw);
+    let [warning] = validated.warnings.as_slice() else {
+        panic!("one warning expected, got {:#?}", validated.warnings);
+    };
+    assert_eq!(warning.path, "drain_ms");
+    assert!(warning.message.contains("turns off"), "{}", warning.message);
+    for drain in [json!(1), json!(2000)] {
+        let validated = valid(Kind::Image, &json!({ "image": "web:1", "drain_ms": drain }));
+        assert!(validated.warnings.is_empty(), "{drain}");
+    }
+}

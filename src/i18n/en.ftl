@@ -223,6 +223,7 @@ validate-ok = ok
 validate-valid = ({ $kind }, strategy { $strategy }: { $reason })
 validate-health-interval-too-long = workload `{ $workload }`: image `{ $image }` runs its Docker health check every { $interval } ms, no sooner than the gate's { $deadline } ms deadline, so the gate can fail before Docker probes once: set `healthcheck: {"{"}"mode": "docker", "deadline_ms": N{"}"}` above the interval, or shorten the image's HEALTHCHECK --interval
 validate-compose-health-interval-too-long = workload `{ $workload }`: service `{ $service }` in `{ $file }` runs its Docker health check every { $interval } ms, no sooner than the gate's { $deadline } ms deadline, so the gate can fail before Docker probes once: set `healthcheck: {"{"}"mode": "docker", "deadline_ms": N{"}"}` above the interval, or shorten `healthcheck.interval` in the compose file
+validate-docker-mode-no-check = workload `{ $workload }`: `healthcheck.mode` is "docker" but image `{ $image }` has no HEALTHCHECK, so the gate would fail: add a HEALTHCHECK to the image, or probe over HTTP (`healthcheck: {"{"}"path": "/healthz"{"}"}`)
 webhook-not-a-url = `{ $url }` is not a URL: { $reason }
 webhook-not-http = webhook URLs must be http:// or https://, not { $scheme }://
 webhook-secret-env-not-a-name = --secret-env takes the NAME of an environment variable (like WEBHOOK_SECRET), not `{ $var }`
@@ -376,7 +377,7 @@ gate-health-deadline = the container's Docker health check did not report health
 gate-progress-health = gate: health: { $status }, { $elapsed } s of { $total } s
 gate-no-address-port-unchecked = the container has no address on network `{ $network }`: port { $port } cannot be checked, only that it keeps running
 gate-tcp-ready = { $addr } accepts connections and the container ran for { $ms } ms (liveness_window_ms)
-gate-tcp-deadline = nothing listens on port { $port } ({ $addr }) after { $ms } ms: with no `healthcheck`, berth waits for the port to accept TCP connections; check `port`, or set `healthcheck`
+gate-tcp-deadline = nothing listens on port { $port } ({ $addr }) after { $ms } ms: with no `healthcheck`, berth waits for the port to accept TCP connections; check `port`, and that the app listens on all addresses (0.0.0.0), not on 127.0.0.1 only; or set `healthcheck`
 gate-progress-listening = gate: port { $port } listening, { $elapsed } s of { $total } s
 gate-progress-not-listening = gate: port { $port } not listening yet, { $elapsed } s of { $total } s
 gate-liveness-ready = running for { $ms } ms (liveness_window_ms)
@@ -755,6 +756,8 @@ what-compose-file = the compose file
 config-not-a-project = `{ $project }` is not a compose project name: use lowercase letters, digits, `_` and `-`, starting with a letter or digit
 config-forced-recreate = forced to recreate: blue-green would mount volume `{ $volume }` read-write into two containers at once
 config-forced-recreate-hint = set deploy_strategy to "recreate" to say so in the config
+config-drain-zero-no-watch = 0 turns off the drain and the watch after the route switch: a new container that crashes right after its readiness gate keeps the route, and the old one is already gone
+config-drain-zero-no-watch-hint = leave drain_ms out (a drain until the old container is idle, at most 30000 ms, and a watch of at least 2000 ms), or set it to a few seconds
 config-ports-blue-green = cannot publish host ports with blue-green ({ $reason }): two containers cannot bind one host port; use deploy_strategy "recreate" or remove `ports`
 
 ## Kinds

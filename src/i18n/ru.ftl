@@ -226,6 +226,7 @@ validate-ok = ок
 validate-valid = ({ $kind }, стратегия { $strategy }: { $reason })
 validate-health-interval-too-long = нагрузка `{ $workload }`: образ `{ $image }` запускает свой Docker health check раз в { $interval } мс, не чаще, чем истекает срок проверки готовности ({ $deadline } мс), так что проверка может провалиться раньше первой пробы Docker: задайте `healthcheck: {"{"}"mode": "docker", "deadline_ms": N{"}"}` больше интервала или сократите HEALTHCHECK --interval образа
 validate-compose-health-interval-too-long = нагрузка `{ $workload }`: сервис `{ $service }` в `{ $file }` запускает свой Docker health check раз в { $interval } мс, не чаще, чем истекает срок проверки готовности ({ $deadline } мс), так что проверка может провалиться раньше первой пробы Docker: задайте `healthcheck: {"{"}"mode": "docker", "deadline_ms": N{"}"}` больше интервала или сократите `healthcheck.interval` в compose-файле
+validate-docker-mode-no-check = нагрузка `{ $workload }`: `healthcheck.mode` равен "docker", но у образа `{ $image }` нет HEALTHCHECK, так что проверка готовности провалится: добавьте HEALTHCHECK в образ или проверяйте по HTTP (`healthcheck: {"{"}"path": "/healthz"{"}"}`)
 webhook-not-a-url = `{ $url }` не является адресом: { $reason }
 webhook-not-http = адрес вебхука должен быть http:// или https://, а не { $scheme }://
 webhook-secret-env-not-a-name = --secret-env ждёт ИМЯ переменной окружения (например WEBHOOK_SECRET), а не `{ $var }`
@@ -383,7 +384,7 @@ gate-health-deadline = Docker health check контейнера не сообщ�
 gate-progress-health = проверка готовности: health: { $status }, { $elapsed } с из { $total } с
 gate-no-address-port-unchecked = у контейнера нет адреса в сети `{ $network }`: порт { $port } не проверить, проверяется только, что контейнер работает
 gate-tcp-ready = { $addr } принимает соединения, и контейнер проработал { $ms } мс (liveness_window_ms)
-gate-tcp-deadline = порт { $port } ({ $addr }) никто не слушает и через { $ms } мс: без `healthcheck` berth ждёт, пока порт начнёт принимать TCP-соединения; проверьте `port` или задайте `healthcheck`
+gate-tcp-deadline = порт { $port } ({ $addr }) никто не слушает и через { $ms } мс: без `healthcheck` berth ждёт, пока порт начнёт принимать TCP-соединения; проверьте `port` и что приложение слушает все адреса (0.0.0.0), а не только 127.0.0.1, или задайте `healthcheck`
 gate-progress-listening = проверка готовности: порт { $port } слушает, { $elapsed } с из { $total } с
 gate-progress-not-listening = проверка готовности: порт { $port } ещё не слушает, { $elapsed } с из { $total } с
 gate-liveness-ready = работает уже { $ms } мс (liveness_window_ms)
@@ -764,6 +765,8 @@ what-compose-file = файл compose
 config-not-a-project = `{ $project }` — не имя проекта compose: используйте строчные буквы, цифры, `_` и `-`, первым — буква или цифра
 config-forced-recreate = принудительно recreate: при blue-green том `{ $volume }` был бы смонтирован на запись в два контейнера сразу
 config-forced-recreate-hint = задайте deploy_strategy "recreate", чтобы это было видно в конфигурации
+config-drain-zero-no-watch = 0 отключает дренаж и наблюдение после переключения маршрута: новый контейнер, упавший сразу после проверки готовности, остаётся на маршруте, а старого уже нет
+config-drain-zero-no-watch-hint = уберите drain_ms (дренаж до простоя старого контейнера, не дольше 30000 мс, и наблюдение не меньше 2000 мс) или задайте несколько секунд
 config-ports-blue-green = с blue-green нельзя публиковать порты хоста ({ $reason }): два контейнера не могут занять один порт хоста; используйте deploy_strategy "recreate" или уберите `ports`
 
 ## Kinds

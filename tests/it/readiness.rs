@@ -460,6 +460,19 @@ fn validate_warns_when_the_images_health_interval_exceeds_the_gate_deadline() {
         "validate warns that the 60 s interval is no shorter than the default 60 s deadline:\n{}",
         run.stderr
     );
+    // `mode: docker` on an image without a check: the gate could never pass.
+    let unchecked = c.name("rd-vi-none");
+    c.add(
+        &unchecked,
+        "image",
+        json!({ "image": "berth-test/app:v1", "pull": "missing", "healthcheck": { "mode": "docker" } }),
+    );
+    let run = c.run(&["validate", &unchecked]).success();
+    assert!(
+        run.stderr.contains("has no HEALTHCHECK"),
+        "validate warns that the image has no check for mode docker:\n{}",
+        run.stderr
+    );
 }
 
 #[test]

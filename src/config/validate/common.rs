@@ -305,6 +305,15 @@ pub(super) fn check_timings(report: &mut Report<'_>, config: &Map<String, Value>
             report.integer(key, v, 0, max);
         }
     }
+    // Allowed (a deploy that must not wait), but it turns off the watch of
+    // the new container after the switch (issue 12's crash-loop case).
+    if config.get("drain_ms").and_then(Value::as_u64) == Some(0) {
+        report.warning(
+            "drain_ms",
+            msg!("config-drain-zero-no-watch"),
+            Some(msg!("config-drain-zero-no-watch-hint")),
+        );
+    }
     if let Some(v) = config.get("drain_until_idle") {
         report.boolean("drain_until_idle", v);
     }
