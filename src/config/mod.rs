@@ -192,6 +192,11 @@ pub struct CommonConfig {
     /// false: always the fixed drain (`drain_ms`, [2000]), even where the
     /// old container's connections can be seen.
     pub drain_until_idle: bool,
+    /// Milliseconds a new container is watched after its gate while berth
+    /// can still fall back (issue 12); None: the defaults of
+    /// [`CommonConfig::green_watch_ms`], [`CommonConfig::recreate_watch_ms`]
+    /// and [`CommonConfig::first_watch_ms`]. Read through those three.
+    pub watch_ms: Option<u64>,
     pub stop_timeout_s: u64,
     pub init: bool,
     pub command: Option<Vec<String>>,
@@ -224,6 +229,7 @@ impl Default for CommonConfig {
             network: "berth".to_owned(),
             drain_ms: None,
             drain_until_idle: true,
+            watch_ms: None,
             stop_timeout_s: 10,
             init: true,
             command: None,
@@ -273,7 +279,38 @@ impl CommonConfig {
     pub fn drain_fixed_ms(&self) -> u64 {
         self.drain_ms.unwrap_or(DEFAULT_DRAIN_FIXED_MS)
     }
+
+    /// Blue-green: how long green must have run (counted from its start)
+    /// before blue is stopped, milliseconds; blue runs, and the route can
+    /// go back to it, that long even when the drain ends sooner:
+    /// `watch_ms`, else [`DEFAULT_WATCH_MS`] (at most `drain_ms`).
+    pub fn green_watch_ms(&self) -> u64 {
+        self.watch_ms
+            .unwrap_or_else(|| DEFAULT_WATCH_MS.min(self.drain_bound_ms()))
+    }
+
+    /// Recreate: how long the new container is watched before the parked
+    /// old one is removed, milliseconds: `watch_ms`, else the fixed drain
+    /// ([`CommonConfig::drain_fixed_ms`]).
+    pub fn recreate_watch_ms(&self) -> u64 {
+        self.watch_ms.unwrap_or_else(|| self.drain_fixed_ms())
+    }
+
+    /// A first deploy or a compose stack (nothing to fall back to): how
+    /// long the new container is watched before it takes the route,
+    /// milliseconds: `watch_ms`, else the shorter of `liveness_window_ms`
+    /// and the fixed drain.
+    pub fn first_watch_ms(&self) -> u64 {
+        self.watch_ms
+            .unwrap_or_else(|| self.liveness_window_ms.min(self.drain_fixed_ms()))
+    }
 }
+
+/// Blue-green's shortest watch of green when `watch_ms` is not set,
+/// milliseconds: an app that answers its first probe and dies a second
+/// after it started (a crash loop, issue 12's first case) is seen only once
+/// Docker restarted it, a little after; two seconds see it.
+pub const DEFAULT_WATCH_MS: u64 = 2_000;
 
 /// The Swarm side of a workload (`"swarm": {...}`): the service berth
 /// creates on the first deploy and updates after (docs/clusters.md §2).

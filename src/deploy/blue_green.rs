@@ -186,25 +186,18 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo, started: 
     Ok(green.name)
 }
 
-/// The shortest watch of green, counted from its start, whatever the drain
-/// decides (unless `drain_ms` is smaller): a green that passed its gate must
-/// survive its first two seconds while blue can still take the route back.
-/// Two, not one: an app that answers its first probe and dies a second
-/// after it started (a crash loop, issue 12's first case) is seen only once
-/// Docker restarted it, a little after. Counted from the start, not from the
-/// switch, because the gate already watched green (an exit or a restart
-/// fails it): what catches a crash loop is how long green has run, and a
-/// slow route write (the real NPM's ~0.7 s) is watched time too. After the
-/// switch green is watched at least as long as the drain, which waits at
-/// least [`super::drain::QUIET`] of real traffic; the watch goes on alone
-/// (the `watch` phase) after a drain that ended sooner.
-const WATCH_AT_LEAST: Duration = Duration::from_secs(2);
-
 /// Drains blue (see [`Deployment::drain`]) while green is watched
 /// ([`gate::watch`]) for as long as the drain lasts, and until green has
-/// run [`WATCH_AT_LEAST`] since `started` (or `drain_ms`, when smaller).
-/// Ok: how the drain ended and how long it took (the watch may have gone
-/// on after it). Err: green's watch failed, blue still runs.
+/// run `watch_ms` since `started` ([`CommonConfig::green_watch_ms`]).
+/// Counted from green's start, not from the switch, because the gate
+/// already watched green (an exit or a restart fails it): what catches a
+/// crash loop is how long green has run, and a slow route write (the real
+/// NPM's ~0.7 s) is watched time too. The watch goes on alone (the `watch`
+/// phase) after a drain that ended sooner. Ok: how the drain ended and how
+/// long it took (the watch may have gone on after it). Err: green's watch
+/// failed, blue still runs.
+///
+/// [`CommonConfig::green_watch_ms`]: crate::config::CommonConfig::green_watch_ms
 async fn drain_and_watch(
     d: &Deployment<'_>,
     blue: &ContainerInfo,
@@ -213,7 +206,8 @@ async fn drain_and_watch(
 ) -> Result<(Drained, Duration)> {
     let t = Instant::now();
     let common = &d.config.common;
-    let window = Duration::from_millis(common.drain_bound_ms().max(common.drain_fixed_ms()));
+    let least = Duration::from_millis(common.green_watch_ms());
+    let window = Duration::from_millis(common.drain_bound_ms().max(common.drain_fixed_ms())).max(least);
     let watch = gate::watch(&d.env.docker, green, d.config, window);
     let drain = d.drain(blue);
     tokio::pin!(watch, drain);
@@ -225,7 +219,6 @@ async fn drain_and_watch(
         drained = &mut drain => (drained, false),
     };
     let drain_took = t.elapsed();
-    let least = WATCH_AT_LEAST.min(window);
     let left = least.saturating_sub(started.elapsed());
     if !watched
         && !left.is_zero()

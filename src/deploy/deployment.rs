@@ -127,12 +127,7 @@ impl Deployment<'_> {
         // lucky probe would be final: watch the container a while before it
         // takes the route. With a blue, the drain is the watch window.
         if self.blue.is_none() {
-            let window = std::time::Duration::from_millis(
-                self.config
-                    .common
-                    .liveness_window_ms
-                    .min(self.config.common.drain_fixed_ms()),
-            );
+            let window = std::time::Duration::from_millis(self.config.common.first_watch_ms());
             if !window.is_zero() {
                 let info = self
                     .env

@@ -194,9 +194,14 @@ impl Details<'_> {
                 quiet = u64::try_from(super::drain::QUIET.as_millis()).unwrap_or(u64::MAX),
                 bound = cfg.common.drain_bound_ms(),
                 fixed = cfg.common.drain_fixed_ms(),
-                grace = cfg.common.stop_timeout_s
+                grace = cfg.common.stop_timeout_s,
+                watch = cfg.common.green_watch_ms()
             ),
-            Step::RemoveBlue => msg!("plan-remove", container = self.current?),
+            Step::RemoveBlue => msg!(
+                "plan-watch-remove",
+                container = self.current?,
+                watch = cfg.common.recreate_watch_ms()
+            ),
             Step::Service => {
                 let swarm = cfg.common.swarm.as_ref()?;
                 let order = match self.strategy {
@@ -350,7 +355,7 @@ mod tests {
                 "plan-start",
                 "plan-gate-docker-or-liveness",
                 "plan-persist",
-                "plan-remove",
+                "plan-watch-remove",
             ]
         );
         assert_eq!(

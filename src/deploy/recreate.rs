@@ -45,18 +45,18 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     d.record_phase("persist", t);
     fault_point(FaultPoint::AfterStatePersist);
 
-    // 7. Watch the new container for `drain_ms` while blue, stopped and
-    // parked, can still come back; then remove blue.
+    // 7. Watch the new container (`watch_ms`, else `drain_ms`) while blue,
+    // stopped and parked, can still come back; then remove blue.
     if let Some(blue) = &blue {
         d.step(Step::RemoveBlue);
         let t = Instant::now();
         d.status(&crate::t!(
             "recreate-watching",
             container = &new.name,
-            ms = d.config.common.drain_fixed_ms(),
+            ms = d.config.common.recreate_watch_ms(),
             old = crate::docker::short(&blue.id)
         ));
-        let window = std::time::Duration::from_millis(d.config.common.drain_fixed_ms());
+        let window = std::time::Duration::from_millis(d.config.common.recreate_watch_ms());
         if let Err(why) = gate::watch(&d.env.docker, &new, d.config, window).await {
             return Err(roll_back(d, &new, blue, blue_state, why).await);
         }

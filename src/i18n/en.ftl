@@ -490,10 +490,10 @@ plan-persist = persist `{ $container }` as the live container
 plan-record-service = record the service container in the runtime state
 plan-nothing = (nothing)
 plan-start-green = create and start green `{ $container }` beside { $beside }
-plan-drain = drain `{ $container }` until it is idle for { $quiet } ms (at most { $bound } ms; a fixed { $fixed } ms where its connections cannot be seen), stop it ({ $grace } s grace), remove it
+plan-drain = drain `{ $container }` until it is idle for { $quiet } ms (at most { $bound } ms; a fixed { $fixed } ms where its connections cannot be seen) while the new container is watched until it has run { $watch } ms (watch_ms), stop it ({ $grace } s grace), remove it
 plan-stop-park = stop `{ $container }` ({ $grace } s grace) and park it
 plan-start = create and start `{ $container }`
-plan-remove = remove `{ $container }`
+plan-watch-remove = watch the new container for { $watch } ms (watch_ms), then remove `{ $container }`
 
 ## Strategy
 

@@ -495,10 +495,10 @@ plan-persist = записать `{ $container }` как рабочий конт�
 plan-record-service = записать контейнер сервиса в состояние
 plan-nothing = (ничего)
 plan-start-green = создать и запустить зелёный `{ $container }` рядом с { $beside }
-plan-drain = дренаж `{ $container }`, пока он не простоит без соединений { $quiet } мс (не дольше { $bound } мс; фиксированные { $fixed } мс, если соединения не видны), остановить (отсрочка { $grace } с), удалить
+plan-drain = дренаж `{ $container }`, пока он не простоит без соединений { $quiet } мс (не дольше { $bound } мс; фиксированные { $fixed } мс, если соединения не видны), пока новый контейнер под наблюдением, не проработает { $watch } мс (watch_ms), остановить (отсрочка { $grace } с), удалить
 plan-stop-park = остановить `{ $container }` (отсрочка { $grace } с) и отставить в сторону
 plan-start = создать и запустить `{ $container }`
-plan-remove = удалить `{ $container }`
+plan-watch-remove = наблюдать за новым контейнером { $watch } мс (watch_ms), затем удалить `{ $container }`
 
 ## Strategy
 

@@ -495,3 +495,24 @@ fn with_the_default_drain_a_crash_looping_green_is_still_rolled_back() {
     blue_kept(&c, &name, &blue, &state);
     assert_rolled_back_event(&c, &name);
 }
+
+/// An app that answers its probes and dies 4 s after it started passes the
+/// default 2 s watch; `watch_ms` lengthens the watch (blue stays up that
+/// long) and the deploy rolls back.
+#[test]
+fn watch_ms_keeps_blue_until_a_late_crash_is_seen() {
+    let mut c = Case::new("rd-watch");
+    let (name, blue, state) = with_blue(&mut c, "rd-watch");
+    let mut config = scripted("httpd -p 8080 -h /www; sleep 4; exit 1");
+    config["healthcheck"] = json!({ "path": "/healthz", "interval_ms": 100, "deadline_ms": 5000 });
+    config["watch_ms"] = json!(6000);
+    c.set(&name, config);
+    let run = c.run(&["deploy", &name]).code(1);
+    assert!(
+        run.stderr.contains("rolled back") && run.stderr.contains("restarted"),
+        "the crash 4 s after the start is seen within the 6 s watch:\n{}",
+        run.stderr
+    );
+    blue_kept(&c, &name, &blue, &state);
+    assert_rolled_back_event(&c, &name);
+}

@@ -298,6 +298,7 @@ pub(super) fn check_timings(report: &mut Report<'_>, config: &Map<String, Value>
     for (key, max) in [
         ("liveness_window_ms", u64::MAX),
         ("drain_ms", u64::MAX),
+        ("watch_ms", u64::MAX),
         ("stop_timeout_s", MAX_STOP_TIMEOUT_S),
         ("keep_artifacts", MAX_KEEP_ARTIFACTS),
     ] {
@@ -307,7 +308,7 @@ pub(super) fn check_timings(report: &mut Report<'_>, config: &Map<String, Value>
     }
     // Allowed (a deploy that must not wait), but it turns off the watch of
     // the new container after the switch (issue 12's crash-loop case).
-    if config.get("drain_ms").and_then(Value::as_u64) == Some(0) {
+    if config.get("drain_ms").and_then(Value::as_u64) == Some(0) && config.get("watch_ms").is_none() {
         report.warning(
             "drain_ms",
             msg!("config-drain-zero-no-watch"),

@@ -52,6 +52,7 @@ const COMMON_KEYS: &[&str] = &[
     "network",
     "drain_ms",
     "drain_until_idle",
+    "watch_ms",
     "stop_timeout_s",
     "init",
     "command",
