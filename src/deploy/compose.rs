@@ -51,6 +51,7 @@ pub async fn down(workload: &str, cfg: &ComposeConfig, docker: &dyn crate::docke
     let cli = compose_cli().await?;
     let (program, base) = cli.split_first().context_msg(msg!("compose-empty-command"))?;
     let output = Command::new(program)
+        .envs(crate::i18n::CHILD_LOCALE)
         .args(base)
         .args(["-p", &project, "-f", &cfg.file, "down", "--remove-orphans"])
         .envs(docker.cli_env())
@@ -118,6 +119,8 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
     let mut cmd = Command::new(program);
     cmd.args(base)
         .args(["-p", &project, "-f", &cfg.file, "up", "-d", "--remove-orphans"])
+        // berth reads and passes on compose's output.
+        .envs(crate::i18n::CHILD_LOCALE)
         .envs(&d.secrets.env)
         // The workload's daemon, whatever the environment says.
         .envs(d.env.docker.cli_env())

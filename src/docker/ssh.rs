@@ -283,6 +283,8 @@ impl tower_service::Service<hyper::Uri> for DialStdio {
 /// `ssh` with berth's options for `target`, sharing the master at `ctl`.
 fn ssh_command(target: &SshTarget, ctl: &Path) -> Command {
     let mut cmd = Command::new("ssh");
+    // berth reads ssh's errors (login_failure).
+    cmd.envs(crate::i18n::CHILD_LOCALE);
     if let Some(config) = std::env::var_os("BERTH_SSH_CONFIG").filter(|c| !c.is_empty()) {
         cmd.arg("-F").arg(config);
     }
@@ -368,6 +370,7 @@ async fn reap_orphaned_masters() {
         let ctl = dir.join("ctl");
         if ctl.exists() {
             let exit = Command::new("ssh")
+                .envs(crate::i18n::CHILD_LOCALE)
                 .arg("-S")
                 .arg(&ctl)
                 .args(["-O", "exit", "berth-orphan"])
@@ -392,6 +395,16 @@ mod tests {
             host: "web-1".into(),
             port: Some(2222),
         }
+    }
+
+    #[test]
+    fn ssh_runs_in_the_c_locale_whose_errors_berth_reads() {
+        let cmd = ssh_command(&target(), Path::new("/tmp/berth-ctl"));
+        let envs: Vec<_> = cmd.as_std().get_envs().collect();
+        assert!(
+            envs.contains(&(std::ffi::OsStr::new("LC_ALL"), Some(std::ffi::OsStr::new("C")))),
+            "{envs:?}"
+        );
     }
 
     #[test]

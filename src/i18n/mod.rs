@@ -85,6 +85,13 @@ pub fn text(id: &str) -> Option<String> {
     text_in(id, lang()).or_else(|| text_in(id, Lang::En))
 }
 
+/// The environment berth gives the child processes whose output it reads
+/// or passes on (compose, nginx, ssh): `LC_ALL=C`, so their messages are
+/// the English ones berth parses, whatever the operator's locale (issue 16:
+/// a localized tool must not translate what it then parses). The editor of
+/// `workload edit` keeps the operator's locale.
+pub const CHILD_LOCALE: [(&str, &str); 1] = [("LC_ALL", "C")];
+
 /// The groups of values berth shows in human table columns, each with
 /// the values it has words for: `value-<group>-<value>` in both languages.
 pub const VALUE_WORDS: &[(&str, &[&str])] = &[

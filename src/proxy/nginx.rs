@@ -108,6 +108,8 @@ impl NginxRouter {
 
     fn nginx(&self) -> tokio::process::Command {
         let mut cmd = tokio::process::Command::new(&self.bin);
+        // berth reads nginx's output (`-t`, `-T`).
+        cmd.envs(crate::i18n::CHILD_LOCALE);
         if let Some(conf) = &self.conf {
             cmd.arg("-c").arg(conf);
         }
@@ -145,6 +147,7 @@ impl NginxRouter {
             Some(line) => {
                 let mut cmd = tokio::process::Command::new("sh");
                 cmd.args(["-c", line])
+                    .envs(crate::i18n::CHILD_LOCALE)
                     .stdin(std::process::Stdio::null())
                     .kill_on_drop(true);
                 (cmd, line.clone())
@@ -189,7 +192,9 @@ impl NginxRouter {
     /// `--pid-path` from `nginx -V`, else Debian's `/run/nginx.pid`.
     async fn default_pid_path(&self) -> PathBuf {
         let mut cmd = tokio::process::Command::new(&self.bin);
-        cmd.arg("-V").stdin(std::process::Stdio::null());
+        cmd.arg("-V")
+            .envs(crate::i18n::CHILD_LOCALE)
+            .stdin(std::process::Stdio::null());
         if let Ok(out) = run(cmd, &format!("{} -V", self.bin)).await {
             let text = String::from_utf8_lossy(&out.stderr);
             if let Some(p) = text.split_whitespace().find_map(|w| w.strip_prefix("--pid-path=")) {
