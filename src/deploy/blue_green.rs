@@ -139,7 +139,7 @@ async fn switch_and_reap(d: &mut Deployment<'_>, green: ContainerInfo, started: 
             Ok(()) => {
                 // The failed write may have landed and moved traffic to
                 // green: drain it before it goes.
-                d.drain(&green).await;
+                d.drain_failed(&green).await;
                 d.remove_new_container(&green_id).await;
                 Err(msg!("bg-switch-failed-restored").wrap(e))
             }
@@ -271,7 +271,7 @@ async fn roll_back(
         && !now.restarting
         && now.pid != 0
     {
-        d.drain(&now).await;
+        d.drain_failed(&now).await;
     }
     let removed = removed_it(d.remove_new_container(&green.id).await);
     anyhow::Error::new(RolledBack(msg!(

@@ -165,6 +165,18 @@ impl Deployment<'_> {
         Ok(())
     }
 
+    /// Whether `old`'s process is no more: the container is gone, stopped,
+    /// between two restarts, or runs another process now. Asked only when
+    /// its connections could not be read, to tell a process that exited
+    /// from one berth cannot see (another pid namespace, no permission).
+    async fn process_gone(&self, old: &ContainerInfo) -> bool {
+        match self.env.docker.inspect(&old.id).await {
+            Ok(None) => true,
+            Ok(Some(now)) => !now.running || now.restarting || now.pid != old.pid,
+            Err(_) => false,
+        }
+    }
+
     /// Drains `old` after the route moved off it (see [`drain`]): until it
     /// has been idle for [`drain::QUIET`], at most `drain_ms`; the fixed
     /// `drain_ms` where its connections cannot be seen (said once). The
@@ -172,6 +184,17 @@ impl Deployment<'_> {
     /// [`Pointed::written`]). Warns when connections were still open at the
     /// bound (they are cut when `old` stops).
     pub async fn drain(&self, old: &ContainerInfo) -> Drained {
+        self.drain_warning(old, true).await
+    }
+
+    /// [`Deployment::drain`] of a new container that failed (its switch or
+    /// its watch): without the warning that its connections cannot be
+    /// seen, which a dying container's often cannot.
+    pub async fn drain_failed(&self, new: &ContainerInfo) -> Drained {
+        self.drain_warning(new, false).await
+    }
+
+    async fn drain_warning(&self, old: &ContainerInfo, warn_unseen: bool) -> Drained {
         let common = &self.config.common;
         let bound = std::time::Duration::from_millis(common.drain_bound_ms());
         let fixed = std::time::Duration::from_millis(common.drain_fixed_ms());
@@ -194,6 +217,13 @@ impl Deployment<'_> {
                     ms = ms_of(bound)
                 ));
                 Some(conns)
+            }
+            // The process went away after `old` was inspected (a crash
+            // loop's green at a rollback): nothing can reach it.
+            Err(_) if self.process_gone(old).await => return Drained::GONE,
+            Err(_) if !warn_unseen => {
+                self.status(&crate::t!("deploy-draining", container = &old.name, ms = ms_of(fixed)));
+                None
             }
             Err(why) => {
                 drain::say_once(

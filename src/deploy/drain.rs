@@ -93,6 +93,14 @@ pub struct Drained {
 }
 
 impl Drained {
+    /// A drain that had nothing to wait for: the container's process went
+    /// away (it exited), so no connection can reach it.
+    pub const GONE: Drained = Drained {
+        ended: DrainEnd::Idle,
+        open_at_start: Some(0),
+        open_at_end: Some(0),
+    };
+
     /// A drain that waited the fixed time, connections unseen.
     pub const FIXED: Drained = Drained {
         ended: DrainEnd::Fixed,
