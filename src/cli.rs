@@ -180,7 +180,7 @@ pub enum Command {
     /// Run a command in the live container; its exit code becomes berth's
     #[command(after_help = "Exit codes: the command's own; 69 when the workload has no running \
 container (nothing ran); 125 when the daemon refused the command; 126 when the command cannot be run; \
-127 when it is not found.")]
+127 when it is not found; 141 when berth's stdout closed before the command ended.")]
     Exec(ExecArgs),
 
     /// POST matching events to a URL

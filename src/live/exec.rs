@@ -28,9 +28,18 @@ pub const NOT_FOUND: i32 = 127;
 /// "cannot run" (the runtime's message is the last thing the stream says).
 const TAIL_BYTES: usize = 1024;
 
+/// Exit code when berth's stdout closed before the command ended
+/// (`berth exec web -- yes | head -1`): 128 + SIGPIPE, as a shell reports a
+/// writer killed by its closed pipe, and as `docker exec` exits.
+pub const CLOSED_PIPE: i32 = 141;
+
 /// How long berth waits, after the command's output ended, for the daemon
 /// to record its exit code.
 const EXIT_CODE_DEADLINE: Duration = Duration::from_secs(10);
+
+/// How often berth looks whether stdout's reader has gone while the
+/// command prints nothing.
+const READER_CHECK: Duration = Duration::from_millis(250);
 
 /// Runs `command` in the running container of `target`, with a TTY when
 /// `tty` (the caller checks that stdin is a terminal). Returns the
@@ -128,9 +137,23 @@ pub async fn exec(docker: &Docker, target: &Target, command: &[String], tty: boo
         let _ = input.shutdown().await;
     });
 
-    let mut stdout_open = true;
     let mut tail: Vec<u8> = Vec::new();
-    while let Some(item) = output.next().await {
+    let mut reader_check = tokio::time::interval(READER_CHECK);
+    loop {
+        let item = tokio::select! {
+            item = output.next() => match item {
+                Some(item) => item,
+                None => break,
+            },
+            // A command that prints nothing for long still ends when
+            // stdout's reader has gone.
+            _ = reader_check.tick() => {
+                if crate::output::stdout_reader_gone() {
+                    return Ok(closed_pipe(docker, &created.id, &container.id, pump, resizer).await);
+                }
+                continue;
+            }
+        };
         let (to_stderr, message) = match item {
             Ok(LogOutput::StdErr { message }) => (true, message),
             Ok(LogOutput::StdOut { message } | LogOutput::Console { message }) => (false, message),
@@ -144,11 +167,15 @@ pub async fn exec(docker: &Docker, target: &Target, command: &[String], tty: boo
         if to_stderr {
             let mut err = io::stderr().lock();
             let _ = err.write_all(&message).and_then(|()| err.flush());
-        } else if stdout_open {
+        } else {
             let mut out = io::stdout().lock();
-            // A closed stdout (`berth exec web -- cmd | head -1`) stops the
-            // copying; the command runs on and its exit code still counts.
-            stdout_open = out.write_all(&message).and_then(|()| out.flush()).is_ok();
+            // Another failure (a full disk) loses the output; the command's
+            // exit code still counts.
+            if let Err(e) = out.write_all(&message).and_then(|()| out.flush())
+                && e.kind() == io::ErrorKind::BrokenPipe
+            {
+                return Ok(closed_pipe(docker, &created.id, &container.id, pump, resizer).await);
+            }
         }
     }
     pump.abort();
@@ -157,6 +184,35 @@ pub async fn exec(docker: &Docker, target: &Target, command: &[String], tty: boo
     }
     let code = exit_code(docker, &created.id).await?;
     Ok(refine_cannot_run(code, &String::from_utf8_lossy(&tail)))
+}
+
+/// berth's stdout closed before the command ended: the command gets what a
+/// writer in a shell pipeline gets, SIGPIPE, when its process can be
+/// reached from here (a daemon on this host, sharing its pid namespace:
+/// Docker has no API to signal an exec'd process); berth drops its attached
+/// streams as `docker exec` does and exits [`CLOSED_PIPE`].
+async fn closed_pipe(
+    docker: &Docker,
+    exec_id: &str,
+    container_id: &str,
+    pump: tokio::task::JoinHandle<()>,
+    resizer: Option<tokio::task::JoinHandle<()>>,
+) -> i32 {
+    pump.abort();
+    if let Some(resizer) = resizer {
+        resizer.abort();
+    }
+    if crate::docker::Engine::is_local(docker)
+        && let Ok(inspected) = docker.api().inspect_exec(exec_id).await
+        && inspected.running == Some(true)
+        && let Some(pid) = inspected.pid.and_then(|p| i32::try_from(p).ok())
+        // The pid is this host's only when it sits in the container's cgroup.
+        && std::fs::read_to_string(format!("/proc/{pid}/cgroup")).is_ok_and(|c| c.contains(container_id))
+        && let Some(pid) = rustix::process::Pid::from_raw(pid)
+    {
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::PIPE);
+    }
+    CLOSED_PIPE
 }
 
 /// The daemon reports 126 both when the command is not executable and when

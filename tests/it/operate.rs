@@ -15,7 +15,7 @@ use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::docker::{Case, db, docker, is_green_name, only_container, state_of, workload_containers};
+use common::docker::{Case, db, docker, docker_output, is_green_name, only_container, state_of, workload_containers};
 use common::wait_until;
 use serde_json::{Value, json};
 
@@ -524,6 +524,40 @@ fn exec_gives_the_commands_exit_code_and_plain_piped_output() {
         let _ = child.kill();
     }
     assert_eq!(status.and_then(|s| s.code()), Some(3), "berth hung with stdin open");
+
+    // A closed stdout (`berth exec web -- yes | head -1`) ends berth with
+    // 141, as a shell pipeline's writer, and the command with SIGPIPE.
+    let mut child =
+        c.t.command(&["exec", &name, "--", "yes"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn berth exec");
+    let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut out, &mut first).expect("read a line");
+    assert_eq!(first, "y\n");
+    drop(out);
+    let mut status = None;
+    let exited = wait_until(Duration::from_secs(15), || {
+        status = child.try_wait().expect("try_wait");
+        status.is_some()
+    });
+    if !exited {
+        let _ = child.kill();
+    }
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(141),
+        "berth ran on after its stdout closed"
+    );
+    let live = only_container(&name);
+    let mut left = String::new();
+    let gone = wait_until(Duration::from_secs(10), || {
+        left = String::from_utf8_lossy(&docker_output(&["exec", &live.id, "ps"]).stdout).into_owned();
+        !left.lines().any(|l| l.contains("yes"))
+    });
+    assert!(gone, "the command runs on in the container:\n{left}");
 
     // No running container: the documented code, and nothing ran.
     let none = c.run(&["exec", &never, "--", "true"]);
