@@ -22,7 +22,7 @@ use crate::i18n::Msg;
 
 pub use image_ref::ImageRef;
 pub use paths::resolve_paths;
-pub use secrets::{ResolvedSecrets, SecretRef, SecretValue, resolve_secrets, secret_references};
+pub use secrets::{ResolvedSecrets, SecretMask, SecretRef, SecretValue, resolve_secrets, secret_references};
 pub use strategy::{EffectiveStrategy, Strategy, validate_strategy};
 pub use validate::{known_keys, mask_secrets, validate, validate_workload_name};
 

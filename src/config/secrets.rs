@@ -76,6 +76,57 @@ impl fmt::Debug for ResolvedSecrets {
     }
 }
 
+impl ResolvedSecrets {
+    /// The mask of every `env` and `build_args` value (see [`SecretMask`]).
+    pub fn mask(&self) -> SecretMask {
+        SecretMask::of(self.env.values().chain(self.build_args.values()))
+    }
+}
+
+/// What a masked value shows instead of itself.
+pub const MASKED: &str = "********";
+
+/// A value must be at least this long (characters) to be masked:
+/// shorter ones (`1`, `on`) would hide ordinary output, not a secret.
+pub const MASK_MIN_CHARS: usize = 4;
+
+/// Hides secret values in text berth shows but did not write itself (a
+/// build's or compose's output, which can echo a build argument or an
+/// interpolated variable), as CI systems mask their secrets: every
+/// occurrence of a value of at least [`MASK_MIN_CHARS`] characters becomes
+/// [`MASKED`], longer values first. Debug shows how many, not which.
+#[derive(Clone, Default)]
+pub struct SecretMask {
+    values: Vec<String>,
+}
+
+impl fmt::Debug for SecretMask {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretMask({} values)", self.values.len())
+    }
+}
+
+impl SecretMask {
+    /// The mask of `values`.
+    pub fn of<'a>(values: impl IntoIterator<Item = &'a String>) -> SecretMask {
+        let mut values: Vec<String> = values
+            .into_iter()
+            .filter(|v| v.chars().count() >= MASK_MIN_CHARS)
+            .cloned()
+            .collect();
+        values.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        values.dedup();
+        SecretMask { values }
+    }
+
+    /// `text` with every value replaced by [`MASKED`].
+    pub fn apply(&self, text: &str) -> String {
+        self.values
+            .iter()
+            .fold(text.to_owned(), |text, value| text.replace(value.as_str(), MASKED))
+    }
+}
+
 /// Resolves every reference of `config` for a deploy of `workload`.
 ///
 /// # Errors
@@ -126,6 +177,49 @@ fn resolve_map(
     resolved
 }
 
+/// The most a secret file may hold, bytes: 1 MiB, Kubernetes' limit for a
+/// Secret (the files it mounts); a larger file is not a secret value.
+pub const MAX_SECRET_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The bytes of the secret file at `path`: Err (why, what to do) when it
+/// is not a regular file (a FIFO would block the deploy, `/dev/zero` would
+/// never end) or is larger than [`MAX_SECRET_FILE_BYTES`]; Ok(Err) for an
+/// io error. Symlinks are followed (Kubernetes mounts secrets as links).
+fn read_secret_file(path: &str) -> Result<std::io::Result<Vec<u8>>, (Msg, Msg)> {
+    use std::io::Read;
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => return Ok(Err(e)),
+    };
+    if !meta.is_file() {
+        return Err((
+            msg!("secret-file-not-regular", file = path),
+            msg!("secret-file-not-regular-hint"),
+        ));
+    }
+    let too_large = || {
+        (
+            msg!(
+                "secret-file-too-large",
+                file = path,
+                max = MAX_SECRET_FILE_BYTES.to_string()
+            ),
+            msg!("secret-file-text-hint"),
+        )
+    };
+    if meta.len() > MAX_SECRET_FILE_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    // Bounded even if the file grows between the look and the read.
+    let read = std::fs::File::open(path).and_then(|f| f.take(MAX_SECRET_FILE_BYTES + 1).read_to_end(&mut bytes));
+    match read {
+        Ok(n) if n as u64 > MAX_SECRET_FILE_BYTES => Err(too_large()),
+        Ok(_) => Ok(Ok(bytes)),
+        Err(e) => Ok(Err(e)),
+    }
+}
+
 /// The value behind `r`, or why it cannot be had and what to do.
 fn resolve_ref(r: &SecretRef) -> Result<String, (Msg, Msg)> {
     match r {
@@ -144,7 +238,7 @@ fn resolve_ref(r: &SecretRef) -> Result<String, (Msg, Msg)> {
                 msg!("secret-env-not-utf8-hint", var = var),
             )),
         },
-        SecretRef::FromFile(path) => match std::fs::read(path) {
+        SecretRef::FromFile(path) => match read_secret_file(path)? {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes)
                     .map_err(|_| (msg!("secret-file-not-utf8", file = path), msg!("secret-file-text-hint")))?;
@@ -250,5 +344,56 @@ mod tests {
         std::fs::write(&file, "b\r\n").expect("write");
         let r = resolve_ref(&SecretRef::FromFile(file.to_string_lossy().into_owned()));
         assert_eq!(r.ok().as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn a_device_a_pipe_a_directory_or_a_huge_file_is_refused_without_reading_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("run mkfifo");
+        assert!(made.success());
+        let big = dir.path().join("big");
+        let file = std::fs::File::create(&big).expect("create");
+        file.set_len(MAX_SECRET_FILE_BYTES + 1).expect("grow");
+        let refused = |path: &std::path::Path| {
+            // A FIFO with no writer would block here, /dev/zero never end.
+            resolve_ref(&SecretRef::FromFile(path.to_string_lossy().into_owned()))
+                .err()
+                .map(|(why, _)| why.english())
+                .unwrap_or_default()
+        };
+        for path in [std::path::Path::new("/dev/zero"), &fifo, dir.path()] {
+            assert!(refused(path).contains("not a regular file"), "{}", path.display());
+        }
+        assert!(refused(&big).contains("larger than 1048576 bytes"), "{}", refused(&big));
+        std::fs::write(&big, "fits\n").expect("write");
+        assert_eq!(
+            resolve_ref(&SecretRef::FromFile(big.to_string_lossy().into_owned()))
+                .ok()
+                .as_deref(),
+            Some("fits")
+        );
+    }
+
+    #[test]
+    fn a_mask_hides_every_value_of_four_characters_or_more_longest_first() {
+        let secrets = ResolvedSecrets {
+            env: BTreeMap::from([
+                ("TOKEN".to_owned(), "S3cret!".to_owned()),
+                ("LONG".to_owned(), "S3cret!-and-more".to_owned()),
+                ("SHORT".to_owned(), "on".to_owned()),
+            ]),
+            build_args: BTreeMap::from([("ARG".to_owned(), "BuildTok".to_owned())]),
+        };
+        let mask = secrets.mask();
+        assert_eq!(
+            mask.apply("token=S3cret!-and-more S3cret! BuildTok on"),
+            format!("token={MASKED} {MASKED} {MASKED} on")
+        );
+        assert!(!format!("{mask:?}").contains("S3cret"));
+        assert_eq!(SecretMask::default().apply("as it is"), "as it is");
     }
 }

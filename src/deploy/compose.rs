@@ -139,11 +139,16 @@ pub(super) async fn run(d: &mut Deployment<'_>) -> Result<String> {
         .await?;
     if !output.status.success() {
         let failure = failure("up", &output);
-        d.env.printer.diagnostic(&format!("{}\n", failure.detail.trim_end()));
+        d.env
+            .printer
+            .diagnostic(&format!("{}\n", d.secrets.mask().apply(failure.detail.trim_end())));
         return Err(failure.into());
     }
     if d.env.printer.show_progress() {
-        d.env.printer.diagnostic(&String::from_utf8_lossy(&output.stderr));
+        // compose's output can show an interpolated variable.
+        d.env
+            .printer
+            .diagnostic(&d.secrets.mask().apply(&String::from_utf8_lossy(&output.stderr)));
     }
     d.record_phase("start", t);
 

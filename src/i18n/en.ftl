@@ -129,6 +129,9 @@ secret-file-text-hint = store the secret as UTF-8 text (base64 for binary)
 secret-file-nul = file `{ $file }` holds a NUL character
 secret-file-unreadable = file `{ $file }` cannot be read: { $reason }
 secret-file-unreadable-hint = create it on the deploying host, readable by the user running berth
+secret-file-not-regular = `{ $file }` is not a regular file (a directory, a device or a pipe)
+secret-file-not-regular-hint = point `from_file` at a file that holds the secret
+secret-file-too-large = file `{ $file }` is larger than { $max } bytes, the most a secret file may hold
 
 ## Logs and exec
 

@@ -130,6 +130,9 @@ secret-file-text-hint = храните секрет как текст UTF-8 (д�
 secret-file-nul = файл `{ $file }` содержит символ NUL
 secret-file-unreadable = файл `{ $file }` не читается: { $reason }
 secret-file-unreadable-hint = создайте его на хосте, с которого идёт развёртывание, с правом чтения для пользователя berth
+secret-file-not-regular = `{ $file }` не обычный файл (каталог, устройство или канал)
+secret-file-not-regular-hint = укажите в `from_file` файл, в котором лежит секрет
+secret-file-too-large = файл `{ $file }` больше { $max } байт — предела для файла с секретом
 
 ## Логи и exec
 

@@ -111,6 +111,8 @@ async fn build_dockerfile(
         context = &cfg.context
     ));
     let live = printer.show_progress();
+    // The build's output can echo a build argument.
+    let mask = crate::config::SecretMask::of(build_args.values());
     let mut tail: VecDeque<String> = VecDeque::new();
     let request = BuildRequest {
         context: std::path::Path::new(&cfg.context),
@@ -123,10 +125,11 @@ async fn build_dockerfile(
         labels: HashMap::from([(labels::WORKLOAD.to_owned(), workload.to_owned())]),
     };
     let result = build_image(docker, request, |line| {
+        let line = mask.apply(line);
         if live {
             printer.diagnostic(&format!("  {line}\n"));
         } else {
-            tail.push_back(line.to_owned());
+            tail.push_back(line);
             if tail.len() > 50 {
                 tail.pop_front();
             }
@@ -139,7 +142,7 @@ async fn build_dockerfile(
             reference: tag,
         }),
         Err(e) => {
-            if !show_build_failure(printer, &e) && !live && !tail.is_empty() {
+            if !show_build_failure(printer, &e, &mask) && !live && !tail.is_empty() {
                 printer.diagnostic(&format!("{}\n", Vec::from(tail).join("\n")));
             }
             Err(msg!("source-build-failed", workload = workload).wrap(e))
@@ -148,11 +151,12 @@ async fn build_dockerfile(
 }
 
 /// Build output can echo build args: it goes to the caller's stderr only,
-/// never into the error that becomes an event. Returns whether it showed it.
-fn show_build_failure(printer: &Printer, err: &anyhow::Error) -> bool {
+/// masked, never into the error that becomes an event. Returns whether it
+/// showed it.
+fn show_build_failure(printer: &Printer, err: &anyhow::Error, mask: &crate::config::SecretMask) -> bool {
     match err.downcast_ref::<RedactedFailure>() {
         Some(failure) => {
-            printer.diagnostic(&format!("{}\n", failure.detail.trim_end()));
+            printer.diagnostic(&format!("{}\n", mask.apply(failure.detail.trim_end())));
             true
         }
         None => false,

@@ -84,7 +84,7 @@ pub async fn package(docker: &Docker, printer: &Printer, workload: &str, cfg: &S
             reference: tag,
         }),
         Err(e) => {
-            super::show_build_failure(printer, &e);
+            super::show_build_failure(printer, &e, &crate::config::SecretMask::default());
             Err(msg!("source-package-failed", workload = workload).wrap(e))
         }
     }

@@ -184,6 +184,16 @@ fn a_build_arg_from_a_file_reaches_the_build_but_not_the_store() {
     );
     assert!(!deployed.stderr.contains(&secret) && !deployed.stdout.contains(&secret));
     assert!(!store_dump(&c).contains(&secret), "the build secret is in the store");
+
+    // A build that echoes the secret and fails: berth shows the build's
+    // output on stderr, with the value masked.
+    c.t.write(
+        "ctx/Dockerfile",
+        "FROM berth-test/app:v1\nARG NPM_TOKEN\nRUN echo \"token=$NPM_TOKEN\" && exit 3\n",
+    );
+    let failed = c.run(&["deploy", &name]).code(1);
+    assert!(!failed.stderr.contains(&secret), "{}", failed.stderr);
+    assert!(failed.stderr.contains("token=********"), "{}", failed.stderr);
 }
 
 #[test]
