@@ -24,8 +24,7 @@ pub async fn exec(ctx: &Ctx, args: &EventsArgs) -> Result<()> {
         filter.workload_id = Some(store.workload(name)?.id);
     }
     if let Some(since) = &args.since {
-        let d = parse_duration(since)?;
-        filter.since = Some(format_ts(time::OffsetDateTime::now_utc() - d));
+        filter.since = Some(format_ts(parse_since(since)?));
     }
 
     if args.follow {
@@ -116,6 +115,17 @@ fn next_page_command(ctx: &Ctx, args: &EventsArgs, before: i64) -> String {
     cmd
 }
 
+/// The instant `--since TEXT` names: now minus [`parse_duration`]'s
+/// duration, no earlier than the Unix epoch (nothing berth or Docker
+/// records is older; `--since 99999999d` means "everything", not an error).
+pub fn parse_since(text: &str) -> Result<time::OffsetDateTime> {
+    let d = parse_duration(text)?;
+    let epoch = time::OffsetDateTime::UNIX_EPOCH;
+    Ok(time::OffsetDateTime::now_utc()
+        .checked_sub(d)
+        .map_or(epoch, |t| t.max(epoch)))
+}
+
 /// `30s`, `15m`, `2h`, `7d`.
 pub fn parse_duration(text: &str) -> Result<time::Duration> {
     let bad = || BerthError::Usage(crate::msg!("usage-invalid-duration", text = text));
@@ -139,5 +149,24 @@ fn shell_quote(s: &str) -> String {
         s.to_owned()
     } else {
         format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_reaches_back_at_most_to_the_epoch_and_never_panics() {
+        let epoch = time::OffsetDateTime::UNIX_EPOCH;
+        for far in ["99999999d", "9223372036854775807s", "106751991167300d"] {
+            assert_eq!(parse_since(far).ok(), Some(epoch), "{far}");
+        }
+        let hour_ago = parse_since("1h").expect("1h");
+        let age = time::OffsetDateTime::now_utc() - hour_ago;
+        assert!(age >= time::Duration::hours(1) && age < time::Duration::hours(1) + time::Duration::minutes(1));
+        for bad in ["", "h", "1w", "-1h", "9999999999999999999d"] {
+            assert!(parse_since(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::Ctx;
-use super::events::parse_duration;
+use super::events::parse_since;
 use crate::cli::LogsArgs;
 use crate::docker::Docker;
 use crate::error::BerthError;
@@ -12,7 +12,7 @@ use crate::live::logs::{LogsRequest, logs};
 
 pub async fn exec(ctx: &Ctx, args: &LogsArgs) -> Result<()> {
     let since = match &args.since {
-        Some(text) => Some((time::OffsetDateTime::now_utc() - parse_duration(text)?).unix_timestamp()),
+        Some(text) => Some(parse_since(text)?.unix_timestamp()),
         None => None,
     };
     let store = ctx.store()?;
