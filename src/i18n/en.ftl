@@ -273,6 +273,7 @@ workload-editor-failed = the editor `{ $editor }` exited with { $status }; the s
 live-compose-needs-service = workload `{ $workload }` is a compose stack without a routed `service`: pass --service SERVICE
 live-service-not-compose = --service is for compose workloads; `{ $workload }` is a { $kind } workload
 live-no-container = workload `{ $workload }` has no container on this Docker daemon (deploy it with `berth deploy { $workload }`)
+live-unknown-service = workload `{ $workload }`: compose project `{ $project }` has no service `{ $service }`; its services: { $services }
 exec-could-not-run = could not run the command in `{ $container }` (workload `{ $workload }`): { $reason }
 exec-detached = the daemon started the command detached
 exec-exit-code-unreadable = could not read the command's exit code

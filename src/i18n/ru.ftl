@@ -276,6 +276,7 @@ workload-editor-failed = редактор `{ $editor }` завершился с 
 live-compose-needs-service = нагрузка `{ $workload }` — стек compose без маршрутизируемого `service`: укажите --service SERVICE
 live-service-not-compose = --service только для нагрузок compose; `{ $workload }` — нагрузка вида { $kind }
 live-no-container = у нагрузки `{ $workload }` нет контейнера на этом демоне Docker (разверните её: `berth deploy { $workload }`)
+live-unknown-service = нагрузка `{ $workload }`: в compose-проекте `{ $project }` нет сервиса `{ $service }`; его сервисы: { $services }
 exec-could-not-run = не удалось выполнить команду в `{ $container }` (нагрузка `{ $workload }`): { $reason }
 exec-detached = демон запустил команду в отсоединённом режиме
 exec-exit-code-unreadable = не удалось узнать код выхода команды

@@ -51,10 +51,12 @@ const READER_CHECK: Duration = Duration::from_millis(250);
 /// refuses the exec.
 pub async fn exec(docker: &Docker, target: &Target, command: &[String], tty: bool) -> Result<i32> {
     let name = target.workload();
-    let container = target
-        .running(docker)
-        .await?
-        .ok_or_else(|| BerthError::NoRunningContainer(crate::msg!("exec-no-running-container", workload = name)))?;
+    let Some(container) = target.running(docker).await? else {
+        if let Some(e) = target.unknown_service(docker).await {
+            return Err(e);
+        }
+        return Err(BerthError::NoRunningContainer(crate::msg!("exec-no-running-container", workload = name)).into());
+    };
     let exec_failed = |e: bollard::errors::Error| {
         anyhow!(BerthError::ExecFailed(crate::msg!(
             "exec-could-not-run",

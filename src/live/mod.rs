@@ -104,11 +104,43 @@ impl Target {
             return Ok(c);
         }
         let all = self.candidates(docker).await?;
-        all.iter()
+        if let Some(found) = all
+            .iter()
             .find(|c| Some(&c.id) == self.state_container.as_ref())
             .or_else(|| all.iter().max_by_key(|c| c.created))
-            .cloned()
-            .ok_or_else(|| self.no_container())
+        {
+            return Ok(found.clone());
+        }
+        Err(match self.unknown_service(docker).await {
+            Some(e) => e,
+            None => self.no_container(),
+        })
+    }
+
+    /// Not found (exit 4) naming the compose services there are, when the
+    /// project has containers but none of the asked service (a mistyped
+    /// `--service`); None otherwise.
+    pub async fn unknown_service(&self, docker: &Docker) -> Option<anyhow::Error> {
+        let Selector::Compose { project, service } = &self.selector else {
+            return None;
+        };
+        let all = docker.containers_with_label(PROJECT_LABEL, project).await.ok()?;
+        let mut services: Vec<&str> = all
+            .iter()
+            .filter_map(|c| c.labels.get(SERVICE_LABEL).map(String::as_str))
+            .collect();
+        services.sort_unstable();
+        services.dedup();
+        if services.is_empty() || services.contains(&service.as_str()) {
+            return None;
+        }
+        Some(anyhow!(BerthError::NotFound(crate::msg!(
+            "live-unknown-service",
+            workload = &self.workload,
+            service = service,
+            project = project,
+            services = services.join(", ")
+        ))))
     }
 
     /// The error for a workload with no container on the daemon.

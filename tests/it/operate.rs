@@ -817,6 +817,19 @@ fn logs_and_exec_reach_the_routed_compose_service_or_the_one_named() {
         exec.stderr
     );
 
+    // A mistyped service is named, with the services there are.
+    for command in [
+        &["logs", &name, "--service", "wrker"][..],
+        &["exec", &name, "--service", "wrker", "--", "true"],
+    ] {
+        let run = c.run(command).code(4);
+        assert!(
+            run.stderr.contains("no service `wrker`") && run.stderr.contains("web, worker"),
+            "{command:?}: {}",
+            run.stderr
+        );
+    }
+
     // --service is for compose workloads only.
     let image = c.name("img");
     c.add(&image, "image", image_config("berth-test/app:v1"));
