@@ -2,6 +2,7 @@
 //! status and diagnostics on stderr, progress only on a terminal.
 
 use std::io::{self, IsTerminal, Write};
+use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use serde::Serialize;
@@ -267,10 +268,17 @@ pub fn stdout_error() -> Option<BerthError> {
 /// A loop that waits for something to print asks this, so it ends when its
 /// reader does, not at its next line.
 pub fn stdout_reader_gone() -> bool {
+    reader_gone(io::stdout().as_fd())
+}
+
+/// [`stdout_reader_gone`] for stderr: `berth logs -f web 2>&1 >/dev/null |
+/// head -1` reads only the app's stderr.
+pub fn stderr_reader_gone() -> bool {
+    reader_gone(io::stderr().as_fd())
+}
+
+fn reader_gone(fd: std::os::fd::BorrowedFd<'_>) -> bool {
     use rustix::event::{PollFd, PollFlags, Timespec, poll};
-    use std::os::fd::AsFd;
-    let stdout = io::stdout();
-    let fd = stdout.as_fd();
     let mut fds = [PollFd::new(&fd, PollFlags::empty())];
     let now = Timespec { tv_sec: 0, tv_nsec: 0 };
     matches!(poll(&mut fds, Some(&now)), Ok(n) if n > 0) && fds[0].revents().intersects(PollFlags::ERR | PollFlags::HUP)

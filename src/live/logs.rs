@@ -97,7 +97,7 @@ async fn next_container(
 ) -> Result<ContainerSummary> {
     let mut waiting_said = false;
     loop {
-        if crate::output::stdout_reader_gone() {
+        if crate::output::stdout_reader_gone() || crate::output::stderr_reader_gone() {
             return Err(crate::error::BerthError::ClosedPipe.into());
         }
         // A daemon hiccup while waiting is retried, as a follow should.
@@ -171,7 +171,7 @@ async fn stream(
                 None => break,
             },
             _ = reader_check.tick() => {
-                if crate::output::stdout_reader_gone() {
+                if crate::output::stdout_reader_gone() || crate::output::stderr_reader_gone() {
                     return Streamed::ClosedPipe;
                 }
                 continue;
@@ -222,9 +222,12 @@ fn emit(req: &LogsRequest, container: &str, to_stderr: bool, message: &[u8], lin
     }
     let shown = if req.timestamps { message } else { line };
     if to_stderr {
-        // A closed stderr loses the line; stdout decides when to stop.
-        let _ = io::stderr().lock().write_all(shown);
-        Ok(())
+        // The app's stderr is data too (`berth logs -f web 2>&1 >/dev/null |
+        // head -1`): its closed pipe ends the logs as stdout's does.
+        match io::stderr().lock().write_all(shown) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(e),
+            _ => Ok(()),
+        }
     } else {
         let mut out = io::stdout().lock();
         out.write_all(shown).and_then(|()| out.flush())

@@ -463,6 +463,33 @@ fn logs_tail_keeps_streams_apart_and_a_closed_pipe_exits_0() {
         .expect("stderr");
     assert_eq!(status.and_then(|s| s.code()), Some(0), "{stderr}");
     assert!(!stderr.contains("error") && !stderr.contains("panick"), "{stderr}");
+
+    // `berth logs -f web 2>&1 >/dev/null | head -1`: the app's stderr is
+    // the data read; its closed pipe ends the follow too.
+    let mut child =
+        c.t.command(&["logs", &name, "--follow"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn berth logs");
+    let mut first = String::new();
+    BufReader::new(child.stderr.take().expect("stderr"))
+        .read_line(&mut first)
+        .expect("first line");
+    assert!(first.contains(&format!("{host} err")), "{first}");
+    let mut status = None;
+    let ended = wait_until(Duration::from_secs(10), || {
+        status = child.try_wait().expect("try_wait");
+        status.is_some()
+    });
+    if !ended {
+        let _ = child.kill();
+    }
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(0),
+        "logs -f ran on after its stderr's reader went"
+    );
 }
 
 // ---- exec -----------------------------------------------------------------------------
