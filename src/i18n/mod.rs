@@ -10,7 +10,8 @@
 //! The language: `BERTH_LANG`, then `LC_ALL`, `LC_MESSAGES`, `LANG` (the
 //! first one set and non-empty); `ru*` means Russian, anything else
 //! (`C`, `POSIX`, unknown) English. Russian also needs a UTF-8 terminal:
-//! the character set (`LC_ALL`, `LC_CTYPE`, `LANG`) must name UTF-8, or
+//! the character set (`LC_ALL`, `LC_CTYPE`, `LANG`; none set means C) must
+//! name UTF-8, or
 //! Cyrillic would reach the terminal as mojibake.
 
 use std::sync::OnceLock;
@@ -62,7 +63,9 @@ pub fn detect(var: impl Fn(&str) -> Option<String>) -> Lang {
         (Some(ctype), _) => names_utf8(&ctype),
         // `BERTH_LANG=ru` with no locale at all: the operator asked.
         (None, true) => true,
-        (None, false) => names_utf8(&chosen),
+        // Only LC_MESSAGES names a locale: the character set is then the
+        // POSIX default, C (not UTF-8).
+        (None, false) => false,
     };
     if utf8 { Lang::Ru } else { Lang::En }
 }

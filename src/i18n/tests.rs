@@ -175,6 +175,12 @@ fn the_language_follows_berth_lang_then_lc_all_lc_messages_lang() {
 
 #[test]
 fn russian_needs_a_utf8_terminal() {
+    // LC_MESSAGES alone: the character set is POSIX's default, C.
+    assert_eq!(detect_with(&[("LC_MESSAGES", "ru_RU.UTF-8")]), Lang::En);
+    assert_eq!(
+        detect_with(&[("LC_MESSAGES", "ru_RU.UTF-8"), ("LC_CTYPE", "C.UTF-8")]),
+        Lang::Ru
+    );
     assert_eq!(detect_with(&[("LANG", "ru_RU.KOI8-R")]), Lang::En);
     assert_eq!(detect_with(&[("LANG", "ru_RU")]), Lang::En, "ru_RU alone is ISO-8859-5");
     assert_eq!(detect_with(&[("BERTH_LANG", "ru"), ("LC_ALL", "C")]), Lang::En);
