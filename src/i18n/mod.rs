@@ -11,8 +11,7 @@
 //! first one set and non-empty); `ru*` means Russian, anything else
 //! (`C`, `POSIX`, unknown) English. Russian also needs a UTF-8 terminal:
 //! the character set (`LC_ALL`, `LC_CTYPE`, `LANG`; none set means C) must
-//! name UTF-8, or
-//! Cyrillic would reach the terminal as mojibake.
+//! name UTF-8, or Cyrillic would reach the terminal as mojibake.
 
 use std::sync::OnceLock;
 
