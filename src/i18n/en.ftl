@@ -82,6 +82,7 @@ config-unknown-field = unknown field `{ $key }` in { $section }
 config-fields-are = the fields of { $section } are: { $fields }
 config-is-required = is required: { $what }
 config-add-example = add e.g. { $example }
+config-example-relative-path = { $example } (relative paths are resolved at `workload add`/`set`)
 config-range-at-least = at least { $min }
 config-range-between = between { $min } and { $max }
 config-must-be-integer = must be an integer { $range }, got { $got }
@@ -113,6 +114,7 @@ secret-value-type = the value must be a string or a reference, got { $got }
 secret-value-type-hint = quote numbers and booleans; write it as { $like }
 secret-empty-ref = an empty reference names no source
 secret-write-as = write it as { $like }
+secret-value-forms = { $string }, { $env } or { $file }
 secret-both-sources = a reference names exactly one source, `from_env` or `from_file`, not both
 secret-keep-one = keep one of them
 secret-name-the-variable = name the variable, e.g. "DB_PASSWORD"
@@ -237,6 +239,10 @@ webhook-removed = removed webhook { $id }
 ## Workloads: add, set, edit, show, rm
 
 workload-invalid-name = invalid workload name `{ $workload }`: { $reason }
+workload-name-empty = a workload name must not be empty
+workload-name-too-long = workload name `{ $workload }` is { $length } characters long; at most { $max } are allowed (leaving room for the 7-character green suffix within Docker's and DNS's 63)
+workload-name-bad-character = workload name `{ $workload }` contains `{ $character }`: use lowercase letters, digits and hyphens
+workload-name-bad-start = workload name `{ $workload }` must start with a lowercase letter or a digit
 workload-nothing-to-change = nothing to change: pass --config FILE and/or --strategy ""|recreate|blue-green (or edit interactively with `berth workload edit { $workload }`)
 workload-edit-tempfile-create = could not create a temporary file to edit
 workload-edit-tempfile-write = could not write the temporary file to edit
@@ -1011,3 +1017,7 @@ value-outcome-failed = failed
 value-outcome-abandoned = abandoned
 history-live = live
 duration-ms = { $ms } ms
+# How a child process ended: Rust's own wording in English.
+exit-status-code = exit status: { $code }
+exit-status-signal = { $display }
+exit-status-other = { $display }

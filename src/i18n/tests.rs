@@ -427,3 +427,87 @@ fn no_human_message_is_hard_coded_english() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_exit_status_keeps_rusts_english_and_is_localized() {
+    use std::os::unix::process::ExitStatusExt;
+    let code = std::process::ExitStatus::from_raw(1 << 8);
+    assert_eq!(exit_status(code).english(), code.to_string());
+    assert_eq!(exit_status(code).format(Lang::Ru), "код выхода 1");
+    let killed = std::process::ExitStatus::from_raw(9);
+    assert_eq!(exit_status(killed).english(), killed.to_string());
+    assert_eq!(exit_status(killed).format(Lang::Ru), "сигнал 9");
+    let editor = Msg::new("workload-editor-failed")
+        .arg("editor", "false")
+        .arg("status", exit_status(code));
+    assert_eq!(
+        editor.english(),
+        "the editor `false` exited with exit status: 1; the stored config is unchanged"
+    );
+    assert!(
+        !editor.format(Lang::Ru).contains("exit status"),
+        "{}",
+        editor.format(Lang::Ru)
+    );
+}
+
+#[test]
+fn a_status_in_a_sentence_is_english_in_english_and_a_word_in_russian() {
+    let m = Msg::new("rollback-deploy-did-not-succeed")
+        .arg("workload", "web")
+        .arg("id", 1)
+        .arg("status", value_arg("outcome", "failed"));
+    assert_eq!(
+        m.english(),
+        "deploy 1 of `web` did not succeed (failed); roll back to a successful one"
+    );
+    let ru = m.format(Lang::Ru);
+    assert!(ru.contains("неудача") && !ru.contains("failed"), "{ru}");
+    // A value with no word stays as it is.
+    let other = Msg::new("rollback-deploy-did-not-succeed")
+        .arg("workload", "web")
+        .arg("id", 1)
+        .arg("status", value_arg("outcome", "unheard-of"));
+    assert!(other.format(Lang::Ru).contains("unheard-of"));
+}
+
+#[test]
+fn russian_sections_and_types_agree_in_case() {
+    let section = || Msg::new("config-section-workload").arg("kind", "static");
+    let other = Msg::new("config-field-of-other-kind")
+        .arg("key", "image")
+        .arg("section", section())
+        .arg("owner", "image");
+    assert!(
+        other.format(Lang::Ru).contains("не поле для нагрузки вида static"),
+        "{}",
+        other.format(Lang::Ru)
+    );
+    let fields = Msg::new("config-fields-are")
+        .arg("section", Msg::new("config-section-secret-reference"))
+        .arg("fields", "from_env, from_file");
+    assert_eq!(fields.format(Lang::Ru), "поля ссылки на секрет: from_env, from_file");
+    let unknown = Msg::new("config-unknown-field")
+        .arg("key", "x")
+        .arg("section", section());
+    assert_eq!(
+        unknown.format(Lang::Ru),
+        "неизвестное поле `x` для нагрузки вида static"
+    );
+    // The type that came is named in the nominative after a colon: no
+    // `а не строка`, no `а получено массив`.
+    for id in [
+        "config-must-be-string",
+        "config-must-be-bool",
+        "config-not-an-object",
+        "config-cpus-type",
+    ] {
+        let m = Msg::new(id).arg("got", Msg::new("json-array"));
+        let ru = m.format(Lang::Ru);
+        assert!(ru.contains("получено: массив"), "{id}: {ru}");
+    }
+    let fleet = Msg::new("deploy-fleet-failed").arg("failed", 2).arg("total", 3);
+    assert_eq!(fleet.english(), "2 of 3 deploys failed");
+    assert_eq!(fleet.format(Lang::Ru), "не удалось развернуть 2 из 3");
+}
