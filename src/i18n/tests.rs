@@ -197,11 +197,21 @@ fn every_command_and_argument_has_help_in_both_languages_and_the_english_matches
         };
         let about = cmd.get_about().map(ToString::to_string).unwrap_or_default();
         check(crate::cli::help_id(path), about);
+        if let Some(long) = cmd.get_long_about() {
+            check(format!("{}-long", crate::cli::help_id(path)), long.to_string());
+        }
         for arg in cmd.get_arguments() {
             let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
             // Global arguments are checked once, where they are declared.
             if path.is_empty() || !arg.is_global_set() {
-                check(crate::cli::arg_help_id(path, arg), help);
+                let id = crate::cli::arg_help_id(path, arg);
+                // A possible value's help (a ValueEnum variant's doc comment).
+                for value in arg.get_possible_values() {
+                    if let Some(help) = value.get_help() {
+                        check(crate::cli::value_help_id(&id, value.get_name()), help.to_string());
+                    }
+                }
+                check(id, help);
             }
         }
         for sub in cmd.get_subcommands() {
@@ -510,4 +520,36 @@ fn russian_sections_and_types_agree_in_case() {
     let fleet = Msg::new("deploy-fleet-failed").arg("failed", 2).arg("total", 3);
     assert_eq!(fleet.english(), "2 of 3 deploys failed");
     assert_eq!(fleet.format(Lang::Ru), "не удалось развернуть 2 из 3");
+}
+
+#[test]
+fn russian_help_has_no_english_from_clap_annotations() {
+    let mut command = crate::cli::Cli::command_in(Lang::Ru);
+    let root = command.render_long_help().to_string();
+    assert!(root.contains("berth хранит конфигурации"), "{root}");
+    let Some(proxy) = command.find_subcommand_mut("proxy") else {
+        panic!("no proxy command");
+    };
+    let Some(set) = proxy.find_subcommand_mut("set") else {
+        panic!("no proxy set command");
+    };
+    let long = set.render_long_help().to_string();
+    let short = set.render_help().to_string();
+    for help in [&long, &short] {
+        for english in [
+            "Possible values",
+            "[possible values",
+            "[default:",
+            "[env:",
+            "through its API",
+            "The container name",
+        ] {
+            assert!(!help.contains(english), "{english} in:\n{help}");
+        }
+    }
+    assert!(long.contains("Возможные значения:"), "{long}");
+    assert!(long.contains("- npm:   Nginx Proxy Manager через его API"), "{long}");
+    assert!(long.contains("[по умолчанию: human]"), "{long}");
+    assert!(long.contains("[переменная окружения: BERTH_DB"), "{long}");
+    assert!(short.contains("[возможные значения: name, ip]"), "{short}");
 }
