@@ -29,23 +29,30 @@ pub struct Cli {
 
 impl Cli {
     /// The command line with its help in the language of human output:
-    /// every command's description (`help-<path>`) and every argument's
-    /// help (`arg-<path>-<id>`, `arg-<id>` for global ones) come from the
-    /// messages, and so do the section headings. Completions and man pages
-    /// are generated from [`Cli::command`], in English.
+    /// every command's description (`help-<path>`, its long one
+    /// `help-<path>-long`), every argument's help (`arg-<path>-<id>`,
+    /// `arg-<id>` for global ones) and the help of its possible values
+    /// (`<argument's id>-value-<value>`) come from the messages, and so do
+    /// the section headings and clap's annotations (`[default: ..]`,
+    /// `[env: ..]`, `[possible values: ..]`, `Possible values:`), which
+    /// berth writes itself outside English. Completions and man pages are
+    /// generated from [`Cli::command`], in English.
     ///
-    /// Left to clap, in English: its annotations (`[default: ..]`,
-    /// `[env: ..]`, `[possible values: ..]`) and its parse errors
-    /// (`error: unexpected argument`), which clap builds from fixed English
-    /// text with no hook to replace it.
+    /// Left to clap, in English: its parse errors (`error: unexpected
+    /// argument`), which clap builds from fixed English text.
     pub fn localized_command() -> clap::Command {
+        Self::command_in(crate::i18n::lang())
+    }
+
+    /// [`Cli::localized_command`] in `lang`.
+    pub fn command_in(lang: crate::i18n::Lang) -> clap::Command {
         let mut command = <Cli as clap::CommandFactory>::command();
-        if crate::i18n::lang() == crate::i18n::Lang::En {
+        if lang == crate::i18n::Lang::En {
             return command;
         }
         // Built, so that -h/-V and the `help` subcommand exist to be translated.
         command.build();
-        localize(command, "")
+        localize(command, "", lang)
     }
 }
 
@@ -71,12 +78,26 @@ pub fn arg_help_id(path: &str, arg: &clap::Arg) -> String {
     }
 }
 
-fn localize(mut cmd: clap::Command, path: &str) -> clap::Command {
-    if let Some(about) = crate::i18n::text(&help_id(path)) {
-        // The long description is English prose: the short one replaces it.
-        cmd = cmd.about(about).long_about(None::<&str>);
+/// The message id of a possible value's help: `arg-proxy-set-router-value-npm`.
+pub fn value_help_id(arg_help_id: &str, value: &str) -> String {
+    format!("{arg_help_id}-value-{value}")
+}
+
+/// Message `id` in `lang`, English where `lang` lacks it.
+fn text(id: &str, lang: crate::i18n::Lang) -> Option<String> {
+    crate::i18n::text_in(id, lang).or_else(|| crate::i18n::text_in(id, crate::i18n::Lang::En))
+}
+
+fn localize(mut cmd: clap::Command, path: &str, lang: crate::i18n::Lang) -> clap::Command {
+    if let Some(about) = text(&help_id(path), lang) {
+        let long = text(&format!("{}-long", help_id(path)), lang);
+        cmd = match long {
+            Some(long) => cmd.about(about).long_about(long),
+            // The long description is English prose: the short one replaces it.
+            None => cmd.about(about).long_about(None::<&str>),
+        };
     }
-    if let Some(after) = crate::i18n::text(&format!("{}-after", help_id(path))) {
+    if let Some(after) = text(&format!("{}-after", help_id(path)), lang) {
         cmd = cmd.after_help(after);
     }
     let args: Vec<(String, String)> = cmd
@@ -84,8 +105,8 @@ fn localize(mut cmd: clap::Command, path: &str) -> clap::Command {
         .map(|a| (a.get_id().to_string(), arg_help_id(path, a)))
         .collect();
     for (id, message) in args {
-        if let Some(help) = crate::i18n::text(&message) {
-            cmd = cmd.mut_arg(id, |a| a.help(help).long_help(None::<&str>));
+        if let Some(help) = text(&message, lang) {
+            cmd = cmd.mut_arg(id, |a| annotated(a, help, &message, lang));
         }
     }
     let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_owned()).collect();
@@ -95,16 +116,90 @@ fn localize(mut cmd: clap::Command, path: &str) -> clap::Command {
         } else {
             format!("{path}-{name}")
         };
-        cmd = cmd.mut_subcommand(&name, |sub| localize(sub, &child));
+        cmd = cmd.mut_subcommand(&name, |sub| localize(sub, &child, lang));
     }
-    let template = help_template(&cmd);
+    let template = help_template(&cmd, lang);
     cmd.help_template(template)
+}
+
+/// An argument with its translated help and clap's annotations written
+/// by berth in `lang`, laid out as clap lays out its own: after the help
+/// in `-h` (`[env: ..] [default: ..] [possible values: ..]`), below it in
+/// `--help`, where values with a help of their own are listed one a line.
+fn annotated(arg: clap::Arg, help: String, message: &str, lang: crate::i18n::Lang) -> clap::Arg {
+    let word = |id: &str| text(id, lang).unwrap_or_default();
+    let mut specs = Vec::new();
+    if let Some(name) = arg.get_env().filter(|_| !arg.is_hide_env_set()) {
+        let name = name.to_string_lossy();
+        let value = if arg.is_hide_env_values_set() {
+            String::new()
+        } else {
+            format!("={}", std::env::var_os(&*name).unwrap_or_default().to_string_lossy())
+        };
+        specs.push(format!("[{} {name}{value}]", word("help-annotation-env")));
+    }
+    let defaults: Vec<String> = arg
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    if arg.get_action().takes_values() && !arg.is_hide_default_value_set() && !defaults.is_empty() {
+        specs.push(format!("[{} {}]", word("help-annotation-default"), defaults.join(" ")));
+    }
+    let values: Vec<clap::builder::PossibleValue> = if arg.is_hide_possible_values_set() {
+        Vec::new()
+    } else {
+        arg.get_possible_values()
+            .into_iter()
+            .filter(|v| !v.is_hide_set())
+            .collect()
+    };
+    let listed = values.iter().any(|v| v.get_help().is_some());
+    let mut long = help.clone();
+    if listed {
+        let width = values.iter().map(|v| v.get_name().chars().count()).max().unwrap_or(0);
+        long.push_str(&format!("\n\n{}", word("help-heading-possible-values")));
+        for value in &values {
+            let name = value.get_name();
+            let id = value_help_id(message, name);
+            match text(&id, lang).or_else(|| value.get_help().map(ToString::to_string)) {
+                Some(h) => long.push_str(&format!("\n- {:width$} {h}", format!("{name}:"), width = width + 1)),
+                None => long.push_str(&format!("\n- {name}")),
+            }
+        }
+    }
+    // `-h` shows every annotation on the help's line, the values by name.
+    let mut short_specs = specs.clone();
+    if !values.is_empty() {
+        let names: Vec<&str> = values.iter().map(|v| v.get_name()).collect();
+        let spec = format!("[{} {}]", word("help-annotation-possible-values"), names.join(", "));
+        short_specs.push(spec.clone());
+        if !listed {
+            specs.push(spec);
+        }
+    }
+    let mut short = help;
+    if !short_specs.is_empty() {
+        short.push_str(&format!(" {}", short_specs.join(" ")));
+    }
+    if !specs.is_empty() {
+        long.push_str(&format!("\n\n{}", specs.join("\n")));
+    }
+    let arg = if long == short {
+        arg.long_help(None::<&str>)
+    } else {
+        arg.long_help(long)
+    };
+    arg.help(short)
+        .hide_env(true)
+        .hide_default_value(true)
+        .hide_possible_values(true)
 }
 
 /// clap's default help layout with the headings translated (clap writes
 /// `Usage:`, `Commands:`, `Arguments:` and `Options:` itself otherwise).
-fn help_template(cmd: &clap::Command) -> String {
-    let heading = |id: &'static str| crate::i18n::Msg::new(id).localized();
+fn help_template(cmd: &clap::Command, lang: crate::i18n::Lang) -> String {
+    let heading = |id: &'static str| crate::i18n::Msg::new(id).format(lang);
     let mut template = format!(
         "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n",
         heading("help-heading-usage")

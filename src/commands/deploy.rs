@@ -53,7 +53,7 @@ pub async fn exec(ctx: &Ctx, args: &DeployArgs) -> Result<()> {
                     name,
                     t!("deploy-fleet-succeeded"),
                     result.container.clone(),
-                    format!("{} ms", result.duration_ms),
+                    t!("duration-ms", ms = result.duration_ms),
                 ]);
                 json_results.push(serde_json::to_value(&result)?);
             }

@@ -118,38 +118,75 @@ pub fn show(ctx: &Ctx) -> Result<()> {
         Some((v, src)) => format!("{v} ({})", source_name(*src)),
         None => t!("proxy-not-set"),
     };
-    let p = &ctx.printer;
     let fixed = |v: &(String, Source)| format!("{} ({})", v.0, source_name(v.1));
-    p.data(&format!(
-        "router:     {}",
-        fixed(&(router.as_str().to_owned(), router_source))
-    ));
-    match router {
-        RouterKind::Nginx => {
-            p.data(&format!("dir:        {}", show(&ngx.dir)));
-            p.data(&format!("conf:       {}", show(&ngx.conf)));
-            p.data(&format!("bin:        {}", fixed(&ngx.bin)));
-            p.data(&format!("reload:     {}", show(&ngx.reload)));
-            p.data(&format!("listen:     {}", fixed(&ngx.listen)));
-            return Ok(());
-        }
-        RouterKind::Caddy => {
-            p.data(&format!("admin:      {}", fixed(&cdy.admin)));
-            p.data(&format!("server:     {}", show(&cdy.server)));
-            return Ok(());
-        }
-        RouterKind::Npm => {}
-    }
-    p.data(&format!("url:        {}", show(&s.url)));
-    p.data(&format!("email:      {}", show(&s.email)));
-    p.data(&format!(
-        "forward_by: {} ({})",
+    let forward_by = format!(
+        "{} ({})",
         if s.forward_by.0 == ForwardBy::Ip { "ip" } else { "name" },
         source_name(s.forward_by.1)
-    ));
-    p.data(&format!("password:   {password}"));
-    p.data(&format!("token:      {token}"));
+    );
+    let router_line = (
+        t!("proxy-show-router"),
+        fixed(&(router.as_str().to_owned(), router_source)),
+    );
+    let mut lines = vec![router_line];
+    match router {
+        RouterKind::Nginx => lines.extend([
+            (t!("proxy-show-dir"), show(&ngx.dir)),
+            (t!("proxy-show-conf"), show(&ngx.conf)),
+            (t!("proxy-show-bin"), fixed(&ngx.bin)),
+            (t!("proxy-show-reload"), show(&ngx.reload)),
+            (t!("proxy-show-listen"), fixed(&ngx.listen)),
+        ]),
+        RouterKind::Caddy => lines.extend([
+            (t!("proxy-show-admin"), fixed(&cdy.admin)),
+            (t!("proxy-show-server"), show(&cdy.server)),
+        ]),
+        RouterKind::Npm => lines.extend([
+            (t!("proxy-show-url"), show(&s.url)),
+            (t!("proxy-show-email"), show(&s.email)),
+            (t!("proxy-show-forward-by"), forward_by),
+            (t!("proxy-show-password"), password),
+            (t!("proxy-show-token"), token),
+        ]),
+    }
+    for line in aligned(&lines) {
+        ctx.printer.data(&line);
+    }
     Ok(())
+}
+
+/// The labels of every router's settings, for one width whichever router
+/// is shown (English: `forward_by:` and a space, as before).
+const SHOW_LABELS: &[&str] = &[
+    "proxy-show-router",
+    "proxy-show-dir",
+    "proxy-show-conf",
+    "proxy-show-bin",
+    "proxy-show-reload",
+    "proxy-show-listen",
+    "proxy-show-admin",
+    "proxy-show-server",
+    "proxy-show-url",
+    "proxy-show-email",
+    "proxy-show-forward-by",
+    "proxy-show-password",
+    "proxy-show-token",
+];
+
+/// `label: value` lines, the values in one column (as `workload show`).
+fn aligned(lines: &[(String, String)]) -> Vec<String> {
+    let width = SHOW_LABELS
+        .iter()
+        .filter_map(|id| crate::i18n::text(id))
+        .chain(lines.iter().map(|(label, _)| label.clone()))
+        .map(|label| label.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    lines
+        .iter()
+        .map(|(label, value)| format!("{:width$} {value}", format!("{label}:")))
+        .collect()
 }
 
 /// Where a setting comes from, for people (JSON names the source in English).
@@ -159,5 +196,28 @@ fn source_name(s: Source) -> String {
         Source::Store => t!("proxy-source-store"),
         Source::Default => t!("proxy-source-default"),
         Source::Unset => t!("proxy-source-unset"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn show_labels_keep_the_english_column_and_name_the_setting_in_russian() {
+        // Tests run in English: the lines `proxy show` always printed.
+        let lines = [
+            ("router".to_owned(), "npm (default)".to_owned()),
+            ("forward_by".to_owned(), "ip (default)".to_owned()),
+        ];
+        assert_eq!(
+            aligned(&lines),
+            ["router:     npm (default)", "forward_by: ip (default)"]
+        );
+        for id in SHOW_LABELS {
+            let en = crate::i18n::text_in(id, crate::i18n::Lang::En).unwrap_or_default();
+            let ru = crate::i18n::text_in(id, crate::i18n::Lang::Ru).unwrap_or_default();
+            assert!(!en.is_empty() && ru.ends_with(&format!("({en})")), "{id}: {ru}");
+        }
     }
 }

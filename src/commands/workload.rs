@@ -374,7 +374,7 @@ fn run_editor(editor: &[String], file: &Path) -> Result<()> {
         bail!(msg!(
             "workload-editor-failed",
             editor = program,
-            status = status.to_string()
+            status = crate::i18n::exit_status(status)
         ));
     }
     Ok(())

@@ -965,12 +965,34 @@ fn workload_names_follow_the_design_pattern() {
     }
     for bad in ["", "-web", "Web", "web_1", "web.app", "wéb", &"a".repeat(57)] {
         let why = validate_workload_name(bad).expect_err(bad);
-        assert!(!why.is_empty());
+        assert!(!why.english().is_empty());
+        // Each reason is a message of both languages, never English in Russian.
+        let ru = why.format(crate::i18n::Lang::Ru);
+        assert!(ru.contains("имя нагрузки"), "{bad}: {ru}");
     }
     let why = validate_workload_name(&"a".repeat(57)).expect_err("too long");
-    assert!(why.contains("56"), "{why}");
+    assert_eq!(
+        why.english(),
+        format!(
+            "workload name `{}` is 57 characters long; at most 56 are allowed \
+             (leaving room for the 7-character green suffix within Docker's and DNS's 63)",
+            "a".repeat(57)
+        )
+    );
+    assert!(why.format(crate::i18n::Lang::Ru).contains("длиной 57 символов"));
     let why = validate_workload_name("Web").expect_err("uppercase");
-    assert!(why.contains("`W`"), "{why}");
+    assert_eq!(
+        why.english(),
+        "workload name `Web` contains `W`: use lowercase letters, digits and hyphens"
+    );
+    assert_eq!(
+        validate_workload_name("").expect_err("empty").english(),
+        "a workload name must not be empty"
+    );
+    assert_eq!(
+        validate_workload_name("-web").expect_err("hyphen").english(),
+        "workload name `-web` must start with a lowercase letter or a digit"
+    );
 }
 
 #[test]

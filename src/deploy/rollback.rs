@@ -61,7 +61,7 @@ pub fn choose_target(
                     "rollback-deploy-did-not-succeed",
                     workload = workload,
                     id = id,
-                    status = d.status.as_str()
+                    status = crate::i18n::value_arg("outcome", d.status.as_str())
                 ));
             }
             d

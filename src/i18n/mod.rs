@@ -129,6 +129,23 @@ pub fn value_text(group: &str, value: &str) -> String {
     text(&format!("value-{group}-{value}")).unwrap_or_else(|| value.to_owned())
 }
 
+/// How a child process ended (the editor, nginx), for a human line:
+/// English is Rust's own `ExitStatus` text as it always was (`exit status:
+/// 1`, `signal: 9 (SIGKILL)`), other languages say the code or the signal.
+pub fn exit_status(status: std::process::ExitStatus) -> Msg {
+    let display = status.to_string();
+    if let Some(code) = status.code() {
+        return Msg::new("exit-status-code").arg("code", code);
+    }
+    #[cfg(unix)]
+    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
+        return Msg::new("exit-status-signal")
+            .arg("signal", signal)
+            .arg("display", display);
+    }
+    Msg::new("exit-status-other").arg("display", display)
+}
+
 /// [`text`] in `lang`, without the English fallback.
 pub fn text_in(id: &str, lang: Lang) -> Option<String> {
     render(bundle(lang), id, &FluentArgs::new())
@@ -147,6 +164,21 @@ pub enum Arg {
         english: String,
         localized: String,
     },
+    /// A value of a [`VALUE_WORDS`] group: the value itself in English
+    /// (JSON and the store keep it), its word in other languages.
+    Value {
+        group: &'static str,
+        value: String,
+    },
+}
+
+/// A value of a [`VALUE_WORDS`] group as a message argument: English keeps
+/// the value (`failed`), other languages show its word ([`value_text`]).
+pub fn value_arg(group: &'static str, value: &str) -> Arg {
+    Arg::Value {
+        group,
+        value: value.to_owned(),
+    }
 }
 
 impl From<&anyhow::Error> for Arg {
@@ -269,6 +301,13 @@ impl Msg {
                 Arg::Error { english, localized } => {
                     let text = if lang == Lang::En { english } else { localized };
                     args.set(*name, FluentValue::from(text.as_str()));
+                }
+                Arg::Value { group, value } => {
+                    let text = match lang {
+                        Lang::En => None,
+                        _ => text_in(&format!("value-{group}-{value}"), lang),
+                    };
+                    args.set(*name, FluentValue::from(text.unwrap_or_else(|| value.clone())));
                 }
             }
         }

@@ -34,7 +34,7 @@ deploy-deployed = развёрнуто
 deploy-unchanged = без изменений
 deploy-summary = { $workload } -> { $container } ({ $strategy }, { $ms } мс)
 deploy-summary-forced = { $workload } -> { $container } ({ $strategy }, принудительно, { $ms } мс)
-deploy-fleet-failed = не удалось развёртываний: { $failed } из { $total }
+deploy-fleet-failed = не удалось развернуть { $failed } из { $total }
 deploy-fleet-succeeded = успешно
 deploy-fleet-failed-row = ошибка
 column-workload = НАГРУЗКА
@@ -71,21 +71,22 @@ workload-updated-short = нагрузка `{ $workload }` обновлена
 
 ## Проверка конфигурации
 
-config-must-be-string = должно быть строкой, а не { $got }
+config-must-be-string = должно быть строкой, получено: { $got }
 config-must-not-be-empty = не должно быть пустым
-config-must-be-object = должно быть объектом вида { $like }, а не { $got }
-config-must-be-array = должно быть массивом вида { $like }, а не { $got }
-config-must-be-bool = должно быть true или false, а не { $got }
+config-must-be-object = должно быть объектом вида { $like }, получено: { $got }
+config-must-be-array = должно быть массивом вида { $like }, получено: { $got }
+config-must-be-bool = должно быть true или false, получено: { $got }
 config-not-one-of = `{ $value }` не входит в { $allowed }
 config-did-you-mean-value = может быть, "{ $candidate }"?
 config-did-you-mean-key = может быть, `{ $candidate }`?
-config-unknown-field = неизвестное поле `{ $key }` в { $section }
+config-unknown-field = неизвестное поле `{ $key }` для { $section }
 config-fields-are = поля { $section }: { $fields }
 config-is-required = обязательно: { $what }
 config-add-example = добавьте, например, { $example }
+config-example-relative-path = { $example } (относительные пути разрешаются при `workload add`/`set`)
 config-range-at-least = не меньше { $min }
 config-range-between = от { $min } до { $max }
-config-must-be-integer = должно быть целым числом { $range }, а не { $got }
+config-must-be-integer = должно быть целым числом { $range }, получено: { $got }
 config-must-be-in-range = должно быть { $range }
 config-must-be-in-range-not-negative = должно быть { $range }, не отрицательным
 config-must-be-whole-in-range = должно быть целым числом { $range } (без десятичной точки)
@@ -95,12 +96,13 @@ json-number = число
 json-string = строка
 json-array = массив
 json-object = объект
-config-section-secret-reference = ссылке на секрет
+# В родительном падеже: «поля …», «для …».
+config-section-secret-reference = ссылки на секрет
 config-section-workload = { $kind ->
-    [image] нагрузке вида image
-    [dockerfile] нагрузке вида dockerfile
-    [static] нагрузке вида static
-   *[compose] нагрузке вида compose
+    [image] нагрузки вида image
+    [dockerfile] нагрузки вида dockerfile
+    [static] нагрузки вида static
+   *[compose] нагрузки вида compose
 }
 config-port-required-domains-healthcheck = обязательно, потому что заданы `domains` и `healthcheck`: порт контейнера, который используют маршрут и проверка
 config-port-required-domains = обязательно, потому что задано `domains`: порт контейнера, который используют маршрут и проверка
@@ -110,10 +112,11 @@ config-use = пишите { $value }
 
 ## Секреты по ссылке
 
-secret-value-type = значение должно быть строкой или ссылкой, а не { $got }
+secret-value-type = значение должно быть строкой или ссылкой, получено: { $got }
 secret-value-type-hint = числа и логические значения берите в кавычки; пишите так: { $like }
 secret-empty-ref = пустая ссылка не называет источника
 secret-write-as = пишите так: { $like }
+secret-value-forms = { $string }, { $env } или { $file }
 secret-both-sources = ссылка называет ровно один источник, `from_env` или `from_file`, не оба
 secret-keep-one = оставьте один из них
 secret-name-the-variable = назовите переменную, например "DB_PASSWORD"
@@ -162,6 +165,7 @@ events-next-page = следующая страница: { $command }
 ## Справка (`berth --help`)
 
 help-berth = Развёртывание нагрузок на хост Docker с заменой без простоя
+help-berth-long = berth хранит конфигурации нагрузок в локальном хранилище SQLite и развёртывает их в Docker (на локальный демон или на собственный хост каждой нагрузки по SSH или TCP) стратегией `recreate` или `blue-green`: новые контейнеры принимаются только после проверки готовности, маршруты перенаправляются на месте (Nginx Proxy Manager, nginx или Caddy), а все события записываются в историю, которую можно запрашивать.
 help-workload = Добавить, изменить, перечислить, показать и удалить нагрузки
 help-validate = Проверить конфигурации нагрузок, ничего не сохраняя и не развёртывая
 help-deploy = Развернуть нагрузки: подготовка, запуск, проверка готовности, маршрут, запись, уборка
@@ -189,7 +193,7 @@ dry-run-plan-forced = { $workload }: развёртывание { $strategy } ({
 usage-invalid-duration = неверная длительность `{ $text }`: нужно число с s, m, h или d, например 30s, 15m, 2h, 7d
 history-not-deployed-yet = `{ $workload }` ещё не развёртывалась
 rollback-no-such-deploy = у `{ $workload }` нет развёртывания { $id } (см. `berth history { $workload }`)
-rollback-deploy-did-not-succeed = развёртывание { $id } нагрузки `{ $workload }` не удалось ({ $status }); откатывайтесь на успешное
+rollback-deploy-did-not-succeed = развёртывание { $id } нагрузки `{ $workload }` не было успешным (итог: { $status }); откатывайтесь на успешное
 rollback-nothing-earlier = у `{ $workload }` нет более раннего успешного развёртывания с другим артефактом, на которое можно откатиться
 rollback-no-artifact = развёртывание { $id } нагрузки `{ $workload }` не записало артефакт, на который можно откатиться
 rollback-rolling-back = { $workload }: откат на развёртывание { $id } ({ $image })
@@ -207,6 +211,20 @@ proxy-source-env = окружение
 proxy-source-store = хранилище
 proxy-source-default = по умолчанию
 proxy-source-unset = не задан
+# Подписи `proxy show`: слово и имя настройки в скобках.
+proxy-show-router = маршрутизатор (router)
+proxy-show-dir = каталог (dir)
+proxy-show-conf = файл конфигурации (conf)
+proxy-show-bin = программа (bin)
+proxy-show-reload = перезагрузка (reload)
+proxy-show-listen = слушает (listen)
+proxy-show-admin = API администратора (admin)
+proxy-show-server = сервер (server)
+proxy-show-url = адрес (url)
+proxy-show-email = почта (email)
+proxy-show-forward-by = пересылка по (forward_by)
+proxy-show-password = пароль (password)
+proxy-show-token = токен (token)
 reconcile-nothing = { $workload }: чинить нечего
 reconcile-marked-abandoned = { $workload }: развёртывание { $id } помечено как брошенное
 reconcile-started-again = { $workload }: { $container } снова запущен
@@ -243,6 +261,14 @@ webhook-removed = вебхук { $id } удалён
 ## Workloads: add, set, edit, show, rm
 
 workload-invalid-name = недопустимое имя нагрузки `{ $workload }`: { $reason }
+workload-name-empty = имя нагрузки не может быть пустым
+workload-name-too-long = имя нагрузки `{ $workload }` длиной { $length } { $length ->
+        [one] символ
+        [few] символа
+       *[other] символов
+    }; допускается не более { $max } (остаётся место для 7-символьного суффикса green в пределах 63 символов Docker и DNS)
+workload-name-bad-character = имя нагрузки `{ $workload }` содержит `{ $character }`: используйте строчные латинские буквы, цифры и дефисы
+workload-name-bad-start = имя нагрузки `{ $workload }` должно начинаться со строчной буквы или цифры
 workload-nothing-to-change = нечего менять: укажите --config FILE и/или --strategy ""|recreate|blue-green (или правьте интерактивно: `berth workload edit { $workload }`)
 workload-edit-tempfile-create = не удалось создать временный файл для правки
 workload-edit-tempfile-write = не удалось записать временный файл для правки
@@ -269,7 +295,7 @@ config-not-json = это не JSON (строка { $line }, столбец { $co
 workload-no-editor = редактор не задан: установите VISUAL или EDITOR либо используйте `berth workload set NAME --config FILE`
 workload-editor-empty = пустая команда редактора
 workload-editor-not-started = не удалось запустить редактор `{ $editor }`
-workload-editor-failed = редактор `{ $editor }` завершился с { $status }; сохранённая конфигурация не изменилась
+workload-editor-failed = редактор `{ $editor }` завершился с ошибкой ({ $status }); сохранённая конфигурация не изменилась
 
 ## Logs and exec, continued
 
@@ -513,7 +539,7 @@ strategy-default-storage = по умолчанию для статических
 strategy-forced-compose = принудительно: стеками compose управляет compose, два стека рядом не запускаются
 strategy-default-for = по умолчанию для нагрузок вида { $kind }
 strategy-set-in-config = задана в deploy_strategy
-strategy-not-a-string = должна быть строкой, а получено { $got }: используйте { $allowed }
+strategy-not-a-string = должна быть строкой (получено: { $got }); используйте { $allowed }
 strategy-compose-blue-green = нагрузки compose нельзя развёртывать через blue-green: berth запускает `docker compose up` для всего стека и никогда не запускает два стека рядом
 strategy-use-recreate-or-default = используйте "recreate" или "" (по умолчанию)
 strategy-not-a-strategy = `{ $value }` — не стратегия развёртывания: используйте { $allowed }
@@ -692,7 +718,7 @@ store-events-unreadable = не удалось прочитать события 
 
 ## Config validation, continued
 
-config-not-an-object = конфигурация должна быть объектом JSON, а получено { $got }
+config-not-an-object = конфигурация должна быть объектом JSON, получено: { $got }
 config-write-as-object = запишите её как {"{"} ... {"}"}, например { $example }
 config-unreadable-bug = конфигурация прошла проверку, но не читается (это ошибка berth; пожалуйста, сообщите о ней)
 config-path-not-absolute = `{ $path }` должен быть абсолютным путём (относительные пути berth разрешает от текущего каталога при `workload add`/`set`)
@@ -734,10 +760,10 @@ config-memory-hint = используйте, например, "512m", "1g" ил
 config-not-a-memory-size = `{ $size }` — не объём памяти
 config-memory-too-large = слишком велико
 config-memory-whole-bytes = должно быть целым числом байт
-config-memory-type = должно быть строкой с объёмом или числом байт, а получено { $got }
+config-memory-type = должно быть строкой с объёмом или числом байт, получено: { $got }
 config-memory-too-small = должно быть не меньше 6m (6 МиБ) — меньше Docker не принимает
 config-cpus-range = должно быть больше 0 и не больше { $max }, например 0.5 или 2
-config-cpus-type = должно быть числом CPU, например 0.5 или 2, а получено { $got }
+config-cpus-type = должно быть числом CPU, например 0.5 или 2, получено: { $got }
 config-not-a-restart-policy = `{ $policy }` — не политика перезапуска: используйте "no", "always", "unless-stopped", "on-failure" или "on-failure:N"
 what-image = образ для развёртывания
 config-not-a-reference = `{ $reference }` — не ссылка на образ: { $why }
@@ -791,6 +817,11 @@ help-heading-usage = Использование:
 help-heading-commands = Команды:
 help-heading-arguments = Аргументы:
 help-heading-options = Параметры:
+help-heading-possible-values = Возможные значения:
+# Пометки clap, которые berth пишет сам.
+help-annotation-env = переменная окружения:
+help-annotation-default = по умолчанию:
+help-annotation-possible-values = возможные значения:
 help-help-command = Показать эту справку или справку по указанным командам
 help-exec-after = Коды выхода: код самой команды; 69, если у нагрузки нет работающего контейнера (ничего не запускалось); 125, если демон отказался выполнять команду; 126, если команду нельзя запустить; 127, если она не найдена; 141, если stdout berth закрылся раньше, чем команда завершилась.
 help-workload-add = Добавить нагрузку (конфигурация проверяется; неверная никогда не сохраняется)
@@ -855,6 +886,9 @@ arg-exec-name = Имя нагрузки
 arg-exec-service = Нагрузки compose: этот сервис вместо маршрутизируемого
 arg-exec-command = Команда и её аргументы (после `--`)
 arg-proxy-set-router = Какой прокси направляет домены: npm (Nginx Proxy Manager), nginx (обычный nginx), caddy (admin API)
+arg-proxy-set-router-value-npm = Nginx Proxy Manager через его API (по умолчанию)
+arg-proxy-set-router-value-nginx = Обычный nginx: по одному server block от berth на нагрузку
+arg-proxy-set-router-value-caddy = Caddy 2 через его admin API: по одному маршруту на нагрузку
 arg-proxy-set-nginx_dir = nginx: каталог, куда berth пишет по одному server block на нагрузку (ваша конфигурация включает DIR/*.conf)
 arg-proxy-set-nginx_conf = nginx: ваш основной файл конфигурации, передаётся как `-c` в `nginx -T` и `nginx -s reload` [по умолчанию: свой у nginx]
 arg-proxy-set-nginx_bin = nginx: исполняемый файл nginx [по умолчанию: nginx]
@@ -865,6 +899,8 @@ arg-proxy-set-caddy_server = caddy: HTTP-сервер (apps.http.servers NAME), 
 arg-proxy-set-url = Базовый адрес NPM, например http://npm:81
 arg-proxy-set-email = Email для входа в NPM
 arg-proxy-set-forward_by = Как NPM обращается к контейнерам: `name` (NPM в Docker в сети нагрузки) или `ip`
+arg-proxy-set-forward_by-value-name = Имя контейнера: NPM работает в Docker в сети нагрузки
+arg-proxy-set-forward_by-value-ip = IP контейнера в его сети: NPM на хосте или без резолвера
 arg-webhook-add-url = Адрес http:// или https://, куда отправлять POST
 arg-webhook-add-on = Только эти действия (можно повторять), например --on deploy.failed [по умолчанию: все действия]
 arg-webhook-add-workload = Только события этой нагрузки
@@ -1024,3 +1060,7 @@ value-outcome-failed = неудача
 value-outcome-abandoned = прервано
 history-live = текущее
 duration-ms = { $ms } мс
+# Как завершился дочерний процесс.
+exit-status-code = код выхода { $code }
+exit-status-signal = сигнал { $signal }
+exit-status-other = { $display }

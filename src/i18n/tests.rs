@@ -203,11 +203,21 @@ fn every_command_and_argument_has_help_in_both_languages_and_the_english_matches
         };
         let about = cmd.get_about().map(ToString::to_string).unwrap_or_default();
         check(crate::cli::help_id(path), about);
+        if let Some(long) = cmd.get_long_about() {
+            check(format!("{}-long", crate::cli::help_id(path)), long.to_string());
+        }
         for arg in cmd.get_arguments() {
             let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
             // Global arguments are checked once, where they are declared.
             if path.is_empty() || !arg.is_global_set() {
-                check(crate::cli::arg_help_id(path, arg), help);
+                let id = crate::cli::arg_help_id(path, arg);
+                // A possible value's help (a ValueEnum variant's doc comment).
+                for value in arg.get_possible_values() {
+                    if let Some(help) = value.get_help() {
+                        check(crate::cli::value_help_id(&id, value.get_name()), help.to_string());
+                    }
+                }
+                check(id, help);
             }
         }
         for sub in cmd.get_subcommands() {
@@ -432,4 +442,120 @@ fn no_human_message_is_hard_coded_english() {
             "STAYS_ENGLISH entry ({file}, {piece}) matches nothing: remove it"
         );
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_exit_status_keeps_rusts_english_and_is_localized() {
+    use std::os::unix::process::ExitStatusExt;
+    let code = std::process::ExitStatus::from_raw(1 << 8);
+    assert_eq!(exit_status(code).english(), code.to_string());
+    assert_eq!(exit_status(code).format(Lang::Ru), "код выхода 1");
+    let killed = std::process::ExitStatus::from_raw(9);
+    assert_eq!(exit_status(killed).english(), killed.to_string());
+    assert_eq!(exit_status(killed).format(Lang::Ru), "сигнал 9");
+    let editor = Msg::new("workload-editor-failed")
+        .arg("editor", "false")
+        .arg("status", exit_status(code));
+    assert_eq!(
+        editor.english(),
+        "the editor `false` exited with exit status: 1; the stored config is unchanged"
+    );
+    assert!(
+        !editor.format(Lang::Ru).contains("exit status"),
+        "{}",
+        editor.format(Lang::Ru)
+    );
+}
+
+#[test]
+fn a_status_in_a_sentence_is_english_in_english_and_a_word_in_russian() {
+    let m = Msg::new("rollback-deploy-did-not-succeed")
+        .arg("workload", "web")
+        .arg("id", 1)
+        .arg("status", value_arg("outcome", "failed"));
+    assert_eq!(
+        m.english(),
+        "deploy 1 of `web` did not succeed (failed); roll back to a successful one"
+    );
+    let ru = m.format(Lang::Ru);
+    assert!(ru.contains("неудача") && !ru.contains("failed"), "{ru}");
+    // A value with no word stays as it is.
+    let other = Msg::new("rollback-deploy-did-not-succeed")
+        .arg("workload", "web")
+        .arg("id", 1)
+        .arg("status", value_arg("outcome", "unheard-of"));
+    assert!(other.format(Lang::Ru).contains("unheard-of"));
+}
+
+#[test]
+fn russian_sections_and_types_agree_in_case() {
+    let section = || Msg::new("config-section-workload").arg("kind", "static");
+    let other = Msg::new("config-field-of-other-kind")
+        .arg("key", "image")
+        .arg("section", section())
+        .arg("owner", "image");
+    assert!(
+        other.format(Lang::Ru).contains("не поле для нагрузки вида static"),
+        "{}",
+        other.format(Lang::Ru)
+    );
+    let fields = Msg::new("config-fields-are")
+        .arg("section", Msg::new("config-section-secret-reference"))
+        .arg("fields", "from_env, from_file");
+    assert_eq!(fields.format(Lang::Ru), "поля ссылки на секрет: from_env, from_file");
+    let unknown = Msg::new("config-unknown-field")
+        .arg("key", "x")
+        .arg("section", section());
+    assert_eq!(
+        unknown.format(Lang::Ru),
+        "неизвестное поле `x` для нагрузки вида static"
+    );
+    // The type that came is named in the nominative after a colon: no
+    // `а не строка`, no `а получено массив`.
+    for id in [
+        "config-must-be-string",
+        "config-must-be-bool",
+        "config-not-an-object",
+        "config-cpus-type",
+    ] {
+        let m = Msg::new(id).arg("got", Msg::new("json-array"));
+        let ru = m.format(Lang::Ru);
+        assert!(ru.contains("получено: массив"), "{id}: {ru}");
+    }
+    let fleet = Msg::new("deploy-fleet-failed").arg("failed", 2).arg("total", 3);
+    assert_eq!(fleet.english(), "2 of 3 deploys failed");
+    assert_eq!(fleet.format(Lang::Ru), "не удалось развернуть 2 из 3");
+}
+
+#[test]
+fn russian_help_has_no_english_from_clap_annotations() {
+    let mut command = crate::cli::Cli::command_in(Lang::Ru);
+    let root = command.render_long_help().to_string();
+    assert!(root.contains("berth хранит конфигурации"), "{root}");
+    let Some(proxy) = command.find_subcommand_mut("proxy") else {
+        panic!("no proxy command");
+    };
+    let Some(set) = proxy.find_subcommand_mut("set") else {
+        panic!("no proxy set command");
+    };
+    let long = set.render_long_help().to_string();
+    let short = set.render_help().to_string();
+    for help in [&long, &short] {
+        for english in [
+            "Possible values",
+            "[possible values",
+            "[default:",
+            "[env:",
+            "through its API",
+            "The container name",
+        ] {
+            assert!(!help.contains(english), "{english} in:\n{help}");
+        }
+    }
+    assert!(long.contains("Возможные значения:"), "{long}");
+    assert!(long.contains("- npm:   Nginx Proxy Manager через его API"), "{long}");
+    assert!(long.contains("[по умолчанию: human]"), "{long}");
+    assert!(long.contains("[переменная окружения: BERTH_DB"), "{long}");
+    assert!(short.contains("[возможные значения: name, ip]"), "{short}");
 }

@@ -163,7 +163,7 @@ impl NginxRouter {
             bail!(msg!(
                 "nginx-reload-failed",
                 command = &shown,
-                status = out.status.to_string(),
+                status = crate::i18n::exit_status(out.status),
                 output = String::from_utf8_lossy(&out.stderr).trim()
             ));
         }

@@ -46,7 +46,12 @@ const SECRET_REF_KEYS: &[&str] = &["from_env", "from_file"];
 /// Only the shape is checked here: the variable or file must exist where
 /// the deploy runs, which `resolve_secrets` checks then.
 pub(super) fn check_secret_value(report: &mut Report<'_>, path: &str, value: &Value) {
-    let like = "\"value\", {\"from_env\": \"VAR\"} or {\"from_file\": \"/run/secrets/name\"}";
+    let like = msg!(
+        "secret-value-forms",
+        string = "\"value\"",
+        env = "{\"from_env\": \"VAR\"}",
+        file = "{\"from_file\": \"/run/secrets/name\"}"
+    );
     let reference = match value {
         Value::String(_) => return,
         Value::Object(reference) => reference,
@@ -54,7 +59,7 @@ pub(super) fn check_secret_value(report: &mut Report<'_>, path: &str, value: &Va
             report.error_hint(
                 path,
                 msg!("secret-value-type", got = json_type_msg(other)),
-                Some(msg!("secret-value-type-hint", like = like)),
+                Some(msg!("secret-value-type-hint", like = &like)),
             );
             return;
         }
@@ -76,7 +81,7 @@ pub(super) fn check_secret_value(report: &mut Report<'_>, path: &str, value: &Va
         [] if reference.is_empty() => report.error_hint(
             path,
             msg!("secret-empty-ref"),
-            Some(msg!("secret-write-as", like = like)),
+            Some(msg!("secret-write-as", like = &like)),
         ),
         [] => {}
         [_, _, ..] => report.error_hint(path, msg!("secret-both-sources"), Some(msg!("secret-keep-one"))),

@@ -90,7 +90,7 @@ pub(super) fn check_dockerfile(report: &mut Report<'_>, config: &Map<String, Val
             report.missing(
                 "context",
                 msg!("what-build-context"),
-                "\"context\": \".\" (relative paths are resolved at `workload add`/`set`)",
+                msg!("config-example-relative-path", example = "\"context\": \".\""),
             );
             None
         }
@@ -168,7 +168,7 @@ pub(super) fn check_static(report: &mut Report<'_>, config: &Map<String, Value>)
         None if storage_volume(config).is_none() => report.missing(
             "root",
             msg!("what-static-root"),
-            "\"root\": \"./public\" (relative paths are resolved at `workload add`/`set`)",
+            msg!("config-example-relative-path", example = "\"root\": \"./public\""),
         ),
         None => {}
         Some(v) => {
@@ -206,7 +206,7 @@ pub(super) fn check_compose(report: &mut Report<'_>, config: &Map<String, Value>
         None => report.missing(
             "file",
             msg!("what-compose-file"),
-            "\"file\": \"./compose.yml\" (relative paths are resolved at `workload add`/`set`)",
+            msg!("config-example-relative-path", example = "\"file\": \"./compose.yml\""),
         ),
         Some(v) => {
             if let Some(file) = report.string("file", v) {

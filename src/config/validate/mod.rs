@@ -29,6 +29,7 @@ use super::{
     CommonConfig, ComposeConfig, ConfigIssue, DockerfileConfig, ImageConfig, Kind, KindConfig, SourceConfig,
     StaticConfig, Validated,
 };
+use crate::i18n::Msg;
 use crate::msg;
 use common::{check_container, check_daemon, check_env, check_timings};
 use kinds::{check_compose, check_dockerfile, check_image, check_static, storage_volume};
@@ -178,32 +179,30 @@ fn typed(kind: Kind, raw: &Value) -> Result<SourceConfig, serde_json::Error> {
     Ok(SourceConfig { common, source })
 }
 
-/// Checks a workload name: `^[a-z0-9][a-z0-9-]{0,55}$`.
-pub fn validate_workload_name(name: &str) -> Result<(), String> {
+/// Checks a workload name: `^[a-z0-9][a-z0-9-]{0,55}$`. The reason is a
+/// message: people read it localized, JSON and the store English.
+pub fn validate_workload_name(name: &str) -> Result<(), Msg> {
     const MAX_LEN: usize = 56;
     let why = if name.is_empty() {
-        "a workload name must not be empty".to_owned()
+        msg!("workload-name-empty")
     } else if name.len() > MAX_LEN {
-        format!(
-            "workload name `{}` is {} characters long; at most {MAX_LEN} are allowed \
-             (leaving room for the 7-character green suffix within Docker's and DNS's 63)",
-            shown(name),
-            name.chars().count()
+        msg!(
+            "workload-name-too-long",
+            workload = shown(name),
+            length = name.chars().count(),
+            max = MAX_LEN
         )
     } else if let Some(bad) = name
         .chars()
         .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
     {
-        format!(
-            "workload name `{}` contains `{}`: use lowercase letters, digits and hyphens",
-            shown(name),
-            bad.escape_debug()
+        msg!(
+            "workload-name-bad-character",
+            workload = shown(name),
+            character = bad.escape_debug().to_string()
         )
     } else if name.starts_with('-') {
-        format!(
-            "workload name `{}` must start with a lowercase letter or a digit",
-            shown(name)
-        )
+        msg!("workload-name-bad-start", workload = shown(name))
     } else {
         return Ok(());
     };

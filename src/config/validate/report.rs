@@ -43,7 +43,7 @@ impl<'a> Report<'a> {
     }
 
     /// A required key is missing.
-    pub(super) fn missing(&mut self, path: &str, what: Msg, example: &str) {
+    pub(super) fn missing(&mut self, path: &str, what: Msg, example: impl Into<crate::i18n::Arg>) {
         self.error_hint(
             path,
             msg!("config-is-required", what = what),
