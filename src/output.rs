@@ -268,20 +268,23 @@ pub fn stdout_error() -> Option<BerthError> {
 /// A loop that waits for something to print asks this, so it ends when its
 /// reader does, not at its next line.
 pub fn stdout_reader_gone() -> bool {
-    reader_gone(io::stdout().as_fd())
+    use rustix::event::PollFlags;
+    reader_gone(io::stdout().as_fd(), PollFlags::ERR | PollFlags::HUP)
 }
 
-/// [`stdout_reader_gone`] for stderr: `berth logs -f web 2>&1 >/dev/null |
-/// head -1` reads only the app's stderr.
+/// [`stdout_reader_gone`] for stderr, a pipe's only (POLLERR): `berth logs
+/// -f web 2>&1 >/dev/null | head -1` reads only the app's stderr. A hung-up
+/// terminal on stderr does not count: `berth logs -f web > app.log &` goes
+/// on writing the file after its terminal closed.
 pub fn stderr_reader_gone() -> bool {
-    reader_gone(io::stderr().as_fd())
+    reader_gone(io::stderr().as_fd(), rustix::event::PollFlags::ERR)
 }
 
-fn reader_gone(fd: std::os::fd::BorrowedFd<'_>) -> bool {
+fn reader_gone(fd: std::os::fd::BorrowedFd<'_>, gone: rustix::event::PollFlags) -> bool {
     use rustix::event::{PollFd, PollFlags, Timespec, poll};
     let mut fds = [PollFd::new(&fd, PollFlags::empty())];
     let now = Timespec { tv_sec: 0, tv_nsec: 0 };
-    matches!(poll(&mut fds, Some(&now)), Ok(n) if n > 0) && fds[0].revents().intersects(PollFlags::ERR | PollFlags::HUP)
+    matches!(poll(&mut fds, Some(&now)), Ok(n) if n > 0) && fds[0].revents().intersects(gone)
 }
 
 /// Writes to stdout, or drops the text once stdout takes no more (see

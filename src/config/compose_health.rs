@@ -28,7 +28,9 @@ pub enum DeclaredHealth {
 /// says nothing rather than guess.
 pub fn declared_health(file: &Path, service: &str) -> Option<DeclaredHealth> {
     let text = std::fs::read_to_string(file).ok()?;
-    let doc: Value = serde_yaml_ng::from_str(&text).ok()?;
+    let mut doc: Value = serde_yaml_ng::from_str(&text).ok()?;
+    // `<<: *common` (a shared healthcheck) is part of the service.
+    doc.apply_merge().ok()?;
     let svc = doc.get("services")?.get(service)?;
     let Some(check) = svc.get("healthcheck") else {
         return Some(DeclaredHealth::FromImage(
@@ -160,6 +162,17 @@ services:
         assert_eq!(declared(yaml, "built"), Some(DeclaredHealth::FromImage(None)));
         assert_eq!(declared(yaml, "templated"), None);
         assert_eq!(declared(yaml, "missing"), None);
+        let merged = r#"
+x-health: &health
+  healthcheck:
+    test: ["CMD", "true"]
+    interval: 90s
+services:
+  web:
+    <<: *health
+    image: example/web:1
+"#;
+        assert_eq!(declared(merged, "web"), Some(DeclaredHealth::Interval(90_000)));
         assert_eq!(declared("not: [valid", "web"), None);
     }
 }

@@ -65,6 +65,10 @@ pub struct ResolvedSecrets {
     pub env: BTreeMap<String, String>,
     /// The build arguments of a `dockerfile` workload (empty otherwise).
     pub build_args: BTreeMap<String, String>,
+    /// The values that came from a reference (`from_env`, `from_file`):
+    /// the ones the config declares secret, which [`ResolvedSecrets::mask`]
+    /// hides.
+    pub referenced: Vec<String>,
 }
 
 impl fmt::Debug for ResolvedSecrets {
@@ -77,9 +81,11 @@ impl fmt::Debug for ResolvedSecrets {
 }
 
 impl ResolvedSecrets {
-    /// The mask of every `env` and `build_args` value (see [`SecretMask`]).
+    /// The mask of every value that came from a reference (see
+    /// [`SecretMask`]); plain values are config, stored as they are, and
+    /// masking `8080` or `true` would hide ordinary output.
     pub fn mask(&self) -> SecretMask {
-        SecretMask::of(self.env.values().chain(self.build_args.values()))
+        SecretMask::of(&self.referenced)
     }
 }
 
@@ -93,8 +99,9 @@ pub const MASK_MIN_CHARS: usize = 4;
 /// Hides secret values in text berth shows but did not write itself (a
 /// build's or compose's output, which can echo a build argument or an
 /// interpolated variable), as CI systems mask their secrets: every
-/// occurrence of a value of at least [`MASK_MIN_CHARS`] characters becomes
-/// [`MASKED`], longer values first. Debug shows how many, not which.
+/// occurrence of a value, and of each line of a multi-line value (a PEM
+/// key is printed line by line), of at least [`MASK_MIN_CHARS`] characters
+/// becomes [`MASKED`], longer ones first. Debug shows how many, not which.
 #[derive(Clone, Default)]
 pub struct SecretMask {
     values: Vec<String>,
@@ -111,8 +118,9 @@ impl SecretMask {
     pub fn of<'a>(values: impl IntoIterator<Item = &'a String>) -> SecretMask {
         let mut values: Vec<String> = values
             .into_iter()
+            .flat_map(|v| std::iter::once(v.as_str()).chain(v.lines().map(str::trim_end)))
             .filter(|v| v.chars().count() >= MASK_MIN_CHARS)
-            .cloned()
+            .map(str::to_owned)
             .collect();
         values.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         values.dedup();
@@ -136,13 +144,18 @@ impl SecretMask {
 /// variable or file, never a value.
 pub fn resolve_secrets(workload: &str, config: &SourceConfig) -> Result<ResolvedSecrets, Vec<ConfigIssue>> {
     let mut errors = Vec::new();
-    let env = resolve_map(workload, "env", &config.common.env, &mut errors);
+    let mut referenced = Vec::new();
+    let env = resolve_map(workload, "env", &config.common.env, &mut errors, &mut referenced);
     let build_args = match &config.source {
-        KindConfig::Dockerfile(d) => resolve_map(workload, "build_args", &d.build_args, &mut errors),
+        KindConfig::Dockerfile(d) => resolve_map(workload, "build_args", &d.build_args, &mut errors, &mut referenced),
         _ => BTreeMap::new(),
     };
     if errors.is_empty() {
-        Ok(ResolvedSecrets { env, build_args })
+        Ok(ResolvedSecrets {
+            env,
+            build_args,
+            referenced,
+        })
     } else {
         Err(errors)
     }
@@ -153,6 +166,7 @@ fn resolve_map(
     section: &str,
     values: &BTreeMap<String, SecretValue>,
     errors: &mut Vec<ConfigIssue>,
+    referenced: &mut Vec<String>,
 ) -> BTreeMap<String, String> {
     let mut resolved = BTreeMap::new();
     for (key, value) in values {
@@ -162,6 +176,9 @@ fn resolve_map(
         };
         match result {
             Ok(v) => {
+                if matches!(value, SecretValue::Ref(_)) {
+                    referenced.push(v.clone());
+                }
                 resolved.insert(key.clone(), v);
             }
             Err((message, suggestion)) => {
@@ -379,21 +396,35 @@ mod tests {
     }
 
     #[test]
-    fn a_mask_hides_every_value_of_four_characters_or_more_longest_first() {
-        let secrets = ResolvedSecrets {
-            env: BTreeMap::from([
-                ("TOKEN".to_owned(), "S3cret!".to_owned()),
-                ("LONG".to_owned(), "S3cret!-and-more".to_owned()),
-                ("SHORT".to_owned(), "on".to_owned()),
-            ]),
-            build_args: BTreeMap::from([("ARG".to_owned(), "BuildTok".to_owned())]),
-        };
-        let mask = secrets.mask();
+    fn a_mask_hides_every_referenced_value_and_line_of_four_characters_or_more_longest_first() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = dir.path().join("key");
+        std::fs::write(&key, "-----BEGIN KEY-----\nAbCdEfGh\n-----END KEY-----\n").expect("write");
+        let cfg = config(json!({
+            "context": dir.path(),
+            "env": {
+                "PORT": "8080",
+                "KEY": { "from_file": key },
+            },
+            "build_args": { "ARG": { "from_file": key } },
+        }));
+        let mask = resolve_secrets("web", &cfg).expect("resolves").mask();
         assert_eq!(
-            mask.apply("token=S3cret!-and-more S3cret! BuildTok on"),
-            format!("token={MASKED} {MASKED} {MASKED} on")
+            mask.apply("port 8080\nkey AbCdEfGh"),
+            format!("port 8080\nkey {MASKED}"),
+            "a plain value is config, not masked; a referenced one is, line by line"
         );
-        assert!(!format!("{mask:?}").contains("S3cret"));
+        assert!(!format!("{mask:?}").contains("AbCd"));
+        let values = [
+            String::from("S3cret!-and-more"),
+            String::from("S3cret!"),
+            String::from("on"),
+        ];
+        let mask = SecretMask::of(&values);
+        assert_eq!(
+            mask.apply("token=S3cret!-and-more S3cret! on"),
+            format!("token={MASKED} {MASKED} on")
+        );
         assert_eq!(SecretMask::default().apply("as it is"), "as it is");
     }
 }

@@ -265,13 +265,16 @@ async fn roll_back(
     fault_point(FaultPoint::AfterRollbackRoute);
     // Drained as it is now: a crash loop gives it a new process (pid) at
     // each restart. One with no process (exited, or between two restarts)
-    // holds no connection: nothing to drain, nothing to warn about.
-    if let Ok(Some(now)) = d.env.docker.inspect(&green.id).await
-        && now.running
-        && !now.restarting
-        && now.pid != 0
-    {
-        d.drain_failed(&now).await;
+    // holds no connection: nothing to drain, nothing to warn about. A
+    // daemon that does not answer: drained as it was seen.
+    match d.env.docker.inspect(&green.id).await {
+        Ok(Some(now)) if now.running && !now.restarting && now.pid != 0 => {
+            d.drain_failed(&now).await;
+        }
+        Ok(_) => {}
+        Err(_) => {
+            d.drain_failed(green).await;
+        }
     }
     let removed = removed_it(d.remove_new_container(&green.id).await);
     anyhow::Error::new(RolledBack(msg!(

@@ -165,15 +165,17 @@ impl Deployment<'_> {
         Ok(())
     }
 
-    /// Whether `old`'s process is no more: the container is gone, stopped,
-    /// between two restarts, or runs another process now. Asked only when
-    /// its connections could not be read, to tell a process that exited
-    /// from one berth cannot see (another pid namespace, no permission).
-    async fn process_gone(&self, old: &ContainerInfo) -> bool {
+    /// `old` as it is now, when its connections could not be read: None
+    /// when it has no process any more (removed, stopped, between two
+    /// restarts: nothing can reach it); Some with a new pid when it
+    /// restarted since it was inspected (its new process is the one to
+    /// drain); Some unchanged when the daemon does not answer.
+    async fn current(&self, old: &ContainerInfo) -> Option<ContainerInfo> {
         match self.env.docker.inspect(&old.id).await {
-            Ok(None) => true,
-            Ok(Some(now)) => !now.running || now.restarting || now.pid != old.pid,
-            Err(_) => false,
+            Ok(None) => None,
+            Ok(Some(now)) if !now.running || now.restarting || now.pid == 0 => None,
+            Ok(Some(now)) => Some(now),
+            Err(_) => Some(old.clone()),
         }
     }
 
@@ -205,7 +207,16 @@ impl Deployment<'_> {
             return drain::until_idle(None, bound, fixed).await;
         }
         let seen = match self.config.port() {
-            Some(port) => drain::Connections::of(self.env.docker.as_ref(), old, port),
+            Some(port) => match drain::Connections::of(self.env.docker.as_ref(), old, port) {
+                Ok(conns) => Ok(conns),
+                // Why not: it has no process any more (nothing to drain),
+                // or it restarted since it was seen (its new process is).
+                Err(why) => match self.current(old).await {
+                    None => return Drained::GONE,
+                    Some(now) if now.pid != old.pid => drain::Connections::of(self.env.docker.as_ref(), &now, port),
+                    Some(_) => Err(why),
+                },
+            },
             None => Err(crate::msg!("drain-no-port")),
         };
         let conns = match seen {
@@ -218,9 +229,6 @@ impl Deployment<'_> {
                 ));
                 Some(conns)
             }
-            // The process went away after `old` was inspected (a crash
-            // loop's green at a rollback): nothing can reach it.
-            Err(_) if self.process_gone(old).await => return Drained::GONE,
             Err(_) if !warn_unseen => {
                 self.status(&crate::t!("deploy-draining", container = &old.name, ms = ms_of(fixed)));
                 None

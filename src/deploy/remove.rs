@@ -76,8 +76,15 @@ async fn purge_from_daemon(
         .map(|v| v.config.common.daemon())
         .unwrap_or(DaemonRef::Default);
     let env = session()?.on(&daemon).await?;
-    if let Some(KindConfig::Compose(c)) = validated.as_ref().map(|v| &v.config.source) {
-        compose_down(&env, &workload.name, c).await?;
+    if let Some(v) = &validated
+        && let KindConfig::Compose(c) = &v.config.source
+    {
+        // compose interpolates from berth's environment, where a
+        // `from_env` secret may be: its output is shown masked.
+        let mask = crate::config::resolve_secrets(&workload.name, &v.config)
+            .map(|s| s.mask())
+            .unwrap_or_default();
+        compose_down(&env, &workload.name, c, &mask).await?;
     }
     let store_id = store.store_id()?;
     let live = store.runtime_state(workload.id)?.map(|s| s.container_id);
@@ -148,10 +155,16 @@ async fn remove_route(env: &DeployEnv, workload: &str, shared: bool, routed: boo
 
 /// The stack is compose's: take it down the way it came up. A failure
 /// shows compose's output (it may echo env values, so only on stderr).
-async fn compose_down(env: &DeployEnv, workload: &str, config: &ComposeConfig) -> Result<()> {
+async fn compose_down(
+    env: &DeployEnv,
+    workload: &str,
+    config: &ComposeConfig,
+    mask: &crate::config::SecretMask,
+) -> Result<()> {
     if let Err(e) = compose::down(workload, config, env.docker.as_ref()).await {
         if let Some(f) = e.downcast_ref::<RedactedFailure>() {
-            env.printer.diagnostic(&format!("{}\n", f.detail.trim_end()));
+            env.printer
+                .diagnostic(&format!("{}\n", mask.apply(f.detail.trim_end())));
         }
         return Err(e).context_msg(msg!("workload-not-removed", workload = workload));
     }

@@ -4,7 +4,7 @@
 
 mod static_site;
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 
 use anyhow::{Result, bail};
 use serde::Serialize;
@@ -35,9 +35,7 @@ pub async fn prepare(
 ) -> Result<Artifact> {
     match &config.source {
         KindConfig::Image(image) => pull_image(docker, printer, workload, image).await,
-        KindConfig::Dockerfile(df) => {
-            build_dockerfile(docker, printer, workload, df, &secrets.build_args, deploy_id).await
-        }
+        KindConfig::Dockerfile(df) => build_dockerfile(docker, printer, workload, df, secrets, deploy_id).await,
         KindConfig::Static(site) => static_site::package(docker, printer, workload, site).await,
         KindConfig::Compose(_) => bail!(msg!("source-compose-own-flow")),
     }
@@ -100,9 +98,10 @@ async fn build_dockerfile(
     printer: &Printer,
     workload: &str,
     cfg: &DockerfileConfig,
-    build_args: &BTreeMap<String, String>,
+    secrets: &crate::config::ResolvedSecrets,
     deploy_id: i64,
 ) -> Result<Artifact> {
+    let build_args = &secrets.build_args;
     let tag = format!("berth/{workload}:{deploy_id}");
     printer.status(&t!(
         "source-building",
@@ -112,7 +111,7 @@ async fn build_dockerfile(
     ));
     let live = printer.show_progress();
     // The build's output can echo a build argument.
-    let mask = crate::config::SecretMask::of(build_args.values());
+    let mask = secrets.mask();
     let mut tail: VecDeque<String> = VecDeque::new();
     let request = BuildRequest {
         context: std::path::Path::new(&cfg.context),

@@ -71,12 +71,12 @@ fn never_ready_config(strategy: &str, domain: Option<&str>) -> Value {
 }
 
 /// A v2 that passes its gate and then crash-loops (serves /healthz, dies
-/// after 1 s, is restarted by its policy): the deploy fails in green's
+/// after 2 s, is restarted by its policy): the deploy fails in green's
 /// watch window, after the switch, and rolls back to blue. The fixed 3 s
 /// drain is the watch.
 fn crash_looping_config(strategy: &str, domain: Option<&str>) -> Value {
     let mut config = app_config("sh", strategy, domain);
-    config["command"] = json!(["httpd -p 8080 -h /www; sleep 1; exit 1"]);
+    config["command"] = json!(["httpd -p 8080 -h /www; sleep 2; exit 1"]);
     config["drain_ms"] = json!(3000);
     config["drain_until_idle"] = json!(false);
     config

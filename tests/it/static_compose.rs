@@ -778,7 +778,7 @@ fn compose_blue_green_is_rejected_at_validation() {
 // ---- 7. compose failure output stays out of events -------------------------------------------------
 
 #[test]
-fn compose_failure_never_leaks_the_secret_into_events() {
+fn compose_failure_never_leaks_the_secret_into_events_and_masks_it_on_stderr() {
     assert!(
         compose_cli().is_some(),
         "no compose CLI: install docker-compose (Debian) or the compose plugin"
@@ -794,7 +794,8 @@ fn compose_failure_never_leaks_the_secret_into_events() {
     );
     c.projects.push((name.clone(), file.clone()));
     let mut config = compose_config(&file);
-    config["env"] = json!({ "APP_SECRET": secret });
+    config["env"] = json!({ "APP_SECRET": { "from_env": "BERTH_TEST_CP_SECRET" } });
+    c.t.env("BERTH_TEST_CP_SECRET", &secret);
     c.add(&name, "compose", config);
 
     let started = Instant::now();
@@ -805,8 +806,8 @@ fn compose_failure_never_leaks_the_secret_into_events() {
         started.elapsed()
     );
     assert!(
-        run.stderr.contains(&secret),
-        "the caller sees compose's full output on stderr:\n{}",
+        run.stderr.contains("berth-test/app:********") && !run.stderr.contains(&secret),
+        "the caller sees compose's output on stderr, the secret masked:\n{}",
         run.stderr
     );
     assert!(
