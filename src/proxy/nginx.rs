@@ -235,8 +235,6 @@ impl NginxRouter {
         )
     }
 
-    /// Puts `previous` back at `path` (removes it when there was none),
-    /// atomically.
     /// Tests the config (`nginx -T`, which also names the master) and
     /// reloads, confirmed. Errors: the test, or the reload, failed.
     async fn test_and_reload(&self) -> Result<()> {
@@ -259,6 +257,8 @@ impl NginxRouter {
         }
     }
 
+    /// Puts `previous` back at `path` (removes it when there was none),
+    /// atomically.
     fn restore(path: &Path, previous: Option<&[u8]>) -> Result<()> {
         match previous {
             Some(bytes) => write_atomic(path, bytes),
