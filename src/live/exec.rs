@@ -9,10 +9,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, anyhow};
 use bollard::container::LogOutput;
 use bollard::exec::{CreateExecOptions, StartExecOptions, StartExecResults};
-use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
-use super::Target;
+use super::{ReaderCheck, ReaderGone, Target};
 use crate::docker::Docker;
 use crate::error::BerthError;
 use crate::i18n::Context as _;
@@ -36,10 +35,6 @@ pub const CLOSED_PIPE: i32 = 141;
 /// How long berth waits, after the command's output ended, for the daemon
 /// to record its exit code.
 const EXIT_CODE_DEADLINE: Duration = Duration::from_secs(10);
-
-/// How often berth looks whether stdout's reader has gone while the
-/// command prints nothing.
-const READER_CHECK: Duration = Duration::from_millis(250);
 
 /// Runs `command` in the running container of `target`, with a TTY when
 /// `tty` (the caller checks that stdin is a terminal). Returns the
@@ -140,21 +135,12 @@ pub async fn exec(docker: &Docker, target: &Target, command: &[String], tty: boo
     });
 
     let mut tail: Vec<u8> = Vec::new();
-    let mut reader_check = tokio::time::interval(READER_CHECK);
+    let mut reader = ReaderCheck::new(crate::output::stdout_reader_gone);
     loop {
-        let item = tokio::select! {
-            item = output.next() => match item {
-                Some(item) => item,
-                None => break,
-            },
-            // A command that prints nothing for long still ends when
-            // stdout's reader has gone.
-            _ = reader_check.tick() => {
-                if crate::output::stdout_reader_gone() {
-                    return Ok(closed_pipe(docker, &created.id, &container.id, pump, resizer).await);
-                }
-                continue;
-            }
+        let item = match reader.next(&mut output).await {
+            Ok(Some(item)) => item,
+            Ok(None) => break,
+            Err(ReaderGone) => return Ok(closed_pipe(docker, &created.id, &container.id, pump, resizer).await),
         };
         let (to_stderr, message) = match item {
             Ok(LogOutput::StdErr { message }) => (true, message),

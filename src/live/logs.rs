@@ -12,9 +12,8 @@ use std::time::Duration;
 use anyhow::Result;
 use bollard::container::LogOutput;
 use bollard::query_parameters::LogsOptionsBuilder;
-use futures_util::StreamExt;
 
-use super::Target;
+use super::{ReaderCheck, ReaderGone, Target};
 use crate::docker::Engine as _;
 use crate::docker::{ContainerSummary, Docker};
 
@@ -38,9 +37,11 @@ pub struct LogsRequest {
 /// one it followed stopped.
 const POLL: Duration = Duration::from_millis(200);
 
-/// How often a stream with nothing to print looks whether stdout's reader
-/// has gone.
-const READER_CHECK: Duration = Duration::from_millis(250);
+/// Whether nobody reads the logs any more: stdout's reader, or the reader
+/// of stderr's pipe (the app's stderr is data too).
+fn reader_gone() -> bool {
+    crate::output::stdout_reader_gone() || crate::output::stderr_reader_gone()
+}
 
 /// Prints the logs of `target` (see the module docs). `notice` gets the
 /// lines for people about which container is followed (berth prints them on
@@ -97,7 +98,7 @@ async fn next_container(
 ) -> Result<ContainerSummary> {
     let mut waiting_said = false;
     loop {
-        if crate::output::stdout_reader_gone() || crate::output::stderr_reader_gone() {
+        if reader_gone() {
             return Err(crate::error::BerthError::ClosedPipe.into());
         }
         // A daemon hiccup while waiting is retried, as a follow should.
@@ -161,21 +162,12 @@ async fn stream(
     let id = &container.id;
     let mut logs = docker.api().logs(id, Some(options));
     let mut last = None;
-    // A quiet container writes nothing for long: its reader's going is
-    // looked for in between (`berth logs -f web | head -1`).
-    let mut reader_check = tokio::time::interval(READER_CHECK);
+    let mut reader = ReaderCheck::new(reader_gone);
     loop {
-        let item = tokio::select! {
-            item = logs.next() => match item {
-                Some(item) => item,
-                None => break,
-            },
-            _ = reader_check.tick() => {
-                if crate::output::stdout_reader_gone() || crate::output::stderr_reader_gone() {
-                    return Streamed::ClosedPipe;
-                }
-                continue;
-            }
+        let item = match reader.next(&mut logs).await {
+            Ok(Some(item)) => item,
+            Ok(None) => break,
+            Err(ReaderGone) => return Streamed::ClosedPipe,
         };
         let (to_stderr, message) = match item {
             Ok(LogOutput::StdErr { message }) => (true, message),

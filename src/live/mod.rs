@@ -13,6 +13,48 @@ use crate::docker::{ContainerSummary, Docker, labels};
 use crate::error::BerthError;
 use crate::store::{Store, Workload};
 
+/// How often a stream with nothing to print looks whether the reader of
+/// berth's output has gone.
+const READER_CHECK: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The reader of berth's output went away (`berth exec web -- yes | head
+/// -1`, `berth logs -f web | head -1`).
+struct ReaderGone;
+
+/// Reads a container's attached stream while looking, every
+/// [`READER_CHECK`] the stream is quiet, whether berth's reader has gone:
+/// a command or a container that prints nothing for long still lets berth
+/// end when nobody reads any more.
+struct ReaderCheck {
+    tick: tokio::time::Interval,
+    gone: fn() -> bool,
+}
+
+impl ReaderCheck {
+    /// Checks with `gone` (see [`crate::output::stdout_reader_gone`]).
+    fn new(gone: fn() -> bool) -> ReaderCheck {
+        ReaderCheck {
+            tick: tokio::time::interval(READER_CHECK),
+            gone,
+        }
+    }
+
+    /// The next item of `stream`; None at its end.
+    async fn next<S: futures_util::Stream + Unpin>(&mut self, stream: &mut S) -> Result<Option<S::Item>, ReaderGone> {
+        use futures_util::StreamExt;
+        loop {
+            tokio::select! {
+                item = stream.next() => return Ok(item),
+                _ = self.tick.tick() => {
+                    if (self.gone)() {
+                        return Err(ReaderGone);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Which containers make up a workload on the daemon.
 #[derive(Debug, Clone)]
 pub struct Target {

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::docker::{Case, db, docker, docker_output, is_green_name, only_container, state_of, workload_containers};
-use common::wait_until;
+use common::{exit_code_within, wait_until};
 use serde_json::{Value, json};
 
 /// A local image probed on /healthz, no drain, short grace.
@@ -449,11 +449,7 @@ fn logs_tail_keeps_streams_apart_and_a_closed_pipe_exits_0() {
         .read_line(&mut first)
         .expect("first line");
     // The pipe's read end is dropped with the reader: the next write fails.
-    let mut status = None;
-    assert!(wait_until(Duration::from_secs(10), || {
-        status = child.try_wait().expect("try_wait");
-        status.is_some()
-    }));
+    let code = exit_code_within(&mut child, Duration::from_secs(10));
     let mut stderr = String::new();
     child
         .stderr
@@ -461,7 +457,7 @@ fn logs_tail_keeps_streams_apart_and_a_closed_pipe_exits_0() {
         .expect("stderr")
         .read_to_string(&mut stderr)
         .expect("stderr");
-    assert_eq!(status.and_then(|s| s.code()), Some(0), "{stderr}");
+    assert_eq!(code, Some(0), "{stderr}");
     assert!(!stderr.contains("error") && !stderr.contains("panick"), "{stderr}");
 
     // `berth logs -f web 2>&1 >/dev/null | head -1`: the app's stderr is
@@ -477,16 +473,8 @@ fn logs_tail_keeps_streams_apart_and_a_closed_pipe_exits_0() {
         .read_line(&mut first)
         .expect("first line");
     assert!(first.contains(&format!("{host} err")), "{first}");
-    let mut status = None;
-    let ended = wait_until(Duration::from_secs(10), || {
-        status = child.try_wait().expect("try_wait");
-        status.is_some()
-    });
-    if !ended {
-        let _ = child.kill();
-    }
     assert_eq!(
-        status.and_then(|s| s.code()),
+        exit_code_within(&mut child, Duration::from_secs(10)),
         Some(0),
         "logs -f ran on after its stderr's reader went"
     );
@@ -552,15 +540,11 @@ fn exec_gives_the_commands_exit_code_and_plain_piped_output() {
             .spawn()
             .expect("spawn berth exec");
     let _open_stdin = child.stdin.take();
-    let mut status = None;
-    let exited = wait_until(Duration::from_secs(15), || {
-        status = child.try_wait().expect("try_wait");
-        status.is_some()
-    });
-    if !exited {
-        let _ = child.kill();
-    }
-    assert_eq!(status.and_then(|s| s.code()), Some(3), "berth hung with stdin open");
+    assert_eq!(
+        exit_code_within(&mut child, Duration::from_secs(15)),
+        Some(3),
+        "berth hung with stdin open"
+    );
 
     // A closed stdout (`berth exec web -- yes | head -1`) ends berth with
     // 141, as a shell pipeline's writer, and the command with SIGPIPE.
@@ -575,16 +559,8 @@ fn exec_gives_the_commands_exit_code_and_plain_piped_output() {
     std::io::BufRead::read_line(&mut out, &mut first).expect("read a line");
     assert_eq!(first, "y\n");
     drop(out);
-    let mut status = None;
-    let exited = wait_until(Duration::from_secs(15), || {
-        status = child.try_wait().expect("try_wait");
-        status.is_some()
-    });
-    if !exited {
-        let _ = child.kill();
-    }
     assert_eq!(
-        status.and_then(|s| s.code()),
+        exit_code_within(&mut child, Duration::from_secs(15)),
         Some(141),
         "berth ran on after its stdout closed"
     );

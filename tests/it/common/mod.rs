@@ -54,6 +54,20 @@ pub fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
     }
 }
 
+/// Waits up to `within` for `child` to exit: its exit code, or None when it
+/// still ran (then it is killed) or died by a signal.
+pub fn exit_code_within(child: &mut std::process::Child, within: Duration) -> Option<i32> {
+    let mut status = None;
+    if !wait_until(within, || {
+        status = child.try_wait().expect("try_wait");
+        status.is_some()
+    }) {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    status.and_then(|s| s.code())
+}
+
 pub struct TestContext {
     pub dir: tempfile::TempDir,
     pub db: PathBuf,
