@@ -36,6 +36,10 @@ pub const CLOSED_PIPE: i32 = 141;
 /// to record its exit code.
 const EXIT_CODE_DEADLINE: Duration = Duration::from_secs(10);
 
+/// How long berth waits for the daemon to record a running exec's process
+/// id (it does so a moment after the start).
+const PID_DEADLINE: Duration = Duration::from_secs(2);
+
 /// Runs `command` in the running container of `target`, with a TTY when
 /// `tty` (the caller checks that stdin is a terminal). Returns the
 /// command's exit code (0..=255).
@@ -191,9 +195,7 @@ async fn closed_pipe(
         resizer.abort();
     }
     if crate::docker::Engine::is_local(docker)
-        && let Ok(inspected) = docker.api().inspect_exec(exec_id).await
-        && inspected.running == Some(true)
-        && let Some(pid) = inspected.pid.and_then(|p| i32::try_from(p).ok())
+        && let Some(pid) = exec_pid(docker, exec_id).await
         // The pid is this host's only when it sits in the container's cgroup.
         && std::fs::read_to_string(format!("/proc/{pid}/cgroup")).is_ok_and(|c| c.contains(container_id))
         && let Some(pid) = rustix::process::Pid::from_raw(pid)
@@ -201,6 +203,27 @@ async fn closed_pipe(
         let _ = rustix::process::kill_process(pid, rustix::process::Signal::PIPE);
     }
     CLOSED_PIPE
+}
+
+/// The running exec's process id as the daemon reports it; None once it
+/// has exited. The daemon records the pid a moment after the command
+/// started (0 until then: `yes | head -1` closes berth's stdout sooner),
+/// so it is asked again for at most [`PID_DEADLINE`].
+async fn exec_pid(docker: &Docker, exec_id: &str) -> Option<i32> {
+    let deadline = Instant::now() + PID_DEADLINE;
+    loop {
+        let inspected = docker.api().inspect_exec(exec_id).await.ok()?;
+        if inspected.running != Some(true) {
+            return None;
+        }
+        if let Some(pid) = inspected.pid.and_then(|p| i32::try_from(p).ok()).filter(|p| *p > 0) {
+            return Some(pid);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// The daemon reports 126 both when the command is not executable and when
